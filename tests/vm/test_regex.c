@@ -195,3 +195,54 @@ Test(regex, match_limit_reported) {
   vg_regex_free(re);
   vg_cmp_scratch_fini(&scr);
 }
+
+/* Every pattern the translator accepts must compile in PCRE2 (the
+ * emitted syntax is ours, so any compile failure is a translator bug), and
+ * matching must not crash. Deterministic random patterns over RE2's
+ * metacharacters. */
+Test(regex, random_patterns_translate_and_compile) {
+  static const char *const atoms[] = {
+      "a", "b", ".", "^", "$", "(", ")", "|", "*", "+", "?", "{2}", "{1,3}",
+      "{2,}", "{", "}", "[", "]", "[^a]", "[a-c]", "[[:digit:]]", "\\.",
+      "\\x41", "\\n", "\\", "-", ",", "\xc3\xa9", "[]a]", "\\0", "\\101",
+      "[:alpha:]", "x**", "\\x{10FFFF}", "\\x{D800}", "[\\x{D800}-\\x{E000}]"};
+  const size_t na = sizeof atoms / sizeof atoms[0];
+  uint32_t seed = 12345;
+  vg_cmp_scratch scr;
+  cr_assert_eq(vg_cmp_scratch_init(&scr), VIGIL_OK);
+  int accepted = 0;
+  for (int iter = 0; iter < 20000; iter++) {
+    char pat[256];
+    size_t n = 0;
+    seed = seed * 1103515245u + 12345u;
+    int len = 1 + (int)((seed >> 16) % 8);
+    for (int i = 0; i < len; i++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *a = atoms[(seed >> 16) % na];
+      size_t l = strlen(a);
+      if (n + l >= sizeof pat)
+        break;
+      memcpy(pat + n, a, l);
+      n += l;
+    }
+    pat[n] = 0;
+    char err[256], *out = NULL;
+    size_t on;
+    vigil_status st = vg_regex_translate(pat, n, &out, &on, err, sizeof err);
+    free(out);
+    if (st != VIGIL_OK) {
+      cr_assert_eq(st, VIGIL_E_SYNTAX);
+      cr_assert(strncmp(err, "invalid regex pattern: ", 23) == 0, "%s", err);
+      continue;
+    }
+    accepted++;
+    vg_regex *re = NULL;
+    st = vg_regex_new(pat, n, &re, err, sizeof err);
+    cr_assert_eq(st, VIGIL_OK, "pattern '%s' translated but failed: %s", pat,
+                 err);
+    (void)vg_regex_match(re, (const uint8_t *)"abc\n\xc3\xa9.", 7, &scr);
+    vg_regex_free(re);
+  }
+  cr_assert_gt(accepted, 1000);
+  vg_cmp_scratch_fini(&scr);
+}
