@@ -544,3 +544,28 @@ Test(cmp, operator_names) {
   cr_assert(vg_cmpmod_parse("allof", 5, &m) && m == VG_MOD_ALLOF);
   cr_assert(!vg_cmpmod_parse("noneof", 6, &m));
 }
+
+Test(cmp, pmatch_prefix_search_cases) {
+#define SET1 "/var/run", "/var/run/dmesg", "/etc/", "/lib", "/usr/lib", \
+             "/usr/local"
+  T(PM("/var/run/docker", SET1));
+  F(PM("/boot", SET1));
+  F(PM("/var/lib/messages", SET1));
+  F(PM("/var", SET1));
+  T(PM("/var/run", SET1));
+  F(PM("/usr", SET1));
+  T(PM("/etc", SET1));
+  T(PM("/usr/lib/foo", SET1));
+#define SET2 "/opt/*/subdir", "/opt2/*", "/opt3/*/subdir2/*"
+  F(PM("/opt", SET2));
+  T(PM("/opt/dir/subdir", SET2));
+  T(PM("/opt/dir/subdir/file.txt", SET2));
+  F(PM("/opt3/dir/subdir2", SET2));
+  T(PM("/opt3/dir/subdir2/file.txt", SET2));
+  T(PM("/opt2/x", SET2));
+  F(PM("/opt2", SET2));
+  /* a later shorter path replaces a subtree */
+  T(PM("/usr/local/bin", "/usr/local/lib64", "/usr/local/new", "/usr"));
+  T(PM("/one/two/three", "/var", "/"));
+  T(PM("/", "/var", "/"));
+}
