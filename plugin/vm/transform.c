@@ -56,7 +56,9 @@ void vg_trbuf_init(vg_trbuf *b, uint8_t *mem, size_t cap) {
   b->used = 0;
 }
 
-void vg_trbuf_reset(vg_trbuf *b) { b->used = 0; }
+void vg_trbuf_reset(vg_trbuf *b) {
+  b->used = 0;
+}
 
 static size_t strip(const uint8_t *p, size_t n) {
   while (n > 0 && p[n - 1] == 0)
@@ -69,7 +71,9 @@ static size_t cstrlen(const uint8_t *p, size_t n) {
   return z ? (size_t)(z - p) : n;
 }
 
-static size_t room(const vg_trbuf *b) { return b->cap - b->used; }
+static size_t room(const vg_trbuf *b) {
+  return b->cap - b->used;
+}
 
 void vg_tr_case(bool upper, const uint8_t *in, size_t n, uint8_t *out) {
   for (size_t i = 0; i < n; i++) {
@@ -96,8 +100,7 @@ static int b64v(uint8_t c) {
   return -1;
 }
 
-bool vg_tr_b64_decode(const uint8_t *in, size_t n, uint8_t *out,
-                      size_t *outn) {
+bool vg_tr_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t *outn) {
   *outn = 0;
   if (n == 0)
     return true;
@@ -153,9 +156,8 @@ void vg_tr_basename(const uint8_t *in, size_t n, const uint8_t **out,
   *outn = n - i;
 }
 
-vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list,
-                         vg_value *vals, size_t *n, vg_trbuf *buf,
-                         bool *present) {
+vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list, vg_value *vals,
+                         size_t *n, vg_trbuf *buf, bool *present) {
   vg_ftype rt;
   bool rl;
   *present = false;
@@ -245,8 +247,8 @@ vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list,
   }
 }
 
-vigil_status vg_tr_join(const vg_value *sep, const vg_value *items,
-                        size_t n, vg_trbuf *buf, vg_value *out) {
+vigil_status vg_tr_join(const vg_value *sep, const vg_value *items, size_t n,
+                        vg_trbuf *buf, vg_value *out) {
   size_t sn = sep ? strip(sep->v.s.p, sep->v.s.n) : 0;
   size_t need = 0;
   for (size_t i = 0; i < n; i++)

@@ -46,10 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (vg_cmp_scratch_init(&scr) != VIGIL_OK)
     return 0;
   char err[256];
-  static const vg_cmpop ops[] = {VG_CMP_REGEX,    VG_CMP_PMATCH,
-                                 VG_CMP_GLOB,     VG_CMP_IGLOB,
-                                 VG_CMP_IN,       VG_CMP_ICONTAINS,
-                                 VG_CMP_CONTAINS, VG_CMP_ENDSWITH};
+  static const vg_cmpop ops[] = {
+      VG_CMP_REGEX, VG_CMP_PMATCH,    VG_CMP_GLOB,     VG_CMP_IGLOB,
+      VG_CMP_IN,    VG_CMP_ICONTAINS, VG_CMP_CONTAINS, VG_CMP_ENDSWITH};
   switch (sel % 10) {
   case 8: { /* transformers */
     static uint8_t mem[8192];
@@ -58,8 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     vg_value v = lhs;
     size_t n = 1;
     bool present;
-    (void)vg_tr_apply(VG_TR_B64, VG_FT_CHARBUF, false, &v, &n, &tb,
-                      &present);
+    (void)vg_tr_apply(VG_TR_B64, VG_FT_CHARBUF, false, &v, &n, &tb, &present);
     vg_value out[8192 / 2];
     vg_value argv[64];
     size_t argc = split(b, bn, argv, 64), outn;

@@ -363,8 +363,7 @@ Test(cmp, missing_value_is_false_for_everything) {
                  0, "op %s", vg_cmpop_str((vg_cmpop)op));
   }
   for (int m = VG_MOD_ONEOF; m <= VG_MOD_ALLOF; m++)
-    F(run_check(VG_CMP_NE, (vg_cmpmod)m, VG_FT_CHARBUF, false, NULL, 0, rl,
-                2));
+    F(run_check(VG_CMP_NE, (vg_cmpmod)m, VG_FT_CHARBUF, false, NULL, 0, rl, 2));
   vg_value p = vs("anything");
   T(run_check(VG_CMP_EXISTS, 0, VG_FT_CHARBUF, false, &p, 1, NULL, 0));
   T(run_check(VG_CMP_EXISTS, 0, VG_FT_INT64, false, &p, 1, NULL, 0));
@@ -380,8 +379,8 @@ static int pm(const char *value, const char **paths, size_t n) {
   return run_check(VG_CMP_PMATCH, 0, VG_FT_CHARBUF, false, &v, 1, rhs, n);
 }
 
-#define PM(v, ...)                                                         \
-  pm(v, (const char *[]){__VA_ARGS__},                                      \
+#define PM(v, ...)                                                             \
+  pm(v, (const char *[]){__VA_ARGS__},                                         \
      sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *))
 
 Test(cmp, pmatch_spec_examples) {
@@ -445,20 +444,20 @@ Test(cmp, field_to_field) {
   cr_assert(vg_cmp_fields(VG_CMP_IN, 0, t, false, &l, 1, r, 2, &scr));
   cr_assert(!vg_cmp_fields(VG_CMP_IN, 0, t, false, &l, 1, r2, 1, &scr));
   cr_assert(vg_cmp_fields(VG_CMP_STARTSWITH, 0, t, false, &l, 1, r, 2, &scr));
-  cr_assert(vg_cmp_fields(VG_CMP_EQ, VG_MOD_ONEOF, t, false, &l, 1, r, 2,
-                          &scr));
-  cr_assert(!vg_cmp_fields(VG_CMP_EQ, VG_MOD_ALLOF, t, false, &l, 1, r, 2,
-                           &scr));
-  cr_assert(vg_cmp_fields(VG_CMP_NE, VG_MOD_ANYOF, t, false, &l, 1, r, 2,
-                          &scr));
+  cr_assert(
+      vg_cmp_fields(VG_CMP_EQ, VG_MOD_ONEOF, t, false, &l, 1, r, 2, &scr));
+  cr_assert(
+      !vg_cmp_fields(VG_CMP_EQ, VG_MOD_ALLOF, t, false, &l, 1, r, 2, &scr));
+  cr_assert(
+      vg_cmp_fields(VG_CMP_NE, VG_MOD_ANYOF, t, false, &l, 1, r, 2, &scr));
   vg_value ll[] = {vs("bash"), vs("sh")};
   cr_assert(vg_cmp_fields(VG_CMP_IN, 0, t, true, ll, 2, r, 2, &scr));
   cr_assert(!vg_cmp_fields(VG_CMP_IN, 0, t, true, ll, 2, r2, 1, &scr));
   cr_assert(vg_cmp_fields(VG_CMP_INTERSECTS, 0, t, true, ll, 2, r2, 1, &scr));
   cr_assert(!vg_cmp_fields(VG_CMP_REGEX, 0, t, false, &l, 1, r, 2, &scr));
   vg_value a = vi(VG_FT_INT64, 5), b = vi(VG_FT_INT64, 7);
-  cr_assert(vg_cmp_fields(VG_CMP_LT, 0, VG_FT_INT64, false, &a, 1, &b, 1,
-                          &scr));
+  cr_assert(
+      vg_cmp_fields(VG_CMP_LT, 0, VG_FT_INT64, false, &a, 1, &b, 1, &scr));
   vg_cmp_scratch_fini(&scr);
 }
 
@@ -470,23 +469,21 @@ Test(cmp, endpoints_either_both) {
   vg_value lit = vip(t, "142.251.111.147"), other = vip(t, "10.0.0.1");
   vg_check *eq, *ne, *ne2, *in;
   char err[128];
-  cr_assert_eq(vg_check_new(VG_CMP_EQ, 0, t, false, &lit, 1, &eq, err, 128),
+  cr_assert_eq(vg_check_new(VG_CMP_EQ, 0, t, false, &lit, 1, &eq, err, 128), 0);
+  cr_assert_eq(vg_check_new(VG_CMP_NE, 0, t, false, &lit, 1, &ne, err, 128), 0);
+  cr_assert_eq(vg_check_new(VG_CMP_NE, 0, t, false, &other, 1, &ne2, err, 128),
                0);
-  cr_assert_eq(vg_check_new(VG_CMP_NE, 0, t, false, &lit, 1, &ne, err, 128),
-               0);
-  cr_assert_eq(vg_check_new(VG_CMP_NE, 0, t, false, &other, 1, &ne2, err,
-                            128), 0);
   vg_value set[] = {other, lit};
-  cr_assert_eq(vg_check_new(VG_CMP_IN, 0, t, false, set, 2, &in, err, 128),
-               0);
+  cr_assert_eq(vg_check_new(VG_CMP_IN, 0, t, false, set, 2, &in, err, 128), 0);
   cr_assert(vg_check_eval_either(eq, &cl, &sv, &scr));
   cr_assert(!vg_check_eval_either(ne, &cl, &sv, &scr));
   cr_assert(vg_check_eval_either(ne2, &cl, &sv, &scr));
   cr_assert(vg_check_eval_either(in, &cl, &sv, &scr));
   vg_value n4 = vip(VG_FT_IPNET, "142.251.0.0/16");
   vg_check *net;
-  cr_assert_eq(vg_check_new(VG_CMP_NE, 0, VG_FT_IPNET, false, &n4, 1, &net,
-                            err, 128), 0);
+  cr_assert_eq(
+      vg_check_new(VG_CMP_NE, 0, VG_FT_IPNET, false, &n4, 1, &net, err, 128),
+      0);
   cr_assert(!vg_check_eval_either(net, &cl, &sv, &scr));
   vg_check_free(eq);
   vg_check_free(ne);
@@ -536,8 +533,7 @@ Test(cmp, operator_names) {
   vg_cmpop op;
   cr_assert(vg_cmpop_parse("==", 2, &op) && op == VG_CMP_EQ);
   cr_assert(vg_cmpop_parse("=", 1, &op) && op == VG_CMP_EQ);
-  cr_assert(vg_cmpop_parse("bstartswith", 11, &op) &&
-            op == VG_CMP_BSTARTSWITH);
+  cr_assert(vg_cmpop_parse("bstartswith", 11, &op) && op == VG_CMP_BSTARTSWITH);
   cr_assert(!vg_cmpop_parse("like", 4, &op));
   cr_assert_str_eq(vg_cmpop_name(VG_CMP_PMATCH), "PMATCH");
   vg_cmpmod m;
@@ -546,8 +542,8 @@ Test(cmp, operator_names) {
 }
 
 Test(cmp, pmatch_prefix_search_cases) {
-#define SET1 "/var/run", "/var/run/dmesg", "/etc/", "/lib", "/usr/lib", \
-             "/usr/local"
+#define SET1                                                                   \
+  "/var/run", "/var/run/dmesg", "/etc/", "/lib", "/usr/lib", "/usr/local"
   T(PM("/var/run/docker", SET1));
   F(PM("/boot", SET1));
   F(PM("/var/lib/messages", SET1));

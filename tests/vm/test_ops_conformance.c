@@ -46,11 +46,24 @@ static bool is_signed_t(vg_ftype t) {
 
 static bool is_unsigned_t(vg_ftype t) {
   switch (t) {
-  case VG_FT_UINT8: case VG_FT_UINT16: case VG_FT_UINT32: case VG_FT_UINT64:
-  case VG_FT_FLAGS8: case VG_FT_FLAGS16: case VG_FT_FLAGS32:
-  case VG_FT_ENUMFLAGS8: case VG_FT_ENUMFLAGS16: case VG_FT_ENUMFLAGS32:
-  case VG_FT_MODE: case VG_FT_RELTIME: case VG_FT_ABSTIME: case VG_FT_UID:
-  case VG_FT_GID: case VG_FT_PORT: case VG_FT_SYSCALLID: case VG_FT_SIGTYPE:
+  case VG_FT_UINT8:
+  case VG_FT_UINT16:
+  case VG_FT_UINT32:
+  case VG_FT_UINT64:
+  case VG_FT_FLAGS8:
+  case VG_FT_FLAGS16:
+  case VG_FT_FLAGS32:
+  case VG_FT_ENUMFLAGS8:
+  case VG_FT_ENUMFLAGS16:
+  case VG_FT_ENUMFLAGS32:
+  case VG_FT_MODE:
+  case VG_FT_RELTIME:
+  case VG_FT_ABSTIME:
+  case VG_FT_UID:
+  case VG_FT_GID:
+  case VG_FT_PORT:
+  case VG_FT_SYSCALLID:
+  case VG_FT_SIGTYPE:
     return true;
   default:
     return false;
@@ -201,14 +214,30 @@ static bool unquote(const char *s, size_t n, lit *out) {
       if (c == '\\' && i + 2 < n) {
         char e = s[++i];
         switch (e) {
-        case '\\': c = '\\'; break;
-        case '/': c = '/'; break;
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
-        case ' ': c = '\\'; break;
+        case '\\':
+          c = '\\';
+          break;
+        case '/':
+          c = '/';
+          break;
+        case 'b':
+          c = '\b';
+          break;
+        case 'f':
+          c = '\f';
+          break;
+        case 'n':
+          c = '\n';
+          break;
+        case 'r':
+          c = '\r';
+          break;
+        case 't':
+          c = '\t';
+          break;
+        case ' ':
+          c = '\\';
+          break;
         case 'x':
           if (i + 2 >= n - 1 || !isxdigit((unsigned char)s[i + 1]) ||
               !isxdigit((unsigned char)s[i + 2]))
@@ -312,23 +341,40 @@ static vg_ftype type_from_col(const char *s) {
   static const struct {
     const char *n;
     vg_ftype t;
-  } map[] = {{"INT8", VG_FT_INT8},         {"INT16", VG_FT_INT16},
-             {"INT32", VG_FT_INT32},       {"INT64", VG_FT_INT64},
-             {"UINT8", VG_FT_UINT8},       {"UINT16", VG_FT_UINT16},
-             {"UINT32", VG_FT_UINT32},     {"UINT64", VG_FT_UINT64},
-             {"CHARBUF", VG_FT_CHARBUF},   {"BYTEBUF", VG_FT_BYTEBUF},
-             {"ERRNO", VG_FT_ERRNO},       {"FD", VG_FT_FD},
-             {"PID", VG_FT_PID},           {"FSPATH", VG_FT_FSPATH},
-             {"FSRELPATH", VG_FT_FSRELPATH}, {"RELTIME", VG_FT_RELTIME},
-             {"ABSTIME", VG_FT_ABSTIME},   {"PORT", VG_FT_PORT},
-             {"BOOL", VG_FT_BOOL},         {"IPV4ADDR", VG_FT_IPV4ADDR},
-             {"IPV6ADDR", VG_FT_IPV6ADDR}, {"IPADDR", VG_FT_IPADDR},
-             {"IPV4NET", VG_FT_IPV4NET},   {"IPV6NET", VG_FT_IPV6NET},
-             {"IPNET", VG_FT_IPNET},       {"DOUBLE", VG_FT_DOUBLE},
-             {"FLAGS8", VG_FT_FLAGS8},     {"FLAGS16", VG_FT_FLAGS16},
-             {"FLAGS32", VG_FT_FLAGS32},   {"MODE", VG_FT_MODE},
-             {"UID", VG_FT_UID},           {"GID", VG_FT_GID},
-             {"SYSCALLID", VG_FT_SYSCALLID}, {"SIGTYPE", VG_FT_SIGTYPE}};
+  } map[] = {{"INT8", VG_FT_INT8},
+             {"INT16", VG_FT_INT16},
+             {"INT32", VG_FT_INT32},
+             {"INT64", VG_FT_INT64},
+             {"UINT8", VG_FT_UINT8},
+             {"UINT16", VG_FT_UINT16},
+             {"UINT32", VG_FT_UINT32},
+             {"UINT64", VG_FT_UINT64},
+             {"CHARBUF", VG_FT_CHARBUF},
+             {"BYTEBUF", VG_FT_BYTEBUF},
+             {"ERRNO", VG_FT_ERRNO},
+             {"FD", VG_FT_FD},
+             {"PID", VG_FT_PID},
+             {"FSPATH", VG_FT_FSPATH},
+             {"FSRELPATH", VG_FT_FSRELPATH},
+             {"RELTIME", VG_FT_RELTIME},
+             {"ABSTIME", VG_FT_ABSTIME},
+             {"PORT", VG_FT_PORT},
+             {"BOOL", VG_FT_BOOL},
+             {"IPV4ADDR", VG_FT_IPV4ADDR},
+             {"IPV6ADDR", VG_FT_IPV6ADDR},
+             {"IPADDR", VG_FT_IPADDR},
+             {"IPV4NET", VG_FT_IPV4NET},
+             {"IPV6NET", VG_FT_IPV6NET},
+             {"IPNET", VG_FT_IPNET},
+             {"DOUBLE", VG_FT_DOUBLE},
+             {"FLAGS8", VG_FT_FLAGS8},
+             {"FLAGS16", VG_FT_FLAGS16},
+             {"FLAGS32", VG_FT_FLAGS32},
+             {"MODE", VG_FT_MODE},
+             {"UID", VG_FT_UID},
+             {"GID", VG_FT_GID},
+             {"SYSCALLID", VG_FT_SYSCALLID},
+             {"SIGTYPE", VG_FT_SIGTYPE}};
   const char *last = NULL, *p = s;
   while ((p = strstr(p, "PT_")) != NULL) {
     if (strncmp(p, "PT_DYN", 6) != 0)
@@ -406,8 +452,8 @@ static int run_row(const char *field, const char *op_col, const char *rhs_col,
       vg_ftype rt;
       bool rl;
       if (!vg_tr_result_type(trs[i], lv[j].type, false, &rt, &rl) ||
-          vg_tr_apply(trs[i], lv[j].type, false, &lv[j], &one, &tb,
-                      &present) != VIGIL_OK) {
+          vg_tr_apply(trs[i], lv[j].type, false, &lv[j], &one, &tb, &present) !=
+              VIGIL_OK) {
         snprintf(why, whysz, "transformer %s", vg_tr_name(trs[i]));
         return R_HARNESS;
       }
@@ -443,8 +489,8 @@ static int run_row(const char *field, const char *op_col, const char *rhs_col,
 
   vg_check *c = NULL;
   char err[256];
-  vigil_status st = vg_check_new(op, mod, ft, false, rv, nl, &c, err,
-                                 sizeof err);
+  vigil_status st =
+      vg_check_new(op, mod, ft, false, rv, nl, &c, err, sizeof err);
   if (st != VIGIL_OK) {
     snprintf(why, whysz, "vg_check_new: %s", err);
     return R_FAIL;
@@ -466,8 +512,8 @@ static int run_row(const char *field, const char *op_col, const char *rhs_col,
 }
 
 /* Left value of a row, typed; handles the described forms as extras. */
-static int left_values(const char *left, vg_ftype ft, vg_value *lv,
-                       size_t *nlv, bool *endpoints, uint8_t *buf) {
+static int left_values(const char *left, vg_ftype ft, vg_value *lv, size_t *nlv,
+                       bool *endpoints, uint8_t *buf) {
   static char a[128], b[128];
   vg_ftype lt = ft;
   *endpoints = false;
