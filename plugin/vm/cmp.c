@@ -130,6 +130,19 @@ vg_tfam vg_cmp_family(vg_ftype t) {
   }
 }
 
+vg_ftype vg_cmp_lhs_type(vg_ftype t) {
+  switch (t) {
+  case VG_FT_IPNET:
+    return VG_FT_IPADDR;
+  case VG_FT_IPV4NET:
+    return VG_FT_IPV4ADDR;
+  case VG_FT_IPV6NET:
+    return VG_FT_IPV6ADDR;
+  default:
+    return t;
+  }
+}
+
 /* Narrows a signed value to the width of t (flt_cast<intN_t>). */
 int64_t vg_cmp_narrow_s(vg_ftype t, int64_t v) {
   switch (t) {
@@ -468,6 +481,14 @@ static bool glob_cstr(const uint8_t *pat, size_t pn, const uint8_t *s,
                  icase ? FNM_CASEFOLD : 0) == 0;
 }
 
+/* glob with a NUL-terminated pattern (the check's own copies): only the
+ * value is copied. */
+static bool glob_pat(const char *pat, const uint8_t *s, size_t sn, bool icase,
+                     vg_cmp_scratch *scr) {
+  const char *v = vg_cmp_cstr(scr, s, cstrlen(s, sn));
+  return v != NULL && fnmatch(pat, v, icase ? FNM_CASEFOLD : 0) == 0;
+}
+
 static bool cmp_string(vg_cmpop op, const vg_value *a, const vg_value *b,
                        vg_cmp_scratch *scr) {
   const uint8_t *ap = a->v.s.p, *bp = b->v.s.p;
@@ -750,6 +771,9 @@ static bool match_elem(const vg_check *c, vg_cmpop op, const vg_value *v,
     size_t n = vg_cmp_strip_nul(v->v.s.p, v->v.s.n);
     return vg_regex_match(c->res[i], v->v.s.p, n, scr);
   }
+  if ((op == VG_CMP_GLOB || op == VG_CMP_IGLOB) && c->fam == VG_TF_STRING)
+    return glob_pat((const char *)c->vals[i].v.s.p, v->v.s.p, v->v.s.n,
+                    op == VG_CMP_IGLOB, scr);
   return vg_cmp_values(op, c->t, v, &c->vals[i], scr);
 }
 
@@ -806,7 +830,7 @@ static bool eval_one(const vg_check *c, const vg_value *v,
   case VG_CMP_REGEX:
     return c->n > 0 && match_elem(c, VG_CMP_REGEX, v, 0, scr);
   default:
-    return c->n > 0 && vg_cmp_values(c->op, c->t, v, &c->vals[0], scr);
+    return c->n > 0 && match_elem(c, c->op, v, 0, scr);
   }
 }
 

@@ -110,6 +110,11 @@ const char *vg_cmpmod_str(vg_cmpmod mod); /* "" for VG_MOD_NONE */
 bool vg_cmp_supported(vg_ftype t, bool is_list, vg_cmpop op, vg_cmpmod mod,
                       char *err, size_t errsz);
 
+/* The type to convert a left-hand (extracted) value's text with, for a
+ * field of type t: the address type for network types (IPNET -> IPADDR,
+ * IPV4NET -> IPV4ADDR, IPV6NET -> IPV6ADDR), t itself otherwise. */
+vg_ftype vg_cmp_lhs_type(vg_ftype t);
+
 /* ------------------------------------------------------------------ */
 /* Per-thread scratch                                                  */
 
