@@ -168,7 +168,7 @@ static int scan(vg_cond_lexer *lx, int c) {
     <STRVAL, LITEM, TARG, TLITEM, FARG> ["'] { return R_QUOTE; }
     <STRVAL, LITEM> bare { return R_BARE; }
     <FARG> fbare { return R_BARE; }
-    <LISTVAL> ident { return R_IDENT; }
+    <LISTVAL, MODLIST> ident { return R_IDENT; }
     <TARG> "(" { return R_LP; }
     <TARG, TLITEM, VALARG> field { return R_FIELD; }
 
@@ -246,6 +246,21 @@ static int fail_at(vg_cond_lexer *lx, const char *at, const char *msg) {
 
 static int fail(vg_cond_lexer *lx, const char *msg) {
   return fail_at(lx, lx->cur, msg);
+}
+
+/* "unexpected token after '<last token>', expecting 'or', 'and'" (the
+ * operand parser's variant lacks the closing quote and the tail). Falco's
+ * message is a C++ string read back through what(), so a NUL byte in the
+ * last token (a "\x00" escape) ends the message there. */
+static int fail_unexpected(vg_cond_lexer *lx, bool full) {
+  char msg[sizeof lx->err->msg];
+  size_t n = strnlen(lx->last, lx->last_len);
+  if (n > 400)
+    n = 400;
+  bool cut = n < lx->last_len && n < 400;
+  snprintf(msg, sizeof msg, "unexpected token after '%.*s%s", (int)n,
+           lx->last, full && !cut ? "', expecting 'or', 'and'" : "");
+  return fail(lx, msg);
 }
 
 /* libsinsp's depth_guard: entering a parse function at depth d fails when
@@ -532,12 +547,7 @@ int vg_yylex(VG_YYSTYPE *lval, VG_YYLTYPE *lloc, vg_cond_parser *p) {
         return tok;
       }
       lx->cur = lx->tok;
-      {
-        char msg[sizeof lx->err->msg];
-        snprintf(msg, sizeof msg, "unexpected token after '%.*s",
-                 (int)(lx->last_len > 400 ? 400 : lx->last_len), lx->last);
-        return fail(lx, msg);
-      }
+      return fail_unexpected(lx, false);
 
     case VG_ST_ODONE:
       lx->st = VG_ST_END;
@@ -766,7 +776,9 @@ int vg_yylex(VG_YYSTYPE *lval, VG_YYLTYPE *lloc, vg_cond_parser *p) {
         if ((tok = rhs_field(lx, r, lval, lloc)) != 0)
           return tok;
       } else {
-        r = scan(lx, yycLISTVAL);
+        /* parse_list_value tries no transformer: "tolower(" is an
+         * identifier followed by junk */
+        r = scan(lx, yycMODLIST);
         if (r != R_IDENT)
           return fail(lx, "expected a list or an identifier");
       }
@@ -1075,13 +1087,8 @@ int vg_yylex(VG_YYSTYPE *lval, VG_YYLTYPE *lloc, vg_cond_parser *p) {
         lx->nstack--;
         return emit(lx, lloc, VG_TOK_RP, off(lx, lx->tok));
       }
-      if (lx->cur != lx->lim) {
-        char msg[sizeof lx->err->msg];
-        snprintf(msg, sizeof msg,
-                 "unexpected token after '%.*s', expecting 'or', 'and'",
-                 (int)(lx->last_len > 400 ? 400 : lx->last_len), lx->last);
-        return fail(lx, msg);
-      }
+      if (lx->cur != lx->lim)
+        return fail_unexpected(lx, true);
       lx->st = VG_ST_END;
       return emit(lx, lloc, VG_TOK_YYEOF, off(lx, lx->cur));
     }
