@@ -47,6 +47,11 @@ bool vg_sema_env_has_source(const vg_sema_env *env, const char *source);
 const vg_sema_plugin *vg_sema_env_plugin(const vg_sema_env *env,
                                          const char *name);
 
+/* The field classes conditions of source see in env (catalog.h); false
+ * when vigil has no catalog for the source. */
+bool vg_sema_env_fieldset(const vg_sema_env *env, const char *source,
+                          vg_fieldset *fs);
+
 /* A finding from a check: an error (is_error) or a warning. */
 typedef struct vg_sema_diag {
   bool is_error;
