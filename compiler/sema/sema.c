@@ -829,3 +829,62 @@ vigil_status vg_sema_check(const vg_sema_env *env, const char *source,
   }
   return VIGIL_OK;
 }
+
+static bool has_filter_only(const vg_fieldset *fs, const vg_node *n,
+                            const char **name) {
+  if (n->kind == VG_N_FIELD) {
+    vg_field_ref ref;
+    char msg[8];
+    if (vg_field_resolve(fs, n->str.ptr, n->str.len, n->arg.ptr, n->arg.len,
+                         n->has_arg, &ref, msg, sizeof msg) == VIGIL_OK &&
+        (ref.def->flags & VG_FF_FILTER_ONLY)) {
+      *name = ref.def->name;
+      return true;
+    }
+    return false;
+  }
+  for (uint32_t i = 0; i < n->nkids; i++)
+    if (n->kids[i] && has_filter_only(fs, n->kids[i], name))
+      return true;
+  return false;
+}
+
+static bool has_val(const vg_node *n) {
+  if (n->kind == VG_N_TRANSFORMER && n->tr == VG_TR_VAL)
+    return true;
+  for (uint32_t i = 0; i < n->nkids; i++)
+    if (n->kids[i] && has_val(n->kids[i]))
+      return true;
+  return false;
+}
+
+vigil_status vg_sema_check_operand(const vg_sema_env *env, const char *source,
+                                   vg_arena *a, const vg_node *operand,
+                                   bool for_output, const char **msg) {
+  check_ctx c;
+  memset(&c, 0, sizeof c);
+  c.env = env;
+  c.a = a;
+  if (!vg_sema_env_fieldset(env, source, &c.fs))
+    c.fs.n = 0;
+  *msg = NULL;
+  if (for_output && has_val(operand)) {
+    *msg = "filter error: transformer 'val' is not supported in outputs";
+    return VIGIL_E_COMPILE;
+  }
+  opinfo o;
+  vigil_status st = compile_operand(&c, operand, &o);
+  if (c.nomem)
+    return VIGIL_E_NOMEM;
+  if (st != VIGIL_OK) {
+    *msg = c.err;
+    return VIGIL_E_COMPILE;
+  }
+  const char *fname;
+  if (for_output && has_filter_only(&c.fs, operand, &fname)) {
+    *msg = arena_printf(a, "%s is filter only and cannot be used as a "
+                           "display field", fname);
+    return *msg ? VIGIL_E_COMPILE : VIGIL_E_NOMEM;
+  }
+  return VIGIL_OK;
+}

@@ -86,6 +86,19 @@ vigil_status vg_sema_check(const vg_sema_env *env, const char *source,
                            vg_arena *a, const vg_node *root,
                            vg_sema_diag_fn fn, void *ud);
 
+/*
+ * Compiles one operand (a field reference or a transformer call, as parsed
+ * by vg_parse_operand) for source, as Falco's output formatter does for a
+ * %token (9.2): field resolution, argument rules and transformer typing.
+ * for_output additionally rejects filter-only fields ("<f> is filter only
+ * and cannot be used as a display field") and val(). On failure returns
+ * VIGIL_E_COMPILE and sets *msg to Falco's text (arena string); NOMEM when
+ * the arena cannot grow.
+ */
+vigil_status vg_sema_check_operand(const vg_sema_env *env, const char *source,
+                                   vg_arena *a, const vg_node *operand,
+                                   bool for_output, const char **msg);
+
 /* A set of event-type codes (0 .. VG_EVT_MAX-1), one bit each. */
 #define VG_EVT_MAX 1024
 typedef struct vg_evtset {

@@ -261,3 +261,24 @@ Test(sema, warning_pass) {
   cr_assert_eq(c.wcode[0], VG_LOAD_UNSAFE_NA_CHECK);
   cr_assert_eq(c.wcode[1], VG_LOAD_DEPRECATED_ITEM);
 }
+
+Test(sema, output_operands) {
+  const char *msg = NULL;
+  cr_assert_eq(vg_sema_check_operand(env, "syscall", ta(), FLD("proc.name"),
+                                     true, &msg),
+               VIGIL_OK);
+  cr_assert_eq(vg_sema_check_operand(env, "syscall", ta(), FLD("fd.ip"), true,
+                                     &msg),
+               VIGIL_E_COMPILE);
+  cr_assert_str_eq(msg, "fd.ip is filter only and cannot be used as a "
+                        "display field");
+  cr_assert_eq(vg_sema_check_operand(env, "syscall", ta(), FLD("fd.ip"),
+                                     false, &msg),
+               VIGIL_OK);
+  cr_assert_eq(vg_sema_check_operand(env, "syscall", ta(),
+                                     TR(VG_TR_TOUPPER, 1, FLD("proc.nmae")),
+                                     true, &msg),
+               VIGIL_E_COMPILE);
+  cr_assert_str_eq(msg,
+                   "filter_check called with nonexistent field proc.nmae");
+}
