@@ -15,11 +15,6 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 
-/* The parser lands separately (grammar/); until it is linked in, these are
- * weak so this command builds and reports that parsing is unavailable. */
-#pragma weak vg_parse_condition
-#pragma weak vg_ast_print
-
 static void usage(FILE *f) {
   fprintf(f,
           "usage: vigil expr [--source S] [--parse-only] [--evttypes] "
@@ -133,11 +128,6 @@ int vg_cmd_expr(int argc, char **argv) {
   if (fields) {
     fprintf(stderr, "vigil expr: --fields needs the condition evaluator, "
                     "which is not available in this build\n");
-    return 2;
-  }
-  if (!vg_parse_condition || !vg_ast_print) {
-    fprintf(stderr, "vigil expr: the condition parser is not available in "
-                    "this build\n");
     return 2;
   }
 
