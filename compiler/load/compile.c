@@ -352,6 +352,7 @@ typedef struct resolver {
   vg_pos unk_pos;
   bool has_unk;
   vg_ptrvec resolved; /* vg_macro_info* */
+  vg_ptrvec exp_nodes, exp_macros; /* expansion roots and their macros */
   int depth;
 } resolver;
 
@@ -391,6 +392,10 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
       vg_node *cl = vg_ast_clone(&rs->c->a, m->ast);
       cl = resolve(rs, cl);
       vg_ptrvec_push(&rs->c->a, &rs->resolved, m);
+      if (cl) {
+        vg_ptrvec_push(&rs->c->a, &rs->exp_nodes, cl);
+        vg_ptrvec_push(&rs->c->a, &rs->exp_macros, m);
+      }
       rs->npath--;
       return cl ? cl : n;
     }
@@ -560,7 +565,6 @@ static const char *check_output(vigil_compiler *c, const char *source,
       err = "invalid formatting syntax: formatting cannot end with a number";
       break;
     }
-    *bad_at = j;
     /* longest parse first, then shorter prefixes */
     vg_node *op = NULL;
     size_t used = 0;
@@ -627,21 +631,75 @@ static size_t node_end(const vg_node *n, const char *text) {
   return n->end > n->pos.idx ? n->end : n->pos.idx + 1;
 }
 
-/* Pre-order search for a node starting at pos.idx; returns the first. */
-static const vg_node *find_node(const vg_node *n, uint32_t idx) {
+/* Finds the node a finding at parser offset idx is about, and the macro
+ * expansion it sits in (NULL: the rule's own text). Offsets of nodes cloned
+ * from a macro refer to the macro's text, so several nodes may start at
+ * idx: prefer one whose text the message names, then the rule's own. */
+typedef struct locate_st {
+  const resolver *rs;
+  uint32_t idx;
+  const char *msg;
+  const vg_node *best;
+  const vg_macro_info *best_m;
+  int best_score;
+} locate_st;
+
+static void locate_walk(locate_st *ls, const vg_node *n,
+                        const vg_macro_info *m) {
   if (!n)
-    return NULL;
-  if (n->pos.idx == idx && n->kind != VG_N_AND && n->kind != VG_N_OR &&
-      n->kind != VG_N_NOT)
-    return n;
-  for (uint32_t i = 0; i < n->nkids; i++) {
-    const vg_node *f = find_node(n->kids[i], idx);
-    if (f)
-      return f;
+    return;
+  for (size_t i = 0; i < ls->rs->exp_nodes.n; i++)
+    if (ls->rs->exp_nodes.v[i] == n) {
+      m = ls->rs->exp_macros.v[i];
+      break;
+    }
+  if (n->pos.idx == ls->idx && n->kind != VG_N_AND && n->kind != VG_N_OR) {
+    const vg_node *f = n;
+    while ((f->kind == VG_N_BINARY || f->kind == VG_N_UNARY ||
+            f->kind == VG_N_NOT) && f->nkids)
+      f = f->kids[0];
+    int score = 1;
+    if (f->str.ptr && f->str.len && ls->msg && strstr(ls->msg, f->str.ptr))
+      score += 2;
+    if (!m)
+      score += 1;
+    if (score > ls->best_score) {
+      ls->best_score = score;
+      ls->best = n;
+      ls->best_m = m;
+    }
   }
-  if (n->pos.idx == idx)
-    return n;
-  return NULL;
+  for (uint32_t i = 0; i < n->nkids; i++)
+    locate_walk(ls, n->kids[i], m);
+}
+
+static const vg_node *locate(const resolver *rs, const vg_node *root,
+                             uint32_t idx, const char *msg,
+                             const vg_macro_info **macro) {
+  locate_st ls = {rs, idx, msg, NULL, NULL, 0};
+  locate_walk(&ls, root, NULL);
+  *macro = ls.best_m;
+  return ls.best;
+}
+
+/* The span of a finding at parser offset p (node nd, maybe from macro m). */
+static void finding_span(vigil_compiler *c, vg_ctx *ctx, const vg_rule_info *r,
+                         const char *final, const int32_t *origin,
+                         int exc_shift, uint32_t p, const vg_node *nd,
+                         const vg_macro_info *m) {
+  size_t e = nd ? node_end(nd, final) : p + 1;
+  if (m) {
+    bool precise;
+    set_cond_span(c, ctx, &m->cond, m->origin, strlen(m->subst), p, e, 0,
+                  &precise);
+  } else {
+    span_in_rule(c, ctx, r, final, origin, exc_shift, p, e);
+  }
+}
+
+static void note_macro(vigil_compiler *c, const vg_macro_info *m) {
+  if (m)
+    vg_add_note(c, vg_fmt(c, "in expansion of macro '%s'", m->name));
 }
 
 static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
@@ -702,13 +760,19 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
       return;
     }
     vg_ctx octx = r->output_ctx;
-    /* precise place: the token in the output scalar, when the output was
-     * not rewritten */
-    const vg_ynode *on = NULL;
-    (void)on;
-    if (output == r->output && octx.has_span) {
-      const vg_file *f = c->cur;
-      (void)f;
+    /* precise place: the token in the output scalar, while the text up to
+     * it is still the scalar's (not rewritten by appends or removals) */
+    const vg_ynode *on = r->output_node;
+    if (on && on->omap) {
+      size_t k = strspn(on->str, " \t\n\r\f\v");
+      if (k + bad_at < on->len && !memcmp(on->str + k, output, bad_at)) {
+        size_t e = k + bad_at;
+        while (e < on->len && on->str[e] != ' ' && on->str[e] != '\n')
+          e++;
+        octx.has_span = true;
+        octx.start = on->omap[k + bad_at];
+        octx.end = on->omap[e - 1] + 1;
+      }
     }
     vg_add_error(c, VG_LOAD_ERR_COMPILE_OUTPUT, oerr, &octx);
     return;
@@ -777,14 +841,17 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
     ctx.has_span = r->cond_ctx.has_span;
     ctx.start = r->cond_ctx.start;
     ctx.end = r->cond_ctx.start;
+    const vg_macro_info *wm = NULL;
     if (!s.warns[i].at_root) {
-      const vg_node *nd = find_node(ast, s.warns[i].pos.idx);
+      const vg_node *nd =
+          locate(&rs, ast, s.warns[i].pos.idx, s.warns[i].msg, &wm);
       if (nd)
-        span_in_rule(c, &ctx, r, final, origin, exc_shift, nd->pos.idx,
-                     node_end(nd, final));
+        finding_span(c, &ctx, r, final, origin, exc_shift, nd->pos.idx, nd,
+                     wm);
     }
     vg_add_warning(c, s.warns[i].warn, s.warns[i].msg, &ctx,
                    s.warns[i].deprecated_field);
+    note_macro(c, wm);
   }
   /* field and type checks */
   memset(&s, 0, sizeof s);
@@ -795,25 +862,30 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
     vg_pos p = s.has_err ? s.first_err.pos : (vg_pos){0, 0, 0};
     vg_ctx ctx;
     vg_ctx_cond(c, &ctx, &r->cond_ctx, p, cond);
-    const vg_node *nd = find_node(ast, p.idx);
-    span_in_rule(c, &ctx, r, final, origin, exc_shift, p.idx,
-                 nd ? node_end(nd, final) : p.idx + 1);
+    const vg_macro_info *em = NULL;
+    const vg_node *nd = locate(&rs, ast, p.idx, msg, &em);
+    finding_span(c, &ctx, r, final, origin, exc_shift, p.idx, nd, em);
     if (err_is_unknown(msg) && r->skip_unknown) {
       vg_add_warning(c, VG_LOAD_UNKNOWN_FILTER, msg, &ctx, NULL);
+      note_macro(c, em);
       return;
     }
     vg_add_error(c, VG_LOAD_ERR_COMPILE_CONDITION, msg, &ctx);
+    note_macro(c, em);
     note_for_message(c, source, msg);
     return;
   }
   for (size_t i = 0; i < s.nwarns; i++) {
     vg_ctx ctx;
     vg_ctx_cond(c, &ctx, &r->cond_ctx, s.warns[i].pos, cond);
-    const vg_node *nd = find_node(ast, s.warns[i].pos.idx);
-    span_in_rule(c, &ctx, r, final, origin, exc_shift, s.warns[i].pos.idx,
-                 nd ? node_end(nd, final) : s.warns[i].pos.idx + 1);
+    const vg_macro_info *wm = NULL;
+    const vg_node *nd =
+        locate(&rs, ast, s.warns[i].pos.idx, s.warns[i].msg, &wm);
+    finding_span(c, &ctx, r, final, origin, exc_shift, s.warns[i].pos.idx,
+                 nd, wm);
     vg_add_warning(c, s.warns[i].warn, s.warns[i].msg, &ctx,
                    s.warns[i].deprecated_field);
+    note_macro(c, wm);
   }
   /* event types */
   memset(&r->evts, 0, sizeof r->evts);

@@ -71,6 +71,7 @@ typedef struct vg_xentry {
   const char *item;
   struct vg_xentry *items;
   size_t n;
+  const vg_ynode *node; /* where it was written (spans) */
 } vg_xentry;
 
 typedef struct vg_exception {
@@ -125,6 +126,7 @@ typedef struct vg_rule_info {
   const char *name;
   vg_ctext cond;
   const char *output;
+  const vg_ynode *output_node; /* scalar of the defining output (spans) */
   const char *desc;
   const char *source;
   bool has_source; /* source written explicitly ("" counts as absent) */

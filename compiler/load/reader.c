@@ -321,6 +321,7 @@ static bool decode_xentry(vigil_compiler *c, const vg_ynode *val,
   memset(out, 0, sizeof *out);
   if (!val)
     return true;
+  out->node = val;
   vg_ctx vctx;
   vg_ctx_child(&vctx, ctx, val, VG_IT_VALUE_FOR, key ? key : "");
   if (val->kind == VG_Y_SCALAR) {
@@ -459,6 +460,19 @@ static char *trim_comp(vigil_compiler *c, const char *s) {
   return vg_arena_strndup(&c->a, s + b, e - b);
 }
 
+/* Falco locates exception errors at the exception; vigil's span points at
+ * the offending entry when it is known. */
+static bool fail_at(vigil_compiler *c, const char *msg, const vg_exception *ex,
+                    const vg_xentry *e) {
+  vg_ctx ctx = ex->ctx;
+  if (e && e->node) {
+    ctx.has_span = true;
+    ctx.start = e->node->mark.off;
+    ctx.end = e->node->end_off > ctx.start ? e->node->end_off : ctx.start;
+  }
+  return fail(c, VALID, msg, &ctx);
+}
+
 static bool validate_exception(vigil_compiler *c, const char *source,
                                vg_exception *ex) {
   if (ex->fields.is_list) {
@@ -474,26 +488,26 @@ static bool validate_exception(vigil_compiler *c, const char *source,
       }
     }
     if (ex->fields.n != ex->comps.n)
-      return fail(c, VALID, "Fields and comps lists must have equal length",
-                  &ex->ctx);
+      return fail_at(c, "Fields and comps lists must have equal length", ex,
+                     &ex->comps);
     for (size_t i = 0; i < ex->comps.n; i++) {
       vg_xentry *v = &ex->comps.items[i];
       v->item = trim_comp(c, v->item ? v->item : "");
       if (!in_set(OPERATORS, v->item) &&
           !vg_is_str_op_with_modifier(v->item))
-        return fail(c, VALID,
-                    vg_fmt(c, "'%s' is not a supported comparison operator",
-                           v->item),
-                    &ex->ctx);
+        return fail_at(c,
+                       vg_fmt(c, "'%s' is not a supported comparison operator",
+                              v->item),
+                       ex, v);
     }
     if (source)
       for (size_t i = 0; i < ex->fields.n; i++) {
         const char *f = ex->fields.items[i].item ? ex->fields.items[i].item
                                                  : "";
         if (!vg_valid_lhs_field(c, source, f))
-          return fail(c, VALID,
-                      vg_fmt(c, "'%s' is not a supported filter field", f),
-                      &ex->ctx);
+          return fail_at(c,
+                         vg_fmt(c, "'%s' is not a supported filter field", f),
+                         ex, &ex->fields.items[i]);
       }
   } else {
     if (!ex->comps.valid) {
@@ -502,22 +516,22 @@ static bool validate_exception(vigil_compiler *c, const char *source,
       ex->comps.item = "in";
     }
     if (ex->comps.is_list)
-      return fail(c, VALID, "Fields and comps must both be strings",
-                  &ex->ctx);
+      return fail_at(c, "Fields and comps must both be strings", ex,
+                     &ex->comps);
     ex->comps.item = trim_comp(c, ex->comps.item);
     const char *k = ex->comps.item;
     if (strcmp(k, "in") && strcmp(k, "pmatch") && strcmp(k, "intersects") &&
         !vg_is_str_op_with_modifier(k))
-      return fail(c, VALID,
-                  "When fields is a single value, comps must be one of (in, "
-                  "pmatch, intersects) or a modifier operator (e.g. "
-                  "startswith oneof)",
-                  &ex->ctx);
+      return fail_at(c,
+                     "When fields is a single value, comps must be one of "
+                     "(in, pmatch, intersects) or a modifier operator (e.g. "
+                     "startswith oneof)",
+                     ex, &ex->comps);
     if (source && !vg_valid_lhs_field(c, source, ex->fields.item))
-      return fail(c, VALID,
-                  vg_fmt(c, "'%s' is not a supported filter field",
-                         ex->fields.item),
-                  &ex->ctx);
+      return fail_at(c,
+                     vg_fmt(c, "'%s' is not a supported filter field",
+                            ex->fields.item),
+                     ex, &ex->fields);
   }
   return true;
 }
@@ -923,6 +937,7 @@ static bool rule_append(vigil_compiler *c, const char *name, rupd *u,
     ctext_append(c, &prev->cond, &u->cond);
   if (u->has_output && u->output[0])
     prev->output = vg_fmt(c, "%s %s", prev->output, u->output);
+  /* (an appended output keeps its prefix: spans stay valid) */
   if (u->has_desc && u->desc[0])
     prev->desc = vg_fmt(c, "%s %s", prev->desc, u->desc);
   if (u->has_tags) {
@@ -1008,8 +1023,10 @@ static bool rule_replace(vigil_compiler *c, const char *name, rupd *u,
   const char *source = prev->unknown_source ? NULL : prev->source;
   if (u->has_cond)
     prev->cond = u->cond;
-  if (u->has_output)
+  if (u->has_output) {
     prev->output = u->output;
+    prev->output_node = NULL;
+  }
   if (u->has_desc)
     prev->desc = u->desc;
   if (u->has_tags) {
@@ -1279,6 +1296,7 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
     if (!decode(c, item, "output", K_STR, false, false, &ctx, &d))
       return false;
     vg_ctx_child(&v.output_ctx, &ctx, d.node, VG_IT_RULE_OUTPUT, "");
+    v.output_node = d.node;
     {
       const char *s = d.s;
       size_t b = strspn(s, " \t\n\r\f\v"), e = strlen(s);

@@ -413,8 +413,17 @@ vigil_status vigil_diag_render_text(const vigil_compiler *c,
     size_t le = ls;
     while (le < f->len && f->text[le] != '\n' && f->text[le] != '\r')
       le++;
+    /* the position is in the line anyway: drop yaml-cpp's own prefix */
+    const char *msg = d->message;
+    if (!strncmp(msg, "yaml-cpp: error at line ", 24)) {
+      const char *p = strstr(msg, ": ");
+      if (p)
+        p = strstr(p + 2, ": ");
+      if (p)
+        msg = p + 2;
+    }
     vg_buf_printf(&b, "%s:%zu:%zu: %s: %s [%s]\n", f->name, line,
-                  pos - ls + 1, sev, d->message, d->code_name);
+                  pos - ls + 1, sev, msg, d->code_name);
     char lno[32];
     int w = snprintf(lno, sizeof lno, "%zu", line);
     if (w < 4)
