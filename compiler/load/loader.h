@@ -195,6 +195,10 @@ struct vigil_compiler {
   uint32_t counter;
   /* collector */
   vg_ptrvec lists, macros, rules; /* vg_*_info*, index order */
+  struct vg_htab {
+    void **slots; /* entities by name (their first member) */
+    size_t n;
+  } hlists, hmacros, hrules;
   vg_ptrvec plugin_groups;        /* vg_plugin_group* */
   bool has_engine_version;
   unsigned ev_major, ev_minor, ev_patch;

@@ -538,31 +538,62 @@ static bool validate_exception(vigil_compiler *c, const char *source,
 
 /* ------------------------------------------------------------ collector */
 
-vg_list_info *vg_find_list(vigil_compiler *c, const char *name) {
-  for (size_t i = 0; i < c->lists.n; i++) {
-    vg_list_info *l = c->lists.v[i];
-    if (!strcmp(l->name, name))
-      return l;
+static size_t hash_str(const char *s) {
+  size_t h = 1469598103934665603ull & SIZE_MAX;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * (1099511628211ull & SIZE_MAX);
+  return h;
+}
+
+static void *ht_find(const struct vg_htab *t, const char *name) {
+  if (!t->n)
+    return NULL;
+  for (size_t i = hash_str(name) & (t->n - 1);; i = (i + 1) & (t->n - 1)) {
+    void *e = t->slots[i];
+    if (!e)
+      return NULL;
+    if (!strcmp(*(const char *const *)e, name))
+      return e;
   }
-  return NULL;
+}
+
+/* Adds e (count entries already in the table). */
+static bool ht_add(vigil_compiler *c, struct vg_htab *t, size_t count,
+                   void *e) {
+  if ((count + 1) * 2 > t->n) {
+    size_t nn = t->n ? t->n * 2 : 64;
+    while ((count + 1) * 2 > nn)
+      nn *= 2;
+    void **ns = vg_arena_alloc(&c->a, nn * sizeof *ns);
+    if (!ns)
+      return false;
+    for (size_t i = 0; i < t->n; i++)
+      if (t->slots[i]) {
+        size_t j = hash_str(*(const char *const *)t->slots[i]) & (nn - 1);
+        while (ns[j])
+          j = (j + 1) & (nn - 1);
+        ns[j] = t->slots[i];
+      }
+    t->slots = ns;
+    t->n = nn;
+  }
+  size_t j = hash_str(*(const char *const *)e) & (t->n - 1);
+  while (t->slots[j])
+    j = (j + 1) & (t->n - 1);
+  t->slots[j] = e;
+  return true;
+}
+
+vg_list_info *vg_find_list(vigil_compiler *c, const char *name) {
+  return ht_find(&c->hlists, name);
 }
 
 vg_macro_info *vg_find_macro(vigil_compiler *c, const char *name) {
-  for (size_t i = 0; i < c->macros.n; i++) {
-    vg_macro_info *m = c->macros.v[i];
-    if (!strcmp(m->name, name))
-      return m;
-  }
-  return NULL;
+  return ht_find(&c->hmacros, name);
 }
 
 vg_rule_info *vg_find_rule(vigil_compiler *c, const char *name) {
-  for (size_t i = 0; i < c->rules.n; i++) {
-    vg_rule_info *r = c->rules.v[i];
-    if (!strcmp(r->name, name))
-      return r;
-  }
-  return NULL;
+  return ht_find(&c->hrules, name);
 }
 
 static vg_ctext ctext_of(vigil_compiler *c, const vg_ynode *n) {
@@ -612,15 +643,10 @@ static bool find_prev_rule(vigil_compiler *c, const char *name,
   return true;
 }
 
-static bool add_entity(vigil_compiler *c, vg_ptrvec *tab, void *e,
-                       const char *name, size_t size, uint32_t *index,
-                       uint32_t *vis) {
-  void *prev = NULL;
-  for (size_t i = 0; i < tab->n; i++)
-    if (!strcmp(*(const char *const *)tab->v[i], name)) {
-      prev = tab->v[i];
-      break;
-    }
+static bool add_entity(vigil_compiler *c, vg_ptrvec *tab,
+                       struct vg_htab *ht, void *e, const char *name,
+                       size_t size, uint32_t *index, uint32_t *vis) {
+  void *prev = ht_find(ht, name);
   uint32_t id = c->counter++;
   if (prev) {
     uint32_t pidx = *(uint32_t *)((char *)prev + ((char *)index - (char *)e));
@@ -632,7 +658,8 @@ static bool add_entity(vigil_compiler *c, vg_ptrvec *tab, void *e,
   *index = id;
   *vis = id;
   void *copy = vg_arena_memdup(&c->a, e, size);
-  return copy && vg_ptrvec_push(&c->a, tab, copy);
+  return copy && ht_add(c, ht, tab->n, copy) &&
+         vg_ptrvec_push(&c->a, tab, copy);
 }
 
 /* ------------------------------------------------------------ items */
@@ -834,7 +861,7 @@ static bool read_list(vigil_compiler *c, const vg_ynode *item,
     prev->items = ni;
     prev->nitems += v.nitems;
     prev->visibility = c->counter++;
-  } else if (!add_entity(c, &c->lists, &v, v.name, sizeof v, &v.index,
+  } else if (!add_entity(c, &c->lists, &c->hlists, &v, v.name, sizeof v, &v.index,
                          &v.visibility)) {
     return false;
   }
@@ -890,7 +917,7 @@ static bool read_macro(vigil_compiler *c, const vg_ynode *item,
       return fail(c, VALID, ERROR_NO_PREVIOUS_MACRO, &ctx);
     ctext_append(c, &prev->cond, &v.cond);
     prev->visibility = c->counter++;
-  } else if (!add_entity(c, &c->macros, &v, v.name, sizeof v, &v.index,
+  } else if (!add_entity(c, &c->macros, &c->hmacros, &v, v.name, sizeof v, &v.index,
                          &v.visibility)) {
     return false;
   }
@@ -1369,7 +1396,7 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
       if (!validate_exception(c, known ? v.source : NULL, ex))
         return false;
     }
-    if (!add_entity(c, &c->rules, &v, v.name, sizeof v, &v.index,
+    if (!add_entity(c, &c->rules, &c->hrules, &v, v.name, sizeof v, &v.index,
                     &v.visibility))
       return false;
   }
