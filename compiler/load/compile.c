@@ -458,6 +458,8 @@ static void suggest_macro(vigil_compiler *c, const char *name) {
 /* "... nonexistent field X": suggest a field of the same source. */
 extern const char *vg_load_suggest_field(const char *source,
                                          const char *name);
+extern const char *vg_load_suggested_output(vigil_compiler *c,
+                                            const char *source);
 
 static void note_for_message(vigil_compiler *c, const char *source,
                              const char *msg) {
@@ -731,8 +733,11 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
     r->nexc_fields = 0;
   }
   r->cond_final = cond;
-  /* output */
+  /* output: the host's extra output (plugins' suggested fields) first */
   const char *output = r->output;
+  const char *extra = vg_load_suggested_output(c, source);
+  if (extra)
+    output = vg_fmt(c, "%s %s", output, extra);
   if (strstr(output, "%container.info")) {
     vg_add_warning(c, VG_LOAD_DEPRECATED_ITEM,
                    "%container.info is deprecated and no more useful, and "

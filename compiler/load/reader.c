@@ -425,6 +425,8 @@ static bool read_exceptions(vigil_compiler *c, const vg_ynode *item,
   return true;
 }
 
+bool vg_load_source_known(vigil_compiler *c, const char *source);
+
 static const char *const OPERATORS[] = {
     "=",     "==",      "!=",         "<",          "<=",
     ">",     ">=",      "contains",   "icontains",  "bcontains",
@@ -1379,7 +1381,7 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
     vg_rule_info *prev;
     if (!find_prev_rule(c, v.name, v.source, &ctx, &prev))
       return false;
-    bool known = vg_sema_env_has_source(c->env, v.source);
+    bool known = vg_load_source_known(c, v.source);
     if (!known) {
       v.unknown_source = true;
       vg_add_warning(c, VG_LOAD_UNKNOWN_SOURCE,
