@@ -83,6 +83,7 @@ struct vg_sysstate {
   int have_remove_tid;
   int64_t remove_fd_tid, remove_fd;
   int have_remove_fd;
+  int initial; /* still in the leading run of initial-state events */
   char path[2 * MAX_PATH + 8];
 };
 
@@ -409,10 +410,11 @@ vg_fdinfo *vg_sys_get_fd(vg_sysstate *s, vg_thread *t, int64_t fd) {
 
 static vg_fdinfo *add_fd(vg_sysstate *s, vg_thread *t, vg_fdinfo *f) {
   vg_fdtable *ft = fd_table(s, t);
-  if (!ft) {
+  if (!ft || !f) {
     fd_free(f);
     return NULL;
   }
+  t->lastevent_fd = f->fd;
   return fdt_add(ft, f);
 }
 
@@ -462,6 +464,7 @@ vigil_status vg_sys_new(vg_sysstate **out) {
   if (!s)
     return VIGIL_E_NOMEM;
   s->cap = 1024;
+  s->initial = 1;
   s->tab = calloc(s->cap, sizeof *s->tab);
   if (!s->tab) {
     free(s);
@@ -491,6 +494,7 @@ static void reset_all(vg_sysstate *s) {
   s->tinfo = NULL;
   s->fdinfo_owner = NULL;
   s->have_remove_tid = s->have_remove_fd = 0;
+  s->initial = 1;
 }
 
 void vg_sys_free(vg_sysstate *s) {
@@ -1487,6 +1491,35 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     break;
   }
   int show = 1;
+  /* libsinsp consumes the leading container/user/group events while it
+   * opens the capture: they are numbered but never shown */
+  int initstate = t == VG_PPME_CONTAINER_JSON_2_E ||
+                  t == VG_PPME_USER_ADDED_E || t == VG_PPME_USER_DELETED_E ||
+                  t == VG_PPME_GROUP_ADDED_E ||
+                  t == VG_PPME_GROUP_DELETED_E || t == VG_PPME_ASYNCEVENT_E;
+  if (s->initial && initstate)
+    show = 0;
+  else
+    s->initial = 0;
+  if (t == VG_PPME_USER_ADDED_E || t == VG_PPME_GROUP_ADDED_E) {
+    vg_scap_user u;
+    char b0[300], b1[300], b2[300];
+    memset(&u, 0, sizeof u);
+    u.is_group = t == VG_PPME_GROUP_ADDED_E;
+    if (!u.is_group) {
+      u.uid = vg_evt_u32(e, 0);
+      u.gid = vg_evt_u32(e, 1);
+      u.name = pstr(e, 2, b0, sizeof b0);
+      u.home = pstr(e, 3, b1, sizeof b1);
+      u.shell = pstr(e, 4, b2, sizeof b2);
+    } else {
+      u.gid = vg_evt_u32(e, 0);
+      u.name = pstr(e, 1, b0, sizeof b0);
+      u.home = u.shell = "";
+    }
+    if (add_user(s, &u) != VIGIL_OK)
+      return VIGIL_E_NOMEM;
+  }
   switch (t) {
   case VG_PPME_SYSCALL_OPEN_E:
   case VG_PPME_SYSCALL_OPENAT_2_E:
