@@ -1213,18 +1213,25 @@ static void parse_fcntl(vg_sysstate *s, const vg_evt *e) {
   vg_thread *t = s->tinfo;
   vg_fdinfo *src = evt_fd(s);
   int64_t nfd = retval(e);
-  if (!t || !src || nfd < 0)
-    return;
   uint8_t cmd = (uint8_t)vg_evt_u32(e, 2);
-  if (cmd != 1 && cmd != 2) /* PPM_FCNTL_F_DUPFD, F_DUPFD_CLOEXEC */
+  /* PPM_FCNTL_F_DUPFD 1, F_SETFD 3, F_DUPFD_CLOEXEC 26 */
+  if (!t || !src || nfd < 0 || (cmd != 1 && cmd != 3 && cmd != 26))
     return;
-  int64_t sfd = src->fd;
+  if (cmd == 3) {
+    src->openflags &= ~O_CLOEXEC_;
+    if (vg_evt_u64(e, 3) & 1)
+      src->openflags |= O_CLOEXEC_;
+    return;
+  }
   vg_fdinfo *f = fd_clone(src);
   if (!f)
     return;
   f->fd = nfd;
-  add_fd(s, t, f);
-  set_evt_fd(s, s->fdinfo_owner, sfd);
+  f->openflags &= ~O_CLOEXEC_;
+  if (cmd == 26)
+    f->openflags |= O_CLOEXEC_;
+  if (add_fd(s, t, f))
+    set_evt_fd(s, t, nfd);
 }
 
 static void parse_chdir(vg_sysstate *s, const vg_evt *e) {
