@@ -1547,7 +1547,13 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   return VIGIL_OK;
 }
 
-vg_thread *vg_sys_evt_thread(vg_sysstate *s) { return s->tinfo; }
+/* Like libsinsp's event thread lookup: the thread set while parsing, or
+ * else the table entry for the event's tid (no placeholder created). */
+vg_thread *vg_sys_evt_thread(vg_sysstate *s) {
+  if (s->tinfo)
+    return s->tinfo;
+  return s->evt ? vg_sys_find(s, s->evt->tid) : NULL;
+}
 vg_fdinfo *vg_sys_evt_fd(vg_sysstate *s) { return evt_fd(s); }
 uint64_t vg_sys_event_num(vg_sysstate *s) { return s->num; }
 const vg_evt *vg_sys_current(vg_sysstate *s) { return s->evt; }
