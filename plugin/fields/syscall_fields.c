@@ -261,12 +261,15 @@ static int role_none(const vg_fdinfo *f) {
 
 static uint8_t l4proto(const vg_fdinfo *f) {
   if (f->type == FDT_IPV4 || f->type == FDT_IPV6) {
-    if (f->l4proto == 5)
+    uint8_t l4 = f->sock[f->type == FDT_IPV4 ? VG_S4_L4 : VG_S6_L4];
+    if (l4 == 5)
       return 5;
-    return role_none(f) ? 1 : f->l4proto;
+    return role_none(f) ? 1 : l4;
   }
-  if (f->type == FDT_IPV4S || f->type == FDT_IPV6S)
-    return f->l4proto;
+  if (f->type == FDT_IPV4S)
+    return f->sock[VG_SV4_L4];
+  if (f->type == FDT_IPV6S)
+    return f->sock[VG_SV6_L4];
   return 1;
 }
 
@@ -631,33 +634,46 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
   case F_FD_CIP:
     if (!fd || role_none(fd))
       return 0;
-    if (fd->type != FDT_IPV4 && fd->type != FDT_IPV6)
+    if (fd->type == FDT_IPV4)
+      fmt_ip(buf, len, fd->sock + VG_S4_SIP, 0);
+    else if (fd->type == FDT_IPV6)
+      fmt_ip(buf, len, fd->sock + VG_S6_SIP, 1);
+    else
       return 0;
-    fmt_ip(buf, len, fd->sip, fd->type == FDT_IPV6);
     return 1;
   case F_FD_SIP:
     if (!fd || role_none(fd))
       return 0;
-    if (fd->type == FDT_IPV4 || fd->type == FDT_IPV6)
-      fmt_ip(buf, len, fd->dip, fd->type == FDT_IPV6);
-    else if (fd->type == FDT_IPV4S || fd->type == FDT_IPV6S)
-      fmt_ip(buf, len, fd->sip, fd->type == FDT_IPV6S);
+    if (fd->type == FDT_IPV4)
+      fmt_ip(buf, len, fd->sock + VG_S4_DIP, 0);
+    else if (fd->type == FDT_IPV6)
+      fmt_ip(buf, len, fd->sock + VG_S6_DIP, 1);
+    else if (fd->type == FDT_IPV4S)
+      fmt_ip(buf, len, fd->sock + VG_SV4_IP, 0);
+    else if (fd->type == FDT_IPV6S)
+      fmt_ip(buf, len, fd->sock + VG_SV6_IP, 1);
     else
       return 0;
     return 1;
   case F_FD_CPORT:
     if (!fd || role_none(fd))
       return 0;
-    if (fd->type != FDT_IPV4 && fd->type != FDT_IPV6)
-      return 0;
-    return put_u64(buf, len, fd->sport);
+    if (fd->type == FDT_IPV4)
+      return put_u64(buf, len, vg_sock_u16(fd, VG_S4_SPORT));
+    if (fd->type == FDT_IPV6)
+      return put_u64(buf, len, vg_sock_u16(fd, VG_S6_SPORT));
+    return 0;
   case F_FD_SPORT:
     if (!fd)
       return 0;
-    if (fd->type == FDT_IPV4 || fd->type == FDT_IPV6)
-      return role_none(fd) ? 0 : put_u64(buf, len, fd->dport);
-    if (fd->type == FDT_IPV4S || fd->type == FDT_IPV6S)
-      return put_u64(buf, len, fd->sport);
+    if (fd->type == FDT_IPV4)
+      return role_none(fd) ? 0 : put_u64(buf, len, vg_sock_u16(fd, VG_S4_DPORT));
+    if (fd->type == FDT_IPV6)
+      return role_none(fd) ? 0 : put_u64(buf, len, vg_sock_u16(fd, VG_S6_DPORT));
+    if (fd->type == FDT_IPV4S)
+      return put_u64(buf, len, vg_sock_u16(fd, VG_SV4_PORT));
+    if (fd->type == FDT_IPV6S)
+      return put_u64(buf, len, vg_sock_u16(fd, VG_SV6_PORT));
     return 0;
   default:
     return 0;

@@ -91,6 +91,7 @@ struct vg_scap {
   vg_scap_proc proc;
   vg_scap_fd fd;
   vg_scap_user user;
+  vg_scap_iface iface;
   vg_evt evt;
   vg_evt conv;
   char str[6][4100];
@@ -569,34 +570,51 @@ static vigil_status parse_user(vg_scap *r, cur *c) {
   return VIGIL_OK;
 }
 
-static vigil_status skip_iface(vg_scap *r, cur *c) {
+static vigil_status parse_iface(vg_scap *r, cur *c) {
   int v2 = r->desc->version >= 2;
   cur e = *c;
+  vg_scap_iface *f = &r->iface;
+  memset(f, 0, sizeof *f);
   if (v2) {
     uint32_t elen = t32(c);
     if (c->bad || elen > c->n)
-      return fail(r, VIGIL_E_FORMAT, "bad interface entry length %u",
-                  elen);
+      return fail(r, VIGIL_E_FORMAT, "bad interface entry length %u at "
+                  "body offset %zu", elen, r->cur);
     e.p = c->p;
     e.n = elen;
     c->p += elen;
     c->n -= elen;
   }
   uint16_t type = t16(&e), nl = t16(&e);
-  size_t body;
+  size_t asz;
+  int speed;
   switch (type) {
-  case 1: body = 12 + 8; break;
-  case 3: body = 12; break;
-  case 2: body = 48 + 8; break;
-  case 4: body = 48; break;
+  case 1: asz = 4; speed = 1; break;
+  case 3: asz = 4; speed = 0; break;
+  case 2: asz = 16; speed = 1; break;
+  case 4: asz = 16; speed = 0; break;
   default:
-    return fail(r, VIGIL_E_FORMAT, "unknown interface type %u", type);
+    return fail(r, VIGIL_E_FORMAT, "unknown interface type %u at body "
+                "offset %zu", type, r->cur);
+  }
+  f->is_v6 = asz == 16;
+  const uint8_t *a = take(&e, asz), *m = take(&e, asz);
+  take(&e, asz); /* broadcast */
+  if (speed)
+    take(&e, 8);
+  if (a && m) {
+    memcpy(f->addr, a, asz);
+    memcpy(f->netmask, m, asz);
   }
   if (nl >= 1024)
     e.bad = 1;
-  take(&e, body + nl);
+  const uint8_t *nm = take(&e, nl);
   if (e.bad)
-    return fail(r, VIGIL_E_FORMAT, "truncated interface entry");
+    return fail(r, VIGIL_E_FORMAT, "truncated interface entry at body "
+                "offset %zu", r->cur);
+  memcpy(r->str[0], nm, nl);
+  r->str[0][nl] = 0;
+  f->name = r->str[0];
   if (!v2)
     *c = e;
   return VIGIL_OK;
@@ -1051,8 +1069,9 @@ vigil_status vg_scap_next(vg_scap *r, vg_scap_item *item) {
         item->u.user = &r->user;
         break;
       default:
-        st = skip_iface(r, &c);
-        item->kind = VG_SCAP_EOF;
+        st = parse_iface(r, &c);
+        item->kind = VG_SCAP_IFACE;
+        item->u.iface = &r->iface;
         break;
       }
       if (st != VIGIL_OK)
@@ -1060,8 +1079,6 @@ vigil_status vg_scap_next(vg_scap *r, vg_scap_item *item) {
       if (c.n >= before) /* no progress: corrupt */
         return fail(r, VIGIL_E_FORMAT, "empty metadata entry");
       r->cur += before - c.n;
-      if (item->kind == VG_SCAP_EOF)
-        continue;
       return VIGIL_OK;
     }
     int eof;

@@ -74,6 +74,13 @@ typedef struct vg_scap_user {
   const char *name, *home, *shell;
 } vg_scap_user;
 
+/* An interface-list entry; address and netmask in network byte order. */
+typedef struct vg_scap_iface {
+  int is_v6;
+  uint8_t addr[16], netmask[16];
+  const char *name;
+} vg_scap_iface;
+
 typedef enum vg_scap_item_kind {
   VG_SCAP_EOF = 0,
   VG_SCAP_SECTION,  /* a new section starts: drop all state */
@@ -81,7 +88,8 @@ typedef enum vg_scap_item_kind {
   VG_SCAP_PROC,
   VG_SCAP_FD,
   VG_SCAP_USER,
-  VG_SCAP_EVENT
+  VG_SCAP_EVENT,
+  VG_SCAP_IFACE
 } vg_scap_item_kind;
 
 typedef struct vg_scap_item {
@@ -90,6 +98,7 @@ typedef struct vg_scap_item {
     const vg_scap_proc *proc;
     const vg_scap_fd *fd;
     const vg_scap_user *user;
+    const vg_scap_iface *iface;
     const vg_evt *evt;
     const char *hostname;
   } u;

@@ -84,6 +84,12 @@ struct vg_sysstate {
   int64_t remove_fd_tid, remove_fd;
   int have_remove_fd;
   int initial; /* still in the leading run of initial-state events */
+  /* network interfaces from the capture */
+  struct {
+    int is_v6;
+    uint8_t addr[16], mask[16];
+  } ifaces[256];
+  size_t nifaces;
   char path[2 * MAX_PATH + 8];
 };
 
@@ -299,6 +305,7 @@ static void thread_free(vg_thread *t) {
   free(t->cwd);
   free(t->root);
   free(t->args);
+  free(t->last_evt);
   fdt_fini(&t->fds);
   free(t);
 }
@@ -491,6 +498,7 @@ static void reset_all(vg_sysstate *s) {
   users_clear(s->users, s->nusers);
   users_clear(s->groups, s->ngroups);
   s->nusers = s->ngroups = 0;
+  s->nifaces = 0;
   s->tinfo = NULL;
   s->fdinfo_owner = NULL;
   s->have_remove_tid = s->have_remove_fd = 0;
@@ -557,7 +565,7 @@ const vg_user *vg_sys_group(vg_sysstate *s, uint32_t gid) {
   return NULL;
 }
 
-static void fmt_sock(char *out, size_t len, const vg_fdinfo *f);
+static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf);
 
 vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
   switch (it->kind) {
@@ -599,39 +607,17 @@ vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
     add_thread(s, t);
     return VIGIL_OK;
   }
-  case VG_SCAP_FD: {
-    const vg_scap_fd *sf = it->u.fd;
-    vg_thread *t = vg_sys_find(s, sf->tid);
-    if (!t || sf->type == 0)
-      return VIGIL_OK;
-    vg_fdinfo *f = fd_new(sf->fd, sf->type, sf->name);
-    if (!f)
-      return VIGIL_E_NOMEM;
-    f->openflags = sf->open_flags;
-    f->l4proto = sf->l4proto;
-    memcpy(f->sip, sf->sip, 16);
-    memcpy(f->dip, sf->dip, 16);
-    f->sport = sf->sport;
-    f->dport = sf->dport;
-    if (sf->type == FD_IPV4_SOCK || sf->type == FD_IPV6_SOCK) {
-      char nb[256];
-      f->is_v6 = sf->type == FD_IPV6_SOCK;
-      fmt_sock(nb, sizeof nb, f);
-      set_str(&f->name, nb);
-    } else if (sf->type == FD_IPV4_SERVSOCK || sf->type == FD_IPV6_SERVSOCK) {
-      f->is_v6 = sf->type == FD_IPV6_SERVSOCK;
-    } else if (sf->type == FD_UNIX_SOCK) {
-      char nb[1200];
-      snprintf(nb, sizeof nb, "%llx->%llx %s",
-               (unsigned long long)sf->usrc, (unsigned long long)sf->udst,
-               sf->name);
-      set_str(&f->name, nb);
+  case VG_SCAP_FD:
+    return import_fd(s, it->u.fd);
+  case VG_SCAP_IFACE:
+    if (s->nifaces < sizeof s->ifaces / sizeof s->ifaces[0]) {
+      const vg_scap_iface *f = it->u.iface;
+      s->ifaces[s->nifaces].is_v6 = f->is_v6;
+      memcpy(s->ifaces[s->nifaces].addr, f->addr, 16);
+      memcpy(s->ifaces[s->nifaces].mask, f->netmask, 16);
+      s->nifaces++;
     }
-    if (f->type == FD_FILE_V2 && (f->openflags & O_CLOEXEC_))
-      f->flags |= VG_FD_CLOEXEC;
-    fdt_add(&t->fds, f);
     return VIGIL_OK;
-  }
   case VG_SCAP_USER:
     return add_user(s, it->u.user);
   default:
@@ -641,12 +627,21 @@ vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
 
 /* ------------------------------------------------------------ sockets */
 
+static uint16_t rdp16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+static void put16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+}
+
+static const uint8_t ZERO16[16];
+
+/* inet_ntop-style text of an IPv4 or IPv6 address. */
 static void fmt_ip(char *out, size_t len, const uint8_t *ip, int v6) {
   if (!v6) {
     snprintf(out, len, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
     return;
   }
-  /* RFC 5952 text form, as inet_ntop prints it */
   uint16_t w[8];
   for (int i = 0; i < 8; i++)
     w[i] = (uint16_t)(ip[2 * i] << 8 | ip[2 * i + 1]);
@@ -665,13 +660,13 @@ static void fmt_ip(char *out, size_t len, const uint8_t *ip, int v6) {
       i++;
     }
   }
-  size_t o = 0;
-  out[0] = 0;
   if (best == 0 && (bestlen == 6 || (bestlen == 5 && w[5] == 0xffff))) {
     snprintf(out, len, "::%s%u.%u.%u.%u", bestlen == 5 ? "ffff:" : "",
              ip[12], ip[13], ip[14], ip[15]);
     return;
   }
+  size_t o = 0;
+  out[0] = 0;
   for (int i = 0; i < 8; i++) {
     if (i == best) {
       o += (size_t)snprintf(out + o, o < len ? len - o : 0, "::");
@@ -684,13 +679,6 @@ static void fmt_ip(char *out, size_t len, const uint8_t *ip, int v6) {
   }
 }
 
-static void fmt_sock(char *out, size_t len, const vg_fdinfo *f) {
-  char a[64], b[64];
-  fmt_ip(a, sizeof a, f->sip, f->is_v6);
-  fmt_ip(b, sizeof b, f->dip, f->is_v6);
-  snprintf(out, len, "%s:%u->%s:%u", a, f->sport, b, f->dport);
-}
-
 static int is_mapped(const uint8_t *p) {
   for (int i = 0; i < 10; i++)
     if (p[i])
@@ -700,9 +688,458 @@ static int is_mapped(const uint8_t *p) {
   return !p[10] && !p[11] && !p[12] && !p[13] && !p[14] && !p[15];
 }
 
-static uint16_t rdp16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+/* "ip:port" of a server address */
+static void fmt_server(char *out, size_t len, const uint8_t *ip, uint16_t port,
+                       int v6) {
+  char a[64];
+  fmt_ip(a, sizeof a, ip, v6);
+  snprintf(out, len, "%s:%u", a, port);
+}
+
+/* "sip:sport->dip:dport" */
+static void fmt_tuple(char *out, size_t len, const uint8_t *sip,
+                      uint16_t sport, const uint8_t *dip, uint16_t dport,
+                      int v6) {
+  char a[64], b[64];
+  fmt_ip(a, sizeof a, sip, v6);
+  fmt_ip(b, sizeof b, dip, v6);
+  snprintf(out, len, "%s:%u->%s:%u", a, sport, b, dport);
+}
+
+/* libsinsp's text for a socket's current addresses (its fd name). */
+static void sockinfo_str(char *out, size_t len, const vg_fdinfo *f) {
+  const uint8_t *k = f->sock;
+  if (f->type == FD_IPV4_SOCK) {
+    uint8_t l4 = k[VG_S4_L4];
+    if (l4 == L4_TCP || l4 == L4_UDP)
+      fmt_tuple(out, len, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
+                k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
+    else if (l4 == L4_ICMP || l4 == L4_RAW)
+      snprintf(out, len, "%u.%u.%u.%u->%u.%u.%u.%u", k[0], k[1], k[2], k[3],
+               k[4], k[5], k[6], k[7]);
+    else
+      snprintf(out, len, "<unknown>");
+  } else if (f->type == FD_IPV6_SOCK) {
+    uint8_t l4 = k[VG_S6_L4];
+    const uint8_t *s6 = k + VG_S6_SIP, *d6 = k + VG_S6_DIP;
+    if (l4 == L4_TCP || l4 == L4_UDP) {
+      if (is_mapped(s6) && is_mapped(d6))
+        fmt_tuple(out, len, s6 + 12, vg_sock_u16(f, VG_S4_SPORT), d6 + 12,
+                  vg_sock_u16(f, VG_S4_DPORT), 0);
+      else
+        fmt_tuple(out, len, s6, vg_sock_u16(f, VG_S6_SPORT), d6,
+                  vg_sock_u16(f, VG_S6_DPORT), 1);
+    } else if (l4 == L4_ICMP) {
+      if (is_mapped(s6) && is_mapped(d6)) {
+        snprintf(out, len, "%u.%u.%u.%u->%u.%u.%u.%u", s6[12], s6[13],
+                 s6[14], s6[15], d6[12], d6[13], d6[14], d6[15]);
+      } else {
+        char a[64], b[64];
+        fmt_ip(a, sizeof a, s6, 1);
+        fmt_ip(b, sizeof b, d6, 1);
+        snprintf(out, len, "%s->%s", a, b);
+      }
+    } else {
+      snprintf(out, len, "<unknown>");
+    }
+  }
+}
+
+static void set_sock_name(vg_fdinfo *f) {
+  char nb[256];
+  nb[0] = 0;
+  sockinfo_str(nb, sizeof nb, f);
+  set_str(&f->name, nb);
+}
+
+/* The text libsinsp gives a sockaddr parameter (PF_SIMPLE). */
+static void sockaddr_str(char *out, size_t len, const uint8_t *d, uint32_t n) {
+  if (n == 0) {
+    snprintf(out, len, "<NA>");
+    return;
+  }
+  switch (d[0]) {
+  case AF_UNIX_:
+    if (n < 2 || d[n - 1] != 0)
+      snprintf(out, len, "INVALID PATH");
+    else
+      snprintf(out, len, "%s", (const char *)d + 1);
+    return;
+  case AF_INET_:
+    if (n < 7)
+      snprintf(out, len, "INVALID IPv4");
+    else
+      fmt_server(out, len, d + 1, rdp16(d + 5), 0);
+    return;
+  case AF_INET6_:
+    if (n < 19)
+      snprintf(out, len, "INVALID IPv6");
+    else
+      fmt_server(out, len, d + 1, rdp16(d + 17), 1);
+    return;
+  default:
+    snprintf(out, len, "family %d", d[0]);
+    return;
+  }
+}
+
+static int sockaddr_valid(const uint8_t *d, uint32_t n) {
+  if (n == 0)
+    return 0;
+  switch (d[0]) {
+  case AF_INET_: return n >= 7;
+  case AF_INET6_: return n >= 19;
+  case AF_UNIX_: return n >= 2 && d[n - 1] == 0;
+  default: return 1;
+  }
+}
+
+static int socktuple_valid(const uint8_t *d, uint32_t n) {
+  if (n == 0)
+    return 0;
+  switch (d[0]) {
+  case AF_INET_: return n >= 13;
+  case AF_INET6_: return n >= 37;
+  case AF_UNIX_: return n >= 18 && d[n - 1] == 0;
+  default: return 1;
+  }
+}
+
+/* The text libsinsp gives a socktuple parameter (PF_SIMPLE). */
+static void socktuple_str(char *out, size_t len, const uint8_t *d,
+                          uint32_t n) {
+  if (!socktuple_valid(d, n)) {
+    snprintf(out, len, "%s", n == 0 ? "NULL"
+                             : d[0] == AF_UNIX_ ? "INVALID PATH"
+                             : d[0] == AF_INET_ ? "INVALID IPv4"
+                             : d[0] == AF_INET6_ ? "INVALID IPv6"
+                                                 : "INVALID SOCKTUPLE");
+    return;
+  }
+  switch (d[0]) {
+  case AF_UNIX_: {
+    unsigned long long a = 0, b = 0;
+    for (int i = 7; i >= 0; i--) {
+      a = a << 8 | d[1 + i];
+      b = b << 8 | d[9 + i];
+    }
+    snprintf(out, len, "%llx->%llx %s", a, b, (const char *)d + 17);
+    return;
+  }
+  case AF_INET_:
+    fmt_tuple(out, len, d + 1, rdp16(d + 5), d + 7, rdp16(d + 11), 0);
+    return;
+  case AF_INET6_:
+    if (is_mapped(d + 1) && is_mapped(d + 19))
+      fmt_tuple(out, len, d + 13, rdp16(d + 17), d + 31, rdp16(d + 35), 0);
+    else
+      fmt_tuple(out, len, d + 1, rdp16(d + 17), d + 19, rdp16(d + 35), 1);
+    return;
+  default:
+    out[0] = 0;
+    return;
+  }
+}
+
+static int set_v4(vg_fdinfo *f, const uint8_t *sip, uint16_t sport,
+                  const uint8_t *dip, uint16_t dport, int overwrite) {
+  uint8_t *k = f->sock;
+  if (f->type == FD_IPV4_SOCK) {
+    int same = !memcmp(k + VG_S4_SIP, sip, 4) &&
+               vg_sock_u16(f, VG_S4_SPORT) == sport &&
+               !memcmp(k + VG_S4_DIP, dip, 4) &&
+               vg_sock_u16(f, VG_S4_DPORT) == dport;
+    int rev = !memcmp(k + VG_S4_SIP, dip, 4) &&
+              vg_sock_u16(f, VG_S4_SPORT) == dport &&
+              !memcmp(k + VG_S4_DIP, sip, 4) &&
+              vg_sock_u16(f, VG_S4_DPORT) == sport;
+    if (same || rev)
+      return 0;
+  }
+  int changed = 0;
+  if (memcmp(k + VG_S4_SIP, sip, 4)) {
+    memcpy(k + VG_S4_SIP, sip, 4);
+    changed = 1;
+  }
+  if (vg_sock_u16(f, VG_S4_SPORT) != sport) {
+    put16(k + VG_S4_SPORT, sport);
+    changed = 1;
+  }
+  if (!memcmp(k + VG_S4_DIP, ZERO16, 4) ||
+      (overwrite && memcmp(k + VG_S4_DIP, dip, 4))) {
+    memcpy(k + VG_S4_DIP, dip, 4);
+    changed = 1;
+  }
+  if (vg_sock_u16(f, VG_S4_DPORT) == 0 ||
+      (overwrite && vg_sock_u16(f, VG_S4_DPORT) != dport)) {
+    put16(k + VG_S4_DPORT, dport);
+    changed = 1;
+  }
+  return changed;
+}
+
+static int set_v6(vg_fdinfo *f, const uint8_t *sip, uint16_t sport,
+                  const uint8_t *dip, uint16_t dport, int overwrite) {
+  uint8_t *k = f->sock;
+  if (f->type == FD_IPV6_SOCK) {
+    int same = !memcmp(k + VG_S6_SIP, sip, 16) &&
+               vg_sock_u16(f, VG_S6_SPORT) == sport &&
+               !memcmp(k + VG_S6_DIP, dip, 16) &&
+               vg_sock_u16(f, VG_S6_DPORT) == dport;
+    int rev = !memcmp(k + VG_S6_SIP, dip, 16) &&
+              vg_sock_u16(f, VG_S6_SPORT) == dport &&
+              !memcmp(k + VG_S6_DIP, sip, 16) &&
+              vg_sock_u16(f, VG_S6_DPORT) == sport;
+    if (same || rev)
+      return 0;
+  }
+  int changed = 0;
+  if (memcmp(k + VG_S6_SIP, sip, 16)) {
+    memcpy(k + VG_S6_SIP, sip, 16);
+    changed = 1;
+  }
+  if (vg_sock_u16(f, VG_S6_SPORT) != sport) {
+    put16(k + VG_S6_SPORT, sport);
+    changed = 1;
+  }
+  if (!memcmp(k + VG_S6_DIP, ZERO16, 16) ||
+      (overwrite && memcmp(k + VG_S6_DIP, dip, 16))) {
+    memcpy(k + VG_S6_DIP, dip, 16);
+    changed = 1;
+  }
+  if (vg_sock_u16(f, VG_S6_DPORT) == 0 ||
+      (overwrite && vg_sock_u16(f, VG_S6_DPORT) != dport)) {
+    put16(k + VG_S6_DPORT, dport);
+    changed = 1;
+  }
+  return changed;
+}
+
+static void swap_addresses(vg_fdinfo *f) {
+  uint8_t *k = f->sock;
+  uint8_t t[16];
+  if (f->type == FD_IPV4_SOCK) {
+    memcpy(t, k + VG_S4_SIP, 4);
+    memcpy(k + VG_S4_SIP, k + VG_S4_DIP, 4);
+    memcpy(k + VG_S4_DIP, t, 4);
+    uint16_t p = vg_sock_u16(f, VG_S4_SPORT);
+    put16(k + VG_S4_SPORT, vg_sock_u16(f, VG_S4_DPORT));
+    put16(k + VG_S4_DPORT, p);
+  } else {
+    memcpy(t, k + VG_S6_SIP, 16);
+    memcpy(k + VG_S6_SIP, k + VG_S6_DIP, 16);
+    memcpy(k + VG_S6_DIP, t, 16);
+    uint16_t p = vg_sock_u16(f, VG_S6_SPORT);
+    put16(k + VG_S6_SPORT, vg_sock_u16(f, VG_S6_DPORT));
+    put16(k + VG_S6_DPORT, p);
+  }
+}
+
+static int loopback4(const uint8_t *a) {
+  return a[0] == 127 && a[1] == 0 && a[2] == 0 && a[3] == 1;
+}
+
+static int loopback6(const uint8_t *a) {
+  for (int i = 0; i < 15; i++)
+    if (a[i])
+      return 0;
+  return a[15] == 1;
+}
+
+/* The local address libsinsp guesses for a peer address. */
+static void infer_addr(const vg_sysstate *s, const uint8_t *dst, int v6,
+                       uint8_t *out) {
+  size_t al = v6 ? 16 : 4;
+  for (size_t i = 0; i < s->nifaces; i++)
+    if (s->ifaces[i].is_v6 == v6 && !memcmp(s->ifaces[i].addr, dst, al)) {
+      memcpy(out, dst, al);
+      return;
+    }
+  for (size_t i = 0; i < s->nifaces; i++) {
+    if (s->ifaces[i].is_v6 != v6)
+      continue;
+    int same = 1;
+    if (v6) {
+      same = !memcmp(s->ifaces[i].addr, dst, 8);
+    } else {
+      for (size_t j = 0; j < 4; j++)
+        if ((s->ifaces[i].addr[j] & s->ifaces[i].mask[j]) !=
+            (dst[j] & s->ifaces[i].mask[j]))
+          same = 0;
+    }
+    if (same) {
+      memcpy(out, s->ifaces[i].addr, al);
+      return;
+    }
+  }
+  for (size_t i = 0; i < s->nifaces; i++)
+    if (s->ifaces[i].is_v6 == v6 &&
+        !(v6 ? loopback6(s->ifaces[i].addr) : loopback4(s->ifaces[i].addr))) {
+      memcpy(out, s->ifaces[i].addr, al);
+      return;
+    }
+  memset(out, 0, al);
+}
+
+/* Completes a tuple with a missing address from the interface list. */
+static void iface_update_fd(const vg_sysstate *s, vg_fdinfo *f) {
+  uint8_t *k = f->sock;
+  uint8_t na[16];
+  if (f->type == FD_IPV4_SOCK) {
+    int sz = !memcmp(k + VG_S4_SIP, ZERO16, 4);
+    int dz = !memcmp(k + VG_S4_DIP, ZERO16, 4);
+    if (!sz && !dz)
+      return;
+    int same_port = vg_sock_u16(f, VG_S4_SPORT) == vg_sock_u16(f, VG_S4_DPORT);
+    if (sz) {
+      infer_addr(s, k + VG_S4_DIP, 0, na);
+      if (!memcmp(na, k + VG_S4_DIP, 4) && same_port)
+        return;
+      memcpy(k + VG_S4_SIP, na, 4);
+    } else {
+      infer_addr(s, k + VG_S4_SIP, 0, na);
+      if (!memcmp(na, k + VG_S4_SIP, 4) && same_port)
+        return;
+      memcpy(k + VG_S4_DIP, na, 4);
+    }
+  } else if (f->type == FD_IPV6_SOCK) {
+    int sz = !memcmp(k + VG_S6_SIP, ZERO16, 16);
+    int dz = !memcmp(k + VG_S6_DIP, ZERO16, 16);
+    if (!sz && !dz)
+      return;
+    int same_port = vg_sock_u16(f, VG_S6_SPORT) == vg_sock_u16(f, VG_S6_DPORT);
+    if (sz) {
+      infer_addr(s, k + VG_S6_DIP, 1, na);
+      if (!memcmp(na, k + VG_S6_DIP, 16) && same_port)
+        return;
+      memcpy(k + VG_S6_SIP, na, 16);
+    } else {
+      infer_addr(s, k + VG_S6_SIP, 1, na);
+      if (!memcmp(na, k + VG_S6_SIP, 16) && same_port)
+        return;
+      memcpy(k + VG_S6_DIP, na, 16);
+    }
+  }
+}
+
+/* Updates a socket from a socktuple parameter; 0 when nothing changed. */
+static int update_fd(vg_sysstate *s, vg_fdinfo *f, const uint8_t *d,
+                     uint32_t n) {
+  if (!socktuple_valid(d, n))
+    return 0;
+  uint8_t *k = f->sock;
+  if (d[0] == AF_INET_) {
+    if (f->type == FD_IPV4_SERVSOCK)
+      k[VG_S4_L4] = k[VG_SV4_L4];
+    f->type = FD_IPV4_SOCK;
+    if (!set_v4(f, d + 1, rdp16(d + 5), d + 7, rdp16(d + 11), 1))
+      return 0;
+  } else if (d[0] == AF_INET6_) {
+    const uint8_t *sip = d + 1, *dip = d + 19;
+    if (is_mapped(sip) && is_mapped(dip)) {
+      f->type = FD_IPV4_SOCK;
+      if (!set_v4(f, sip + 12, rdp16(d + 17), dip + 12, rdp16(d + 35), 1))
+        return 0;
+    } else if (!set_v6(f, sip, rdp16(d + 17), dip, rdp16(d + 35), 1)) {
+      return 0;
+    }
+  } else if (d[0] == AF_UNIX_) {
+    f->type = FD_UNIX_SOCK;
+    memcpy(k, d + 1, 16);
+    set_str(&f->name, (const char *)d + 17);
+    return 1;
+  }
+  if (f->type == FD_IPV4_SOCK && k[VG_S4_L4] == L4_UNKNOWN)
+    k[VG_S4_L4] = L4_UDP;
+  else if (f->type == FD_IPV6_SOCK && k[VG_S6_L4] == L4_UNKNOWN)
+    k[VG_S6_L4] = L4_UDP;
+  iface_update_fd(s, f);
+  return 1;
+}
+
+static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
+  vg_thread *t = vg_sys_find(s, sf->tid);
+  if (!t)
+    return VIGIL_OK;
+  vg_fdinfo *f = fd_new(sf->fd, sf->type, "");
+  if (!f)
+    return VIGIL_E_NOMEM;
+  uint8_t *k = f->sock;
+  char nb[256];
+  switch (sf->type) {
+  case FD_IPV4_SOCK:
+    memcpy(k + VG_S4_SIP, sf->sip, 4);
+    memcpy(k + VG_S4_DIP, sf->dip, 4);
+    put16(k + VG_S4_SPORT, sf->sport);
+    put16(k + VG_S4_DPORT, sf->dport);
+    k[VG_S4_L4] = sf->l4proto;
+    iface_update_fd(s, f);
+    fmt_tuple(nb, sizeof nb, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
+              k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
+    set_str(&f->name, nb);
+    break;
+  case FD_IPV4_SERVSOCK:
+    memcpy(k + VG_SV4_IP, sf->sip, 4);
+    put16(k + VG_SV4_PORT, sf->sport);
+    k[VG_SV4_L4] = sf->l4proto;
+    fmt_server(nb, sizeof nb, sf->sip, sf->sport, 0);
+    set_str(&f->name, nb);
+    break;
+  case FD_IPV6_SOCK:
+    if (is_mapped(sf->sip) && is_mapped(sf->dip)) {
+      f->type = FD_IPV4_SOCK;
+      memcpy(k + VG_S4_SIP, sf->sip + 12, 4);
+      memcpy(k + VG_S4_DIP, sf->dip + 12, 4);
+      put16(k + VG_S4_SPORT, sf->sport);
+      put16(k + VG_S4_DPORT, sf->dport);
+      k[VG_S4_L4] = sf->l4proto;
+      iface_update_fd(s, f);
+      fmt_tuple(nb, sizeof nb, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
+                k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
+    } else {
+      memcpy(k + VG_S6_SIP, sf->sip, 16);
+      memcpy(k + VG_S6_DIP, sf->dip, 16);
+      put16(k + VG_S6_SPORT, sf->sport);
+      put16(k + VG_S6_DPORT, sf->dport);
+      k[VG_S6_L4] = sf->l4proto;
+      fmt_tuple(nb, sizeof nb, sf->sip, sf->sport, sf->dip, sf->dport, 1);
+    }
+    set_str(&f->name, nb);
+    break;
+  case FD_IPV6_SERVSOCK:
+    memcpy(k + VG_SV6_IP, sf->sip, 16);
+    put16(k + VG_SV6_PORT, sf->sport);
+    k[VG_SV6_L4] = sf->l4proto;
+    fmt_server(nb, sizeof nb, sf->sip, sf->sport, 1);
+    set_str(&f->name, nb);
+    break;
+  case FD_UNIX_SOCK:
+    for (int i = 0; i < 8; i++) {
+      k[i] = (uint8_t)(sf->usrc >> (8 * i));
+      k[8 + i] = (uint8_t)(sf->udst >> (8 * i));
+    }
+    set_str(&f->name, sf->name);
+    f->flags |= sf->name[0] ? VG_FD_ROLE_SERVER : VG_FD_ROLE_CLIENT;
+    break;
+  case FD_FILE_V2:
+    f->openflags = sf->open_flags;
+    set_str(&f->name, sf->name);
+    break;
+  default:
+    if (sf->type == 0 || sf->type > 21) {
+      fd_free(f);
+      return VIGIL_OK;
+    }
+    set_str(&f->name, sf->name);
+    break;
+  }
+  fdt_add(&t->fds, f);
+  return VIGIL_OK;
+}
 
 /* ------------------------------------------------------------ parsers */
+
+static int retrieve_enter(vg_thread *t, const vg_evt *e, vg_evt *out);
 
 static vg_fdinfo *evt_fd(vg_sysstate *s) {
   if (!s->fdinfo_owner)
@@ -909,8 +1346,26 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
   }
   t->fdlimit = vg_evt_i64(e, 7);
   char b[1100];
-  if (!pempty(e, 27))
+  if (!pempty(e, 27)) {
     set_str(&t->exepath, pstr(e, 27, b, sizeof b));
+  } else {
+    vg_evt enter;
+    if (retrieve_enter(t, e, &enter) &&
+        enter.type == VG_PPME_SYSCALL_EXECVE_19_E) {
+      char fb[MAX_PATH + 8];
+      const char *fn = vg_evt_str(&enter, 0, fb, sizeof fb);
+      if (!fn)
+        fn = "";
+      if (strcmp(fn, "<NA>") == 0) {
+        set_str(&t->exepath, "<NA>");
+      } else {
+        const char *cwd = thread_cwd(s, t);
+        vg_concat_paths(s->path, sizeof s->path, cwd, strlen(cwd), fn,
+                        strlen(fn));
+        set_str(&t->exepath, s->path);
+      }
+    }
+  }
   if (!pempty(e, 17))
     t->vpgid = vg_evt_i64(e, 17);
   if (!pempty(e, 18))
@@ -940,25 +1395,46 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
   vg_thread *t = s->tinfo;
   if (!t)
     return;
-  char nb[MAX_PATH + 8];
+  char nb[MAX_PATH + 8], eb[MAX_PATH + 8];
   const char *name;
   const char *sdir;
   uint32_t flags = 0;
   int64_t fd = retval(e);
   char dirbuf[MAX_PATH + 8];
-  if (e->type == VG_PPME_SYSCALL_OPEN_X) {
+  vg_evt enter;
+  int have_enter = retrieve_enter(t, e, &enter);
+  /* the path is taken from the enter event when it has one (the exit
+   * event's copy may have been changed by the time it was read) */
+  const uint32_t created_mask = ~((1u << 14) - 1);
+  if (e->type == VG_PPME_SYSCALL_OPEN_X || e->type == VG_PPME_SYSCALL_CREAT_X) {
+    int is_open = e->type == VG_PPME_SYSCALL_OPEN_X;
     name = pstr(e, 1, nb, sizeof nb);
-    flags = vg_evt_u32(e, 2);
-    sdir = thread_cwd(s, t);
-  } else if (e->type == VG_PPME_SYSCALL_CREAT_X) {
-    name = pstr(e, 1, nb, sizeof nb);
+    flags = is_open ? vg_evt_u32(e, 2) : 0;
+    if (have_enter) {
+      const char *en = vg_evt_str(&enter, 0, eb, sizeof eb);
+      if (en && strcmp(en, "<NA>") != 0) {
+        name = en;
+        if (is_open)
+          flags = vg_evt_u32(&enter, 1) | (flags & created_mask);
+      }
+    }
     sdir = thread_cwd(s, t);
   } else {
     name = pempty(e, 2) ? "<NA>" : pstr(e, 2, nb, sizeof nb);
     flags = vg_evt_u32(e, 3);
+    int dirfd_empty = pempty(e, 1);
+    int64_t dirfd = vg_evt_i64(e, 1);
+    if (have_enter) {
+      const char *en = vg_evt_str(&enter, 1, eb, sizeof eb);
+      if (en && strcmp(en, "<NA>") != 0) {
+        name = en;
+        flags = vg_evt_u32(&enter, 2) | (flags & created_mask);
+        dirfd_empty = pempty(&enter, 0);
+        dirfd = vg_evt_i64(&enter, 0);
+      }
+    }
     sdir = "";
-    if (!pempty(e, 1)) {
-      int64_t dirfd = vg_evt_i64(e, 1);
+    if (!dirfd_empty) {
       if (name[0] == '/') {
         sdir = "";
       } else if (dirfd == -100) {
@@ -1000,7 +1476,6 @@ static void add_socket(vg_sysstate *s, vg_thread *t, int64_t fd,
     f->type = FD_UNIX_SOCK;
   } else if (domain == AF_INET_ || domain == AF_INET6_) {
     f->type = domain == AF_INET_ ? FD_IPV4_SOCK : FD_IPV6_SOCK;
-    f->is_v6 = domain == AF_INET6_;
     uint8_t l4 = L4_UNKNOWN;
     if (proto == 6)
       l4 = type == 3 ? L4_RAW : L4_TCP;
@@ -1015,7 +1490,7 @@ static void add_socket(vg_sysstate *s, vg_thread *t, int64_t fd,
       l4 = type == 3 ? L4_RAW : L4_ICMP;
     else if (proto == 255)
       l4 = L4_RAW;
-    f->l4proto = l4;
+    f->sock[domain == AF_INET_ ? VG_S4_L4 : VG_S6_L4] = l4;
   } else if (domain == AF_NETLINK_) {
     f->type = FD_NETLINK;
   }
@@ -1023,70 +1498,141 @@ static void add_socket(vg_sysstate *s, vg_thread *t, int64_t fd,
     set_evt_fd(s, t, fd);
 }
 
-/* Fills a socket's addresses from a socktuple parameter. */
-static void set_tuple(vg_fdinfo *f, const uint8_t *d, uint32_t len,
-                      int overwrite_dst) {
-  if (len >= 13 && d[0] == AF_INET_) {
-    f->type = FD_IPV4_SOCK;
-    f->is_v6 = 0;
-    memcpy(f->sip, d + 1, 4);
-    f->sport = rdp16(d + 5);
-    if (overwrite_dst) {
-      memcpy(f->dip, d + 7, 4);
-      f->dport = rdp16(d + 11);
-    }
-  } else if (len >= 37 && d[0] == AF_INET6_) {
-    const uint8_t *sip = d + 1, *dip = d + 19;
-    if (is_mapped(sip) && is_mapped(dip)) {
-      f->type = FD_IPV4_SOCK;
-      f->is_v6 = 0;
-      memcpy(f->sip, sip + 12, 4);
-      if (overwrite_dst)
-        memcpy(f->dip, dip + 12, 4);
-    } else {
-      f->type = FD_IPV6_SOCK;
-      f->is_v6 = 1;
-      memcpy(f->sip, sip, 16);
-      if (overwrite_dst)
-        memcpy(f->dip, dip, 16);
-    }
-    f->sport = rdp16(d + 17);
-    if (overwrite_dst)
-      f->dport = rdp16(d + 35);
+/* Stores an enter event on its thread, for the exit event to read. */
+static void store_enter(vg_thread *t, const vg_evt *e) {
+  size_t total = 16 + 4 * (size_t)e->nparams;
+  for (uint32_t i = 0; i < e->nparams; i++)
+    total += e->plen[i];
+  if (total > 65536)
+    return;
+  uint8_t *b = malloc(total);
+  if (!b)
+    return;
+  uint32_t hdr[4] = {e->type, e->nparams, 0, 0};
+  memcpy(b, hdr, 16);
+  size_t o = 16 + 4 * (size_t)e->nparams;
+  for (uint32_t i = 0; i < e->nparams; i++) {
+    memcpy(b + 16 + 4 * i, &e->plen[i], 4);
+    if (e->plen[i])
+      memcpy(b + o, e->p[i], e->plen[i]);
+    o += e->plen[i];
   }
+  free(t->last_evt);
+  t->last_evt = b;
+}
+
+/* The stored enter event matching exit event e, as libsinsp retrieves
+ * it; 0 when there is none or it does not match. */
+static int retrieve_enter(vg_thread *t, const vg_evt *e, vg_evt *out) {
+  if (!t || !t->lastevent_valid || !t->last_evt)
+    return 0;
+  uint32_t hdr[4];
+  memcpy(hdr, t->last_evt, 16);
+  memset(out, 0, sizeof *out);
+  out->type = (uint16_t)hdr[0];
+  out->nparams = hdr[1];
+  out->tid = t->tid;
+  size_t o = 16 + 4 * (size_t)out->nparams;
+  for (uint32_t i = 0; i < out->nparams; i++) {
+    memcpy(&out->plen[i], t->last_evt + 16 + 4 * i, 4);
+    out->p[i] = t->last_evt + o;
+    o += out->plen[i];
+  }
+  if (e->type == VG_PPME_SYSCALL_EXECVE_19_X &&
+      out->type == VG_PPME_SYSCALL_EXECVEAT_E)
+    return 1;
+  if (out->type != e->type - 1) {
+    t->lastevent_valid = 0;
+    return 0;
+  }
+  return 1;
 }
 
 static void parse_connect(vg_sysstate *s, const vg_evt *e) {
   vg_fdinfo *f = evt_fd(s);
-  if (!s->tinfo || !f)
+  vg_thread *t = s->tinfo;
+  if (!t || !f)
     return;
   int64_t rv = retval(e);
   if (rv < 0 && rv != -115)
     return;
-  if (pempty(e, 1) || e->plen[1] < 1)
+  vg_evt enter;
+  const uint8_t *eaddr = NULL;
+  if (retrieve_enter(t, e, &enter) && enter.nparams > 1 &&
+      sockaddr_valid(enter.p[1], enter.plen[1]))
+    eaddr = enter.p[1];
+  if (pempty(e, 1)) {
+    if (!eaddr)
+      return;
+    if (eaddr[0] == AF_INET_) {
+      f->type = FD_IPV4_SOCK;
+      memcpy(f->sock + VG_S4_DIP, eaddr + 1, 4);
+      put16(f->sock + VG_S4_DPORT, rdp16(eaddr + 5));
+    } else if (eaddr[0] == AF_INET6_) {
+      if (is_mapped(eaddr + 1)) {
+        f->type = FD_IPV4_SOCK;
+        memcpy(f->sock + VG_S4_DIP, eaddr + 13, 4);
+        put16(f->sock + VG_S4_DPORT, rdp16(eaddr + 17));
+      } else {
+        f->type = FD_IPV6_SOCK;
+        put16(f->sock + VG_S6_DPORT, rdp16(eaddr + 17));
+        memcpy(f->sock + VG_S6_DIP, eaddr + 1, 16);
+      }
+    } else {
+      char nb[1100];
+      sockaddr_str(nb, sizeof nb, enter.p[1], enter.plen[1]);
+      set_str(&f->name, nb);
+    }
     return;
+  }
+  const uint8_t *xaddr = NULL;
+  if (e->nparams > 3 && sockaddr_valid(e->p[3], e->plen[3]))
+    xaddr = e->p[3];
   const uint8_t *d = e->p[1];
-  uint32_t len = e->plen[1];
+  uint32_t n = e->plen[1];
+  if (!socktuple_valid(d, n))
+    return;
   if (d[0] == AF_INET_ || d[0] == AF_INET6_) {
-    set_tuple(f, d, len, 1);
-    char nb[256];
-    fmt_sock(nb, sizeof nb, f);
-    set_str(&f->name, nb);
-  } else if (d[0] == AF_UNIX_ && len >= 17) {
-    char nb[1200];
-    char path[1024];
-    uint32_t pl = len - 17 < sizeof path - 1 ? len - 17 : sizeof path - 1;
-    memcpy(path, d + 17, pl);
-    path[pl] = 0;
+    int v6 = d[0] == AF_INET6_;
+    const uint8_t *sip = d + 1;
+    const uint8_t *sport = v6 ? d + 17 : d + 5;
+    const uint8_t *dip = v6 ? d + 19 : d + 7;
+    const uint8_t *dport = v6 ? d + 35 : d + 11;
+    size_t al = v6 ? 16 : 4;
+    if (xaddr && eaddr && !memcmp(dport, xaddr + 1 + al, 2) &&
+        !memcmp(dip, xaddr + 1, al)) {
+      dip = eaddr + 1;
+      dport = eaddr + 1 + al;
+    }
+    int changed;
+    if (v6 && !(is_mapped(sip) && is_mapped(dip))) {
+      f->type = FD_IPV6_SOCK;
+      changed = set_v6(f, sip, rdp16(sport), dip, rdp16(dport), 1);
+    } else {
+      f->type = FD_IPV4_SOCK;
+      changed = set_v4(f, v6 ? sip + 12 : sip, rdp16(sport),
+                       v6 ? dip + 12 : dip, rdp16(dport), 1);
+    }
+    if (changed && (f->flags & VG_FD_ROLE_SERVER) &&
+        f->type == FD_IPV4_SOCK && f->sock[VG_S4_L4] == L4_UDP)
+      swap_addresses(f);
+    set_sock_name(f);
+  } else {
+    if (f->type != FD_UNIX_SOCK)
+      return;
+    const char *dpath = (const char *)d + 17;
+    if (xaddr && eaddr && xaddr[0] == AF_UNIX_ && eaddr[0] == AF_UNIX_ &&
+        !strncmp(dpath, (const char *)xaddr + 1, 108))
+      dpath = (const char *)eaddr + 1;
+    memcpy(f->sock, d + 1, 16);
     unsigned long long a = 0, b = 0;
     for (int i = 7; i >= 0; i--) {
       a = a << 8 | d[1 + i];
       b = b << 8 | d[9 + i];
     }
-    snprintf(nb, sizeof nb, "%llx->%llx %s", a, b, path);
+    char nb[1200];
+    snprintf(nb, sizeof nb, "%llx->%llx %s", a, b, dpath);
     set_str(&f->name, nb);
-  } else {
-    return;
   }
   if (!(f->flags & (VG_FD_ROLE_CLIENT | VG_FD_ROLE_SERVER)))
     f->flags |= VG_FD_ROLE_CLIENT;
@@ -1100,70 +1646,171 @@ static void parse_accept(vg_sysstate *s, const vg_evt *e) {
   if (fd < 0)
     return;
   t->lastevent_fd = fd;
-  if (pempty(e, 1))
+  if (pempty(e, 1) || !socktuple_valid(e->p[1], e->plen[1]))
     return;
   const uint8_t *d = e->p[1];
   uint32_t len = e->plen[1];
   vg_fdinfo *f = fd_new(fd, 0, "");
   if (!f)
     return;
-  char nb[1200];
-  if (d[0] == AF_INET_ || d[0] == AF_INET6_) {
-    set_tuple(f, d, len, 1);
-    if (f->type == 0) {
-      fd_free(f);
-      return;
+  uint8_t *k = f->sock;
+  if (d[0] == AF_INET_) {
+    set_v4(f, d + 1, rdp16(d + 5), d + 7, rdp16(d + 11), 1);
+    f->type = FD_IPV4_SOCK;
+    k[VG_S4_L4] = L4_TCP;
+  } else if (d[0] == AF_INET6_) {
+    if (is_mapped(d + 1) && is_mapped(d + 19)) {
+      set_v4(f, d + 13, rdp16(d + 17), d + 31, rdp16(d + 35), 1);
+      f->type = FD_IPV4_SOCK;
+      k[VG_S4_L4] = L4_TCP;
+    } else {
+      set_v6(f, d + 1, rdp16(d + 17), d + 19, rdp16(d + 35), 1);
+      f->type = FD_IPV6_SOCK;
+      k[VG_S6_L4] = L4_TCP;
     }
-    f->l4proto = L4_TCP;
-    fmt_sock(nb, sizeof nb, f);
-    set_str(&f->name, nb);
-  } else if (d[0] == AF_UNIX_ && len >= 17) {
+  } else if (d[0] == AF_UNIX_) {
     f->type = FD_UNIX_SOCK;
-    unsigned long long a = 0, b = 0;
-    for (int i = 7; i >= 0; i--) {
-      a = a << 8 | d[1 + i];
-      b = b << 8 | d[9 + i];
-    }
-    snprintf(nb, sizeof nb, "%llx->%llx %.*s", a, b, (int)(len - 17),
-             (const char *)d + 17);
-    set_str(&f->name, nb);
+    memcpy(k, d + 1, 16);
   } else {
     fd_free(f);
     return;
   }
-  f->flags = VG_FD_ROLE_SERVER;
+  char nb[1200];
+  socktuple_str(nb, sizeof nb, d, len);
+  set_str(&f->name, nb);
   if (e->type == VG_PPME_SOCKET_ACCEPT4_6_X &&
       (vg_evt_u32(e, 5) & O_CLOEXEC_))
     f->openflags |= O_CLOEXEC_;
+  f->flags = VG_FD_ROLE_SERVER;
   if (add_fd(s, t, f))
     set_evt_fd(s, t, fd);
 }
 
 static void parse_bind(vg_sysstate *s, const vg_evt *e) {
   vg_fdinfo *f = evt_fd(s);
-  if (!f || retval(e) < 0 || pempty(e, 1))
+  if (!f || retval(e) < 0 || pempty(e, 1) ||
+      !sockaddr_valid(e->p[1], e->plen[1]))
     return;
   const uint8_t *d = e->p[1];
-  uint32_t len = e->plen[1];
-  if (d[0] == AF_INET_ && len >= 7) {
-    memcpy(f->sip, d + 1, 4);
-    f->sport = rdp16(d + 5);
-    if (f->type == FD_IPV4_SOCK || f->type == FD_IPV4_SERVSOCK) {
-      uint8_t l4 = f->l4proto;
+  uint8_t *k = f->sock;
+  if (d[0] == AF_INET_) {
+    uint16_t port = rdp16(d + 5);
+    if (port > 0) {
       f->type = FD_IPV4_SERVSOCK;
-      f->l4proto = l4;
+      uint8_t l4 = k[VG_S4_L4];
+      memcpy(k + VG_SV4_IP, d + 1, 4);
+      put16(k + VG_SV4_PORT, port);
+      k[VG_SV4_L4] = l4;
+      f->flags |= VG_FD_ROLE_SERVER;
     }
-  } else if (d[0] == AF_INET6_ && len >= 19) {
-    memcpy(f->sip, d + 1, 16);
-    f->sport = rdp16(d + 17);
-    if (f->type == FD_IPV6_SOCK || f->type == FD_IPV6_SERVSOCK) {
-      f->type = FD_IPV6_SERVSOCK;
-      f->is_v6 = 1;
+  } else if (d[0] == AF_INET6_) {
+    uint16_t port = rdp16(d + 17);
+    if (port > 0) {
+      if (is_mapped(d + 1)) {
+        f->type = FD_IPV4_SERVSOCK;
+        k[VG_SV4_L4] = k[VG_S6_L4];
+        memcpy(k + VG_SV4_IP, d + 13, 4);
+        put16(k + VG_SV4_PORT, port);
+      } else {
+        f->type = FD_IPV6_SERVSOCK;
+        put16(k + VG_SV6_PORT, port);
+        memcpy(k + VG_SV6_IP, d + 1, 16);
+        k[VG_SV6_L4] = k[VG_S6_L4];
+      }
+      f->flags |= VG_FD_ROLE_SERVER;
     }
-  } else if (d[0] == AF_UNIX_ && len > 1) {
-    set_str(&f->name, (const char *)d + 1);
   }
-  f->flags |= VG_FD_ROLE_SERVER;
+  char nb[1100];
+  sockaddr_str(nb, sizeof nb, d, e->plen[1]);
+  set_str(&f->name, nb);
+}
+
+/* Whether the thread's process has a socket bound to / using the port. */
+static int bound_to_port(vg_sysstate *s, vg_thread *t, uint16_t port,
+                         int client) {
+  vg_fdtable *ft = fd_table(s, t);
+  if (!ft)
+    return 0;
+  for (uint32_t i = 0; i < ft->n; i++) {
+    const vg_fdinfo *f = ft->v[i];
+    if (f->type == FD_IPV4_SOCK &&
+        vg_sock_u16(f, client ? VG_S4_SPORT : VG_S4_DPORT) == port)
+      return 1;
+    if (!client && f->type == FD_IPV4_SERVSOCK &&
+        vg_sock_u16(f, VG_SV4_PORT) == port)
+      return 1;
+  }
+  return 0;
+}
+
+static void guess_role(vg_sysstate *s, vg_thread *t, vg_fdinfo *f,
+                       int incoming) {
+  if (!bound_to_port(s, t, vg_sock_u16(f, VG_S4_DPORT), 0)) {
+    f->flags |= VG_FD_ROLE_CLIENT;
+    f->flags &= ~VG_FD_ROLE_SERVER;
+    return;
+  }
+  if (!bound_to_port(s, t, vg_sock_u16(f, VG_S4_SPORT), 1)) {
+    f->flags |= VG_FD_ROLE_SERVER;
+    f->flags &= ~VG_FD_ROLE_CLIENT;
+    return;
+  }
+  if (!(f->flags & (VG_FD_ROLE_CLIENT | VG_FD_ROLE_SERVER)))
+    f->flags |= incoming ? VG_FD_ROLE_SERVER : VG_FD_ROLE_CLIENT;
+}
+
+static int is_tcp(const vg_fdinfo *f) {
+  return f->type == FD_IPV4_SOCK && f->sock[VG_S4_L4] == L4_TCP;
+}
+
+/* read/recv* and write/send* exits: datagram sockets learn their peer
+ * from the tuple parameter. */
+static void parse_rw(vg_sysstate *s, const vg_evt *e, int incoming) {
+  uint16_t t = e->type;
+  if ((t == VG_PPME_SOCKET_RECVMMSG_X || t == VG_PPME_SOCKET_SENDMMSG_X) &&
+      pempty(e, 0))
+    return;
+  if (!incoming && (t == VG_PPME_SOCKET_SEND_X || t == VG_PPME_SOCKET_SENDTO_X ||
+                    t == VG_PPME_SOCKET_SENDMSG_X) &&
+      !evt_fd(s) && s->tinfo && retval(e) >= 0 && e->nparams > 4 &&
+      e->plen[4] > 0) {
+    uint8_t fam = e->p[4][0];
+    if (fam == AF_INET_ || fam == AF_INET6_)
+      add_socket(s, s->tinfo, vg_evt_i64(e, 2), fam, 2, 17, 0);
+  }
+  vg_fdinfo *f = evt_fd(s);
+  if (!f || retval(e) < 0)
+    return;
+  int tp = -1;
+  if (incoming) {
+    if (t == VG_PPME_SOCKET_RECVFROM_X)
+      tp = 2;
+    else if (t == VG_PPME_SOCKET_RECVMSG_X)
+      tp = 3;
+    else if (t == VG_PPME_SOCKET_RECVMMSG_X || t == VG_PPME_SOCKET_RECV_X)
+      tp = 4;
+  } else if (t == VG_PPME_SOCKET_SEND_X || t == VG_PPME_SOCKET_SENDTO_X ||
+             t == VG_PPME_SOCKET_SENDMSG_X || t == VG_PPME_SOCKET_SENDMMSG_X) {
+    tp = 4;
+  }
+  if (tp < 0 || (uint32_t)tp >= e->nparams)
+    return;
+  if (f->name[0] && is_tcp(f))
+    return;
+  if (!update_fd(s, f, e->p[tp], e->plen[tp]))
+    return;
+  if (f->type == FD_IPV4_SOCK || f->type == FD_IPV6_SOCK) {
+    if (!(f->flags & (VG_FD_ROLE_CLIENT | VG_FD_ROLE_SERVER)))
+      guess_role(s, s->tinfo, f, incoming);
+    if (incoming ? (f->flags & VG_FD_ROLE_CLIENT)
+                 : (f->flags & VG_FD_ROLE_SERVER))
+      swap_addresses(f);
+    set_sock_name(f);
+  } else {
+    char nb[1200];
+    socktuple_str(nb, sizeof nb, e->p[tp], e->plen[tp]);
+    set_str(&f->name, nb);
+  }
 }
 
 static void parse_single_fd(vg_sysstate *s, const vg_evt *e, uint8_t type) {
@@ -1397,6 +2044,39 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   }
   reset(s, e);
   switch (t) {
+  case VG_PPME_SYSCALL_OPEN_E:
+  case VG_PPME_SYSCALL_CREAT_E:
+  case VG_PPME_SYSCALL_OPENAT_2_E:
+  case VG_PPME_SYSCALL_OPENAT2_E:
+  case VG_PPME_SYSCALL_EXECVE_19_E:
+    if (pempty(e, 0))
+      break;
+    /* fall through */
+  case VG_PPME_SYSCALL_EXECVEAT_E:
+  case VG_PPME_SOCKET_CONNECT_E:
+    if (s->tinfo)
+      store_enter(s->tinfo, e);
+    break;
+  case VG_PPME_SYSCALL_READ_X:
+  case VG_PPME_SYSCALL_READV_X:
+  case VG_PPME_SYSCALL_PREAD_X:
+  case VG_PPME_SYSCALL_PREADV_X:
+  case VG_PPME_SOCKET_RECV_X:
+  case VG_PPME_SOCKET_RECVFROM_X:
+  case VG_PPME_SOCKET_RECVMSG_X:
+  case VG_PPME_SOCKET_RECVMMSG_X:
+    parse_rw(s, e, 1);
+    break;
+  case VG_PPME_SYSCALL_WRITE_X:
+  case VG_PPME_SYSCALL_WRITEV_X:
+  case VG_PPME_SYSCALL_PWRITE_X:
+  case VG_PPME_SYSCALL_PWRITEV_X:
+  case VG_PPME_SOCKET_SEND_X:
+  case VG_PPME_SOCKET_SENDTO_X:
+  case VG_PPME_SOCKET_SENDMSG_X:
+  case VG_PPME_SOCKET_SENDMMSG_X:
+    parse_rw(s, e, 0);
+    break;
   case VG_PPME_SYSCALL_OPEN_X:
   case VG_PPME_SYSCALL_CREAT_X:
   case VG_PPME_SYSCALL_OPENAT_2_X:
@@ -1496,6 +2176,12 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     break;
   default:
     break;
+  }
+  /* a stored enter event lives until the next exit event of its thread */
+  if ((t & 1) && s->tinfo && s->tinfo->last_evt) {
+    free(s->tinfo->last_evt);
+    s->tinfo->last_evt = NULL;
+    s->tinfo->lastevent_valid = 0;
   }
   int show = 1;
   /* libsinsp consumes the leading container/user/group events while it

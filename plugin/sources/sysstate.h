@@ -23,17 +23,41 @@
 #define VG_FD_ROLE_SERVER 2u
 #define VG_FD_CLOEXEC 4u
 
+/* Socket addresses are kept the way libsinsp keeps them: one 40-byte area
+ * read as an IPv4 tuple, IPv6 tuple, IPv4/IPv6 server address or unix
+ * tuple depending on the fd type. The overlap is observable (a socket
+ * whose type changes keeps bytes written under the old layout), so the
+ * offsets below follow libsinsp's in-memory layout. Ports are host-order
+ * u16, addresses network-order bytes. */
+#define VG_S4_SIP 0
+#define VG_S4_DIP 4
+#define VG_S4_SPORT 8
+#define VG_S4_DPORT 10
+#define VG_S4_L4 12
+#define VG_S6_SIP 0
+#define VG_S6_DIP 16
+#define VG_S6_SPORT 32
+#define VG_S6_DPORT 34
+#define VG_S6_L4 36
+#define VG_SV4_IP 0
+#define VG_SV4_PORT 4
+#define VG_SV4_L4 6
+#define VG_SV6_IP 0
+#define VG_SV6_PORT 16
+#define VG_SV6_L4 18
+
 typedef struct vg_fdinfo {
   int64_t fd;
   uint8_t type;    /* SCAP_FD_* */
-  uint8_t l4proto; /* SCAP_L4_* */
-  uint8_t is_v6;
   uint32_t flags;  /* VG_FD_* */
   uint32_t openflags;
-  uint8_t sip[16], dip[16];
-  uint16_t sport, dport;
+  uint8_t sock[40];
   char *name;
 } vg_fdinfo;
+
+static inline uint16_t vg_sock_u16(const vg_fdinfo *f, int off) {
+  return (uint16_t)(f->sock[off] | f->sock[off + 1] << 8);
+}
 
 typedef struct vg_fdtable {
   vg_fdinfo **v;
@@ -53,6 +77,7 @@ typedef struct vg_thread {
   int64_t lastevent_fd;
   uint32_t lastevent_type;
   int lastevent_valid;
+  uint8_t *last_evt; /* stored enter event (private encoding) */
 } vg_thread;
 
 typedef struct vg_user {
