@@ -238,13 +238,13 @@ static bool regex_one(vigil_vm *vm, const vg_ppat *pt, const vg_value *l) {
   return rc >= 0;
 }
 
-static bool cmp_one(vigil_vm *vm, vg_cmpop op, const vg_value *l,
+static bool cmp_one(vigil_vm *vm, vg_pcmp op, const vg_value *l,
                     const vg_value *r) {
   bool ok;
   int c;
   switch (op) {
-  case VG_CMP_EQ:
-  case VG_CMP_NE: {
+  case VG_PC_EQ:
+  case VG_PC_NE: {
     bool eq;
     if (is_ip(l->type) || is_ip(r->type))
       eq = is_ip(l->type) && is_ip(r->type) && ip_eq(l, r);
@@ -256,42 +256,42 @@ static bool cmp_one(vigil_vm *vm, vg_cmpop op, const vg_value *l,
                 : (order(l, r, &ok) == 0));
     else
       eq = order(l, r, &ok) == 0 && ok;
-    return op == VG_CMP_EQ ? eq : !eq;
+    return op == VG_PC_EQ ? eq : !eq;
   }
-  case VG_CMP_LT:
+  case VG_PC_LT:
     c = order(l, r, &ok);
     return ok && c < 0;
-  case VG_CMP_LE:
+  case VG_PC_LE:
     c = order(l, r, &ok);
     return ok && c <= 0;
-  case VG_CMP_GT:
+  case VG_PC_GT:
     c = order(l, r, &ok);
     return ok && c > 0;
-  case VG_CMP_GE:
+  case VG_PC_GE:
     c = order(l, r, &ok);
     return ok && c >= 0;
-  case VG_CMP_CONTAINS:
-  case VG_CMP_ICONTAINS:
-  case VG_CMP_BCONTAINS:
+  case VG_PC_CONTAINS:
+  case VG_PC_ICONTAINS:
+  case VG_PC_BCONTAINS:
     if (!is_str(l->type) || !is_str(r->type))
       return false;
     return mem_find(l->v.s.p, slen(l), r->v.s.p, slen(r),
-                    op == VG_CMP_ICONTAINS);
-  case VG_CMP_STARTSWITH:
-  case VG_CMP_BSTARTSWITH: {
+                    op == VG_PC_ICONTAINS);
+  case VG_PC_STARTSWITH:
+  case VG_PC_BSTARTSWITH: {
     if (!is_str(l->type) || !is_str(r->type))
       return false;
     size_t a = slen(l), b = slen(r);
     return b <= a && (!b || !memcmp(l->v.s.p, r->v.s.p, b));
   }
-  case VG_CMP_ENDSWITH: {
+  case VG_PC_ENDSWITH: {
     if (!is_str(l->type) || !is_str(r->type))
       return false;
     size_t a = slen(l), b = slen(r);
     return b <= a && (!b || !memcmp(l->v.s.p + a - b, r->v.s.p, b));
   }
-  case VG_CMP_GLOB:
-  case VG_CMP_IGLOB: {
+  case VG_PC_GLOB:
+  case VG_PC_IGLOB: {
     if (!is_str(r->type))
       return false;
     /* r comes from the pack (NUL-terminated) or a field: copy to be safe */
@@ -301,7 +301,7 @@ static bool cmp_one(vigil_vm *vm, vg_cmpop op, const vg_value *l,
       return false;
     memcpy(z, r->v.s.p, n);
     z[n] = 0;
-    bool m = glob_one(vm, l, (const char *)z, op == VG_CMP_IGLOB);
+    bool m = glob_one(vm, l, (const char *)z, op == VG_PC_IGLOB);
     vm->scratch_used = mark;
     return m;
   }
@@ -323,7 +323,7 @@ static bool set_has(vigil_vm *vm, const vg_pset *s, const vg_value *v) {
     return false;
   }
   for (uint32_t i = 0; i < s->n; i++)
-    if (cmp_one(vm, VG_CMP_EQ, v, &p->consts[s->ids[i]]))
+    if (cmp_one(vm, VG_PC_EQ, v, &p->consts[s->ids[i]]))
       return true;
   return false;
 }
@@ -679,11 +679,11 @@ static bool xf_getopt(vigil_vm *vm, slot *argv, slot *opt, int sel,
 
 /* l op k for every value of l: true when it holds for any value, except
  * '!=' on endpoint fields, where every value must differ. */
-static bool check_k(vigil_vm *vm, const slot *l, vg_cmpop op,
+static bool check_k(vigil_vm *vm, const slot *l, vg_pcmp op,
                     const vg_value *k) {
   if (l->n == 0)
     return false;
-  bool all = op == VG_CMP_NE && (l->fflags & VIGIL_FIELD_ENDPOINT);
+  bool all = op == VG_PC_NE && (l->fflags & VIGIL_FIELD_ENDPOINT);
   for (uint32_t i = 0; i < l->n; i++) {
     bool m = cmp_one(vm, op, &l->vals[i], k);
     if (m && !all)
@@ -711,7 +711,7 @@ static bool check_in(vigil_vm *vm, const slot *l, const vg_pset *s,
 static bool check_mod(vigil_vm *vm, const slot *l, vg_opcode mod,
                       uint32_t arg) {
   const vigil_program *p = vm->p;
-  vg_cmpop op = (vg_cmpop)(arg & 31);
+  vg_pcmp op = (vg_pcmp)(arg & 31);
   const vg_pset *s = &p->sets[arg >> 5];
   if (l->n == 0 || s->n == 0)
     return false;
@@ -732,15 +732,15 @@ static bool check_mod(vigil_vm *vm, const slot *l, vg_opcode mod,
 }
 
 static bool check_f(vigil_vm *vm, const slot *l, const slot *r,
-                    vg_cmpop op) {
+                    vg_pcmp op) {
   if (l->n == 0 || r->n == 0)
     return false;
-  if (op == VG_CMP_IN || op == VG_CMP_INTERSECTS) {
-    bool every = op == VG_CMP_IN && (l->fflags & VIGIL_FIELD_LIST);
+  if (op == VG_PC_IN || op == VG_PC_INTERSECTS) {
+    bool every = op == VG_PC_IN && (l->fflags & VIGIL_FIELD_LIST);
     for (uint32_t i = 0; i < l->n; i++) {
       bool m = false;
       for (uint32_t j = 0; j < r->n && !m; j++)
-        m = cmp_one(vm, VG_CMP_EQ, &l->vals[i], &r->vals[j]);
+        m = cmp_one(vm, VG_PC_EQ, &l->vals[i], &r->vals[j]);
       if (m && !every)
         return true;
       if (!m && every)
@@ -825,18 +825,18 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
   case VG_I_##OP:                                                            \
     sp[-1].b = check_k(vm, &sp[-1], C, &p->consts[arg]);                     \
     break;
-      CMPK(EQ_K, VG_CMP_EQ)
-      CMPK(NE_K, VG_CMP_NE)
-      CMPK(LT_K, VG_CMP_LT)
-      CMPK(LE_K, VG_CMP_LE)
-      CMPK(GT_K, VG_CMP_GT)
-      CMPK(GE_K, VG_CMP_GE)
-      CMPK(CONTAINS_K, VG_CMP_CONTAINS)
-      CMPK(ICONTAINS_K, VG_CMP_ICONTAINS)
-      CMPK(BCONTAINS_K, VG_CMP_BCONTAINS)
-      CMPK(STARTSWITH_K, VG_CMP_STARTSWITH)
-      CMPK(BSTARTSWITH_K, VG_CMP_BSTARTSWITH)
-      CMPK(ENDSWITH_K, VG_CMP_ENDSWITH)
+      CMPK(EQ_K, VG_PC_EQ)
+      CMPK(NE_K, VG_PC_NE)
+      CMPK(LT_K, VG_PC_LT)
+      CMPK(LE_K, VG_PC_LE)
+      CMPK(GT_K, VG_PC_GT)
+      CMPK(GE_K, VG_PC_GE)
+      CMPK(CONTAINS_K, VG_PC_CONTAINS)
+      CMPK(ICONTAINS_K, VG_PC_ICONTAINS)
+      CMPK(BCONTAINS_K, VG_PC_BCONTAINS)
+      CMPK(STARTSWITH_K, VG_PC_STARTSWITH)
+      CMPK(BSTARTSWITH_K, VG_PC_BSTARTSWITH)
+      CMPK(ENDSWITH_K, VG_PC_ENDSWITH)
 #undef CMPK
     case VG_I_GLOB_P:
     case VG_I_IGLOB_P: {
@@ -882,7 +882,7 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       break;
     case VG_I_CMP_F:
       sp--;
-      sp[-1].b = check_f(vm, &sp[-1], &sp[0], (vg_cmpop)arg);
+      sp[-1].b = check_f(vm, &sp[-1], &sp[0], (vg_pcmp)arg);
       break;
     case VG_I_TOLOWER:
     case VG_I_TOUPPER:

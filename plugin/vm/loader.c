@@ -34,7 +34,7 @@ const char *const vg_opcode_pushes[VG_I__COUNT] = {
 };
 #undef VG_OP
 
-const char *const vg_cmpop_names[VG_CMP__COUNT] = {
+const char *const vg_pcmp_names[VG_PC__COUNT] = {
     "=",          "!=",       "<",      "<=",         ">",
     ">=",         "contains", "icontains", "bcontains", "startswith",
     "bstartswith", "endswith", "glob",  "iglob",      "regex",
@@ -498,7 +498,7 @@ static vigil_status load_rules(vigil_program *p, char *err, size_t errsz) {
   if (!find_sec(p, VIGIL_SEC_RULE, &r))
     return VIGIL_OK;
   uint32_t n;
-  if (!rd_count(&r, 40, &n))
+  if (!rd_count(&r, 36, &n))
     return fail(err, errsz, VIGIL_E_FORMAT, "RULE section: bad count");
   p->rules = calloc(n ? n : 1, sizeof *p->rules);
   p->sources = calloc(n ? n : 1, sizeof *p->sources);

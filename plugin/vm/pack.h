@@ -44,27 +44,27 @@ typedef enum vg_argkind {
 
 /* Comparison operators as encoded in OPSET/CMPOP operands. Part of the
  * format: append only. */
-typedef enum vg_cmpop {
-  VG_CMP_EQ = 0,
-  VG_CMP_NE = 1,
-  VG_CMP_LT = 2,
-  VG_CMP_LE = 3,
-  VG_CMP_GT = 4,
-  VG_CMP_GE = 5,
-  VG_CMP_CONTAINS = 6,
-  VG_CMP_ICONTAINS = 7,
-  VG_CMP_BCONTAINS = 8,
-  VG_CMP_STARTSWITH = 9,
-  VG_CMP_BSTARTSWITH = 10,
-  VG_CMP_ENDSWITH = 11,
-  VG_CMP_GLOB = 12,
-  VG_CMP_IGLOB = 13,
-  VG_CMP_REGEX = 14,
-  VG_CMP_IN = 15,
-  VG_CMP_INTERSECTS = 16,
-  VG_CMP_PMATCH = 17,
-  VG_CMP__COUNT
-} vg_cmpop;
+typedef enum vg_pcmp {
+  VG_PC_EQ = 0,
+  VG_PC_NE = 1,
+  VG_PC_LT = 2,
+  VG_PC_LE = 3,
+  VG_PC_GT = 4,
+  VG_PC_GE = 5,
+  VG_PC_CONTAINS = 6,
+  VG_PC_ICONTAINS = 7,
+  VG_PC_BCONTAINS = 8,
+  VG_PC_STARTSWITH = 9,
+  VG_PC_BSTARTSWITH = 10,
+  VG_PC_ENDSWITH = 11,
+  VG_PC_GLOB = 12,
+  VG_PC_IGLOB = 13,
+  VG_PC_REGEX = 14,
+  VG_PC_IN = 15,
+  VG_PC_INTERSECTS = 16,
+  VG_PC_PMATCH = 17,
+  VG_PC__COUNT
+} vg_pcmp;
 
 #define VG_INS(op, arg) ((uint32_t)(op) | ((uint32_t)(arg) << 8))
 #define VG_INS_OP(w) ((w)&0xffu)
@@ -80,7 +80,7 @@ extern const char *const vg_opcode_names[VG_I__COUNT];
 extern const vg_argkind vg_opcode_args[VG_I__COUNT];
 extern const char *const vg_opcode_pops[VG_I__COUNT];
 extern const char *const vg_opcode_pushes[VG_I__COUNT];
-extern const char *const vg_cmpop_names[VG_CMP__COUNT];
+extern const char *const vg_pcmp_names[VG_PC__COUNT];
 
 /* Little-endian readers; the caller has checked the bounds. */
 static inline uint16_t vg_rd_u16le(const uint8_t *p) {

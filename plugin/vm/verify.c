@@ -107,8 +107,8 @@ static vigil_status verify_rule(vigil_program *p, const vg_prule *r,
     }
     case VG_ARG_OPSET: {
       uint32_t cop = arg & 31, set = arg >> 5;
-      if (cop > VG_CMP_REGEX || set >= p->nsets ||
-          (p->sets[set].kind == 1) != (cop == VG_CMP_REGEX))
+      if (cop > VG_PC_REGEX || set >= p->nsets ||
+          (p->sets[set].kind == 1) != (cop == VG_PC_REGEX))
         return vfail(err, errsz, p, r, pc, "bad operator/set operand");
       if (p->sets[set].kind == 1)
         for (uint32_t j = 0; j < p->sets[set].n; j++)
@@ -117,7 +117,7 @@ static vigil_status verify_rule(vigil_program *p, const vg_prule *r,
       break;
     }
     case VG_ARG_CMPOP:
-      if (arg >= VG_CMP__COUNT || arg == VG_CMP_REGEX || arg == VG_CMP_PMATCH)
+      if (arg >= VG_PC__COUNT || arg == VG_PC_REGEX || arg == VG_PC_PMATCH)
         return vfail(err, errsz, p, r, pc, "bad comparison operator %u",
                      (unsigned)arg);
       break;
