@@ -92,7 +92,7 @@ int main(int argc, char **argv) {
   vg_value miss = str("nothere");
   bench("in (200 strings), miss", VG_CMP_IN, 0, VG_FT_CHARBUF, set, 200, &miss,
         iters, &scr);
-  bench("= oneof (200 strings)", VG_CMP_EQ, VG_MOD_ONEOF, VG_FT_CHARBUF, set,
+  bench("= oneof (200 strings)", VG_CMP_EQ, VG_CMPMOD_ONEOF, VG_FT_CHARBUF, set,
         200, &name, iters / 10, &scr);
 
   /* pmatch over 50 directories, a few with glob components */

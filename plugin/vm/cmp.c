@@ -63,11 +63,11 @@ bool vg_cmpmod_parse(const char *s, size_t n, vg_cmpmod *out) {
 
 const char *vg_cmpmod_str(vg_cmpmod mod) {
   switch (mod) {
-  case VG_MOD_ONEOF:
+  case VG_CMPMOD_ONEOF:
     return "oneof";
-  case VG_MOD_ANYOF:
+  case VG_CMPMOD_ANYOF:
     return "anyof";
-  case VG_MOD_ALLOF:
+  case VG_CMPMOD_ALLOF:
     return "allof";
   default:
     return "";
@@ -306,7 +306,7 @@ bool vg_cmp_supported(vg_ftype t, bool is_list, vg_cmpop op, vg_cmpmod mod,
   case VG_TF_IPNET: {
     bool ok = op == VG_CMP_EQ || op == VG_CMP_NE || op == VG_CMP_IN ||
               op == VG_CMP_INTERSECTS;
-    if (!ok && mod != VG_MOD_NONE) {
+    if (!ok && mod != VG_CMPMOD_NONE) {
       if (errsz > 0)
         snprintf(err, errsz,
                  "'%s' with modifier not supported for ip address and "
@@ -746,8 +746,8 @@ vigil_status vg_check_new(vg_cmpop op, vg_cmpmod mod, vg_ftype t, bool is_list,
         goto fail;
     }
   } else if (op == VG_CMP_IN || op == VG_CMP_INTERSECTS ||
-             (op == VG_CMP_EQ && mod == VG_MOD_ANYOF) ||
-             (op == VG_CMP_NE && mod == VG_MOD_ALLOF)) {
+             (op == VG_CMP_EQ && mod == VG_CMPMOD_ANYOF) ||
+             (op == VG_CMP_NE && mod == VG_CMPMOD_ALLOF)) {
     st = vg_valset_new(t, &c->set);
     if (st != VIGIL_OK)
       goto fail;
@@ -787,7 +787,7 @@ static bool eval_mod(const vg_check *c, const vg_value *v,
       op != VG_CMP_REGEX)
     op = VG_CMP_EQ;
   switch (c->mod) {
-  case VG_MOD_ONEOF: {
+  case VG_CMPMOD_ONEOF: {
     int hits = 0;
     for (size_t i = 0; i < c->n; i++) {
       if (match_elem(c, op, v, i, scr) && ++hits > 1)
@@ -795,14 +795,14 @@ static bool eval_mod(const vg_check *c, const vg_value *v,
     }
     return hits == 1;
   }
-  case VG_MOD_ANYOF:
+  case VG_CMPMOD_ANYOF:
     if (op == VG_CMP_EQ && c->set)
       return vg_valset_contains(c->set, v);
     for (size_t i = 0; i < c->n; i++)
       if (match_elem(c, op, v, i, scr))
         return true;
     return false;
-  case VG_MOD_ALLOF:
+  case VG_CMPMOD_ALLOF:
     if (op == VG_CMP_NE && c->set)
       return !vg_valset_contains(c->set, v);
     for (size_t i = 0; i < c->n; i++)
@@ -816,7 +816,7 @@ static bool eval_mod(const vg_check *c, const vg_value *v,
 
 static bool eval_one(const vg_check *c, const vg_value *v,
                      vg_cmp_scratch *scr) {
-  if (c->mod != VG_MOD_NONE)
+  if (c->mod != VG_CMPMOD_NONE)
     return eval_mod(c, v, scr);
   switch (c->op) {
   case VG_CMP_EXISTS:
@@ -920,7 +920,7 @@ bool vg_cmp_fields(vg_cmpop op, vg_cmpmod mod, vg_ftype t, bool is_list,
   }
   if (nlhs != 1)
     return false;
-  if (mod == VG_MOD_NONE) {
+  if (mod == VG_CMPMOD_NONE) {
     if (op == VG_CMP_IN || op == VG_CMP_INTERSECTS)
       return in_list(t, lhs, rhs, nrhs);
     return vg_cmp_values(op, t, lhs, &rhs[0], scr);
@@ -930,16 +930,16 @@ bool vg_cmp_fields(vg_cmpop op, vg_cmpmod mod, vg_ftype t, bool is_list,
   size_t hits = 0;
   for (size_t i = 0; i < nrhs; i++) {
     bool m = vg_cmp_values(op, t, lhs, &rhs[i], scr);
-    if (mod == VG_MOD_ANYOF && m)
+    if (mod == VG_CMPMOD_ANYOF && m)
       return true;
-    if (mod == VG_MOD_ALLOF && !m)
+    if (mod == VG_CMPMOD_ALLOF && !m)
       return false;
-    if (mod == VG_MOD_ONEOF && m && ++hits > 1)
+    if (mod == VG_CMPMOD_ONEOF && m && ++hits > 1)
       return false;
   }
-  if (mod == VG_MOD_ANYOF)
+  if (mod == VG_CMPMOD_ANYOF)
     return false;
-  if (mod == VG_MOD_ALLOF)
+  if (mod == VG_CMPMOD_ALLOF)
     return true;
   return hits == 1;
 }

@@ -80,12 +80,14 @@ typedef enum vg_cmpop {
   VG_CMP__COUNT
 } vg_cmpop;
 
-/* List modifiers (7.6, 8.5). */
+/* List modifiers (7.6, 8.5). Same numbering as the AST's vg_mod, but
+ * separate names: plugin/ cannot include compiler headers, and code that
+ * includes both must not see clashing enumerators. */
 typedef enum vg_cmpmod {
-  VG_MOD_NONE = 0,
-  VG_MOD_ONEOF,
-  VG_MOD_ANYOF,
-  VG_MOD_ALLOF
+  VG_CMPMOD_NONE = 0,
+  VG_CMPMOD_ONEOF,
+  VG_CMPMOD_ANYOF,
+  VG_CMPMOD_ALLOF
 } vg_cmpmod;
 
 /* Operator text as written in conditions ("=", "contains", ...); the
@@ -97,7 +99,7 @@ const char *vg_cmpop_name(vg_cmpop op);
 bool vg_cmpop_parse(const char *s, size_t n, vg_cmpop *out);
 /* Parses "oneof" / "anyof" / "allof"; false if unknown. */
 bool vg_cmpmod_parse(const char *s, size_t n, vg_cmpmod *out);
-const char *vg_cmpmod_str(vg_cmpmod mod); /* "" for VG_MOD_NONE */
+const char *vg_cmpmod_str(vg_cmpmod mod); /* "" for VG_CMPMOD_NONE */
 
 /*
  * Admissibility of an operator for a field type (8.2). Returns true if

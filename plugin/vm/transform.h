@@ -28,17 +28,19 @@
 #include "vigil/status.h"
 #include "vm/value.h"
 
+/* Transformer kinds; same order as the AST's vg_tr, under other names (see
+ * vg_cmpmod in cmp.h). */
 typedef enum vg_trkind {
-  VG_TR_TOLOWER = 0,
-  VG_TR_TOUPPER,
-  VG_TR_B64,
-  VG_TR_BASENAME,
-  VG_TR_LEN,
-  VG_TR_JOIN,
-  VG_TR_CONCAT,
-  VG_TR_GETOPT,
-  VG_TR_VAL,
-  VG_TR__COUNT
+  VG_TRK_TOLOWER = 0,
+  VG_TRK_TOUPPER,
+  VG_TRK_B64,
+  VG_TRK_BASENAME,
+  VG_TRK_LEN,
+  VG_TRK_JOIN,
+  VG_TRK_CONCAT,
+  VG_TRK_GETOPT,
+  VG_TRK_VAL,
+  VG_TRK__COUNT
 } vg_trkind;
 
 /* Name as written in conditions ("tolower", ...); never NULL. */

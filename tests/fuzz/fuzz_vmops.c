@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     vg_value v = lhs;
     size_t n = 1;
     bool present;
-    (void)vg_tr_apply(VG_TR_B64, VG_FT_CHARBUF, false, &v, &n, &tb, &present);
+    (void)vg_tr_apply(VG_TRK_B64, VG_FT_CHARBUF, false, &v, &n, &tb, &present);
     vg_value out[8192 / 2];
     vg_value argv[64];
     size_t argc = split(b, bn, argv, 64), outn;
@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     vg_cmpop op = ops[sel % 8];
     vg_cmpmod mod = (vg_cmpmod)((sel >> 4) % 4);
     if (op == VG_CMP_PMATCH || op == VG_CMP_IN)
-      mod = VG_MOD_NONE;
+      mod = VG_CMPMOD_NONE;
     vg_check *c = NULL;
     if (vg_check_new(op, mod, VG_FT_CHARBUF, false, rhs, nr, &c, err,
                      sizeof err) == VIGIL_OK) {
