@@ -1,7 +1,7 @@
 // sema_diff.cpp - differential check of compiler/sema/regex_check.c (the
 // sema helper's RE2-POSIX validator) against real RE2 2022-06-01, same
 // method as re2_diff.cpp. Developer tool, not built. Usage:
-//   g++ -O1 -std=c++17 -Icompiler tests/vm/re2diff/sema_diff.cpp \
+//   g++ -O1 -std=c++17 -Icompiler tests/vm/difftools/sema_diff.cpp \
 //       -x c compiler/sema/regex_check.c -x none -lre2 -o /tmp/sema_diff
 //   /tmp/sema_diff 200000
 // Run by vmops at merge 51467bb: 27074 differences in 200000 patterns
