@@ -51,7 +51,9 @@ bool vg_tr_result_type(vg_trkind k, vg_ftype t, bool is_list, vg_ftype *rt,
 }
 
 void vg_trbuf_init(vg_trbuf *b, uint8_t *mem, size_t cap) {
-  b->p = mem;
+  static uint8_t none[1];
+  /* Without memory, empty results still get a valid pointer. */
+  b->p = mem ? mem : none;
   b->cap = mem ? cap : 0;
   b->used = 0;
 }

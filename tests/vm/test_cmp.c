@@ -565,3 +565,22 @@ Test(cmp, pmatch_prefix_search_cases) {
   T(PM("/one/two/three", "/var", "/"));
   T(PM("/", "/var", "/"));
 }
+
+Test(cmp, empty_values_without_storage) {
+  /* Extractors may hand out (NULL, 0) for an empty value. */
+  vg_value e = vbuf(NULL, 0), s = vs(""), empty = vs(""), x = vs("x");
+  s.v.s.p = NULL;
+  vg_value eb = vbuf("", 0);
+  T(run_check(VG_CMP_CONTAINS, 0, VG_FT_BYTEBUF, false, &e, 1, &eb, 1));
+  T(run_check(VG_CMP_EQ, 0, VG_FT_BYTEBUF, false, &e, 1, &eb, 1));
+  T(run_check(VG_CMP_STARTSWITH, 0, VG_FT_BYTEBUF, false, &e, 1, &eb, 1));
+  T(run_check(VG_CMP_EQ, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_CONTAINS, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_ENDSWITH, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  F(run_check(VG_CMP_CONTAINS, 0, VG_FT_CHARBUF, false, &s, 1, &x, 1));
+  T(run_check(VG_CMP_GLOB, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_REGEX, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_IN, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  F(run_check(VG_CMP_PMATCH, 0, VG_FT_CHARBUF, false, &s, 1, &x, 1));
+  T(run_check(VG_CMP_LT, 0, VG_FT_CHARBUF, false, &s, 1, &x, 1));
+}
