@@ -80,9 +80,12 @@ void vg_sema_env_free(vg_sema_env *env) {
 }
 
 bool vg_sema_env_has_source(const vg_sema_env *env, const char *source) {
-  if (!env->sources)
-    return !strcmp(source, "syscall") ||
-           (vg_plugin_for_source(source) && vg_catalog_get(source));
+  if (!env->sources) {
+    if (!strcmp(source, "syscall"))
+      return true;
+    const vg_plugin_def *p = vg_plugin_for_source(source);
+    return p && vg_catalog_get(source) && vg_sema_env_plugin(env, p->name);
+  }
   for (size_t i = 0; i < env->nsources; i++)
     if (!strcmp(env->sources[i], source))
       return true;
