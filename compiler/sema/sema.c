@@ -498,11 +498,16 @@ static vigil_status add_transformer(check_ctx *c, opinfo *o, vg_tr tr) {
 
 static vigil_status compile_transformer(check_ctx *c, const vg_node *n,
                                         opinfo *out) {
-  opinfo args[64];
   uint32_t nargs = n->nkids;
-  if (nargs == 0 || nargs > 64)
+  if (nargs == 0)
     return cfail(c, "filter error: found null child node on '%s' "
                     "transformer", tr_name(n->tr));
+  /* in the arena: transformers nest deeply and this recurses */
+  opinfo *args = vg_arena_alloc(c->a, nargs * sizeof *args);
+  if (!args) {
+    c->nomem = true;
+    return VIGIL_E_NOMEM;
+  }
   for (uint32_t i = 0; i < nargs; i++) {
     vigil_status st = compile_targ(c, n->kids[i], &args[i]);
     if (st != VIGIL_OK)
