@@ -97,6 +97,7 @@ typedef struct vg_plugin_def {
   const char *name;    /* "k8saudit" */
   const char *version; /* "0.18.0" */
   const char *source;  /* event source it provides ("k8s_audit"), or NULL */
+  const char *const *async_events; /* declared async event names, NULL-ended */
 } vg_plugin_def;
 
 extern const vg_plugin_def vg_plugins[];

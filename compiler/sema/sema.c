@@ -672,6 +672,19 @@ static void value_warnings(check_ctx *c, vg_op op, vg_str v, vg_pos pos) {
   }
 }
 
+/* An asynchronous event name declared by a loaded plugin (8.7). */
+static bool async_event_known(check_ctx *c, const char *name, size_t len) {
+  for (size_t i = 0; i < vg_nplugins; i++) {
+    const vg_plugin_def *p = &vg_plugins[i];
+    if (!p->async_events || !vg_sema_env_plugin(c->env, p->name))
+      continue;
+    for (const char *const *a = p->async_events; *a; a++)
+      if (strlen(*a) == len && !memcmp(*a, name, len))
+        return true;
+  }
+  return false;
+}
+
 /* One constant of the right-hand side: add_filtercheck_value */
 static vigil_status add_value(check_ctx *c, const opinfo *l, vg_op op,
                               vg_str v, vg_pos rpos) {
@@ -696,7 +709,7 @@ static vigil_status add_value(check_ctx *c, const opinfo *l, vg_op op,
   if (l->evt_type) {
     /* validate_filter_value: the text as converted */
     size_t n = strnlen(v.ptr, v.len);
-    if (!vg_event_name_known(v.ptr, n))
+    if (!vg_event_name_known(v.ptr, n) && !async_event_known(c, v.ptr, n))
       return cfail(c, "unknown event type %.*s", (int)n, v.ptr);
   } else if (l->evt_around) {
     if (op != VG_OP_EQ && op != VG_OP_EQEQ)
