@@ -2,9 +2,11 @@
  * catalog.h - the field catalogs vigil embeds, one per event source,
  * generated at build time from the data files in plugin/fields/data/ (our
  * own format, built from the facts of Falco's field tables), and the event
- * table generated from plugin/sources/data/events.tsv.
+ * and system-call tables generated from plugin/sources/data/events.txt and
+ * syscalls.txt (compiler/sema/gen_catalog.py, output in the build tree).
  *
- * Everything here is static, immutable data: safe from any thread.
+ * Everything here is static, immutable data and pure lookups over it: safe
+ * from any thread. Returned pointers point into static data.
  */
 #ifndef VG_CATALOG_H
 #define VG_CATALOG_H
