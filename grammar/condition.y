@@ -55,6 +55,10 @@ void vg_yyerror(const VG_YYLTYPE *lloc, vg_cond_parser *p, const char *msg);
   } while (0)
 
 #define YYINITDEPTH 256
+/* stack growth goes through vigil's allocator (OOM torture tests) */
+#define YYMALLOC vg_malloc
+#define YYFREE vg_free
+#include "util/alloc.h"
 }
 
 %token START_CONDITION "start of condition"
