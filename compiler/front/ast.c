@@ -84,9 +84,10 @@ vg_node *vg_ast_new(vg_arena *a, vg_node_kind kind, vg_pos pos) {
 bool vg_ast_add_kid(vg_arena *a, vg_node *parent, vg_node *kid) {
   if (!parent || !kid)
     return false;
-  if (parent->nkids == parent->kcap) {
-    uint32_t ncap = parent->kcap ? parent->kcap * 2 : 2;
-    if (ncap < parent->kcap)
+  /* >=: a node whose kids were set by hand has kcap 0 */
+  if (parent->nkids >= parent->kcap) {
+    uint32_t ncap = parent->nkids ? parent->nkids * 2 : 2;
+    if (ncap <= parent->nkids)
       return false;
     vg_node **nk = vg_arena_alloc(a, (size_t)ncap * sizeof *nk);
     if (!nk)

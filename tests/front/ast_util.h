@@ -13,7 +13,7 @@
 #include "front/ast.h"
 #include "front/parser.h"
 
-static void tu_add_pos(vg_buf *b, const char *kind, vg_pos p) {
+static inline void tu_add_pos(vg_buf *b, const char *kind, vg_pos p) {
   vg_buf_printf(b, "%s%u %u %u", kind, (unsigned)p.idx, (unsigned)p.line,
                 (unsigned)p.col);
 }

@@ -481,3 +481,20 @@ Test(parser, oom_torture) {
       break;
   }
 }
+
+Test(parser, add_kid_to_hand_built_node) {
+  vg_pos p0 = {0, 1, 1};
+  vg_node *a = vg_ast_new(&arena, VG_N_AND, p0);
+  vg_node *k[3];
+  for (int i = 0; i < 3; i++)
+    k[i] = vg_ast_new(&arena, VG_N_IDENT, p0);
+  vg_node **arr = vg_arena_alloc(&arena, 2 * sizeof *arr);
+  arr[0] = k[0];
+  arr[1] = k[1];
+  a->kids = arr; /* as a pass might do: kcap stays 0 */
+  a->nkids = 2;
+  cr_assert(vg_ast_add_kid(&arena, a, k[2]));
+  cr_expect_eq(a->nkids, 3);
+  cr_expect_eq(a->kids[0], k[0]);
+  cr_expect_eq(a->kids[2], k[2]);
+}

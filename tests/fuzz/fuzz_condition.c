@@ -3,14 +3,10 @@
  * lexer + bison parser): parses arbitrary bytes as a condition and as an
  * output operand, prints the canonical form and clones the tree, then
  * frees the arena. It must never crash, hang, leak or print.
- *
- * Built with -DVIGIL_FUZZ_REPLAY_MAIN it gets a main() that replays the
- * files named on the command line (corpus regression test under gcc).
+ * tests/fuzz/replay_main.c replays seeds/condition/ with it under gcc.
  */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "front/ast.h"
 #include "front/parser.h"
@@ -40,23 +36,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   vg_arena_fini(&a);
   return 0;
 }
-
-#ifdef VIGIL_FUZZ_REPLAY_MAIN
-int main(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    FILE *f = fopen(argv[i], "rb");
-    if (!f)
-      continue;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *d = malloc(n > 0 ? (size_t)n : 1);
-    size_t got = d ? fread(d, 1, (size_t)n, f) : 0;
-    fclose(f);
-    if (d)
-      LLVMFuzzerTestOneInput(d, got);
-    free(d);
-  }
-  return 0;
-}
-#endif
