@@ -152,10 +152,14 @@ primary:
 
 check:
   lhs EXISTS                { B($$ = vg_pb_unary(p, $1, $2, @$)); }
-| lhs NUMOP num_rhs         { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
-| lhs STROP str_rhs         { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
-| lhs STROP MOD mod_rhs     { B($$ = vg_pb_binary(p, $1, $2, $3, $4, @$)); }
-| lhs LISTOP list_rhs       { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
+| lhs NUMOP num_rhs
+    { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
+| lhs STROP str_rhs
+    { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
+| lhs STROP MOD mod_rhs
+    { B($$ = vg_pb_binary(p, $1, $2, $3, $4, @$)); }
+| lhs LISTOP list_rhs
+    { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
 ;
 
 lhs:
@@ -244,7 +248,8 @@ list:
 l_head:
   LP STRING                 { B($$ = vg_pb_list(p, VG_N_LIST, @1));
                               B(vg_pb_add(p, $$, vg_pb_value(p, $2, @2))); }
-| l_head COMMA STRING       { B($$ = vg_pb_add(p, $1, vg_pb_value(p, $3, @3))); }
+| l_head COMMA STRING
+    { B($$ = vg_pb_add(p, $1, vg_pb_value(p, $3, @3))); }
 ;
 
 %%

@@ -27,33 +27,60 @@ TestSuite(lexer, .init = setup, .fini = teardown);
 
 static const char *tok_name(int t) {
   switch (t) {
-  case VG_TOK_START_CONDITION: return "START";
-  case VG_TOK_START_OPERAND: return "OSTART";
-  case VG_TOK_NOT: return "NOT";
-  case VG_TOK_NOTLP: return "NOTLP";
-  case VG_TOK_AND: return "AND";
-  case VG_TOK_ANDLP: return "ANDLP";
-  case VG_TOK_OR: return "OR";
-  case VG_TOK_ORLP: return "ORLP";
-  case VG_TOK_LP: return "LP";
-  case VG_TOK_RP: return "RP";
-  case VG_TOK_COMMA: return "COMMA";
-  case VG_TOK_LB: return "LB";
-  case VG_TOK_RB: return "RB";
-  case VG_TOK_VALLP: return "VALLP";
-  case VG_TOK_FIELD: return "FIELD";
-  case VG_TOK_IDENT: return "IDENT";
-  case VG_TOK_STRING: return "STRING";
-  case VG_TOK_NUMBER: return "NUMBER";
-  case VG_TOK_ARG: return "ARG";
-  case VG_TOK_TRF: return "TRF";
-  case VG_TOK_EXISTS: return "EXISTS";
-  case VG_TOK_NUMOP: return "NUMOP";
-  case VG_TOK_STROP: return "STROP";
-  case VG_TOK_LISTOP: return "LISTOP";
-  case VG_TOK_MOD: return "MOD";
-  case VG_TOK_YYEOF: return "EOF";
-  default: return "ERROR";
+  case VG_TOK_START_CONDITION:
+    return "START";
+  case VG_TOK_START_OPERAND:
+    return "OSTART";
+  case VG_TOK_NOT:
+    return "NOT";
+  case VG_TOK_NOTLP:
+    return "NOTLP";
+  case VG_TOK_AND:
+    return "AND";
+  case VG_TOK_ANDLP:
+    return "ANDLP";
+  case VG_TOK_OR:
+    return "OR";
+  case VG_TOK_ORLP:
+    return "ORLP";
+  case VG_TOK_LP:
+    return "LP";
+  case VG_TOK_RP:
+    return "RP";
+  case VG_TOK_COMMA:
+    return "COMMA";
+  case VG_TOK_LB:
+    return "LB";
+  case VG_TOK_RB:
+    return "RB";
+  case VG_TOK_VALLP:
+    return "VALLP";
+  case VG_TOK_FIELD:
+    return "FIELD";
+  case VG_TOK_IDENT:
+    return "IDENT";
+  case VG_TOK_STRING:
+    return "STRING";
+  case VG_TOK_NUMBER:
+    return "NUMBER";
+  case VG_TOK_ARG:
+    return "ARG";
+  case VG_TOK_TRF:
+    return "TRF";
+  case VG_TOK_EXISTS:
+    return "EXISTS";
+  case VG_TOK_NUMOP:
+    return "NUMOP";
+  case VG_TOK_STROP:
+    return "STROP";
+  case VG_TOK_LISTOP:
+    return "LISTOP";
+  case VG_TOK_MOD:
+    return "MOD";
+  case VG_TOK_YYEOF:
+    return "EOF";
+  default:
+    return "ERROR";
   }
 }
 
@@ -66,8 +93,7 @@ static const char *lex(const char *s, int mode, bool with_pos) {
   memset(&p, 0, sizeof p);
   p.arena = &arena;
   char *buf = vg_arena_strdup(&arena, s);
-  vg_cond_lex_init(&p.lx, &arena, buf, (uint32_t)strlen(s), mode, 1000,
-                   &err);
+  vg_cond_lex_init(&p.lx, &arena, buf, (uint32_t)strlen(s), mode, 1000, &err);
   vg_buf_reset(&out);
   VG_YYSTYPE v;
   VG_YYLTYPE l;
@@ -83,14 +109,19 @@ static const char *lex(const char *s, int mode, bool with_pos) {
     }
     vg_buf_puts(&out, tok_name(t));
     switch (t) {
-    case VG_TOK_FIELD: case VG_TOK_IDENT: case VG_TOK_STRING:
-    case VG_TOK_NUMBER: case VG_TOK_ARG:
+    case VG_TOK_FIELD:
+    case VG_TOK_IDENT:
+    case VG_TOK_STRING:
+    case VG_TOK_NUMBER:
+    case VG_TOK_ARG:
       vg_buf_printf(&out, "(%.*s)", (int)v.s.len, v.s.ptr);
       break;
     case VG_TOK_TRF:
       vg_buf_printf(&out, "(%s)", vg_tr_name(v.tr));
       break;
-    case VG_TOK_EXISTS: case VG_TOK_NUMOP: case VG_TOK_STROP:
+    case VG_TOK_EXISTS:
+    case VG_TOK_NUMOP:
+    case VG_TOK_STROP:
     case VG_TOK_LISTOP:
       vg_buf_printf(&out, "(%s)", vg_op_name(v.op));
       break;
@@ -108,7 +139,9 @@ static const char *lex(const char *s, int mode, bool with_pos) {
   return vg_buf_str(&out);
 }
 
-static const char *L(const char *s) { return lex(s, VG_LEX_CONDITION, false); }
+static const char *L(const char *s) {
+  return lex(s, VG_LEX_CONDITION, false);
+}
 
 Test(lexer, bare_path_after_in) {
   cr_expect_str_eq(L("fd.name in (/etc/passwd, /bin/*sh)"),
@@ -264,9 +297,10 @@ Test(lexer, transformer_lists) {
 }
 
 Test(lexer, positions) {
-  cr_expect_str_eq(lex("  a.b = x or\n(c)", VG_LEX_CONDITION, true),
-                   "FIELD(a.b)@2 STROP(=)@6 STRING(x)@8 OR@10 LP@13 IDENT(c)@14 "
-                   "RP@15 EOF@16");
+  cr_expect_str_eq(
+      lex("  a.b = x or\n(c)", VG_LEX_CONDITION, true),
+      "FIELD(a.b)@2 STROP(=)@6 STRING(x)@8 OR@10 LP@13 IDENT(c)@14 "
+      "RP@15 EOF@16");
   /* after a comma, an argument's position is right after the comma */
   cr_expect_str_eq(lex("concat(a.b,  c.d) exists", VG_LEX_CONDITION, true),
                    "TRF(concat)@0 FIELD(a.b)@7 COMMA@10 FIELD(c.d)@11 RP@16 "

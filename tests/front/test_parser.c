@@ -42,7 +42,9 @@ static const char *pn(const char *s, size_t n) {
   return vg_buf_str(&out);
 }
 
-static const char *p(const char *s) { return pn(s, strlen(s)); }
+static const char *p(const char *s) {
+  return pn(s, strlen(s));
+}
 
 static vg_node *tree(const char *s) {
   vg_node *root = NULL;
@@ -136,8 +138,7 @@ Test(parser, transformers) {
                    "getopt(proc.args,nt:)[t] = v");
   cr_expect_str_eq(p("a.b = val(c.d)"), "a.b = val(c.d)");
   cr_expect_str_eq(p("a.b in tolower(c.d)"), "a.b in tolower(c.d)");
-  cr_expect_str_eq(p("concat( a.b , 'x' , 12 ) = y"),
-                   "concat(a.b,x,12) = y");
+  cr_expect_str_eq(p("concat( a.b , 'x' , 12 ) = y"), "concat(a.b,x,12) = y");
   vg_node *n = tree("join(\",\", (a.b, 1)) exists");
   vg_node *t = n->kids[0];
   cr_expect_eq(t->kind, VG_N_TRANSFORMER);
@@ -187,9 +188,9 @@ Test(parser, crlf_positions) {
   vg_node *root;
   vg_parse_error err;
   const char *s = "a \r\n and \n  b";
-  cr_assert_eq(vg_parse_condition_ex(&arena, s, strlen(s), 1000, &root, &end,
-                                     &err),
-               VIGIL_OK);
+  cr_assert_eq(
+      vg_parse_condition_ex(&arena, s, strlen(s), 1000, &root, &end, &err),
+      VIGIL_OK);
   cr_expect_eq(end.idx, 13);
   cr_expect_eq(end.line, 4);
   cr_expect_eq(end.col, 4);
@@ -219,79 +220,200 @@ static const struct {
     {"aand b", "unexpected token after 'aand', expecting 'or', 'and'", 5, 1, 6},
     {"a and b and", "expected blank or '(' after 'and'", 11, 1, 12},
     {"and a", "unexpected token after 'and', expecting 'or', 'and'", 4, 1, 5},
-    {"a or b not", "unexpected token after 'b', expecting 'or', 'and'", 7, 1, 8},
+    {"a or b not", "unexpected token after 'b', expecting 'or', 'and'", 7, 1,
+     8},
     {"a not b", "unexpected token after 'a', expecting 'or', 'and'", 2, 1, 3},
     {"(a)andnot(b)", "expected blank or '(' after 'and'", 6, 1, 7},
     {"a ornot b", "expected blank or '(' after 'or'", 4, 1, 5},
-    {"evt.arg[] contains /bin", "expected a valid field argument: a quoted string or a bare string", 8, 1, 9},
-    {"a.b = b = 1", "unexpected token after 'b', expecting 'or', 'and'", 8, 1, 9},
+    {"evt.arg[] contains /bin",
+     "expected a valid field argument: a quoted string or a bare string", 8, 1,
+     9},
+    {"a.b = b = 1", "unexpected token after 'b', expecting 'or', 'and'", 8, 1,
+     9},
     {"(a.b = 1", "expected a ')' token", 8, 1, 9},
-    {"a.a invalidoperator xxx", "unexpected token after 'validoperator', expecting 'or', 'and'", 20, 1, 21},
+    {"a.a invalidoperator xxx",
+     "unexpected token after 'validoperator', expecting 'or', 'and'", 20, 1,
+     21},
     {"a.g in ( 1 ,, , b)", "expected a string value", 12, 1, 13},
-    {"fd.name=/var/lo);g/httpd.log", "unexpected token after '/var/lo', expecting 'or', 'and'", 15, 1, 16},
-    {"test.str = a('\")", "unexpected token after 'a', expecting 'or', 'and'", 12, 1, 13},
-    {"test.str = \"", "expected a string value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 11, 1, 12},
-    {"test.str = 'missing end quote", "expected a string value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 11, 1, 12},
-    {"test.str = \"mixed \\'\"", "invalid \\' escape in \"-quoted string", 21, 1, 22},
-    {"test.str = 'mixed \\\"'", "invalid \\\" escape in '-quoted string", 21, 1, 22},
-    {"test.str[0a!@#456:/\\\\.;!$%^&*[]{}] = testval", "expected a ']' token", 29, 1, 30},
-    {"test.str[ = testval", "expected a valid field argument: a quoted string or a bare string", 9, 1, 10},
-    {"test.str] = testval", "expected a valid check operator: one of 'exists', '<=', '<', '>=', '>', '==', '=', '!=', 'glob', 'iglob', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'regex', 'intersects', 'in', 'pmatch'", 8, 1, 9},
-    {"test.num > !0.1222e+10", "expected a number value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 11, 1, 12},
-    {"test.num < 0xAAA.1", "unexpected token after '0xAAA', expecting 'or', 'and'", 16, 1, 17},
-    {"test.num <= a", "expected a number value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 12, 1, 13},
+    {"fd.name=/var/lo);g/httpd.log",
+     "unexpected token after '/var/lo', expecting 'or', 'and'", 15, 1, 16},
+    {"test.str = a('\")", "unexpected token after 'a', expecting 'or', 'and'",
+     12, 1, 13},
+    {"test.str = \"",
+     "expected a string value or a field with a valid transformer: 'val', "
+     "'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     11, 1, 12},
+    {"test.str = 'missing end quote",
+     "expected a string value or a field with a valid transformer: 'val', "
+     "'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     11, 1, 12},
+    {"test.str = \"mixed \\'\"", "invalid \\' escape in \"-quoted string", 21,
+     1, 22},
+    {"test.str = 'mixed \\\"'", "invalid \\\" escape in '-quoted string", 21, 1,
+     22},
+    {"test.str[0a!@#456:/\\\\.;!$%^&*[]{}] = testval", "expected a ']' token",
+     29, 1, 30},
+    {"test.str[ = testval",
+     "expected a valid field argument: a quoted string or a bare string", 9, 1,
+     10},
+    {"test.str] = testval",
+     "expected a valid check operator: one of 'exists', '<=', '<', '>=', '>', "
+     "'==', '=', '!=', 'glob', 'iglob', 'contains', 'icontains', 'bcontains', "
+     "'startswith', 'bstartswith', 'endswith', 'regex', 'intersects', 'in', "
+     "'pmatch'",
+     8, 1, 9},
+    {"test.num > !0.1222e+10",
+     "expected a number value or a field with a valid transformer: 'val', "
+     "'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     11, 1, 12},
+    {"test.num < 0xAAA.1",
+     "unexpected token after '0xAAA', expecting 'or', 'and'", 16, 1, 17},
+    {"test.num <= a",
+     "expected a number value or a field with a valid transformer: 'val', "
+     "'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     12, 1, 13},
     {"test.list in (", "expected a ')' token", 14, 1, 15},
-    {"test.list in )", "expected a list, an identifier, or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 13, 1, 14},
+    {"test.list in )",
+     "expected a list, an identifier, or a field with a valid transformer: "
+     "'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     13, 1, 14},
     {"test.list in (value,)", "expected a string value", 20, 1, 21},
     {"test.list in (,)", "expected a ')' token", 14, 1, 15},
-    {"test.list > (value)", "expected a number value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 12, 1, 13},
-    {"test.op ExIsTs", "expected a valid check operator: one of 'exists', '<=', '<', '>=', '>', '==', '=', '!=', 'glob', 'iglob', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'regex', 'intersects', 'in', 'pmatch'", 8, 1, 9},
-    {"test.op exists something", "unexpected token after 'exists', expecting 'or', 'and'", 15, 1, 16},
-    {"test.op ===", "expected a string value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 10, 1, 11},
-    {"test.op startswithvalue", "expected a valid check operator: one of 'exists', '<=', '<', '>=', '>', '==', '=', '!=', 'glob', 'iglob', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'regex', 'intersects', 'in', 'pmatch'", 8, 1, 9},
-    {"test.op >", "expected a number value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 9, 1, 10},
-    {"test.op in", "expected a list, an identifier, or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 10, 1, 11},
-    {"val(test.field) exists", "unexpected token after 'val', expecting 'or', 'and'", 3, 1, 4},
-    {"b64 (test.field) exists", "unexpected token after 'b64', expecting 'or', 'and'", 4, 1, 5},
-    {"b64(test.field exists", "expected a ')' token closing the transformer", 15, 1, 16},
-    {"some.field = b64(val(test.field))", "expected field transformer argument: field, transformer, quoted string, number, or transformer list", 17, 1, 18},
-    {"some.field = val(toupper(test.field))", "expected a field within 'val' transformer", 17, 1, 18},
+    {"test.list > (value)",
+     "expected a number value or a field with a valid transformer: 'val', "
+     "'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     12, 1, 13},
+    {"test.op ExIsTs",
+     "expected a valid check operator: one of 'exists', '<=', '<', '>=', '>', "
+     "'==', '=', '!=', 'glob', 'iglob', 'contains', 'icontains', 'bcontains', "
+     "'startswith', 'bstartswith', 'endswith', 'regex', 'intersects', 'in', "
+     "'pmatch'",
+     8, 1, 9},
+    {"test.op exists something",
+     "unexpected token after 'exists', expecting 'or', 'and'", 15, 1, 16},
+    {"test.op ===",
+     "expected a string value or a field with a valid transformer: 'val', "
+     "'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     10, 1, 11},
+    {"test.op startswithvalue",
+     "expected a valid check operator: one of 'exists', '<=', '<', '>=', '>', "
+     "'==', '=', '!=', 'glob', 'iglob', 'contains', 'icontains', 'bcontains', "
+     "'startswith', 'bstartswith', 'endswith', 'regex', 'intersects', 'in', "
+     "'pmatch'",
+     8, 1, 9},
+    {"test.op >",
+     "expected a number value or a field with a valid transformer: 'val', "
+     "'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     9, 1, 10},
+    {"test.op in",
+     "expected a list, an identifier, or a field with a valid transformer: "
+     "'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     10, 1, 11},
+    {"val(test.field) exists",
+     "unexpected token after 'val', expecting 'or', 'and'", 3, 1, 4},
+    {"b64 (test.field) exists",
+     "unexpected token after 'b64', expecting 'or', 'and'", 4, 1, 5},
+    {"b64(test.field exists", "expected a ')' token closing the transformer",
+     15, 1, 16},
+    {"some.field = b64(val(test.field))",
+     "expected field transformer argument: field, transformer, quoted string, "
+     "number, or transformer list",
+     17, 1, 18},
+    {"some.field = val(toupper(test.field))",
+     "expected a field within 'val' transformer", 17, 1, 18},
     {"some.field in (a, b64(test.field))", "expected a ')' token", 21, 1, 22},
-    {"join(\"-\", (fd.name, fd.directory) = /tmp", "expected a ')' token closing the transformer", 34, 1, 35},
-    {"join(\"-\", (,)) = /tmp", "expected transformer list argument: field, transformer, quoted string, or number", 11, 1, 12},
-    {"join(\"-\", ((fd.name))) = /tmp", "expected transformer list argument: field, transformer, quoted string, or number", 11, 1, 12},
-    {"join(\"-\", (barestring)) = /tmp", "expected transformer list argument: field, transformer, quoted string, or number", 11, 1, 12},
+    {"join(\"-\", (fd.name, fd.directory) = /tmp",
+     "expected a ')' token closing the transformer", 34, 1, 35},
+    {"join(\"-\", (,)) = /tmp",
+     "expected transformer list argument: field, transformer, quoted string, "
+     "or number",
+     11, 1, 12},
+    {"join(\"-\", ((fd.name))) = /tmp",
+     "expected transformer list argument: field, transformer, quoted string, "
+     "or number",
+     11, 1, 12},
+    {"join(\"-\", (barestring)) = /tmp",
+     "expected transformer list argument: field, transformer, quoted string, "
+     "or number",
+     11, 1, 12},
     {"proc.name == oneof (cat,)", "expected a string value", 24, 1, 25},
-    {"proc.name == oneof(cat, nginx)", "unexpected token after 'oneof', expecting 'or', 'and'", 18, 1, 19},
-    {"proc.name in oneof (cat)", "unexpected token after 'oneof', expecting 'or', 'and'", 19, 1, 20},
-    {"proc.num > oneof (1, 2)", "expected a number value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 11, 1, 12},
+    {"proc.name == oneof(cat, nginx)",
+     "unexpected token after 'oneof', expecting 'or', 'and'", 18, 1, 19},
+    {"proc.name in oneof (cat)",
+     "unexpected token after 'oneof', expecting 'or', 'and'", 19, 1, 20},
+    {"proc.num > oneof (1, 2)",
+     "expected a number value or a field with a valid transformer: 'val', "
+     "'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     11, 1, 12},
     {"a.b = \"\\q\"", "unsupported string escape sequence: \\q", 10, 1, 11},
     {"a.b = \"\\x4\"", "truncated hex char escape sequence", 11, 1, 12},
     {"a.b = \"\\xzz\"", "invalid hex char escape sequence: zz", 12, 1, 13},
-    {"a.b = \"x\" y", "unexpected token after 'x', expecting 'or', 'and'", 10, 1, 11},
-    {"a or(b) and c", "unexpected token after ')', expecting 'or', 'and'", 8, 1, 9},
+    {"a.b = \"x\" y", "unexpected token after 'x', expecting 'or', 'and'", 10,
+     1, 11},
+    {"a or(b) and c", "unexpected token after ')', expecting 'or', 'and'", 8, 1,
+     9},
     {"a.b = oneof and_x", "expected blank or '(' after 'and'", 15, 1, 16},
     {"a.b in (\"\\q\"", "expected a ')' token", 12, 1, 13},
-    {"x.y = len(abc)", "expected field transformer argument: field, transformer, quoted string, number, or transformer list", 10, 1, 11},
+    {"x.y = len(abc)",
+     "expected field transformer argument: field, transformer, quoted string, "
+     "number, or transformer list",
+     10, 1, 11},
     {"x.y exists and", "expected blank or '(' after 'and'", 14, 1, 15},
     {"x.y exists or", "expected blank or '(' after 'or'", 13, 1, 14},
-    {"a.b =", "expected a string value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 5, 1, 6},
+    {"a.b =",
+     "expected a string value or a field with a valid transformer: 'val', "
+     "'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     5, 1, 6},
     {"a.b = val(", "expected a field within 'val' transformer", 10, 1, 11},
-    {"a.b = val(a.b", "expected a ')' token closing the transformer", 13, 1, 14},
-    {"a.b = val(a.b)[", "expected a valid field argument: a quoted string or a bare string", 15, 1, 16},
+    {"a.b = val(a.b", "expected a ')' token closing the transformer", 13, 1,
+     14},
+    {"a.b = val(a.b)[",
+     "expected a valid field argument: a quoted string or a bare string", 15, 1,
+     16},
     {"a.b = val(a.b)[x", "expected a ']' token", 16, 1, 17},
-    {"getopt(a.b, \"x\")[", "expected a valid field argument: a quoted string or a bare string", 17, 1, 18},
-    {"  a.b   exists   junk", "unexpected token after 'exists', expecting 'or', 'and'", 17, 1, 18},
-    {"a\tand\tb junk", "unexpected token after 'b', expecting 'or', 'and'", 8, 1, 9},
+    {"getopt(a.b, \"x\")[",
+     "expected a valid field argument: a quoted string or a bare string", 17, 1,
+     18},
+    {"  a.b   exists   junk",
+     "unexpected token after 'exists', expecting 'or', 'and'", 17, 1, 18},
+    {"a\tand\tb junk", "unexpected token after 'b', expecting 'or', 'and'", 8,
+     1, 9},
     {"b junk", "unexpected token after 'b', expecting 'or', 'and'", 2, 1, 3},
-    {"a\x0b""and b", "unexpected token after 'a', expecting 'or', 'and'", 1, 1, 2},
-    {"a\x0c""and b", "unexpected token after 'a', expecting 'or', 'and'", 1, 1, 2},
-    {"(a)\r\n or x y", "unexpected token after 'x', expecting 'or', 'and'", 11, 3, 7},
-    {"a.b = \"a\\\\\"", "expected a string value or a field with a valid transformer: 'val', 'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'", 6, 1, 7},
-    {"a.b = x\r\ny", "unexpected token after 'x', expecting 'or', 'and'", 9, 3, 1},
+    {"a\x0b"
+     "and b",
+     "unexpected token after 'a', expecting 'or', 'and'", 1, 1, 2},
+    {"a\x0c"
+     "and b",
+     "unexpected token after 'a', expecting 'or', 'and'", 1, 1, 2},
+    {"(a)\r\n or x y", "unexpected token after 'x', expecting 'or', 'and'", 11,
+     3, 7},
+    {"a.b = \"a\\\\\"",
+     "expected a string value or a field with a valid transformer: 'val', "
+     "'tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', "
+     "'getopt'",
+     6, 1, 7},
+    {"a.b = x\r\ny", "unexpected token after 'x', expecting 'or', 'and'", 9, 3,
+     1},
     {"((((a)", "expected a ')' token", 6, 1, 7},
-    {"a.b[x] = y junk", "unexpected token after 'y', expecting 'or', 'and'", 11, 1, 12},
-    {"evt.arg [0] = x", "expected a valid check operator: one of 'exists', '<=', '<', '>=', '>', '==', '=', '!=', 'glob', 'iglob', 'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith', 'regex', 'intersects', 'in', 'pmatch'", 8, 1, 9},
+    {"a.b[x] = y junk", "unexpected token after 'y', expecting 'or', 'and'", 11,
+     1, 12},
+    {"evt.arg [0] = x",
+     "expected a valid check operator: one of 'exists', '<=', '<', '>=', '>', "
+     "'==', '=', '!=', 'glob', 'iglob', 'contains', 'icontains', 'bcontains', "
+     "'startswith', 'bstartswith', 'endswith', 'regex', 'intersects', 'in', "
+     "'pmatch'",
+     8, 1, 9},
 };
 
 Test(parser, falco_errors_and_positions) {
@@ -346,20 +468,20 @@ Test(parser, depth_limit) {
   free(s);
   vg_node *root;
   vg_parse_error err;
-  cr_expect_eq(vg_parse_condition(&arena, "((((((((((a))))))))))", 21, &root,
-                                  &err),
-               VIGIL_OK);
+  cr_expect_eq(
+      vg_parse_condition(&arena, "((((((((((a))))))))))", 21, &root, &err),
+      VIGIL_OK);
   s = repeat("(", 100000, "");
-  cr_expect_eq(vg_parse_condition_ex(&arena, s, strlen(s), 100, &root, NULL,
-                                     &err),
-               VIGIL_E_LIMIT);
+  cr_expect_eq(
+      vg_parse_condition_ex(&arena, s, strlen(s), 100, &root, NULL, &err),
+      VIGIL_E_LIMIT);
   cr_expect_str_eq(err.msg, "exceeded max depth limit of 100");
   free(s);
 }
 
 Test(parser, long_flat_chains) {
-  static const char *const units[] = {"a and ", "a or ", "not ",
-                                      "a.b = x and ", "a.b exists or "};
+  static const char *const units[] = {"a and ", "a or ", "not ", "a.b = x and ",
+                                      "a.b exists or "};
   for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
     char *s = repeat(units[u], 100000, "z");
     vg_node *root;
@@ -380,8 +502,7 @@ Test(parser, long_flat_chains) {
   strcat(t, s);
   vg_node *root;
   vg_parse_error err;
-  cr_expect_eq(vg_parse_condition(&arena, t, strlen(t), &root, &err),
-               VIGIL_OK);
+  cr_expect_eq(vg_parse_condition(&arena, t, strlen(t), &root, &err), VIGIL_OK);
   cr_expect_eq(root->kids[1]->nkids, 100001);
   free(s);
   free(t);
@@ -431,14 +552,14 @@ Test(parser, not_nul_terminated_input) {
   vg_node *root;
   vg_parse_error err;
   /* "a.b exi" followed by garbage that must not be read */
-  cr_expect_eq(vg_parse_condition(&arena, buf, 7, &root, &err),
-               VIGIL_E_SYNTAX);
+  cr_expect_eq(vg_parse_condition(&arena, buf, 7, &root, &err), VIGIL_E_SYNTAX);
   cr_expect_eq(vg_parse_condition(&arena, "a.b exists", 10, &root, &err),
                VIGIL_OK);
 }
 
 Test(parser, clone_is_deep) {
-  vg_node *n = tree("(a.b in (x, \"y z\") and not c) or getopt(p.a, \"x:\")[x] = 1");
+  vg_node *n =
+      tree("(a.b in (x, \"y z\") and not c) or getopt(p.a, \"x:\")[x] = 1");
   vg_arena other;
   vg_arena_init(&other);
   vg_node *c = vg_ast_clone(&other, n);
@@ -474,8 +595,7 @@ Test(parser, oom_torture) {
     vg_alloc_fail_after(n);
     vigil_status st = vg_parse_condition(&a, s, strlen(s), &root, &err);
     vg_alloc_fail_after(-1);
-    cr_expect(st == VIGIL_OK || st == VIGIL_E_NOMEM, "n=%ld st=%d", n,
-              (int)st);
+    cr_expect(st == VIGIL_OK || st == VIGIL_E_NOMEM, "n=%ld st=%d", n, (int)st);
     vg_arena_fini(&a);
     if (st == VIGIL_OK)
       break;
