@@ -62,6 +62,7 @@ typedef struct vg_ctx {
   const char *file;
   bool has_span;
   size_t start, end; /* span in the file */
+  const char *note;  /* vigil's own note for text output, or NULL */
 } vg_ctx;
 
 /* One value of an exception's fields/comps/values (Falco's entry). */
@@ -120,6 +121,7 @@ typedef struct vg_macro_info {
   int32_t *origin;   /* subst offset -> cond offset (-1 inserted) */
   bool used;
   bool compiled;
+  bool failed; /* reported an error this compile (no cascades) */
 } vg_macro_info;
 
 typedef struct vg_rule_info {

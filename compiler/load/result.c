@@ -76,6 +76,7 @@ void vg_ctx_child(vg_ctx *out, const vg_ctx *parent, const vg_ynode *n,
   if (out != parent)
     *out = *parent;
   out->alt = NULL;
+  out->note = NULL;
   if (out->n >= VG_CTX_MAX)
     out->n = VG_CTX_MAX - 1;
   vigil_location *l = &out->locs[out->n++];
@@ -201,6 +202,14 @@ static vigil_diag *new_diag(vigil_compiler *c, const char *msg,
                                  (size_t)ctx->n * sizeof(vigil_location));
   d->nlocations = (size_t)ctx->n;
   d->snippet = snippet(c, ctx);
+  if (ctx->note) {
+    const char **nn = vg_arena_alloc(&c->a, sizeof *nn);
+    if (nn) {
+      nn[0] = ctx->note;
+      d->notes = nn;
+      d->nnotes = 1;
+    }
+  }
   d->span.file = ctx->file;
   if (ctx->has_span) {
     d->span.valid = true;
