@@ -12,9 +12,6 @@
 #include "sema/catalog.h"
 #include "util/buf.h"
 
-/* Until the catalog interface has landed on this branch the glue is
- * compiled out (zz_stubs_tmp.c stands in). */
-#if __has_include("sema/sema.c")
 
 const char *vg_load_suggest_field(const char *source, const char *name);
 const char *vg_load_suggested_output(vigil_compiler *c, const char *source);
@@ -105,5 +102,3 @@ bool vg_load_source_known(vigil_compiler *c, const char *source) {
   const vg_plugin_def *p = vg_plugin_for_source(source);
   return !p || vg_sema_env_plugin(c->env, p->name) != NULL;
 }
-
-#endif
