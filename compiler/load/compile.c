@@ -278,8 +278,43 @@ static bool is_list_op(const char *op) {
          !strcmp(op, "pmatch") || vg_is_str_op_with_modifier(op);
 }
 
+/* Where a piece of the generated exception text came from. */
+typedef struct vg_xspan {
+  size_t off, len; /* in the exception-wrapped condition text */
+  const vg_ynode *node;
+} vg_xspan;
+
+static void xrec(vigil_compiler *c, vg_ptrvec *xm, size_t base, size_t off,
+                 size_t len, const vg_ynode *node) {
+  if (!xm || !node)
+    return;
+  vg_xspan *x = vg_arena_alloc(&c->a, sizeof *x);
+  if (!x)
+    return;
+  x->off = base + off;
+  x->len = len;
+  x->node = node;
+  vg_ptrvec_push(&c->a, xm, x);
+}
+
+/* quote_item recording the item's own bytes */
+static void quote_rec(vigil_compiler *c, vg_buf *t, vg_ptrvec *xm,
+                      const vg_xentry *e) {
+  const char *s = e->item ? e->item : "";
+  size_t at = t->len;
+  if (strchr(s, ' ') && s[0] != '"' && s[0] != '\'')
+    at++;
+  quote_item(t, s);
+  xrec(c, xm, 0, at, strlen(s), e->node);
+}
+
 const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
                                bool *ok) {
+  return vg_exceptions_text_map(c, r, ok, NULL);
+}
+
+const char *vg_exceptions_text_map(vigil_compiler *c, const vg_rule_info *r,
+                                   bool *ok, vg_ptrvec *xm) {
   vg_buf b;
   vg_buf_init(&b);
   *ok = true;
@@ -288,6 +323,8 @@ const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
     const vg_exception *ex = &r->exceptions[i];
     vg_buf t;
     vg_buf_init(&t);
+    vg_ptrvec txm = {0}; /* offsets relative to t */
+    vg_ptrvec *tx = xm ? &txm : NULL;
     if (!ex->fields.is_list) {
       for (size_t j = 0; j < ex->nvalues; j++) {
         const vg_xentry *v = &ex->values[j];
@@ -300,11 +337,13 @@ const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
           vg_buf_fini(&b);
           return NULL;
         }
-        if (t.len == 0)
+        if (t.len == 0) {
+          xrec(c, tx, 0, 1, strlen(ex->fields.item), ex->fields.node);
           vg_buf_printf(&t, "(%s %s (", ex->fields.item, ex->comps.item);
-        else
+        } else {
           vg_buf_puts(&t, ", ");
-        quote_item(&t, v->item ? v->item : "");
+        }
+        quote_rec(c, &t, tx, v);
       }
       if (t.len)
         vg_buf_puts(&t, "))");
@@ -329,24 +368,27 @@ const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
             vg_buf_puts(&t, " and ");
           const vg_xentry *e = &vals->items[k];
           const char *comp = ex->comps.items[k].item;
+          xrec(c, tx, 0, t.len + 1, strlen(ex->fields.items[k].item),
+               ex->fields.items[k].node);
           vg_buf_printf(&t, " %s %s ", ex->fields.items[k].item, comp);
           if (e->is_list) {
             vg_buf_putc(&t, '(');
             for (size_t m = 0; m < e->n; m++) {
               if (m)
                 vg_buf_puts(&t, ", ");
-              quote_item(&t, e->items[m].item ? e->items[m].item : "");
+              quote_rec(c, &t, tx, &e->items[m]);
             }
             vg_buf_putc(&t, ')');
           } else {
             const char *s = e->item ? e->item : "";
             if (is_list_op(comp)) {
+              xrec(c, tx, 0, t.len + (s[0] != '('), strlen(s), e->node);
               if (s[0] != '(')
                 vg_buf_printf(&t, "(%s)", s);
               else
                 vg_buf_puts(&t, s);
             } else {
-              quote_item(&t, s);
+              quote_rec(c, &t, tx, e);
             }
           }
         }
@@ -358,6 +400,11 @@ const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
     }
     if (t.len) {
       vg_buf_puts(&b, " and not ");
+      for (size_t k = 0; k < txm.n; k++) {
+        vg_xspan *x = txm.v[k];
+        x->off += b.len;
+        vg_ptrvec_push(&c->a, xm, x);
+      }
       vg_buf_append(&b, t.ptr, t.len);
     }
     vg_buf_fini(&t);
@@ -689,8 +736,34 @@ static void span_in_rule(vigil_compiler *c, vg_ctx *ctx, const vg_rule_info *r,
                          const char *final, const int32_t *origin,
                          int exc_shift, size_t a, size_t b) {
   bool precise;
-  set_cond_span(c, ctx, &r->cond, origin, strlen(final), a, b, exc_shift,
-                &precise);
+  size_t flen = strlen(final);
+  size_t o = a < flen ? (origin ? (size_t)origin[a] : a) : a;
+  size_t cl = strlen(r->cond.text);
+  if (exc_shift && a < flen && (o < 1 || o > cl)) {
+    /* inside text generated from the exceptions */
+    for (size_t i = 0; i < r->xspans.n; i++) {
+      const vg_xspan *x = r->xspans.v[i];
+      if (o >= x->off && o < x->off + x->len) {
+        const vg_ynode *n = x->node;
+        ctx->has_span = true;
+        ctx->file = ctx->locs[0].name;
+        ctx->start = n->mark.off;
+        ctx->end = n->end_off > n->mark.off ? n->end_off : n->mark.off;
+        if (n->omap && o - x->off < n->len) {
+          size_t ob = b > a ? (origin ? (size_t)origin[b - 1] : b - 1) : o;
+          ctx->start = n->omap[o - x->off];
+          if (ob >= o && ob < x->off + x->len)
+            ctx->end = n->omap[ob - x->off] + 1;
+          else
+            ctx->end = ctx->start + 1;
+        }
+        ctx->note = "in the condition generated from the rule's exceptions";
+        return;
+      }
+    }
+    return;
+  }
+  set_cond_span(c, ctx, &r->cond, origin, flen, a, b, exc_shift, &precise);
 }
 
 static size_t node_end(const vg_node *n, const char *text) {
@@ -809,7 +882,8 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
   int exc_shift = 0;
   if (r->nexceptions) {
     bool ok;
-    cond = vg_exceptions_text(c, r, &ok);
+    memset(&r->xspans, 0, sizeof r->xspans);
+    cond = vg_exceptions_text_map(c, r, &ok, &r->xspans);
     if (!ok)
       return;
     exc_shift = 1;
