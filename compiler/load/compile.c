@@ -132,13 +132,13 @@ static void quote_item(vg_buf *b, const char *e) {
 const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
                           const char *name, const char *const *items,
                           size_t nitems, bool *used, int32_t **origin_out) {
-  size_t nl = strlen(name);
-  size_t len = strlen(cnd);
-  const char *hit = nl ? strstr(cnd, name) : NULL;
+  const char *hit = name[0] ? strstr(cnd, name) : NULL;
   if (origin_out)
     *origin_out = origin;
   if (!hit)
     return cnd;
+  size_t nl = strlen(name);
+  size_t len = strlen(cnd);
   char *cur = vg_arena_strndup(a, cnd, len);
   int32_t *org = origin;
   if (!cur)
