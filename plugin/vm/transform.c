@@ -10,7 +10,7 @@ static const char *const tr_names[VG_TR__COUNT] = {
     "tolower", "toupper", "b64",    "basename", "len",
     "join",    "concat",  "getopt", "val"};
 
-const char *vg_tr_name(vg_trkind k) {
+const char *vg_trkind_name(vg_trkind k) {
   return (unsigned)k < VG_TR__COUNT ? tr_names[k] : "unknown";
 }
 

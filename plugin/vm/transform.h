@@ -42,7 +42,7 @@ typedef enum vg_trkind {
 } vg_trkind;
 
 /* Name as written in conditions ("tolower", ...); never NULL. */
-const char *vg_tr_name(vg_trkind k);
+const char *vg_trkind_name(vg_trkind k);
 /* Parses a transformer name; false if unknown. */
 bool vg_tr_parse(const char *s, size_t n, vg_trkind *out);
 

@@ -408,7 +408,7 @@ static int run_row(const char *field, const char *op_col, const char *rhs_col,
       if (!vg_tr_result_type(trs[i], lv[j].type, false, &rt, &rl) ||
           vg_tr_apply(trs[i], lv[j].type, false, &lv[j], &one, &tb,
                       &present) != VIGIL_OK) {
-        snprintf(why, whysz, "transformer %s", vg_tr_name(trs[i]));
+        snprintf(why, whysz, "transformer %s", vg_trkind_name(trs[i]));
         return R_HARNESS;
       }
       if (!present)
