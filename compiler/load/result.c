@@ -379,6 +379,11 @@ vigil_status vigil_results_json(const vigil_compiler *c, char **out) {
   json_t *arr = json_array();
   for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
     const vigil_load_result *r = vigil_compiler_result(c, i);
+    if (!r) {
+      json_decref(root);
+      json_decref(arr);
+      return VIGIL_E_NOMEM;
+    }
     json_t *o = json_object();
     json_t *errs = json_array(), *warns = json_array();
     for (size_t j = 0; j < r->nerrors; j++)
