@@ -132,8 +132,6 @@ int vg_cmd_lint(int argc, char **argv) {
       const vigil_load_result *r = vigil_compiler_result(c, i);
       if (!r)
         continue;
-    if (!r)
-      continue;
       for (int pass = 0; pass < 2; pass++) {
         const vigil_diag *ds = pass ? r->warnings : r->errors;
         size_t n = pass ? r->nwarnings : r->nerrors;
