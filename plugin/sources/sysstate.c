@@ -305,6 +305,7 @@ static void thread_free(vg_thread *t) {
   free(t->cwd);
   free(t->root);
   free(t->args);
+  free(t->env);
   free(t->last_evt);
   fdt_fini(&t->fds);
   free(t);
@@ -328,7 +329,8 @@ static vg_thread *thread_new(int64_t tid) {
   t->cwd = dupn("", 0);
   t->root = dupn("", 0);
   t->args = dupn("", 0);
-  if (!t->comm || !t->exe || !t->exepath || !t->cwd || !t->root ||
+  t->env = dupn("", 0);
+  if (!t->env || !t->comm || !t->exe || !t->exepath || !t->cwd || !t->root ||
       !t->args) {
     thread_free(t);
     return NULL;
@@ -444,6 +446,17 @@ static void set_args(vg_thread *t, const uint8_t *a, uint32_t len) {
     if (a[i] == 0)
       n++;
   t->nargs = n;
+}
+
+static void set_env(vg_thread *t, const uint8_t *a, uint32_t len) {
+  if (len > 0 && a[len - 1] == 0)
+    len--;
+  char *d = dupn((const char *)a, len);
+  if (!d)
+    return;
+  free(t->env);
+  t->env = d;
+  t->env_len = len;
 }
 
 /* Lookup that creates a placeholder entry for unknown threads, as libsinsp
@@ -590,7 +603,16 @@ vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
     set_str(&t->root, p->root);
     set_args(t, p->args, p->args_len);
     t->flags |= p->flags | CL_ACTIVE;
+    t->tty = p->tty;
+    t->exe_writable = p->exe_writable;
+    t->exe_upper_layer = p->exe_upper_layer;
+    t->exe_lower_layer = p->exe_lower_layer;
+    t->exe_from_memfd = p->exe_from_memfd;
+    t->cap_inheritable = p->cap_inh;
+    t->cap_permitted = p->cap_prm;
+    t->cap_effective = p->cap_eff;
     if (is_main(t)) {
+      set_env(t, p->env, p->env_len);
       char buf[MAX_PATH + 2];
       vg_concat_paths(buf, sizeof buf - 1, "", 0, p->cwd, strlen(p->cwd));
       size_t l = strlen(buf);
@@ -1162,9 +1184,11 @@ static int64_t retval(const vg_evt *e) {
   return vg_evt_int(e, 0, 1);
 }
 
+/* A string parameter as libsinsp reads it: empty and "(NULL)" are
+ * turned into "<NA>". */
 static const char *pstr(const vg_evt *e, uint32_t i, char *buf, size_t n) {
   const char *r = vg_evt_str(e, i, buf, n);
-  return r ? r : "";
+  return r ? r : "<NA>";
 }
 
 static int pempty(const vg_evt *e, uint32_t i) {
@@ -1194,6 +1218,14 @@ static void set_comm_exe_args(vg_thread *t, const vg_evt *e) {
 
 static void copy_from(vg_thread *d, const vg_thread *src) {
   set_str(&d->exepath, src->exepath);
+  d->exe_writable = src->exe_writable;
+  d->exe_upper_layer = src->exe_upper_layer;
+  d->exe_lower_layer = src->exe_lower_layer;
+  d->exe_from_memfd = src->exe_from_memfd;
+  d->tty = src->tty;
+  d->cap_permitted = src->cap_permitted;
+  d->cap_inheritable = src->cap_inheritable;
+  d->cap_effective = src->cap_effective;
   set_str(&d->root, src->root);
   d->sid = src->sid;
   d->vpgid = src->vpgid;
@@ -1241,6 +1273,10 @@ static void parse_clone_caller(vg_sysstate *s, const vg_evt *e, int64_t child) {
     if (valid) {
       copy_fds(s, caller, c);
       set_str(&c->cwd, thread_cwd(s, caller));
+      vg_thread *cm = vg_sys_main_thread(s, caller);
+      if (!cm)
+        cm = caller;
+      set_env(c, (const uint8_t *)cm->env, cm->env_len);
     }
     c->pid = c->tid;
     c->ptid = caller->tid;
@@ -1316,6 +1352,10 @@ static void parse_clone_child(vg_sysstate *s, const vg_evt *e) {
     if (leader) {
       copy_fds(s, lk, c);
       set_str(&c->cwd, thread_cwd(s, lk));
+      vg_thread *lm = vg_sys_main_thread(s, lk);
+      if (!lm)
+        lm = lk;
+      set_env(c, (const uint8_t *)lm->env, lm->env_len);
     }
   } else if (!leader) {
     set_str(&lk->exe, c->exe);
@@ -1345,6 +1385,23 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
     }
   }
   t->fdlimit = vg_evt_i64(e, 7);
+  if (!pempty(e, 15))
+    set_env(t, e->p[15], e->plen[15]);
+  if (!pempty(e, 16))
+    t->tty = vg_evt_u32(e, 16);
+  if (!pempty(e, 19)) {
+    uint32_t xf = vg_evt_u32(e, 19);
+    /* PPM_EXE_WRITABLE 1, UPPER_LAYER 2, FROM_MEMFD 4, LOWER_LAYER 8 */
+    t->exe_writable = (xf & 1) != 0;
+    t->exe_upper_layer = (xf & 2) != 0;
+    t->exe_from_memfd = (xf & 4) != 0;
+    t->exe_lower_layer = (xf & 8) != 0;
+  }
+  if (!pempty(e, 22)) {
+    t->cap_inheritable = vg_evt_u64(e, 20);
+    t->cap_permitted = vg_evt_u64(e, 21);
+    t->cap_effective = vg_evt_u64(e, 22);
+  }
   char b[1100];
   if (!pempty(e, 27)) {
     set_str(&t->exepath, pstr(e, 27, b, sizeof b));

@@ -70,7 +70,11 @@ typedef struct vg_thread {
   char *args;        /* arguments joined with NUL, no final NUL */
   uint32_t args_len; /* bytes in args */
   uint32_t nargs;
-  uint32_t uid, gid, loginuid, flags;
+  char *env;         /* NAME=value entries joined with NUL, no final NUL */
+  uint32_t env_len;
+  uint32_t uid, gid, loginuid, flags, tty;
+  uint8_t exe_writable, exe_upper_layer, exe_lower_layer, exe_from_memfd;
+  uint64_t cap_inheritable, cap_permitted, cap_effective;
   int64_t fdlimit;
   uint64_t clone_ts;
   vg_fdtable fds;
