@@ -30,6 +30,8 @@ typedef struct vg_sys_accessor {
   vg_fdinfo *(*get_fd)(void *ctx, vg_thread *t, int64_t fd);
   const vg_user *(*user)(void *ctx, uint32_t uid);
   const vg_user *(*group)(void *ctx, uint32_t gid);
+  /* whether an address (network order) belongs to the local machine */
+  int (*is_local_addr)(void *ctx, const uint8_t *addr, int is_v6);
 } vg_sys_accessor;
 
 /* An accessor over vigil's own capture state. */

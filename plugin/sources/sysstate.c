@@ -2300,3 +2300,13 @@ vg_thread *vg_sys_evt_thread(vg_sysstate *s) {
 vg_fdinfo *vg_sys_evt_fd(vg_sysstate *s) { return evt_fd(s); }
 uint64_t vg_sys_event_num(vg_sysstate *s) { return s->num; }
 const vg_evt *vg_sys_current(vg_sysstate *s) { return s->evt; }
+
+int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6) {
+  for (size_t i = 0; i < s->nifaces; i++) {
+    if (s->ifaces[i].is_v6 != is_v6)
+      continue;
+    if (!memcmp(s->ifaces[i].addr, addr, is_v6 ? 8 : 4))
+      return 1;
+  }
+  return 0;
+}
