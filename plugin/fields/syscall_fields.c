@@ -1392,10 +1392,13 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
   case F_FD_SPORT:
     if (!fd)
       return 0;
-    if (fd->type == FDT_IPV4)
-      return role_none(fd) ? 0 : put_u64(buf, len, vg_sock_u16(fd, VG_S4_DPORT));
-    if (fd->type == FDT_IPV6)
-      return role_none(fd) ? 0 : put_u64(buf, len, vg_sock_u16(fd, VG_S6_DPORT));
+    if (fd->type == FDT_IPV4 || fd->type == FDT_IPV6) {
+      if (role_none(fd))
+        return 0;
+      return put_u64(buf, len, vg_sock_u16(fd, fd->type == FDT_IPV4
+                                                   ? VG_S4_DPORT
+                                                   : VG_S6_DPORT));
+    }
     if (fd->type == FDT_IPV4S)
       return put_u64(buf, len, vg_sock_u16(fd, VG_SV4_PORT));
     if (fd->type == FDT_IPV6S)

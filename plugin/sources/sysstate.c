@@ -79,8 +79,11 @@ struct vg_sysstate {
   int64_t fdinfo_fd; /* fd number of the event's fd, or INT64_MIN */
   vg_thread *fdinfo_owner;
   /* delayed removals */
-  int64_t remove_tid;
+  int64_t remove_tid, remove_reaper;
   int have_remove_tid;
+  /* process ids whose thread group is a (sub)reaper */
+  int64_t reapers[64];
+  size_t nreapers;
   int64_t remove_fd_tid, remove_fd;
   int have_remove_fd;
   int initial; /* still in the leading run of initial-state events */
@@ -338,7 +341,7 @@ static vg_thread *thread_new(int64_t tid) {
   return t;
 }
 
-static void remove_thread(vg_sysstate *s, int64_t tid) {
+static void erase_thread(vg_sysstate *s, int64_t tid) {
   size_t i = slot(s, tid);
   if (!s->tab[i])
     return;
@@ -362,7 +365,7 @@ static void remove_thread(vg_sysstate *s, int64_t tid) {
 static vg_thread *add_thread(vg_sysstate *s, vg_thread *t) {
   if (!t)
     return NULL;
-  remove_thread(s, t->tid);
+  erase_thread(s, t->tid);
   if (s->n >= VG_MAX_THREADS) {
     thread_free(t);
     return NULL;
@@ -477,6 +480,111 @@ static int is_invalid(const vg_thread *t) {
   return t->tid < 0 || t->pid < 0 || t->ptid < 0;
 }
 
+
+/* ------------------------------------------------------------ groups */
+
+/* libsinsp keeps threads in thread groups (by pid) with a count of live
+ * threads; a dead main thread stays while other threads of its group are
+ * alive, and children of an exiting thread move to a reaper. */
+
+static int is_reaper_group(const vg_sysstate *s, int64_t pid) {
+  for (size_t i = 0; i < s->nreapers; i++)
+    if (s->reapers[i] == pid)
+      return 1;
+  return 0;
+}
+
+static void mark_reaper_group(vg_sysstate *s, int64_t pid) {
+  if (is_reaper_group(s, pid))
+    return;
+  if (s->nreapers < sizeof s->reapers / sizeof s->reapers[0])
+    s->reapers[s->nreapers++] = pid;
+}
+
+/* First live thread of group PID other than EXCEPT (main thread first). */
+static vg_thread *live_in_group(vg_sysstate *s, int64_t pid,
+                                const vg_thread *except) {
+  vg_thread *m = vg_sys_find(s, pid);
+  if (m && m != except && is_main(m) && !(m->flags & CL_CLOSED) &&
+      !is_invalid(m))
+    return m;
+  for (size_t i = 0; i < s->cap; i++) {
+    vg_thread *t = s->tab[i];
+    if (t && t != except && t->pid == pid && !is_invalid(t) &&
+        !(t->flags & CL_CLOSED))
+      return t;
+  }
+  return NULL;
+}
+
+static int in_pid_ns(const vg_thread *t) {
+  return (t->flags & CL_CHILD_IN_PIDNS) || (t->tid != t->vtid && t->vtid >= 0);
+}
+
+static vg_thread *find_new_reaper(vg_sysstate *s, vg_thread *t) {
+  vg_thread *r = live_in_group(s, t->pid, t);
+  if (r)
+    return r;
+  vg_thread *p = vg_sys_find(s, t->ptid);
+  for (int guard = 0; p && guard < 4096; guard++) {
+    if (p == t)
+      break;
+    if (in_pid_ns(p) != in_pid_ns(t))
+      break;
+    if (p->pid == 1 || p->vpid == 1 || is_reaper_group(s, p->pid)) {
+      r = live_in_group(s, p->pid, NULL);
+      if (r)
+        return r;
+    }
+    if (p->ptid == p->tid)
+      break;
+    p = vg_sys_find(s, p->ptid);
+  }
+  return NULL;
+}
+
+static void remove_thread(vg_sysstate *s, int64_t tid, int64_t reaper_tid) {
+  vg_thread *t = vg_sys_find(s, tid);
+  if (!t)
+    return;
+  if (is_invalid(t)) {
+    erase_thread(s, tid);
+    return;
+  }
+  t->flags |= CL_CLOSED;
+  int has_children = 0;
+  for (size_t i = 0; i < s->cap && !has_children; i++)
+    if (s->tab[i] && s->tab[i] != t && s->tab[i]->ptid == tid)
+      has_children = 1;
+  if (has_children) {
+    vg_thread *r = NULL;
+    if (reaper_tid > 0) {
+      r = get_thread(s, reaper_tid);
+      if (r && is_invalid(r))
+        r = NULL;
+    }
+    if (!r)
+      r = find_new_reaper(s, t);
+    if (r && r->pid != t->pid)
+      mark_reaper_group(s, r->pid);
+    for (size_t i = 0; i < s->cap; i++) {
+      vg_thread *c = s->tab[i];
+      if (c && c != t && c->ptid == tid)
+        c->ptid = r ? r->tid : 0;
+    }
+  }
+  int64_t pid = t->pid;
+  int main = is_main(t);
+  if (!live_in_group(s, pid, NULL)) {
+    erase_thread(s, pid);
+    if (main)
+      return;
+    t = vg_sys_find(s, tid);
+  }
+  if (!main && t)
+    erase_thread(s, tid);
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 vigil_status vg_sys_new(vg_sysstate **out) {
@@ -512,6 +620,7 @@ static void reset_all(vg_sysstate *s) {
   users_clear(s->groups, s->ngroups);
   s->nusers = s->ngroups = 0;
   s->nifaces = 0;
+  s->nreapers = 0;
   s->tinfo = NULL;
   s->fdinfo_owner = NULL;
   s->have_remove_tid = s->have_remove_fd = 0;
@@ -1263,7 +1372,7 @@ static void parse_clone_caller(vg_sysstate *s, const vg_evt *e, int64_t child) {
   if (ex) {
     if (ex->flags & CL_CLONE_INVERTED)
       return;
-    remove_thread(s, child);
+    remove_thread(s, child, -1);
   }
   vg_thread *c = thread_new(child);
   if (!c)
@@ -1310,7 +1419,7 @@ static void parse_clone_child(vg_sysstate *s, const vg_evt *e) {
   if (s->tinfo && s->tinfo->clone_ts != 0) {
     if (e->ts - s->tinfo->clone_ts < 3600000000000ull)
       return;
-    remove_thread(s, tid);
+    remove_thread(s, tid, -1);
     s->tinfo = NULL;
   }
   vg_thread *c = thread_new(tid);
@@ -1446,6 +1555,21 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
   uint32_t keep = t->flags & (CL_PIPE_SRC | CL_PIPE_DST | CL_IS_MAIN_THREAD |
                               CL_CLONE_INVERTED);
   t->flags = CL_ACTIVE | keep | CL_NAME_CHANGED;
+  /* execve kills the other threads of the process */
+  int64_t self = t->tid, pid = t->pid;
+  for (int again = 1; again;) {
+    again = 0;
+    for (size_t i = 0; i < s->cap; i++) {
+      vg_thread *o = s->tab[i];
+      if (o && o->pid == pid && o->tid != self && !is_main(o) &&
+          !is_invalid(o)) {
+        remove_thread(s, o->tid, -1);
+        again = 1;
+        break;
+      }
+    }
+  }
+  s->tinfo = vg_sys_find(s, self);
 }
 
 static void parse_open(vg_sysstate *s, const vg_evt *e) {
@@ -1827,8 +1951,9 @@ static void parse_rw(vg_sysstate *s, const vg_evt *e, int incoming) {
   if ((t == VG_PPME_SOCKET_RECVMMSG_X || t == VG_PPME_SOCKET_SENDMMSG_X) &&
       pempty(e, 0))
     return;
-  if (!incoming && (t == VG_PPME_SOCKET_SEND_X || t == VG_PPME_SOCKET_SENDTO_X ||
-                    t == VG_PPME_SOCKET_SENDMSG_X) &&
+  if (!incoming &&
+      (t == VG_PPME_SOCKET_SEND_X || t == VG_PPME_SOCKET_SENDTO_X ||
+       t == VG_PPME_SOCKET_SENDMSG_X) &&
       !evt_fd(s) && s->tinfo && retval(e) >= 0 && e->nparams > 4 &&
       e->plen[4] > 0) {
     uint8_t fam = e->p[4][0];
@@ -2087,7 +2212,7 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   s->evt = e;
   s->num = num;
   if (s->have_remove_tid) {
-    remove_thread(s, s->remove_tid);
+    remove_thread(s, s->remove_tid, s->remove_reaper);
     s->have_remove_tid = 0;
   }
   if (s->have_remove_fd) {
@@ -2159,6 +2284,10 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     if (s->tinfo) {
       s->tinfo->flags |= CL_CLOSED;
       s->remove_tid = e->tid;
+      s->remove_reaper = -1;
+      /* procexit carries the kernel's reaper for the children */
+      if (e->nparams > 4 && !pempty(e, 4))
+        s->remove_reaper = vg_evt_i64(e, 4);
       s->have_remove_tid = 1;
     }
     break;
