@@ -245,10 +245,15 @@ Test(scap, converter_and_fields) {
     char buf[256];
     const char *names[] = {"fd.name", "proc.name", "proc.cmdline",
                            "user.name", "fd.num", "evt.type", "proc.cwd",
-                           "fd.filename", "fd.directory", "evt.category"};
+                           "fd.filename", "fd.directory", "evt.category",
+                           "evt.arg.fd", "evt.arg[3]", "evt.res",
+                           "evt.args", "proc.args[1]", "evt.buffer",
+                           "fd.typechar", "evt.rawres", "user.homedir"};
     const char *want[] = {"/etc/passwd", "bash", "bash -c true", "alice",
                           "3", "read", "/home/u/", "passwd", "/etc",
-                          "file"};
+                          "file", "<f>/etc/passwd", "10", "SUCCESS",
+                          "res=5 data=hello fd=3(<f>/etc/passwd) size=10",
+                          "true", "hello", "f", "5", "/home/alice"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
       vg_field_ref ref;
       size_t used;
@@ -307,6 +312,42 @@ Test(scap, corruption_every_byte) {
       vg_scap_close(r);
     }
   }
+}
+
+/* Two captures back to back read as two sections. */
+Test(scap, concatenated_sections) {
+  wbuf b, two;
+  build_capture(&b);
+  memcpy(two.d, b.d, b.n);
+  memcpy(two.d + b.n, b.d, b.n);
+  two.n = 2 * b.n;
+  vg_scap *r;
+  char err[256];
+  cr_assert_eq(vg_scap_open_mem(two.d, two.n, &r, err, sizeof err),
+               VIGIL_OK);
+  counts c = read_all(r);
+  cr_assert_eq(c.st, VIGIL_OK, "%s", vg_scap_error(r));
+  cr_assert_eq(c.sections, 2);
+  cr_assert_eq(c.events, 4);
+  vg_scap_close(r);
+}
+
+/* A metadata block after the events is an error naming the block. */
+Test(scap, unexpected_block_after_events) {
+  wbuf b;
+  build_capture(&b);
+  wbuf body = {.n = 0};
+  w64(&body, 100);
+  block(&b, 0x218, &body);
+  vg_scap *r;
+  char err[256];
+  cr_assert_eq(vg_scap_open_mem(b.d, b.n, &r, err, sizeof err), VIGIL_OK);
+  counts c = read_all(r);
+  cr_assert_neq(c.st, VIGIL_OK);
+  cr_assert_eq(c.events, 2, "events before the error are delivered");
+  cr_assert(strstr(vg_scap_error(r), "FDL_V2") != NULL, "%s",
+            vg_scap_error(r));
+  vg_scap_close(r);
 }
 
 Test(scap, not_a_capture) {
