@@ -10,5 +10,8 @@ int vg_cmd_lint(int argc, char **argv);
 int vg_cmd_expr(int argc, char **argv);
 int vg_cmd_describe(int argc, char **argv);
 int vg_cmd_dump(int argc, char **argv);
+int vg_cmd_compile(int argc, char **argv);
+int vg_cmd_disasm(int argc, char **argv);
+int vg_cmd_info(int argc, char **argv);
 
 #endif
