@@ -6,7 +6,9 @@
  */
 #include "fields/syscall_fields.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -34,7 +36,8 @@ enum {
   F_PROC_EXE_WRITABLE, F_PROC_VPGID_LEADER, F_PROC_SID_LEADER,
   F_PROC_NARGS, F_USER_LOGINNAME, F_THREAD_VTID,
   F_FD_SOCKFAMILY, F_FD_LIP, F_FD_RIP, F_FD_LPORT, F_FD_RPORT,
-  F_FD_CONNECTED_UNUSED, F_FD_DEV_UNUSED, F_FD_IS_SERVER, F_FD_NUM_TYPED
+  F_FD_CONNECTED_UNUSED, F_FD_DEV_UNUSED, F_FD_IS_SERVER, F_FD_NUM_TYPED,
+  F_FD_IP, F_FD_PORT, F_FD_NET, F_FD_CNET, F_FD_SNET, F_FD_LNET, F_FD_RNET
 };
 
 typedef struct fdef {
@@ -121,6 +124,13 @@ static const fdef FIELDS[] = {
     {"fd.lport", F_FD_LPORT, 0},
     {"fd.rport", F_FD_RPORT, 0},
     {"fd.is_server", F_FD_IS_SERVER, 0},
+    {"fd.ip", F_FD_IP, 0},
+    {"fd.port", F_FD_PORT, 0},
+    {"fd.net", F_FD_NET, 0},
+    {"fd.cnet", F_FD_CNET, 0},
+    {"fd.snet", F_FD_SNET, 0},
+    {"fd.lnet", F_FD_LNET, 0},
+    {"fd.rnet", F_FD_RNET, 0},
 };
 
 vigil_status vg_field_parse(const char *text, vg_field_ref *out,
@@ -1445,4 +1455,163 @@ void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
   a->get_fd = st_get_fd;
   a->user = st_user;
   a->group = st_group;
+}
+
+/* ------------------------------------------------------------ typed */
+
+vg_ftype vg_field_type(const vg_field_ref *f) {
+  switch (f->id) {
+  case F_EVT_NUM: case F_PROC_NARGS:
+    return VG_FT_UINT64;
+  case F_EVT_CPU:
+    return VG_FT_INT16;
+  case F_EVT_RAWTIME:
+    return VG_FT_ABSTIME;
+  case F_PROC_DURATION:
+    return VG_FT_RELTIME;
+  case F_EVT_RAWRES: case F_THREAD_TID: case F_PROC_PID: case F_PROC_PPID:
+  case F_PROC_APID: case F_PROC_SID: case F_PROC_VPGID: case F_USER_LOGINUID:
+  case F_FD_NUM: case F_PROC_VPID: case F_THREAD_VTID:
+    return VG_FT_INT64;
+  case F_USER_UID: case F_GROUP_GID: case F_PROC_TTY:
+    return VG_FT_UINT32;
+  case F_EVT_IS_OPEN_READ: case F_EVT_IS_OPEN_WRITE: case F_EVT_FAILED:
+  case F_EVT_IS_OPEN_EXEC: case F_EVT_IS_OPEN_CREATE: case F_PROC_IS_MAIN:
+  case F_PROC_EXE_UPPER: case F_PROC_EXE_LOWER: case F_PROC_EXE_MEMFD:
+  case F_PROC_EXE_WRITABLE: case F_PROC_VPGID_LEADER:
+  case F_PROC_SID_LEADER: case F_FD_IS_SERVER:
+    return VG_FT_BOOL;
+  case F_FD_SIP: case F_FD_CIP: case F_FD_LIP: case F_FD_RIP: case F_FD_IP:
+    return VG_FT_IPADDR;
+  case F_FD_NET: case F_FD_CNET: case F_FD_SNET: case F_FD_LNET:
+  case F_FD_RNET:
+    return VG_FT_IPNET;
+  case F_FD_SPORT: case F_FD_CPORT: case F_FD_LPORT: case F_FD_RPORT:
+  case F_FD_PORT:
+    return VG_FT_PORT;
+  case F_EVT_BUFFER:
+    return VG_FT_BYTEBUF;
+  default:
+    return VG_FT_CHARBUF;
+  }
+}
+
+/* Converts rendered text to a typed value. */
+static int typed_from_text(vg_ftype t, const char *txt, vg_value *v) {
+  char *end = NULL;
+  v->type = t;
+  switch (t) {
+  case VG_FT_INT16:
+  case VG_FT_INT64:
+    v->v.i = strtoll(txt, &end, 10);
+    return end && end != txt;
+  case VG_FT_UINT32:
+  case VG_FT_UINT64:
+  case VG_FT_PORT:
+  case VG_FT_RELTIME:
+  case VG_FT_ABSTIME:
+    v->v.u = strtoull(txt, &end, 10);
+    return end && end != txt;
+  case VG_FT_BOOL:
+    v->v.b = strcmp(txt, "true") == 0;
+    return 1;
+  case VG_FT_IPADDR:
+  case VG_FT_IPNET:
+    memset(&v->v.ip, 0, sizeof v->v.ip);
+    if (inet_pton(AF_INET, txt, v->v.ip.addr) == 1) {
+      v->v.ip.prefix = 32;
+      return 1;
+    }
+    if (inet_pton(AF_INET6, txt, v->v.ip.addr) == 1) {
+      v->v.ip.v6 = 1;
+      v->v.ip.prefix = 128;
+      return 1;
+    }
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
+                              vg_value *out, size_t max, size_t *n,
+                              uint8_t *scratch, size_t cap, size_t *used) {
+  vg_ftype t = vg_field_type(f);
+  *n = 0;
+  *used = 0;
+  if (max == 0 || cap < 2)
+    return VIGIL_E_LIMIT;
+  /* fields with several values: endpoints and ancestors */
+  if (f->id == F_FD_IP || f->id == F_FD_PORT || f->id == F_FD_NET) {
+    vg_field_ref r = *f;
+    int ids[2];
+    if (f->id == F_FD_PORT) {
+      ids[0] = F_FD_CPORT;
+      ids[1] = F_FD_SPORT;
+    } else {
+      ids[0] = F_FD_CIP;
+      ids[1] = F_FD_SIP;
+    }
+    for (int k = 0; k < 2 && *n < max; k++) {
+      r.id = ids[k];
+      if (vg_field_render(a, &r, (char *)scratch, cap) &&
+          typed_from_text(t, (const char *)scratch, &out[*n]))
+        (*n)++;
+    }
+    return VIGIL_OK;
+  }
+  if ((f->id == F_PROC_ANAME || f->id == F_PROC_AEXE ||
+       f->id == F_PROC_AEXEPATH) && f->argn < 0) {
+    vg_thread *th = a->thread(a->ctx);
+    vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
+    vg_thread *p = m ? a->find_thread(a->ctx, m->ptid) : NULL;
+    size_t off = 0;
+    for (int guard = 0; p && p->tid != -1 && guard < 4096 && *n < max;
+         guard++) {
+      const char *v = f->id == F_PROC_ANAME ? p->comm
+                      : f->id == F_PROC_AEXE ? p->exe : p->exepath;
+      size_t l = strlen(v);
+      if (off + l > cap)
+        return VIGIL_E_LIMIT;
+      memcpy(scratch + off, v, l);
+      out[*n].type = VG_FT_CHARBUF;
+      out[*n].v.s.p = scratch + off;
+      out[*n].v.s.n = l;
+      off += l;
+      (*n)++;
+      if (p->ptid == p->tid)
+        break;
+      p = a->find_thread(a->ctx, p->ptid);
+    }
+    *used = off;
+    return VIGIL_OK;
+  }
+  if (f->id == F_EVT_BUFFER) {
+    const vg_evt *e = a->event(a->ctx);
+    int idx = param_index(e, "data");
+    if (idx < 0 || e->plen[idx] == 0)
+      return VIGIL_OK;
+    out[0].type = VG_FT_BYTEBUF;
+    out[0].v.s.p = e->p[idx];
+    out[0].v.s.n = e->plen[idx];
+    *n = 1;
+    return VIGIL_OK;
+  }
+  vg_field_ref r = *f;
+  if (f->id >= F_FD_CNET && f->id <= F_FD_RNET)
+    r.id = f->id == F_FD_CNET ? F_FD_CIP : f->id == F_FD_SNET ? F_FD_SIP
+           : f->id == F_FD_LNET ? F_FD_LIP : F_FD_RIP;
+  if (!vg_field_render(a, &r, (char *)scratch, cap))
+    return VIGIL_OK;
+  if (t == VG_FT_CHARBUF) {
+    out[0].type = VG_FT_CHARBUF;
+    out[0].v.s.p = scratch;
+    out[0].v.s.n = strlen((const char *)scratch);
+    *used = out[0].v.s.n + 1;
+    *n = 1;
+    return VIGIL_OK;
+  }
+  if (typed_from_text(t, (const char *)scratch, &out[0]))
+    *n = 1;
+  return VIGIL_OK;
 }

@@ -262,6 +262,32 @@ Test(scap, converter_and_fields) {
       cr_assert_eq(vg_field_render(&a, &ref, buf, sizeof buf), 1);
       cr_expect_str_eq(buf, want[i], "%s", names[i]);
     }
+    /* typed extraction */
+    vg_field_ref ref;
+    size_t used, n;
+    vg_value vals[8];
+    uint8_t scratch[512];
+    cr_assert_eq(vg_field_parse("proc.pid", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+                                  sizeof scratch, &used), VIGIL_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(vals[0].type, VG_FT_INT64);
+    cr_assert_eq(vals[0].v.i, 100);
+    cr_assert_eq(vg_field_parse("evt.buffer", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+                                  sizeof scratch, &used), VIGIL_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(vals[0].v.s.n, 5);
+    cr_assert(memcmp(vals[0].v.s.p, "hello", 5) == 0);
+    cr_assert_eq(vg_field_parse("fd.ip", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+                                  sizeof scratch, &used), VIGIL_OK);
+    cr_assert_eq(n, 0, "a file has no endpoints");
+    cr_assert_eq(vg_field_parse("proc.name", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+                                  sizeof scratch, &used), VIGIL_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(vals[0].v.s.n, 4);
   }
   cr_assert(seen_read);
   vg_sys_free(s);
