@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "fields/syscall_fields.h"
+#include "fields/syscall_source.h"
 #include "sources/scap.h"
 #include "sources/sysstate.h"
 #include "vg_tables.h"
@@ -487,4 +488,42 @@ Test(scap, every_capture_reads) {
     cr_expect_gt(c.events, 0, "%s", names[i]);
     vg_scap_close(r);
   }
+}
+
+/* The evaluator's view: bound fields, memoised extraction, shown events. */
+Test(scap, syscall_source_events) {
+  char *p = capture_path("cat_write.scap");
+  if (!p)
+    cr_skip_test("conformance captures not available");
+  vg_sys_source *s;
+  char err[256];
+  cr_assert_eq(vg_sys_source_open(p, &s, err, sizeof err), VIGIL_OK);
+  uint32_t name_id, pid_id, again;
+  cr_assert_eq(vg_sys_source_bind(s, "proc.name", &name_id), VIGIL_OK);
+  cr_assert_eq(vg_sys_source_bind(s, "proc.pid", &pid_id), VIGIL_OK);
+  cr_assert_eq(vg_sys_source_bind(s, "proc.name", &again), VIGIL_OK);
+  cr_assert_eq(again, name_id);
+  cr_assert_eq(vg_sys_source_bind(s, "proc.nosuch", &again),
+               VIGIL_E_NOTFOUND);
+  vigil_event *ev;
+  int events = 0, cats = 0;
+  while (vg_sys_source_next(s, &ev) == VIGIL_OK && ev) {
+    events++;
+    const vg_value *v;
+    size_t n;
+    cr_assert_eq(ev->ops->extract(ev->ctx, name_id, &v, &n), VIGIL_OK);
+    if (n == 1 && v[0].v.s.n == 3 && !memcmp(v[0].v.s.p, "cat", 3)) {
+      cats++;
+      const vg_value *v2;
+      size_t n2;
+      cr_assert_eq(ev->ops->extract(ev->ctx, name_id, &v2, &n2), VIGIL_OK);
+      cr_assert_eq(v2, v, "memoised: same storage");
+      cr_assert_eq(ev->ops->extract(ev->ctx, pid_id, &v2, &n2), VIGIL_OK);
+      cr_assert_eq(n2, 1);
+      cr_assert_eq(v2[0].v.i, 20072);
+    }
+  }
+  cr_assert_eq(events, 303);
+  cr_assert_gt(cats, 40);
+  vg_sys_source_free(s);
 }
