@@ -689,6 +689,19 @@ const vg_user *vg_sys_group(vg_sysstate *s, uint32_t gid) {
 
 static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf);
 
+/* libsinsp registers uid/gid 0 as root (home /root) when a thread with
+ * that id appears and the capture's user list lacks it. */
+static void ensure_root(vg_sysstate *s, const vg_thread *t) {
+  if (t->uid == 0 && !vg_sys_user(s, 0)) {
+    vg_scap_user u = {0, 0, t->gid, "root", "/root", ""};
+    add_user(s, &u);
+  }
+  if (t->gid == 0 && !vg_sys_group(s, 0)) {
+    vg_scap_user g = {1, 0, 0, "root", "", ""};
+    add_user(s, &g);
+  }
+}
+
 vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
   switch (it->kind) {
   case VG_SCAP_SECTION:
@@ -735,7 +748,9 @@ vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
     t->uid = p->uid;
     t->gid = p->gid;
     t->loginuid = p->loginuid;
-    add_thread(s, t);
+    t = add_thread(s, t);
+    if (t)
+      ensure_root(s, t);
     return VIGIL_OK;
   }
   case VG_SCAP_FD:
@@ -1409,7 +1424,9 @@ static void parse_clone_caller(vg_sysstate *s, const vg_evt *e, int64_t child) {
     if (e->nparams > 2)
       set_args(caller, e->p[2], e->plen[2]);
   }
-  add_thread(s, c);
+  c = add_thread(s, c);
+  if (c)
+    ensure_root(s, c);
   /* the caller pointer may have moved slots but not address */
   s->tinfo = vg_sys_find(s, e->tid);
 }
@@ -1477,6 +1494,8 @@ static void parse_clone_child(vg_sysstate *s, const vg_evt *e) {
   c->gid = vg_evt_u32(e, 17);
   c->clone_ts = e->ts;
   s->tinfo = add_thread(s, c);
+  if (s->tinfo)
+    ensure_root(s, s->tinfo);
 }
 
 static void parse_execve(vg_sysstate *s, const vg_evt *e) {
@@ -1541,6 +1560,7 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
   t->pgid = pempty(e, 28) ? -1 : vg_evt_i64(e, 28);
   if (!pempty(e, 29))
     t->gid = vg_evt_u32(e, 29);
+  ensure_root(s, t);
   vg_fdtable *ft = fd_table(s, t);
   if (ft) {
     for (uint32_t i = 0; i < ft->n;) {
@@ -2009,10 +2029,12 @@ static void parse_pipe(vg_sysstate *s, const vg_evt *e) {
     return;
   uint32_t flags = e->type == VG_PPME_SYSCALL_PIPE2_X ? vg_evt_u32(e, 4) : 0;
   for (int i = 1; i <= 2; i++) {
-    vg_fdinfo *f = fd_new(vg_evt_i64(e, (uint32_t)i), FD_FIFO, "");
+    int64_t fd = vg_evt_i64(e, (uint32_t)i);
+    vg_fdinfo *f = fd_new(fd, FD_FIFO, "");
     if (f) {
       f->openflags = flags;
-      add_fd(s, s->tinfo, f);
+      if (add_fd(s, s->tinfo, f))
+        set_evt_fd(s, s->tinfo, fd);
     }
   }
 }
@@ -2021,12 +2043,12 @@ static void parse_dup(vg_sysstate *s, const vg_evt *e) {
   vg_thread *t = s->tinfo;
   vg_fdinfo *src = evt_fd(s);
   int64_t nfd = retval(e);
-  if (!t || !src || nfd < 0)
+  if (!t || nfd < 0 || !src)
     return;
-  if (e->type == VG_PPME_SYSCALL_DUP2_X || e->type == VG_PPME_SYSCALL_DUP3_X) {
-    if (src->fd == nfd)
-      return;
-  }
+  if (nfd == 0)
+    t->flags |= CL_PIPE_DST;
+  if (nfd == 1)
+    t->flags |= CL_PIPE_SRC;
   vg_fdinfo *f = fd_clone(src);
   if (!f)
     return;
@@ -2034,8 +2056,49 @@ static void parse_dup(vg_sysstate *s, const vg_evt *e) {
   f->openflags &= ~O_CLOEXEC_;
   if (e->type == VG_PPME_SYSCALL_DUP3_X && (vg_evt_u32(e, 3) & O_CLOEXEC_))
     f->openflags |= O_CLOEXEC_;
-  add_fd(s, t, f);
-  set_evt_fd(s, s->fdinfo_owner, src->fd);
+  /* the new fd replaces whatever had that number */
+  if (add_fd(s, t, f))
+    set_evt_fd(s, t, nfd);
+  else
+    s->fdinfo_owner = NULL;
+}
+
+static void parse_socketpair(vg_sysstate *s, const vg_evt *e) {
+  vg_thread *t = s->tinfo;
+  if (!t || retval(e) < 0)
+    return;
+  int64_t fd1 = vg_evt_i64(e, 1), fd2 = vg_evt_i64(e, 2);
+  if (fd1 == fd2) {
+    s->fdinfo_owner = NULL;
+    return;
+  }
+  uint64_t src = vg_evt_u64(e, 3), peer = vg_evt_u64(e, 4);
+  vg_fdinfo *f1 = fd_new(fd1, FD_UNIX_SOCK, "");
+  if (!f1)
+    return;
+  for (int i = 0; i < 8; i++) {
+    f1->sock[i] = (uint8_t)(src >> (8 * i));
+    f1->sock[8 + i] = (uint8_t)(peer >> (8 * i));
+  }
+  vg_fdinfo *f2 = fd_clone(f1);
+  if (add_fd(s, t, f1))
+    set_evt_fd(s, t, fd1);
+  if (f2) {
+    f2->fd = fd2;
+    add_fd(s, t, f2);
+  }
+}
+
+static void set_user(vg_sysstate *s, const vg_evt *e, uint32_t idx, int gid) {
+  vg_thread *t = vg_sys_evt_thread(s);
+  if (!t || pempty(e, idx))
+    return;
+  uint32_t v = vg_evt_u32(e, idx);
+  if (gid)
+    t->gid = v;
+  else
+    t->uid = v;
+  ensure_root(s, t);
 }
 
 static void parse_fcntl(vg_sysstate *s, const vg_evt *e) {
@@ -2072,7 +2135,7 @@ static void parse_chdir(vg_sysstate *s, const vg_evt *e) {
     return;
   const char *p = NULL;
   char nb[MAX_PATH + 8];
-  if (e->type == VG_PPME_SYSCALL_CHDIR_X) {
+  if (e->type != VG_PPME_SYSCALL_FCHDIR_X) { /* chdir, getcwd */
     p = pstr(e, 1, nb, sizeof nb);
   } else {
     vg_fdinfo *f = evt_fd(s);
@@ -2320,6 +2383,65 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   case VG_PPME_SYSCALL_FCNTL_X:
     parse_fcntl(s, e);
     break;
+  case VG_PPME_SOCKET_SOCKETPAIR_X:
+    parse_socketpair(s, e);
+    break;
+  case VG_PPME_SYSCALL_GETCWD_X:
+    parse_chdir(s, e);
+    break;
+  case VG_PPME_SYSCALL_SETUID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 1, 0);
+    break;
+  case VG_PPME_SYSCALL_SETRESUID_X:
+  case VG_PPME_SYSCALL_SETREUID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 2, 0);
+    break;
+  case VG_PPME_SYSCALL_SETGID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 1, 1);
+    break;
+  case VG_PPME_SYSCALL_SETRESGID_X:
+  case VG_PPME_SYSCALL_SETREGID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 2, 1);
+    break;
+  case VG_PPME_SYSCALL_SETSID_X: {
+    vg_thread *th = vg_sys_evt_thread(s);
+    if (retval(e) >= 0 && th)
+      th->sid = retval(e);
+    break;
+  }
+  case VG_PPME_SYSCALL_CHROOT_X:
+    if (s->tinfo && retval(e) == 0 && !pempty(e, 1)) {
+      char rb[MAX_PATH + 8];
+      const char *pth = pstr(e, 1, rb, sizeof rb);
+      if (pth[0] == '/') {
+        set_str(&s->tinfo->root, pth);
+      } else {
+        const char *cwd = thread_cwd(s, s->tinfo);
+        vg_concat_paths(s->path, sizeof s->path, cwd, strlen(cwd), pth,
+                        strlen(pth));
+        set_str(&s->tinfo->root, s->path);
+      }
+    }
+    break;
+  case VG_PPME_SYSCALL_PRCTL_X: {
+    vg_thread *th = vg_sys_evt_thread(s);
+    uint32_t opt = vg_evt_u32(e, 1);
+    /* PPM_PR_SET_CHILD_SUBREAPER 36, PPM_PR_GET_CHILD_SUBREAPER 37 */
+    if (retval(e) >= 0 && th && !is_invalid(th) && (opt == 36 || opt == 37)) {
+      if (vg_evt_i64(e, 3) != 0) {
+        mark_reaper_group(s, th->pid);
+      } else {
+        for (size_t i = 0; i < s->nreapers; i++)
+          if (s->reapers[i] == th->pid)
+            s->reapers[i] = s->reapers[--s->nreapers];
+      }
+    }
+    break;
+  }
   case VG_PPME_SYSCALL_EVENTFD_X:
   case VG_PPME_SYSCALL_EVENTFD2_X:
     parse_single_fd(s, e, FD_EVENT);
