@@ -399,6 +399,10 @@ static int64_t retval(const vg_evt *e) {
   return vg_evt_i64(e, 0);
 }
 
+static void param_text(const vg_sys_accessor *a, const vg_evt *e,
+                       uint32_t i, char *plain, size_t plen, char *res,
+                       size_t rlen);
+
 /* fd name taken from the event when the fd is not in the table */
 static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
                              vg_thread *t, char *buf, size_t len) {
@@ -407,16 +411,15 @@ static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
     return 0;
   switch (e->type) {
   case VG_PPME_SYSCALL_OPEN_X:
-  case VG_PPME_SYSCALL_CREAT_X: {
-    const char *s = vg_evt_str(e, 1, tmp, sizeof tmp);
-    if (!s) {
-      snprintf(buf, len, "<NA>");
-      return 1;
-    }
-    const char *cwd = "";
-    vg_thread *m = t ? a->main_thread(a->ctx, t) : NULL;
-    cwd = m ? m->cwd : "./";
-    vg_concat_paths(buf, len, cwd, strlen(cwd), s, strlen(s));
+  case VG_PPME_SYSCALL_CREAT_X:
+  case VG_PPME_SOCKET_CONNECT_X:
+  case VG_PPME_SOCKET_ACCEPT_5_X:
+  case VG_PPME_SOCKET_ACCEPT4_6_X: {
+    /* the parameter's text: resolved form when there is one */
+    char res[1100];
+    param_text(a, e, 1, buf, len, res, sizeof res);
+    if (res[0])
+      snprintf(buf, len, "%s", res);
     return 1;
   }
   case VG_PPME_SYSCALL_OPENAT_2_X:
