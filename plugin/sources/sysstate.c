@@ -87,6 +87,8 @@ struct vg_sysstate {
   int64_t remove_fd_tid, remove_fd;
   int have_remove_fd;
   int initial; /* still in the leading run of initial-state events */
+  int sockets_fixed; /* capture sockets given their direction */
+  uint8_t server_ports[65536 / 8]; /* ports of listening sockets */
   /* network interfaces from the capture */
   struct {
     int is_v6;
@@ -625,6 +627,8 @@ static void reset_all(vg_sysstate *s) {
   s->fdinfo_owner = NULL;
   s->have_remove_tid = s->have_remove_fd = 0;
   s->initial = 1;
+  s->sockets_fixed = 0;
+  memset(s->server_ports, 0, sizeof s->server_ports);
 }
 
 void vg_sys_free(vg_sysstate *s) {
@@ -1219,12 +1223,12 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
     put16(k + VG_S4_SPORT, sf->sport);
     put16(k + VG_S4_DPORT, sf->dport);
     k[VG_S4_L4] = sf->l4proto;
-    iface_update_fd(s, f);
     fmt_tuple(nb, sizeof nb, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
               k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
     set_str(&f->name, nb);
     break;
   case FD_IPV4_SERVSOCK:
+    s->server_ports[sf->sport >> 3] |= (uint8_t)(1u << (sf->sport & 7));
     memcpy(k + VG_SV4_IP, sf->sip, 4);
     put16(k + VG_SV4_PORT, sf->sport);
     k[VG_SV4_L4] = sf->l4proto;
@@ -1239,7 +1243,6 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
       put16(k + VG_S4_SPORT, sf->sport);
       put16(k + VG_S4_DPORT, sf->dport);
       k[VG_S4_L4] = sf->l4proto;
-      iface_update_fd(s, f);
       fmt_tuple(nb, sizeof nb, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
                 k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
     } else {
@@ -1253,6 +1256,7 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
     set_str(&f->name, nb);
     break;
   case FD_IPV6_SERVSOCK:
+    s->server_ports[sf->sport >> 3] |= (uint8_t)(1u << (sf->sport & 7));
     memcpy(k + VG_SV6_IP, sf->sip, 16);
     put16(k + VG_SV6_PORT, sf->sport);
     k[VG_SV6_L4] = sf->l4proto;
@@ -2269,8 +2273,39 @@ static void reset(vg_sysstate *s, const vg_evt *e) {
   set_evt_fd(s, ti, ti->lastevent_fd);
 }
 
+/* Once the capture's tables are loaded, libsinsp gives each IPv4 socket
+ * from them a direction: server (addresses swapped) when its source port
+ * is a listening port of the capture, client otherwise. */
+static void fix_capture_sockets(vg_sysstate *s) {
+  char nb[256];
+  for (size_t i = 0; i < s->cap; i++) {
+    vg_thread *t = s->tab[i];
+    if (!t)
+      continue;
+    for (uint32_t j = 0; j < t->fds.n; j++) {
+      vg_fdinfo *f = t->fds.v[j];
+      if (f->type != FD_IPV4_SOCK)
+        continue;
+      uint16_t sport = vg_sock_u16(f, VG_S4_SPORT);
+      if (!(s->server_ports[sport >> 3] & (1u << (sport & 7)))) {
+        f->flags |= VG_FD_ROLE_CLIENT;
+        continue;
+      }
+      swap_addresses(f);
+      fmt_tuple(nb, sizeof nb, f->sock + VG_S4_SIP,
+                vg_sock_u16(f, VG_S4_SPORT), f->sock + VG_S4_DIP,
+                vg_sock_u16(f, VG_S4_DPORT), 0);
+      set_str(&f->name, nb);
+      f->flags |= VG_FD_ROLE_SERVER;
+    }
+  }
+  s->sockets_fixed = 1;
+}
+
 vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
                           int *shown) {
+  if (!s->sockets_fixed)
+    fix_capture_sockets(s);
   uint16_t t = e->type;
   s->evt = e;
   s->num = num;
