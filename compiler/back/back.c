@@ -18,7 +18,8 @@
 
 #include "back/back.h"
 #include "back/itab.h"
-#include "back/litconv.h"
+#include "sema/catalog.h"
+#include "vm/value.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -306,16 +307,25 @@ static uint8_t special_flags(const vg_node *f) {
   return 0;
 }
 
+/* Fields of the embedded catalogs, every embedded plugin counted as
+ * loaded (the loader has already checked availability). */
 static vigil_status default_resolve(void *ud, const char *source,
                                     const vg_node *f, vg_back_field *out,
                                     char *err, size_t errsz) {
   (void)ud;
-  (void)source;
-  (void)f;
-  (void)err;
-  (void)errsz;
-  out->type = VG_FT_CHARBUF;
-  out->is_list = false;
+  vg_fieldset fs;
+  if (!vg_fieldset_for_source(&fs, source, NULL, NULL)) {
+    snprintf(err, errsz, "unknown event source '%s'", source);
+    return VIGIL_E_NOTFOUND;
+  }
+  vg_field_ref ref;
+  vigil_status st = vg_field_resolve(&fs, f->str.ptr, f->str.len, f->arg.ptr,
+                                     f->arg.len, f->has_arg, &ref, err,
+                                     errsz);
+  if (st != VIGIL_OK)
+    return st;
+  out->type = ref.type;
+  out->is_list = ref.is_list;
   out->flags = 0;
   return VIGIL_OK;
 }
@@ -529,12 +539,15 @@ static uint32_t literal(vg_back *b, vg_ftype t, vg_op op, const vg_str *s) {
   vg_value v;
   char why[256] = "";
   vigil_status st =
-      vg_back_lit_parse(t, s->ptr, s->len, bytes_op, scratch, &v, why,
+      vg_value_parse(t, s->ptr, s->len, bytes_op, scratch, &v, why,
                         sizeof why);
   if (st != VIGIL_OK) {
     set_err(b, VIGIL_E_COMPILE, "%s", why);
     return UINT32_MAX;
   }
+  /* IPADDR/IPNET literals come back typed by family; constants carry the
+   * field's type (the family is in v6) */
+  v.type = t;
   return intern_const(b, &v);
 }
 

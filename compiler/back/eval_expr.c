@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "back/eval_expr.h"
-#include "back/litconv.h"
+#include "vm/value.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "vigil/vm.h"
@@ -89,7 +89,7 @@ static vigil_status ex_bind(void *ud, const char *source, const char *name,
     if (!scratch)
       return VIGIL_E_NOMEM;
     char why[256];
-    vigil_status st = vg_back_lit_parse((vg_ftype)type, text, len, false,
+    vigil_status st = vg_value_parse((vg_ftype)type, text, len, false,
                                         scratch, &f->vals[i], why,
                                         sizeof why);
     if (st != VIGIL_OK) {
