@@ -50,8 +50,10 @@ struct vg_back {
   uint32_t ndbg, capdbg;
   uint32_t *leaf_uses; /* per leaf id (memo slot) */
   uint32_t capuses;
+  vg_sema_env *env; /* for event-type folding, created on first use */
   /* current rule */
   const char *source;
+  const vg_evtset *evts; /* the rule's dispatch set, NULL = all */
   vg_arena *arena;
   char *err;
   size_t errsz;
@@ -106,6 +108,7 @@ void vg_back_free(vg_back *b) {
   vg_free(b->code);
   vg_free(b->dbg);
   vg_free(b->leaf_uses);
+  vg_sema_env_free(b->env);
   vg_free(b);
 }
 
@@ -796,6 +799,37 @@ static bool empty_list_check(const vg_node *n) {
          n->op == VG_OP_INTERSECTS || n->op == VG_OP_PMATCH;
 }
 
+/*
+ * An evt.type check against constants, in a rule that is only dispatched
+ * on the event types S: false when none of its types is in S, true when
+ * all of S is (the event's type is then always one of the listed ones).
+ * Returns -1 when nothing can be said.
+ */
+static int fold_evt_type(vg_back *b, const vg_node *n) {
+  if (!b->evts || n->kind != VG_N_BINARY || n->nkids != 2 ||
+      n->mod != VG_MOD_NONE || strcmp(b->source, "syscall"))
+    return -1;
+  const vg_node *l = n->kids[0], *r = n->kids[1];
+  if (l->kind != VG_N_FIELD || l->has_arg || !name_is(l, "evt.type") ||
+      (r->kind != VG_N_VALUE && r->kind != VG_N_LIST))
+    return -1;
+  if (n->op != VG_OP_EQ && n->op != VG_OP_EQEQ && n->op != VG_OP_NE &&
+      n->op != VG_OP_IN)
+    return -1;
+  if (!b->env && !(b->env = vg_sema_env_new(NULL, 0, NULL, 0, true)))
+    return -1;
+  vg_evtset t;
+  if (vg_sema_evttypes(b->env, n, &t, NULL, NULL) != VIGIL_OK)
+    return -1;
+  bool any = false, all = true;
+  for (size_t w = 0; w < VG_EVT_MAX / 64; w++) {
+    uint64_t sw = b->evts->bits[w];
+    any |= (sw & t.bits[w]) != 0;
+    all &= (sw & ~t.bits[w]) == 0;
+  }
+  return !any ? 0 : all ? 1 : -1;
+}
+
 static ir *build(vg_back *b, const vg_node *n, unsigned depth) {
   if (b->st != VIGIL_OK)
     return NULL;
@@ -859,6 +893,9 @@ static ir *build(vg_back *b, const vg_node *n, unsigned depth) {
   case VG_N_BINARY: {
     if (empty_list_check(n))
       return mk(b, IR_FALSE);
+    int f = fold_evt_type(b, n);
+    if (f >= 0)
+      return mk(b, f ? IR_TRUE : IR_FALSE);
     ir *r = mk(b, IR_LEAF);
     if (r)
       r->leaf = n;
@@ -925,6 +962,7 @@ vigil_status vg_back_add_rule(vg_back *b, const vg_back_rule *r,
   if (err && errsz)
     err[0] = 0;
   b->source = r->source;
+  b->evts = r->evts;
   vg_arena arena;
   vg_arena_init(&arena);
   b->arena = &arena;

@@ -321,6 +321,38 @@ static vg_node *sample_condition(void) {
                      LIST(2, "cat", "my app"))));
 }
 
+/* Fuzz seeds: packs the compiler makes (regenerated with the goldens). */
+static void write_seed(const char *name, const uint8_t *b, size_t n) {
+  if (!getenv("VIGIL_UPDATE_GOLDEN"))
+    return;
+  char path[512];
+  snprintf(path, sizeof path, "%s/tests/fuzz/seeds/load/%s", VIGIL_SOURCE_DIR,
+           name);
+  FILE *f = fopen(path, "wb");
+  cr_assert_not_null(f, "%s", path);
+  fwrite(b, 1, n, f);
+  fclose(f);
+}
+
+Test(vm_pack, seeds) {
+  uint8_t *a;
+  size_t na;
+  char err[256];
+  cr_assert_eq(t_compile(sample_condition(), &a, &na, err, sizeof err),
+               VIGIL_OK);
+  write_seed("sample.vpk", a, na);
+  vg_free(a);
+  vg_node *c = OR(4, BIN(TR(VG_TR_TOLOWER, 1, F("proc.name")), VG_OP_EQ,
+                         TR(VG_TR_VAL, 1, F("proc.pname"))),
+                  MOD(F("proc.name"), VG_OP_REGEX, VG_MOD_ONEOF,
+                      LIST(2, "b.*", "x")),
+                  BIN(F("fd.num"), VG_OP_IN, LIST(5, "1", "2", "3", "4", "5")),
+                  BIN(F("fd.net"), VG_OP_EQ, V("10.0.0.0/8")));
+  cr_assert_eq(t_compile(c, &a, &na, err, sizeof err), VIGIL_OK, "%s", err);
+  write_seed("mixed.vpk", a, na);
+  vg_free(a);
+}
+
 Test(vm_pack, deterministic) {
   uint8_t *a, *b;
   size_t na, nb;
