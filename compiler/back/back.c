@@ -13,9 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "back/back.h"
 #include "back/itab.h"
 #include "sema/catalog.h"
@@ -183,21 +180,8 @@ static uint32_t intern_const(vg_back *b, const vg_value *v) {
 
 static uint32_t intern_pat(vg_back *b, uint8_t kind, const char *s,
                            size_t n) {
-  if (kind == VIGIL_PAT_REGEX) {
-    int code;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)s, n,
-                                   PCRE2_ANCHORED | PCRE2_ENDANCHORED |
-                                       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-                                   &code, &off, NULL);
-    if (!re) {
-      char msg[128];
-      pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof msg);
-      set_err(b, VIGIL_E_COMPILE, "invalid regex pattern: %s", msg);
-      return UINT32_MAX;
-    }
-    pcre2_code_free(re);
-  }
+  /* Regex syntax was checked by sema (RE2 rules); the loader compiles
+   * patterns again and rejects a pack with an invalid one. */
   if (memchr(s, 0, n)) {
     set_err(b, VIGIL_E_COMPILE, "pattern contains a NUL byte");
     return UINT32_MAX;
@@ -603,7 +587,7 @@ static void emit_set_check(vg_back *b, const vg_node *n, const opnd *l) {
     for (uint32_t i = 0; i < ne && b->st == VIGIL_OK; i++)
       ids[i] = regex ? intern_pat(b, VIGIL_PAT_REGEX, es[i]->ptr, es[i]->len)
                      : literal(b, l->type, n->op, es[i]);
-    uint32_t set = intern_set(b, regex ? 1 : 0,
+    uint32_t set = intern_set(b, regex ? VG_SET_PATTERN : VG_SET_CONST,
                               regex ? VG_FT_CHARBUF : l->type, ids, ne);
     if (b->st != VIGIL_OK)
       return;
@@ -630,7 +614,9 @@ static void emit_set_check(vg_back *b, const vg_node *n, const opnd *l) {
   }
   for (uint32_t i = 0; i < ne && b->st == VIGIL_OK; i++)
     ids[i] = literal(b, et, n->op, es[i]);
-  uint32_t set = intern_set(b, 0, et, ids, ne);
+  uint32_t set = intern_set(b, op == VG_PC_PMATCH ? VG_SET_PATHS
+                                                 : VG_SET_CONST,
+                            et, ids, ne);
   emit(b, op == VG_PC_IN           ? VG_I_IN_S
           : op == VG_PC_INTERSECTS ? VG_I_INTERSECTS_S
                                     : VG_I_PMATCH_S,

@@ -66,6 +66,21 @@ static int finish(vg_back *b, const char *out, size_t nrules) {
   return rc;
 }
 
+typedef struct sema_err {
+  bool set;
+  char msg[512];
+  vg_pos pos;
+} sema_err;
+
+static void on_diag(void *ud, const vg_sema_diag *d) {
+  sema_err *e = ud;
+  if (!d->is_error || e->set)
+    return;
+  e->set = true;
+  snprintf(e->msg, sizeof e->msg, "%s", d->msg);
+  e->pos = d->pos;
+}
+
 static int compile_condition(const char *text, const char *source,
                              const char *out, bool share) {
   vg_arena a;
@@ -86,6 +101,20 @@ static int compile_condition(const char *text, const char *source,
   vg_sema_env *env = vg_sema_env_new(NULL, 0, NULL, 0, true);
   if (!b || !env) {
     fprintf(stderr, "vigil compile: out of memory\n");
+    goto out;
+  }
+  if (!vg_sema_env_has_source(env, source)) {
+    fprintf(stderr, "vigil compile: unknown event source '%s'\n", source);
+    goto out;
+  }
+  sema_err se = {0};
+  st = vg_sema_check(env, source, &a, root, on_diag, &se);
+  if (st != VIGIL_OK) {
+    if (se.set)
+      fprintf(stderr, "error: %u:%u: %s\n", se.pos.line, se.pos.col, se.msg);
+    else
+      fprintf(stderr, "vigil compile: %s\n", vigil_status_str(st));
+    rc = st == VIGIL_E_COMPILE ? 1 : 2;
     goto out;
   }
   vg_evtset set, *evts = NULL;
