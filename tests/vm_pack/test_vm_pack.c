@@ -615,3 +615,29 @@ Test(vm_pack, header_errors) {
   vigil_program_free(p);
   vg_free(bytes);
 }
+
+/* OOM torture: fail each allocation of the back end in turn. */
+Test(vm_pack, back_end_out_of_memory) {
+  vg_node *c = sample_condition();
+  bool done = false;
+  for (long n = 0; n < 10000 && !done; n++) {
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    char err[256];
+    vg_alloc_fail_after(n);
+    vigil_status st = t_compile(c, &bytes, &len, err, sizeof err);
+    vg_alloc_fail_after(-1);
+    cr_assert(st == VIGIL_OK || st == VIGIL_E_NOMEM,
+              "allocation %ld: status %d (%s)", n, (int)st, err);
+    if (st == VIGIL_OK) {
+      done = true;
+      vigil_program *p;
+      cr_assert_eq(vigil_program_load(bytes, len, NULL, NULL, &p, err,
+                                      sizeof err),
+                   VIGIL_OK, "%s", err);
+      vigil_program_free(p);
+    }
+    vg_free(bytes);
+  }
+  cr_assert(done);
+}
