@@ -15,10 +15,10 @@
 #include <string.h>
 
 #include "back/back.h"
+#include "back/pack_rules.h"
 #include "cli/cmds.h"
 #include "cli/loadargs.h"
 #include "front/parser.h"
-#include "load/loader.h"
 #include "sema/sema.h"
 #include "util/alloc.h"
 #include "vigil/compiler.h"
@@ -225,51 +225,29 @@ int vg_cmd_compile(int argc, char **argv) {
   size_t nerr = 0;
   for (size_t i = 0; i < vigil_compiler_nresults(c); i++)
     nerr += vigil_compiler_result(c, i)->nerrors;
-  if (nerr || !c->compiled_ok) {
+  if (nerr) {
     print_findings(c);
     fprintf(stderr, "vigil compile: rules have errors, no pack written\n");
     vigil_compiler_free(c);
     rc = 1;
     goto done;
   }
-  vg_back_opts bo = {.no_memo = !share};
-  vg_back *b = vg_back_new(&bo);
-  if (!b) {
-    fprintf(stderr, "vigil compile: out of memory\n");
-    vigil_compiler_free(c);
-    goto done;
+  uint8_t *bytes = NULL;
+  size_t len = 0, nrules = 0;
+  char err[1024];
+  vigil_status st = vg_pack_rules(c, share, &bytes, &len, &nrules, err,
+                                  sizeof err);
+  if (st != VIGIL_OK) {
+    fprintf(stderr, "vigil compile: %s\n",
+            err[0] ? err : vigil_status_str(st));
+    rc = st == VIGIL_E_NOMEM ? 2 : 1;
+  } else {
+    rc = write_pack(out, bytes, len);
+    if (rc == 0 && strcmp(out, "-"))
+      fprintf(stderr, "vigil compile: %zu rule%s, %zu bytes -> %s\n",
+              nrules, nrules == 1 ? "" : "s", len, out);
   }
-  size_t nrules = 0;
-  rc = 0;
-  for (size_t i = 0; i < c->rules.n && rc == 0; i++) {
-    const vg_rule_info *ri = c->rules.v[i];
-    if (!ri->compiled_ok || !ri->ast)
-      continue;
-    const vg_evtset *evts = NULL;
-    if (!strcmp(ri->source, "syscall") &&
-        vg_evtset_count(&ri->evts) != vg_nevents)
-      evts = &ri->evts;
-    vg_back_rule r = {
-        .name = ri->name,
-        .source = ri->source,
-        .output = ri->output_final ? ri->output_final : ri->output,
-        .desc = ri->desc,
-        .priority = ri->priority >= 0 ? (unsigned)ri->priority : 7,
-        .tags = ri->tags,
-        .ntags = ri->ntags,
-        .enabled = ri->enabled,
-        .evts = evts};
-    char err[512];
-    vigil_status st = vg_back_add_rule(b, &r, ri->ast, err, sizeof err);
-    if (st != VIGIL_OK) {
-      fprintf(stderr, "vigil compile: rule '%s': %s\n", ri->name, err);
-      rc = st == VIGIL_E_NOMEM ? 2 : 1;
-    }
-    nrules++;
-  }
-  if (rc == 0)
-    rc = finish(b, out, nrules);
-  vg_back_free(b);
+  vg_free(bytes);
   vigil_compiler_free(c);
 done:
   vg_loadargs_free(&la);
