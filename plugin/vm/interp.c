@@ -227,7 +227,6 @@ static vg_value *own_vals(vigil_vm *vm, slot *s) {
 static bool xf_one(vigil_vm *vm, slot *s, vg_trkind k) {
   if (s->n == 0 && k != VG_TR_LEN)
     return false;
-  bool list = (s->fflags & VIGIL_FIELD_LIST) || s->n > 1;
   if (k == VG_TR_LEN && s->n == 0) {
     if (!(s->fflags & VIGIL_FIELD_LIST))
       return false;
@@ -245,20 +244,36 @@ static bool xf_one(vigil_vm *vm, slot *s, vg_trkind k) {
   vg_value *vals = own_vals(vm, s);
   if (!vals)
     return false;
-  size_t n = s->n;
-  bool present = false;
-  vm->tb.used = vm->scratch_used;
-  vigil_status st = vg_tr_apply(k, vals[0].type, list, vals, &n, &vm->tb,
-                                &present);
-  vm->scratch_used = vm->tb.used;
-  if (st == VIGIL_E_LIMIT && vm->err == VIGIL_OK)
-    vm->err = VIGIL_E_LIMIT;
-  if (st != VIGIL_OK || !present)
+  /* A list is transformed as one; the several values of an ancestor or
+   * endpoint field each on their own. */
+  bool list = (s->fflags & VIGIL_FIELD_LIST) != 0;
+  size_t groups = list ? 1 : s->n, out = 0;
+  for (size_t g = 0; g < groups; g++) {
+    vg_value *v = list ? vals : &vals[g];
+    size_t n = list ? s->n : 1;
+    bool present = false;
+    vm->tb.used = vm->scratch_used;
+    vigil_status st = vg_tr_apply(k, v[0].type, list, v, &n, &vm->tb,
+                                  &present);
+    vm->scratch_used = vm->tb.used;
+    if (st == VIGIL_E_LIMIT && vm->err == VIGIL_OK)
+      vm->err = VIGIL_E_LIMIT;
+    if (st != VIGIL_OK)
+      return false;
+    if (!present)
+      continue; /* e.g. b64 of one invalid value: that value drops out */
+    if (list) {
+      out = n;
+    } else {
+      vals[out++] = v[0];
+    }
+  }
+  if (out == 0)
     return false;
   s->vals = vals;
-  s->n = (uint32_t)n;
+  s->n = (uint32_t)out;
   if (k == VG_TR_LEN)
-    s->fflags = 0;
+    s->fflags = list ? 0 : s->fflags;
   return true;
 }
 

@@ -641,3 +641,42 @@ Test(vm_pack, back_end_out_of_memory) {
   }
   cr_assert(done);
 }
+
+static void set_ip4(t_event *e, const char *field, uint8_t a, uint8_t b,
+                    uint8_t c, uint8_t d) {
+  int i = t_field_index(field);
+  if (e->n[i] < 0)
+    e->n[i] = 0;
+  vg_value *v = &e->vals[i][e->n[i]++];
+  memset(v, 0, sizeof *v);
+  v->type = T_fields[i].type;
+  v->v.ip.addr[0] = a;
+  v->v.ip.addr[1] = b;
+  v->v.ip.addr[2] = c;
+  v->v.ip.addr[3] = d;
+  v->v.ip.prefix = 32;
+}
+
+/* Ancestor fields hold for any ancestor; endpoint fields: '=' for either
+ * endpoint, '!=' only when both differ (rules-language.md 8.7). */
+Test(vm_pack, ancestors_and_endpoints) {
+  t_event e;
+  t_event_init(&e);
+  t_set_str(&e, "proc.aname", "sshd");
+  t_set_str(&e, "proc.aname", "BASH");
+  EXPECT(BIN(F("proc.aname"), VG_OP_EQ, V("BASH")), &e, true);
+  EXPECT(BIN(F("proc.aname"), VG_OP_NE, V("sshd")), &e, true);
+  EXPECT(BIN(F("proc.aname"), VG_OP_IN, LIST(2, "x", "sshd")), &e, true);
+  EXPECT(BIN(TR(VG_TR_TOLOWER, 1, F("proc.aname")), VG_OP_EQ, V("bash")), &e,
+         true);
+  EXPECT(BIN(TR(VG_TR_LEN, 1, F("proc.aname")), VG_OP_EQ, V("4")), &e, true);
+  set_ip4(&e, "fd.ip", 10, 0, 0, 1);
+  set_ip4(&e, "fd.ip", 10, 0, 0, 2);
+  EXPECT(BIN(F("fd.ip"), VG_OP_EQ, V("10.0.0.2")), &e, true);
+  EXPECT(BIN(F("fd.ip"), VG_OP_NE, V("10.0.0.2")), &e, false);
+  EXPECT(BIN(F("fd.ip"), VG_OP_NE, V("10.0.0.3")), &e, true);
+  EXPECT(BIN(F("fd.ip"), VG_OP_IN, LIST(1, "10.0.0.1")), &e, true);
+  set_ip4(&e, "fd.net", 192, 168, 1, 7);
+  EXPECT(BIN(F("fd.net"), VG_OP_EQ, V("192.168.0.0/16")), &e, true);
+  EXPECT(BIN(F("fd.net"), VG_OP_EQ, V("10.0.0.0/8")), &e, false);
+}
