@@ -10,6 +10,8 @@
 #include "back/pack_rules.h"
 #include "load/loader.h"
 #include "sema/catalog.h"
+#include "util/alloc.h"
+#include "vigil/program.h"
 
 vigil_status vg_pack_rules(const vigil_compiler *c, bool share, uint8_t **out,
                            size_t *len, size_t *nrules, char *err,
@@ -53,6 +55,21 @@ vigil_status vg_pack_rules(const vigil_compiler *c, bool share, uint8_t **out,
   if (st == VIGIL_OK)
     st = vg_back_finish(b, out, len);
   vg_back_free(b);
+  if (st == VIGIL_OK) {
+    /* Round trip: what we write must load and verify (a limit such as
+     * the verifier's stack depth can be hit by extreme conditions). */
+    vigil_program *p = NULL;
+    char why[512];
+    vigil_status vs = vigil_program_load(*out, *len, NULL, NULL, &p, why,
+                                         sizeof why);
+    vigil_program_free(p);
+    if (vs != VIGIL_OK) {
+      snprintf(err, errsz, "the pack does not verify: %s", why);
+      vg_free(*out);
+      *out = NULL;
+      st = vs == VIGIL_E_NOMEM ? vs : VIGIL_E_LIMIT;
+    }
+  }
   if (st == VIGIL_OK && nrules)
     *nrules = n;
   return st;

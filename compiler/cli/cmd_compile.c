@@ -58,6 +58,15 @@ static int finish(vg_back *b, const char *out, size_t nrules) {
     fprintf(stderr, "vigil compile: %s\n", vigil_status_str(st));
     return 2;
   }
+  vigil_program *p = NULL;
+  char why[512];
+  st = vigil_program_load(bytes, len, NULL, NULL, &p, why, sizeof why);
+  vigil_program_free(p);
+  if (st != VIGIL_OK) {
+    fprintf(stderr, "vigil compile: the pack does not verify: %s\n", why);
+    vg_free(bytes);
+    return 1;
+  }
   int rc = write_pack(out, bytes, len);
   if (rc == 0 && strcmp(out, "-"))
     fprintf(stderr, "vigil compile: %zu rule%s, %zu bytes -> %s\n", nrules,
