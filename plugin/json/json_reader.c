@@ -538,6 +538,11 @@ static vigil_status next_doc(vg_json_reader *r, json_t **out) {
       size_t used = (size_t)e.position;
       if (used > avail)
         used = avail;
+      if (used > r->max_doc) {
+        json_decref(v);
+        return fail_at(r, VIGIL_E_LIMIT, r->beg,
+                       "document larger than %zu bytes", r->max_doc);
+      }
       if (r->mode == 0) {
         /* JSON lines when the document sat on one line, alone */
         bool nl = memchr(r->buf + r->beg, '\n', used) != NULL;
@@ -604,6 +609,12 @@ static vigil_status next_line(vg_json_reader *r, json_t **out) {
       return st;
   }
   size_t len = nl ? (size_t)(nl - (r->buf + r->beg)) : r->end - r->beg;
+  if (len > r->max_doc) {
+    fail_at(r, VIGIL_E_LIMIT, r->beg, "line longer than %zu bytes",
+            r->max_doc);
+    r->done = true;
+    return VIGIL_E_LIMIT;
+  }
   json_t *v = load(r->buf + r->beg, len, 0, &e);
   vigil_status st = VIGIL_OK;
   if (!v) {

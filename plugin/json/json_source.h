@@ -102,8 +102,9 @@ void vg_json_reader_free(vg_json_reader *r);
  * end of the stream. Errors: VIGIL_E_SYNTAX (malformed JSON), VIGIL_E_LIMIT
  * (document too large), VIGIL_E_IO, VIGIL_E_NOMEM; the message, with the
  * location ("name:LINE:COL: ..."), is in vg_json_reader_error. Events read
- * before an error have been delivered. After an error in JSON-lines input the
- * next call goes on with the following line; otherwise it returns the end.
+ * before an error have been delivered. After a syntax error in JSON-lines
+ * input the next call goes on with the following line; after any other error
+ * (or a syntax error in other layouts) it returns the end.
  */
 vigil_status vg_json_reader_next(vg_json_reader *r, vg_json_event **ev);
 
