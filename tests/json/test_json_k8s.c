@@ -221,8 +221,8 @@ Test(k8s, volumes) {
   JT_EQ(t, "ka.req.pod.volumes.volume_type",
         "hostPath|flexVolume|emptyDir|configMap");
   JT_EQ(t, "ka.req.pod.volumes.volume_type[2]", "emptyDir|configMap");
-  /* libsinsp hands a key argument with index 0, and the plugin uses it as
-   * an index filter: only the first volume is checked */
+  /* libsinsp hands a key argument with index (uint64_t)-1, which the
+   * plugin's int() turns into "no index filter": every volume counts */
   JT_EQ(t, "ka.req.volume.hostpath[/etc]", "true");
   JT_EQ(t, "ka.req.volume.hostpath[/e*]", "true");
   JT_EQ(t, "ka.req.volume.hostpath[/var]", "false");
@@ -232,7 +232,8 @@ Test(k8s, volumes) {
               "\"volumes\":[{\"name\":\"a\"},{\"hostPath\":{\"path\":\"/etc\"}}"
               "]}}}",
               VG_JSRC_NONE);
-  JT_EQ(t, "ka.req.volume.hostpath[/etc]", "<NA>");
+  JT_EQ(t, "ka.req.volume.hostpath[/etc]", "true");
+  JT_EQ(t, "ka.req.volume.hostpath[/et]", "false");
   JT_EQ(t, "ka.req.pod.volumes.hostpath", "/etc");
   jt_close(t);
 }

@@ -478,6 +478,19 @@ Test(fields, parse_references) {
             VIGIL_E_NOTFOUND);
   cr_assert(vg_json_field_parse("json.value[/a", &id, &a, err, sizeof err) ==
             VIGIL_E_SYNTAX);
+  cr_assert(vg_json_field_parse("json.value[/a]x]", &id, &a, err,
+                                sizeof err) == VIGIL_E_SYNTAX);
+  /* libsinsp: no leading zero, 64-bit range */
+  cr_assert(vg_json_field_parse("ka.req.pod.containers.name[01]", &id, &a,
+                                err, sizeof err) == VIGIL_E_SYNTAX);
+  cr_assert(vg_json_field_parse("ka.req.pod.containers.name[0]", &id, &a,
+                                err, sizeof err) == VIGIL_OK);
+  cr_assert(vg_json_field_parse("ka.req.pod.containers.name"
+                                "[18446744073709551616]",
+                                &id, &a, err, sizeof err) == VIGIL_E_SYNTAX);
+  cr_assert(vg_json_field_parse("ka.uri.param[cmd]", &id, &a, err,
+                                sizeof err) == VIGIL_OK);
+  cr_assert_eq(a.index, UINT64_MAX);
   cr_assert_eq(vg_json_field_find("ka.verb", 7),
                vg_json_field_find("ka.verb.x", 7));
   cr_assert(vg_json_field_applies(vg_json_field_find("json.obj", 8),

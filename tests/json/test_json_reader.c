@@ -391,6 +391,8 @@ Test(reader, odd_values_are_accepted) {
   jt *t = jt_open(doc, VG_JSRC_NONE);
   JT_EQ(t, "ka.auditid", "a");
   cr_expect_eq(json_string_length(json_object_get(t->ev->root, "z")), 3);
+  /* libsinsp reads plugin strings as C strings: the value ends at the NUL */
+  JT_EQ(t, "jevt.value[/z]", "a");
   /* read as a double; fastjson would reprint the source digits (a known
    * deviation) */
   cr_expect(strncmp(jt_f(t, "jevt.value[/n]"), "1.23456789012345", 16) == 0,
