@@ -99,6 +99,17 @@ vg_json_src vg_json_detect(const json_t *doc) {
   return VG_JSRC_JSON;
 }
 
+bool vg_json_sniff(const void *head, size_t n) {
+  const uint8_t *p = head;
+  size_t i = 0;
+  if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+    i = 3;
+  while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
+                   p[i] == '\r'))
+    i++;
+  return i < n && (p[i] == '{' || p[i] == '[');
+}
+
 /* ---- opening -------------------------------------------------------------- */
 
 static vg_json_reader *reader_new(const char *name,

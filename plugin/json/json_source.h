@@ -131,6 +131,11 @@ bool vg_json_reader_lines_mode(const vg_json_reader *r);
  */
 vg_json_src vg_json_detect(const json_t *doc);
 
+/* Whether the first bytes of a file look like JSON input (after an optional
+ * UTF-8 byte order mark and whitespace, a '{' or '['): lets a caller tell
+ * JSON event files from captures. */
+bool vg_json_sniff(const void *head, size_t n);
+
 /* ---- rendering (json_render.c) ------------------------------------------ */
 
 /* A bounded output buffer: writes past cap are counted, not stored, so a

@@ -530,3 +530,63 @@ Test(fields, output_limits_and_retry) {
   cr_assert_eq(three[2].v.s.n, 2);
   jt_close(t);
 }
+
+/* ---- host glue ------------------------------------------------------------ */
+
+#include "json/json_host.h"
+
+Test(host, bind_extract_and_keep_values_per_event) {
+  vg_json_host *h = vg_json_host_new();
+  uint32_t verb, groups, obj, bad;
+  char err[128];
+  cr_assert(vg_json_host_bind(h, "ka.verb", &verb, err, sizeof err) ==
+            VIGIL_OK);
+  cr_assert(vg_json_host_bind(h, "ka.user.groups", &groups, err,
+                              sizeof err) == VIGIL_OK);
+  cr_assert(vg_json_host_bind(h, "json.obj", &obj, err, sizeof err) ==
+            VIGIL_OK);
+  cr_assert_eq(vg_json_host_bind(h, "ka.nope", &bad, err, sizeof err),
+               VIGIL_E_NOTFOUND);
+  cr_assert_eq(verb, 0);
+  cr_assert_eq(obj, 2);
+  /* a big event: json.obj needs more than one storage block */
+  size_t pad = 200000;
+  char *doc = malloc(pad + 512);
+  int k = snprintf(doc, 512,
+                   "{\"kind\":\"Event\",\"auditID\":\"x\",\"stageTimestamp\":"
+                   "\"2020-01-01T00:00:00Z\",\"verb\":\"get\",\"user\":{"
+                   "\"groups\":[\"a\",\"b\"]},\"pad\":\"");
+  memset(doc + k, 'z', pad);
+  snprintf(doc + k + pad, 512, "\"}\n{\"kind\":\"Event\",\"auditID\":\"y\","
+                               "\"stageTimestamp\":\"2020-01-01T00:00:00Z\","
+                               "\"verb\":\"list\"}\n");
+  vg_json_reader *r;
+  vg_json_event *ev;
+  cr_assert(vg_json_reader_open_mem(doc, strlen(doc), "m", NULL, &r) ==
+            VIGIL_OK);
+  cr_assert(vg_json_reader_next(r, &ev) == VIGIL_OK && ev);
+  vg_json_host_set_event(h, ev);
+  const vg_value *v1, *v2, *v3;
+  size_t n1, n2, n3;
+  cr_assert(vg_json_host_extract(h, verb, &v1, &n1) == VIGIL_OK);
+  cr_assert(vg_json_host_extract(h, groups, &v2, &n2) == VIGIL_OK);
+  cr_assert(vg_json_host_extract(h, obj, &v3, &n3) == VIGIL_OK);
+  /* all three still valid together */
+  cr_assert_eq(n1, 1);
+  cr_assert_eq(v1[0].v.s.n, 3);
+  cr_assert(memcmp(v1[0].v.s.p, "get", 3) == 0);
+  cr_assert_eq(n2, 2);
+  cr_assert(memcmp(v2[1].v.s.p, "b", 1) == 0);
+  cr_assert_eq(n3, 1);
+  cr_assert_gt(v3[0].v.s.n, pad);
+  cr_assert(vg_json_reader_next(r, &ev) == VIGIL_OK && ev);
+  vg_json_host_set_event(h, ev);
+  cr_assert(vg_json_host_extract(h, verb, &v1, &n1) == VIGIL_OK);
+  cr_assert(memcmp(v1[0].v.s.p, "list", 4) == 0);
+  cr_assert(vg_json_host_extract(h, groups, &v2, &n2) == VIGIL_OK);
+  cr_assert_eq(n2, 0);
+  cr_assert_eq(vg_json_host_extract(h, 99, &v2, &n2), VIGIL_E_INVAL);
+  vg_json_reader_free(r);
+  vg_json_host_free(h);
+  free(doc);
+}

@@ -511,6 +511,14 @@ Test(reader, large_streams_from_files) {
   free(doc);
 }
 
+Test(reader, sniff) {
+  cr_expect(vg_json_sniff("  \n{\"a\"", 6));
+  cr_expect(vg_json_sniff("\xef\xbb\xbf[", 4));
+  cr_expect(!vg_json_sniff("\x0a\x0d\x0d\x0a", 4)); /* pcapng magic */
+  cr_expect(!vg_json_sniff("\x1f\x8b", 2));          /* gzip */
+  cr_expect(!vg_json_sniff("", 0));
+}
+
 Test(reader, missing_file) {
   vg_json_reader *r = NULL;
   char err[256];
