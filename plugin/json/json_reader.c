@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "json/json_okta.h"
 #include "json/json_source.h"
@@ -26,8 +28,8 @@ typedef struct pend {
 
 struct vg_json_reader {
   char *name;
-  FILE *f;
-  bool own_f;
+  FILE *f;      /* a caller's stream, or */
+  gzFile gz;    /* a file we opened: plain or gzip-compressed */
   /* buffer: bytes [beg, end) are unread; buf is ours unless mem */
   uint8_t *buf;
   size_t cap, beg, end;
@@ -170,22 +172,26 @@ vigil_status vg_json_reader_open_file(const char *path,
   if (!path || !out)
     return VIGIL_E_INVAL;
   bool std = strcmp(path, "-") == 0;
-  FILE *f = std ? stdin : fopen(path, "rb");
-  if (!f) {
+  /* zlib reads gzip members and passes plain files through unchanged */
+  int fd = std ? dup(STDIN_FILENO) : -1;
+  gzFile gz = std ? (fd >= 0 ? gzdopen(fd, "rb") : NULL) : gzopen(path, "rb");
+  if (!gz) {
+    int e = errno;
+    if (fd >= 0)
+      close(fd);
     if (errsz)
-      snprintf(err, errsz, "%s: %s", path, strerror(errno));
+      snprintf(err, errsz, "%s: %s", path, e ? strerror(e) : "cannot open");
     return VIGIL_E_IO;
   }
-  vigil_status st =
-      vg_json_reader_open_stream(f, std ? "<stdin>" : path, opts, out);
-  if (st != VIGIL_OK) {
-    if (!std)
-      fclose(f);
+  vg_json_reader *r = reader_new(std ? "<stdin>" : path, opts);
+  if (!r) {
+    gzclose(gz);
     if (errsz)
-      snprintf(err, errsz, "%s: %s", path, vigil_status_str(st));
-    return st;
+      snprintf(err, errsz, "%s: %s", path, vigil_status_str(VIGIL_E_NOMEM));
+    return VIGIL_E_NOMEM;
   }
-  (*out)->own_f = !std;
+  r->gz = gz;
+  *out = r;
   return VIGIL_OK;
 }
 
@@ -208,8 +214,8 @@ void vg_json_reader_free(vg_json_reader *r) {
   free(r->pend);
   if (!r->mem)
     free(r->buf);
-  if (r->own_f)
-    fclose(r->f);
+  if (r->gz)
+    gzclose(r->gz);
   vg_okta_cache_free(r->okta);
   free(r->name);
   free(r);
@@ -287,16 +293,29 @@ static vigil_status fill(vg_json_reader *r, size_t want) {
         r->cap = nc;
       }
     }
-    size_t got = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
-    r->end += got;
-    if (got == 0) {
-      if (ferror(r->f)) {
+    size_t room = r->cap - r->end, got;
+    if (r->gz) {
+      unsigned ask = room > (1u << 30) ? 1u << 30 : (unsigned)room;
+      int n = gzread(r->gz, r->buf + r->end, ask);
+      if (n < 0) {
+        int zerr;
+        const char *m = gzerror(r->gz, &zerr);
+        snprintf(r->err, sizeof r->err, "%s: read error: %s", r->name,
+                 zerr == Z_ERRNO ? strerror(errno) : m);
+        return VIGIL_E_IO;
+      }
+      got = (size_t)n;
+    } else {
+      got = fread(r->buf + r->end, 1, room, r->f);
+      if (got == 0 && ferror(r->f)) {
         snprintf(r->err, sizeof r->err, "%s: read error: %s", r->name,
                  strerror(errno));
         return VIGIL_E_IO;
       }
-      r->eof = true;
     }
+    r->end += got;
+    if (got == 0)
+      r->eof = true;
   }
   return VIGIL_OK;
 }

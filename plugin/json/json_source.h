@@ -78,9 +78,9 @@ typedef struct vg_json_reader_opts {
 } vg_json_reader_opts;
 
 /*
- * Opens a reader on the file at path ("-" reads standard input). name is
- * used in messages (path when NULL). opts may be NULL. On failure *out is
- * untouched and err (if errsz > 0) receives a message.
+ * Opens a reader on the file at path ("-" reads standard input), plain or
+ * gzip-compressed (as CloudTrail's .json.gz logs). opts may be NULL. On
+ * failure *out is untouched and err (if errsz > 0) receives a message.
  */
 vigil_status vg_json_reader_open_file(const char *path,
                                       const vg_json_reader_opts *opts,

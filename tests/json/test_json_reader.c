@@ -554,3 +554,47 @@ Test(reader, dump_fields) {
   free(buf);
   unlink(path);
 }
+
+#include <zlib.h>
+
+Test(reader, gzip_files) {
+  const char *doc = "{\"Records\":[" CT("a", "AwsApiCall") "," CT(
+      "b", "AwsApiCall") "]}";
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/vigil_jsonsrc_gz_XXXXXX");
+  int fd = mkstemp(path);
+  cr_assert(fd >= 0);
+  gzFile gz = gzdopen(fd, "wb");
+  cr_assert(gz != NULL);
+  cr_assert_eq(gzwrite(gz, doc, (unsigned)strlen(doc)), (int)strlen(doc));
+  gzclose(gz);
+  vg_json_reader *r;
+  char err[256];
+  cr_assert(vg_json_reader_open_file(path, NULL, &r, err, sizeof err) ==
+            VIGIL_OK);
+  vg_json_event *ev;
+  int n = 0;
+  while (vg_json_reader_next(r, &ev) == VIGIL_OK && ev)
+    n++;
+  cr_expect_eq(n, 2);
+  cr_expect_eq(vg_json_reader_source(r), VG_JSRC_CLOUDTRAIL);
+  vg_json_reader_free(r);
+  /* a truncated gzip stream: the events decoded before are delivered, then
+   * an error, no hang */
+  FILE *f = fopen(path, "r+b");
+  fseek(f, 0, SEEK_END);
+  long len = ftell(f);
+  cr_assert_eq(ftruncate(fileno(f), len / 2), 0);
+  fclose(f);
+  cr_assert(vg_json_reader_open_file(path, NULL, &r, err, sizeof err) ==
+            VIGIL_OK);
+  vigil_status st;
+  for (int calls = 0; calls < 100; calls++) {
+    st = vg_json_reader_next(r, &ev);
+    if (st != VIGIL_OK || !ev)
+      break;
+  }
+  cr_expect_neq(st, VIGIL_OK);
+  vg_json_reader_free(r);
+  unlink(path);
+}
