@@ -584,3 +584,23 @@ Test(cmp, empty_values_without_storage) {
   F(run_check(VG_CMP_PMATCH, 0, VG_FT_CHARBUF, false, &s, 1, &x, 1));
   T(run_check(VG_CMP_LT, 0, VG_FT_CHARBUF, false, &s, 1, &x, 1));
 }
+
+Test(cmp, ip_modifiers_libsinsp_cases) {
+  vg_ftype t = VG_FT_IPADDR;
+  vg_value a = vip(t, "142.251.111.147"), s6 = vip(t, "2001:4860:4860::8888");
+  vg_value one[] = {vip(t, "142.251.111.147")};
+  vg_value two[] = {vip(t, "142.251.111.147"), vip(t, "10.0.0.1")};
+  vg_value none[] = {vip(t, "10.0.0.1"), vip(t, "192.168.0.1")};
+  vg_value lo4 = vip(t, "127.0.0.1");
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ALLOF, t, false, &a, 1, one, 1));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ALLOF, t, false, &a, 1, two, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ANYOF, t, false, &a, 1, one, 1));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ONEOF, t, false, &a, 1, none, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ALLOF, t, false, &a, 1, none, 2));
+  T(run_check(VG_CMP_NE, 0, t, false, &s6, 1, &lo4, 1));
+  F(run_check(VG_CMP_EQ, 0, t, false, &s6, 1, &lo4, 1));
+  /* a v6 value against v4 constants in a set or with modifiers */
+  F(run_check(VG_CMP_IN, 0, t, false, &s6, 1, none, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ALLOF, t, false, &s6, 1, none, 2));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ANYOF, t, false, &s6, 1, none, 2));
+}
