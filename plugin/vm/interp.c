@@ -225,9 +225,9 @@ static vg_value *own_vals(vigil_vm *vm, slot *s) {
 
 /* One-argument transformers. Returns false for "no value". */
 static bool xf_one(vigil_vm *vm, slot *s, vg_trkind k) {
-  if (s->n == 0 && k != VG_TR_LEN)
+  if (s->n == 0 && k != VG_TRK_LEN)
     return false;
-  if (k == VG_TR_LEN && s->n == 0) {
+  if (k == VG_TRK_LEN && s->n == 0) {
     if (!(s->fflags & VIGIL_FIELD_LIST))
       return false;
     /* len() of an empty list is 0 */
@@ -272,7 +272,7 @@ static bool xf_one(vigil_vm *vm, slot *s, vg_trkind k) {
     return false;
   s->vals = vals;
   s->n = (uint32_t)out;
-  if (k == VG_TR_LEN)
+  if (k == VG_TRK_LEN)
     s->fflags = list ? 0 : s->fflags;
   return true;
 }
@@ -623,9 +623,9 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
     case VG_I_BASENAME:
     case VG_I_LEN: {
       static const vg_trkind kinds[] = {
-          [VG_I_TOLOWER] = VG_TR_TOLOWER, [VG_I_TOUPPER] = VG_TR_TOUPPER,
-          [VG_I_B64] = VG_TR_B64,         [VG_I_BASENAME] = VG_TR_BASENAME,
-          [VG_I_LEN] = VG_TR_LEN};
+          [VG_I_TOLOWER] = VG_TRK_TOLOWER, [VG_I_TOUPPER] = VG_TRK_TOUPPER,
+          [VG_I_B64] = VG_TRK_B64,         [VG_I_BASENAME] = VG_TRK_BASENAME,
+          [VG_I_LEN] = VG_TRK_LEN};
       if (!xf_one(vm, &sp[-1], kinds[VG_INS_OP(w)]))
         sp[-1].n = 0;
       break;
