@@ -246,6 +246,27 @@ static void cmdline(const vg_thread *t, char *buf, size_t len) {
   }
 }
 
+
+/* The ancestors of main thread m as libsinsp walks them: parent first,
+ * stopping at a missing parent, at tid -1, or when a loop is detected
+ * (slow/fast pointers, or a thread that is its own parent). */
+static size_t parent_chain(const vg_sys_accessor *a, vg_thread *m,
+                           vg_thread **out, size_t max) {
+  size_t n = 0;
+  vg_thread *slow = a->find_thread(a->ctx, m->ptid), *fast = slow;
+  fast = fast ? a->find_thread(a->ctx, fast->ptid) : NULL;
+  while (slow && slow->tid != -1 && n < max) {
+    out[n++] = slow;
+    slow = a->find_thread(a->ctx, slow->ptid);
+    for (int i = 0; i < 2; i++) {
+      fast = fast ? a->find_thread(a->ctx, fast->ptid) : NULL;
+      if (slow && (slow == fast || slow->tid == slow->ptid))
+        return n;
+    }
+  }
+  return n;
+}
+
 static vg_thread *ancestor(const vg_sys_accessor *a, vg_thread *t,
                            int64_t n) {
   vg_thread *m = a->main_thread(a->ctx, t);
@@ -1150,16 +1171,15 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
       if (!m)
         return 0;
       size_t o = 0;
-      vg_thread *p = a->find_thread(a->ctx, m->ptid);
-      for (int guard = 0; p && p->tid != -1 && guard < 4096; guard++) {
+      vg_thread *chain[256];
+      size_t nc = parent_chain(a, m, chain, 256);
+      for (size_t k = 0; k < nc; k++) {
+        vg_thread *p = chain[k];
         const char *v = f->id == F_PROC_ANAME ? p->comm
                         : f->id == F_PROC_AEXE ? p->exe
                                                : p->exepath;
         o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s",
                               o ? " " : "", v);
-        if (p->ptid == p->tid)
-          break;
-        p = a->find_thread(a->ctx, p->ptid);
       }
       return o > 0;
     }
@@ -1462,6 +1482,8 @@ void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
 
 /* ------------------------------------------------------------ typed */
 
+#define MAX_CHAIN 256
+
 vg_ftype vg_field_type(const vg_field_ref *f) {
   switch (f->id) {
   case F_EVT_NUM: case F_PROC_NARGS:
@@ -1567,10 +1589,13 @@ vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
        f->id == F_PROC_AEXEPATH) && f->argn < 0) {
     vg_thread *th = a->thread(a->ctx);
     vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
-    vg_thread *p = m ? a->find_thread(a->ctx, m->ptid) : NULL;
+    vg_thread *chain[MAX_CHAIN];
+    size_t nc = m ? parent_chain(a, m, chain, max < MAX_CHAIN ? max
+                                                              : MAX_CHAIN)
+                  : 0;
     size_t off = 0;
-    for (int guard = 0; p && p->tid != -1 && guard < 4096 && *n < max;
-         guard++) {
+    for (size_t k = 0; k < nc; k++) {
+      vg_thread *p = chain[k];
       const char *v = f->id == F_PROC_ANAME ? p->comm
                       : f->id == F_PROC_AEXE ? p->exe : p->exepath;
       size_t l = strlen(v);
@@ -1582,9 +1607,6 @@ vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
       out[*n].v.s.n = l;
       off += l;
       (*n)++;
-      if (p->ptid == p->tid)
-        break;
-      p = a->find_thread(a->ctx, p->ptid);
     }
     *used = off;
     return VIGIL_OK;
