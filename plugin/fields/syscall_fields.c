@@ -1219,23 +1219,23 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
     case F_THREAD_VTID:
       return t->vtid == -1 ? 0 : put_i64(buf, len, t->vtid);
     case F_PROC_SNAME: {
-      /* the oldest ancestor in the same session */
-      vg_thread *m = a->main_thread(a->ctx, t);
-      if (!m || t->sid == -1)
-        return 0;
-      vg_thread *best = t->sid == 0 ? t : NULL;
-      vg_thread *p = t;
-      for (int guard = 0; guard < 4096; guard++) {
-        p = a->find_thread(a->ctx, p->ptid);
-        if (!p || p->tid == -1)
-          break;
-        if (p->sid != t->sid)
-          break;
-        best = p;
+      /* the session leader: the thread whose tid is the session id, or
+       * else the oldest ancestor in an unbroken run of the same session */
+      if (t->sid == -1)
+        return put(buf, len, "");
+      int in_ns = (t->flags & (1u << 29)) ||
+                  (t->tid != t->vtid && t->vtid >= 0);
+      if (!in_ns) {
+        vg_thread *l = a->find_thread(a->ctx, t->sid);
+        if (l)
+          return put(buf, len, l->comm);
       }
-      if (!best)
-        best = t;
-      return put(buf, len, best->comm);
+      vg_thread *chain[256];
+      vg_thread *leader = NULL;
+      size_t nc = parent_chain(a, t, chain, 256);
+      for (size_t k = 0; k < nc && chain[k]->sid == t->sid; k++)
+        leader = chain[k];
+      return put(buf, len, leader ? leader->comm : "");
     }
     case F_PROC_DURATION:
       if (t->clone_ts == 0)
