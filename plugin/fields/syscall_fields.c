@@ -37,7 +37,11 @@ enum {
   F_PROC_NARGS, F_USER_LOGINNAME, F_THREAD_VTID,
   F_FD_SOCKFAMILY, F_FD_LIP, F_FD_RIP, F_FD_LPORT, F_FD_RPORT,
   F_FD_CONNECTED_UNUSED, F_FD_DEV_UNUSED, F_FD_IS_SERVER, F_FD_NUM_TYPED,
-  F_FD_IP, F_FD_PORT, F_FD_NET, F_FD_CNET, F_FD_SNET, F_FD_LNET, F_FD_RNET
+  F_FD_IP, F_FD_PORT, F_FD_NET, F_FD_CNET, F_FD_SNET, F_FD_LNET, F_FD_RNET,
+  F_FD_CONNECTED, F_FD_NAME_CHANGED, F_FD_IPNAME,
+  F_THREAD_CAP_PRM, F_THREAD_CAP_EFF, F_THREAD_CAP_INH, F_PROC_EXE_INO,
+  F_PROC_EXE_INO_CTIME, F_PROC_EXE_INO_MTIME, F_PROC_EXE_INO_DUR_CLONE,
+  F_PROC_EXE_INO_DUR_PIDNS, F_PROC_PIDNS_START
 };
 
 typedef struct fdef {
@@ -131,6 +135,21 @@ static const fdef FIELDS[] = {
     {"fd.snet", F_FD_SNET, 0},
     {"fd.lnet", F_FD_LNET, 0},
     {"fd.rnet", F_FD_RNET, 0},
+    {"fd.connected", F_FD_CONNECTED, 0},
+    {"fd.name_changed", F_FD_NAME_CHANGED, 0},
+    {"fd.cip.name", F_FD_IPNAME, 0},
+    {"fd.sip.name", F_FD_IPNAME, 0},
+    {"fd.lip.name", F_FD_IPNAME, 0},
+    {"fd.rip.name", F_FD_IPNAME, 0},
+    {"thread.cap_permitted", F_THREAD_CAP_PRM, 0},
+    {"thread.cap_effective", F_THREAD_CAP_EFF, 0},
+    {"thread.cap_inheritable", F_THREAD_CAP_INH, 0},
+    {"proc.exe_ino", F_PROC_EXE_INO, 0},
+    {"proc.exe_ino.ctime", F_PROC_EXE_INO_CTIME, 0},
+    {"proc.exe_ino.mtime", F_PROC_EXE_INO_MTIME, 0},
+    {"proc.exe_ino.ctime_duration_proc_start", F_PROC_EXE_INO_DUR_CLONE, 0},
+    {"proc.exe_ino.ctime_duration_pidns_start", F_PROC_EXE_INO_DUR_PIDNS, 0},
+    {"proc.pidns_init_start_ts", F_PROC_PIDNS_START, 0},
 };
 
 vigil_status vg_field_parse(const char *text, vg_field_ref *out,
@@ -1085,7 +1104,8 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
     break;
   }
   if ((f->id >= F_THREAD_TID && f->id <= F_GROUP_NAME) ||
-      (f->id >= F_PROC_ENV && f->id <= F_THREAD_VTID)) {
+      (f->id >= F_PROC_ENV && f->id <= F_THREAD_VTID) ||
+      (f->id >= F_THREAD_CAP_PRM && f->id <= F_PROC_PIDNS_START)) {
     if (!t)
       return 0;
     switch (f->id) {
@@ -1185,6 +1205,37 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
     }
     case F_USER_UID:
       return put_u64(buf, len, t->uid);
+    case F_THREAD_CAP_PRM:
+    case F_THREAD_CAP_EFF:
+    case F_THREAD_CAP_INH: {
+      uint64_t c = f->id == F_THREAD_CAP_PRM ? t->cap_permitted
+                   : f->id == F_THREAD_CAP_EFF ? t->cap_effective
+                                                : t->cap_inheritable;
+      size_t o = 0;
+      buf[0] = 0;
+      for (int i = 0; i < VG_CAP_MAX && i < 64; i++)
+        if ((c >> i) & 1u)
+          o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s",
+                                o ? " " : "", vg_cap_names[i]);
+      return 1;
+    }
+    case F_PROC_EXE_INO:
+    case F_PROC_EXE_INO_CTIME:
+    case F_PROC_EXE_INO_MTIME:
+    case F_PROC_EXE_INO_DUR_CLONE:
+    case F_PROC_EXE_INO_DUR_PIDNS:
+    case F_PROC_PIDNS_START: {
+      uint64_t v = f->id == F_PROC_EXE_INO ? t->exe_ino
+                   : f->id == F_PROC_EXE_INO_CTIME ? t->exe_ino_ctime
+                   : f->id == F_PROC_EXE_INO_MTIME ? t->exe_ino_mtime
+                   : f->id == F_PROC_EXE_INO_DUR_CLONE
+                       ? t->exe_ino_ctime_duration_clone_ts
+                   : f->id == F_PROC_EXE_INO_DUR_PIDNS
+                       ? t->exe_ino_ctime_duration_pidns_start
+                       : t->pidns_init_start_ts;
+      /* 0 means unknown; times print as libsinsp prints ABSTIME fields */
+      return v ? put_u64(buf, len, v) : 0;
+    }
     case F_PROC_ENV: {
       vg_thread *m = a->main_thread(a->ctx, t);
       const vg_thread *et = m ? m : t;
@@ -1382,6 +1433,17 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
     if (fd->type == FDT_IPV6)
       return put_u64(buf, len, vg_sock_u16(fd, VG_S6_SPORT));
     return 0;
+  case F_FD_CONNECTED:
+    if (!fd)
+      return 0;
+    return put(buf, len, (fd->flags & VG_FD_CONNECTED) ? "true" : "false");
+  case F_FD_NAME_CHANGED:
+    if (!fd)
+      return 0;
+    return put(buf, len, a->fd_name_changed && a->fd_name_changed(a->ctx)
+                             ? "true" : "false");
+  case F_FD_IPNAME:
+    return 0; /* no name resolution when replaying captures */
   case F_FD_SOCKFAMILY:
     if (!fd)
       return 0;
@@ -1462,12 +1524,15 @@ static const vg_user *st_group(void *c, uint32_t id) {
   return vg_sys_group(c, id);
 }
 
+static int st_name_changed(void *c) { return vg_sys_fd_name_changed(c); }
+
 static int st_local(void *c, const uint8_t *ip, int v6) {
   return vg_sys_is_local_addr(c, ip, v6);
 }
 
 void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
   a->is_local_addr = st_local;
+  a->fd_name_changed = st_name_changed;
   a->ctx = s;
   a->event = st_event;
   a->event_num = st_num;
@@ -1500,6 +1565,15 @@ vg_ftype vg_field_type(const vg_field_ref *f) {
     return VG_FT_INT64;
   case F_USER_UID: case F_GROUP_GID: case F_PROC_TTY:
     return VG_FT_UINT32;
+  case F_PROC_EXE_INO:
+    return VG_FT_INT64;
+  case F_PROC_PIDNS_START:
+    return VG_FT_UINT64;
+  case F_PROC_EXE_INO_CTIME: case F_PROC_EXE_INO_MTIME:
+  case F_PROC_EXE_INO_DUR_CLONE: case F_PROC_EXE_INO_DUR_PIDNS:
+    return VG_FT_ABSTIME;
+  case F_FD_CONNECTED: case F_FD_NAME_CHANGED:
+    return VG_FT_BOOL;
   case F_EVT_IS_OPEN_READ: case F_EVT_IS_OPEN_WRITE: case F_EVT_FAILED:
   case F_EVT_IS_OPEN_EXEC: case F_EVT_IS_OPEN_CREATE: case F_PROC_IS_MAIN:
   case F_PROC_EXE_UPPER: case F_PROC_EXE_LOWER: case F_PROC_EXE_MEMFD:

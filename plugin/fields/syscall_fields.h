@@ -33,6 +33,8 @@ typedef struct vg_sys_accessor {
   const vg_user *(*group)(void *ctx, uint32_t gid);
   /* whether an address (network order) belongs to the local machine */
   int (*is_local_addr)(void *ctx, const uint8_t *addr, int is_v6);
+  /* whether parsing the current event changed the name of its fd */
+  int (*fd_name_changed)(void *ctx);
 } vg_sys_accessor;
 
 /* An accessor over vigil's own capture state. */
