@@ -152,7 +152,7 @@ static const fdef FIELDS[] = {
     {"proc.pidns_init_start_ts", F_PROC_PIDNS_START, 0},
 };
 
-vigil_status vg_field_parse(const char *text, vg_field_ref *out,
+vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
                             size_t *used) {
   const fdef *best = NULL;
   size_t bl = 0;
@@ -982,7 +982,7 @@ static int param_index(const vg_evt *e, const char *name) {
   return -1;
 }
 
-int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
+int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
                     char *buf, size_t len) {
   const vg_evt *e = a->event(a->ctx);
   vg_thread *t = a->thread(a->ctx);
@@ -1549,7 +1549,7 @@ void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
 
 #define MAX_CHAIN 256
 
-vg_ftype vg_field_type(const vg_field_ref *f) {
+vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
   switch (f->id) {
   case F_EVT_NUM: case F_PROC_NARGS:
     return VG_FT_UINT64;
@@ -1632,17 +1632,17 @@ static int typed_from_text(vg_ftype t, const char *txt, vg_value *v) {
   }
 }
 
-vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
+vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
                               vg_value *out, size_t max, size_t *n,
                               uint8_t *scratch, size_t cap, size_t *used) {
-  vg_ftype t = vg_field_type(f);
+  vg_ftype t = vg_sysf_type(f);
   *n = 0;
   *used = 0;
   if (max == 0 || cap < 2)
     return VIGIL_E_LIMIT;
   /* fields with several values: endpoints and ancestors */
   if (f->id == F_FD_IP || f->id == F_FD_PORT || f->id == F_FD_NET) {
-    vg_field_ref r = *f;
+    vg_sysf_ref r = *f;
     int ids[2];
     if (f->id == F_FD_PORT) {
       ids[0] = F_FD_CPORT;
@@ -1653,7 +1653,7 @@ vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
     }
     for (int k = 0; k < 2 && *n < max; k++) {
       r.id = ids[k];
-      if (vg_field_render(a, &r, (char *)scratch, cap) &&
+      if (vg_sysf_render(a, &r, (char *)scratch, cap) &&
           typed_from_text(t, (const char *)scratch, &out[*n]))
         (*n)++;
     }
@@ -1696,11 +1696,11 @@ vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
     *n = 1;
     return VIGIL_OK;
   }
-  vg_field_ref r = *f;
+  vg_sysf_ref r = *f;
   if (f->id >= F_FD_CNET && f->id <= F_FD_RNET)
     r.id = f->id == F_FD_CNET ? F_FD_CIP : f->id == F_FD_SNET ? F_FD_SIP
            : f->id == F_FD_LNET ? F_FD_LIP : F_FD_RIP;
-  if (!vg_field_render(a, &r, (char *)scratch, cap))
+  if (!vg_sysf_render(a, &r, (char *)scratch, cap))
     return VIGIL_OK;
   if (t == VG_FT_CHARBUF) {
     out[0].type = VG_FT_CHARBUF;

@@ -256,36 +256,36 @@ Test(scap, converter_and_fields) {
                           "res=5 data=hello fd=3(<f>/etc/passwd) size=10",
                           "true", "hello", "f", "5", "/home/alice"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-      vg_field_ref ref;
+      vg_sysf_ref ref;
       size_t used;
-      cr_assert_eq(vg_field_parse(names[i], &ref, &used), VIGIL_OK);
+      cr_assert_eq(vg_sysf_parse(names[i], &ref, &used), VIGIL_OK);
       cr_assert_eq(used, strlen(names[i]));
-      cr_assert_eq(vg_field_render(&a, &ref, buf, sizeof buf), 1);
+      cr_assert_eq(vg_sysf_render(&a, &ref, buf, sizeof buf), 1);
       cr_expect_str_eq(buf, want[i], "%s", names[i]);
     }
     /* typed extraction */
-    vg_field_ref ref;
+    vg_sysf_ref ref;
     size_t used, n;
     vg_value vals[8];
     uint8_t scratch[512];
-    cr_assert_eq(vg_field_parse("proc.pid", &ref, &used), VIGIL_OK);
-    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+    cr_assert_eq(vg_sysf_parse("proc.pid", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_sysf_extract(&a, &ref, vals, 8, &n, scratch,
                                   sizeof scratch, &used), VIGIL_OK);
     cr_assert_eq(n, 1);
     cr_assert_eq(vals[0].type, VG_FT_INT64);
     cr_assert_eq(vals[0].v.i, 100);
-    cr_assert_eq(vg_field_parse("evt.buffer", &ref, &used), VIGIL_OK);
-    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+    cr_assert_eq(vg_sysf_parse("evt.buffer", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_sysf_extract(&a, &ref, vals, 8, &n, scratch,
                                   sizeof scratch, &used), VIGIL_OK);
     cr_assert_eq(n, 1);
     cr_assert_eq(vals[0].v.s.n, 5);
     cr_assert(memcmp(vals[0].v.s.p, "hello", 5) == 0);
-    cr_assert_eq(vg_field_parse("fd.ip", &ref, &used), VIGIL_OK);
-    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+    cr_assert_eq(vg_sysf_parse("fd.ip", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_sysf_extract(&a, &ref, vals, 8, &n, scratch,
                                   sizeof scratch, &used), VIGIL_OK);
     cr_assert_eq(n, 0, "a file has no endpoints");
-    cr_assert_eq(vg_field_parse("proc.name", &ref, &used), VIGIL_OK);
-    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+    cr_assert_eq(vg_sysf_parse("proc.name", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_sysf_extract(&a, &ref, vals, 8, &n, scratch,
                                   sizeof scratch, &used), VIGIL_OK);
     cr_assert_eq(n, 1);
     cr_assert_eq(vals[0].v.s.n, 4);
@@ -684,11 +684,11 @@ Test(scap, process_and_fd_flow) {
       continue;
     cr_assert_lt(row, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-      vg_field_ref ref;
+      vg_sysf_ref ref;
       size_t used;
       char buf[512];
-      cr_assert_eq(vg_field_parse(names[i], &ref, &used), VIGIL_OK);
-      if (!vg_field_render(&a, &ref, buf, sizeof buf))
+      cr_assert_eq(vg_sysf_parse(names[i], &ref, &used), VIGIL_OK);
+      if (!vg_sysf_render(&a, &ref, buf, sizeof buf))
         snprintf(buf, sizeof buf, "<NA>");
       cr_expect_str_eq(buf, want[row][i], "row %zu %s", row, names[i]);
     }
