@@ -33,10 +33,26 @@ static size_t tsv_unescape(char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '\\' && i + 1 < n) {
       char c = s[i + 1];
-      if (c == '\\') { s[o++] = '\\'; i++; continue; }
-      if (c == 't') { s[o++] = '\t'; i++; continue; }
-      if (c == 'n') { s[o++] = '\n'; i++; continue; }
-      if (c == 'r') { s[o++] = '\r'; i++; continue; }
+      if (c == '\\') {
+        s[o++] = '\\';
+        i++;
+        continue;
+      }
+      if (c == 't') {
+        s[o++] = '\t';
+        i++;
+        continue;
+      }
+      if (c == 'n') {
+        s[o++] = '\n';
+        i++;
+        continue;
+      }
+      if (c == 'r') {
+        s[o++] = '\r';
+        i++;
+        continue;
+      }
       if (c == 'x' && i + 3 < n + 0 && tsv_hex(s[i + 2]) >= 0 &&
           tsv_hex(s[i + 3]) >= 0) {
         s[o++] = (char)(tsv_hex(s[i + 2]) * 16 + tsv_hex(s[i + 3]));
