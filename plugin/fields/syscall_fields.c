@@ -1334,7 +1334,7 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
       return put_u64(buf, len, t->gid);
     case F_GROUP_NAME: {
       const vg_user *g = a->group(a->ctx, t->gid);
-      return put(buf, len, g ? g->name : "<NA>");
+      return put(buf, len, g ? g->name : t->gid == 0 ? "root" : "<NA>");
     }
     default:
       return 0;
