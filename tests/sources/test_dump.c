@@ -31,7 +31,7 @@ Test(dump, filter_and_format) {
   const char *p = capture("cat_write.scap");
   if (!p)
     cr_skip_test("conformance captures not available");
-  char args[4096], out[65536];
+  char args[8192], out[65536];
   snprintf(args, sizeof args,
            "dump -p '%%evt.num %%evt.type %%fd.name' --filter "
            "'evt.type=open and fd.name contains lib' %s", p);
@@ -55,7 +55,7 @@ Test(dump, errors) {
   const char *p = capture("cat_write.scap");
   if (!p)
     cr_skip_test("conformance captures not available");
-  char args[4096], out[4096];
+  char args[8192], out[4096];
   snprintf(args, sizeof args, "dump -p '%%proc.nosuch' %s", p);
   cr_assert_eq(run(args, out, sizeof out), 2);
   snprintf(args, sizeof args, "dump -p '%%evt.num' --filter 'evt.num =' %s",
