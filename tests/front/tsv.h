@@ -90,7 +90,8 @@ static inline char *tsv_slurp(const char *path, size_t *len) {
 /* Splits the next line starting at *pos into cells (in place); returns
  * the number of cells, 0 at the end. The header line (the first line,
  * starting with '#') is skipped; later lines may start with '#'. */
-static inline int tsv_next(char *buf, size_t len, size_t *pos, tsv_cell *cells) {
+static inline int tsv_next(char *buf, size_t len, size_t *pos,
+                           tsv_cell *cells) {
   while (*pos < len) {
     char *line = buf + *pos;
     char *nl = memchr(line, '\n', len - *pos);
