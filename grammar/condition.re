@@ -806,7 +806,10 @@ int vg_yylex(VG_YYSTYPE *lval, VG_YYLTYPE *lloc, vg_cond_parser *p) {
           if (q < 0) {
             if (!first || lx->status == VIGIL_E_NOMEM)
               continue;
-            lx->failed = false; /* swallowed */
+            lx->failed = false; /* swallowed, as libsinsp's catch */
+            lx->status = VIGIL_OK;
+            if (lx->err)
+              lx->err->msg[0] = '\0';
             ok = false;
           } else if (q == 0) {
             ok = false;
