@@ -105,6 +105,8 @@ int vg_cmd_describe(int argc, char **argv) {
   if (!ok) {
     for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
       const vigil_load_result *r = vigil_compiler_result(c, i);
+      if (!r)
+        continue;
       for (size_t k = 0; k < r->nerrors; k++) {
         char *t = NULL;
         if (vigil_diag_render_text(c, &r->errors[k], &t) == VIGIL_OK) {

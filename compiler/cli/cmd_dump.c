@@ -19,6 +19,7 @@
 
 typedef struct tok {
   int is_field;
+  size_t width; /* %NNfield: value cut or space-padded to NN bytes */
   const char *text; /* literal text */
   size_t len;
   vg_field_ref ref;
@@ -31,19 +32,26 @@ static int parse_format(const char *fmt, tok *toks, int *ntok, char *err,
   const char *lit = p;
   while (*p) {
     if (*p == '%' && p[1] && p[1] != '%') {
-      size_t used;
+      size_t used, width = 0;
       vg_field_ref ref;
-      vigil_status st = vg_field_parse(p + 1, &ref, &used);
+      const char *q = p + 1;
+      while (*q >= '0' && *q <= '9') {
+        if (width < 100000)
+          width = width * 10 + (size_t)(*q - '0');
+        q++;
+      }
+      vigil_status st = vg_field_parse(q, &ref, &used);
       if (st != VIGIL_OK) {
-        size_t l = strcspn(p + 1, " |,:;\t()[]");
+        size_t l = strcspn(q, " |,:;\t()[]");
         snprintf(err, errlen, "unknown field '%.*s' in the format",
-                 (int)l, p + 1);
+                 (int)l, q);
         return -1;
       }
       if (p > lit) {
         if (n >= MAX_TOKENS)
           goto too_many;
         toks[n].is_field = 0;
+        toks[n].width = 0;
         toks[n].text = lit;
         toks[n].len = (size_t)(p - lit);
         n++;
@@ -52,8 +60,9 @@ static int parse_format(const char *fmt, tok *toks, int *ntok, char *err,
         goto too_many;
       toks[n].is_field = 1;
       toks[n].ref = ref;
+      toks[n].width = width;
       n++;
-      p += 1 + used;
+      p = q + used;
       lit = p;
       continue;
     }
@@ -65,6 +74,7 @@ static int parse_format(const char *fmt, tok *toks, int *ntok, char *err,
     if (n >= MAX_TOKENS)
       goto too_many;
     toks[n].is_field = 0;
+    toks[n].width = 0;
     toks[n].text = lit;
     toks[n].len = (size_t)(p - lit);
     n++;
@@ -145,10 +155,18 @@ static int dump_file(const char *path, tok *toks, int ntok, int all,
         src = toks[i].text;
         l = toks[i].len;
       }
-      if (o + l >= linecap)
-        l = linecap - o - 1;
+      size_t pad = 0;
+      if (toks[i].width) {
+        if (l > toks[i].width)
+          l = toks[i].width;
+        pad = toks[i].width - l;
+      }
+      if (o + l + pad >= linecap - 1)
+        break;
       memcpy(line + o, src, l);
       o += l;
+      memset(line + o, ' ', pad);
+      o += pad;
     }
     if (skip)
       continue;

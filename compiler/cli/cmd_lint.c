@@ -109,6 +109,8 @@ int vg_cmd_lint(int argc, char **argv) {
   size_t nerr = 0, nwarn = 0;
   for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
     const vigil_load_result *r = vigil_compiler_result(c, i);
+    if (!r)
+      continue;
     nerr += r->nerrors;
     nwarn += r->nwarnings;
   }
@@ -128,6 +130,8 @@ int vg_cmd_lint(int argc, char **argv) {
     size_t pe = 0, pw = 0;
     for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
       const vigil_load_result *r = vigil_compiler_result(c, i);
+      if (!r)
+        continue;
       for (int pass = 0; pass < 2; pass++) {
         const vigil_diag *ds = pass ? r->warnings : r->errors;
         size_t n = pass ? r->nwarnings : r->nerrors;

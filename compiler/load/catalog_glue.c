@@ -12,9 +12,6 @@
 #include "sema/catalog.h"
 #include "util/buf.h"
 
-/* Until the catalog interface has landed on this branch the glue is
- * compiled out (zz_stubs_tmp.c stands in). */
-#if __has_include("sema/sema.c")
 
 const char *vg_load_suggest_field(const char *source, const char *name);
 const char *vg_load_suggested_output(vigil_compiler *c, const char *source);
@@ -106,4 +103,35 @@ bool vg_load_source_known(vigil_compiler *c, const char *source) {
   return !p || vg_sema_env_plugin(c->env, p->name) != NULL;
 }
 
-#endif
+/* The plugin providing the field text f ("name" or "name[arg]") for a
+ * rule of source, or NULL for libsinsp fields (describe "plugins"). */
+const char *vg_load_field_plugin(vigil_compiler *c, const char *source,
+                                 const char *f);
+const char *vg_load_field_plugin(vigil_compiler *c, const char *source,
+                                 const char *f) {
+  vg_fieldset fs;
+  if (!vg_fieldset_for_source(&fs, source, plugin_loaded, c))
+    return NULL;
+  const char *br = strchr(f, '[');
+  size_t nl = br ? (size_t)(br - f) : strlen(f);
+  const char *arg = br ? br + 1 : NULL;
+  size_t al = 0;
+  if (arg) {
+    const char *e = strrchr(arg, ']');
+    al = e && e > arg ? (size_t)(e - arg) : strlen(arg);
+  }
+  vg_field_ref ref;
+  char msg[256];
+  if (vg_field_resolve(&fs, f, nl, arg, al, arg != NULL, &ref, msg,
+                       sizeof msg) != VIGIL_OK || !ref.cls)
+    return NULL;
+  return ref.cls->plugin;
+}
+
+/* Every system call name (describe "events" of an unrestricted
+ * condition also lists them, as Falco's ppm_sc set does). */
+size_t vg_load_syscall_names(const char *const **names);
+size_t vg_load_syscall_names(const char *const **names) {
+  *names = vg_syscall_names;
+  return vg_nsyscalls;
+}

@@ -41,6 +41,15 @@ static bool ctext_file_off(const vg_ctext *t, size_t off, const char **file,
   return false;
 }
 
+static bool is_delim(char ch);
+
+/* Bytes inserted by list substitution all map to the list name's offset,
+ * so an inserted byte shares its origin with a neighbour. */
+static bool inserted(const int32_t *origin, size_t flen, size_t a) {
+  return (a + 1 < flen && origin[a + 1] == origin[a]) ||
+         (a > 0 && origin[a - 1] == origin[a]);
+}
+
 /* Sets ctx's span to the text [a, b) of the final condition text, mapped
  * back through origin (final -> condition text offset, -1 if generated).
  * exc_shift is 1 when exceptions wrapped the condition in "(...)". */
@@ -79,6 +88,25 @@ static void set_cond_span(vigil_compiler *c, vg_ctx *ctx, const vg_ctext *t,
       fb >= fa)
     ctx->end = fb + 1;
   *precise = pa;
+  if (!pa)
+    ctx->note = "the condition is a YAML scalar with escapes: the exact "
+                "column is not known, the scalar is shown";
+  /* inside text that list substitution inserted: name the list */
+  if (origin && a < flen && (size_t)origin[a] < tl &&
+      inserted(origin, flen, a)) {
+    const char *w = t->text + origin[a];
+    size_t wl = 0;
+    while (w[wl] && !is_delim(w[wl]))
+      wl++;
+    char *name = vg_arena_strndup(&c->a, w, wl);
+    if (name && vg_find_list(c, name)) {
+      ctx->note = vg_fmt(c,
+                         "'%s' is a list: its items were substituted here "
+                         "(lists belong inside parentheses, e.g. (%s))",
+                         name, name);
+      ctx->end = ctx->start + wl;
+    }
+  }
 }
 
 /* ------------------------------------------------------------ lists */
@@ -86,6 +114,7 @@ static void set_cond_span(vigil_compiler *c, vg_ctx *ctx, const vg_ctext *t,
 static bool is_blank(char ch) {
   return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
 }
+static bool is_delim(char ch);
 static bool is_delim(char ch) {
   return is_blank(ch) || ch == '(' || ch == ')' || ch == ',' || ch == '=';
 }
@@ -103,13 +132,13 @@ static void quote_item(vg_buf *b, const char *e) {
 const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
                           const char *name, const char *const *items,
                           size_t nitems, bool *used, int32_t **origin_out) {
-  size_t nl = strlen(name);
-  size_t len = strlen(cnd);
-  const char *hit = nl ? strstr(cnd, name) : NULL;
+  const char *hit = name[0] ? strstr(cnd, name) : NULL;
   if (origin_out)
     *origin_out = origin;
   if (!hit)
     return cnd;
+  size_t nl = strlen(name);
+  size_t len = strlen(cnd);
   char *cur = vg_arena_strndup(a, cnd, len);
   int32_t *org = origin;
   if (!cur)
@@ -249,8 +278,43 @@ static bool is_list_op(const char *op) {
          !strcmp(op, "pmatch") || vg_is_str_op_with_modifier(op);
 }
 
+/* Where a piece of the generated exception text came from. */
+typedef struct vg_xspan {
+  size_t off, len; /* in the exception-wrapped condition text */
+  const vg_ynode *node;
+} vg_xspan;
+
+static void xrec(vigil_compiler *c, vg_ptrvec *xm, size_t base, size_t off,
+                 size_t len, const vg_ynode *node) {
+  if (!xm || !node)
+    return;
+  vg_xspan *x = vg_arena_alloc(&c->a, sizeof *x);
+  if (!x)
+    return;
+  x->off = base + off;
+  x->len = len;
+  x->node = node;
+  vg_ptrvec_push(&c->a, xm, x);
+}
+
+/* quote_item recording the item's own bytes */
+static void quote_rec(vigil_compiler *c, vg_buf *t, vg_ptrvec *xm,
+                      const vg_xentry *e) {
+  const char *s = e->item ? e->item : "";
+  size_t at = t->len;
+  if (strchr(s, ' ') && s[0] != '"' && s[0] != '\'')
+    at++;
+  quote_item(t, s);
+  xrec(c, xm, 0, at, strlen(s), e->node);
+}
+
 const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
                                bool *ok) {
+  return vg_exceptions_text_map(c, r, ok, NULL);
+}
+
+const char *vg_exceptions_text_map(vigil_compiler *c, const vg_rule_info *r,
+                                   bool *ok, vg_ptrvec *xm) {
   vg_buf b;
   vg_buf_init(&b);
   *ok = true;
@@ -259,6 +323,8 @@ const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
     const vg_exception *ex = &r->exceptions[i];
     vg_buf t;
     vg_buf_init(&t);
+    vg_ptrvec txm = {0}; /* offsets relative to t */
+    vg_ptrvec *tx = xm ? &txm : NULL;
     if (!ex->fields.is_list) {
       for (size_t j = 0; j < ex->nvalues; j++) {
         const vg_xentry *v = &ex->values[j];
@@ -271,11 +337,13 @@ const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
           vg_buf_fini(&b);
           return NULL;
         }
-        if (t.len == 0)
+        if (t.len == 0) {
+          xrec(c, tx, 0, 1, strlen(ex->fields.item), ex->fields.node);
           vg_buf_printf(&t, "(%s %s (", ex->fields.item, ex->comps.item);
-        else
+        } else {
           vg_buf_puts(&t, ", ");
-        quote_item(&t, v->item ? v->item : "");
+        }
+        quote_rec(c, &t, tx, v);
       }
       if (t.len)
         vg_buf_puts(&t, "))");
@@ -300,24 +368,27 @@ const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
             vg_buf_puts(&t, " and ");
           const vg_xentry *e = &vals->items[k];
           const char *comp = ex->comps.items[k].item;
+          xrec(c, tx, 0, t.len + 1, strlen(ex->fields.items[k].item),
+               ex->fields.items[k].node);
           vg_buf_printf(&t, " %s %s ", ex->fields.items[k].item, comp);
           if (e->is_list) {
             vg_buf_putc(&t, '(');
             for (size_t m = 0; m < e->n; m++) {
               if (m)
                 vg_buf_puts(&t, ", ");
-              quote_item(&t, e->items[m].item ? e->items[m].item : "");
+              quote_rec(c, &t, tx, &e->items[m]);
             }
             vg_buf_putc(&t, ')');
           } else {
             const char *s = e->item ? e->item : "";
             if (is_list_op(comp)) {
+              xrec(c, tx, 0, t.len + (s[0] != '('), strlen(s), e->node);
               if (s[0] != '(')
                 vg_buf_printf(&t, "(%s)", s);
               else
                 vg_buf_puts(&t, s);
             } else {
-              quote_item(&t, s);
+              quote_rec(c, &t, tx, e);
             }
           }
         }
@@ -329,6 +400,11 @@ const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
     }
     if (t.len) {
       vg_buf_puts(&b, " and not ");
+      for (size_t k = 0; k < txm.n; k++) {
+        vg_xspan *x = txm.v[k];
+        x->off += b.len;
+        vg_ptrvec_push(&c->a, xm, x);
+      }
       vg_buf_append(&b, t.ptr, t.len);
     }
     vg_buf_fini(&t);
@@ -347,7 +423,9 @@ typedef struct resolver {
   size_t npath;
   const char *err_msg;
   vg_pos err_pos;
+  size_t err_len;
   bool has_err;
+  bool hit_failed;
   const char *unk_name;
   vg_pos unk_pos;
   bool has_unk;
@@ -368,6 +446,10 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
     return n;
   case VG_N_IDENT: {
     vg_macro_info *m = vg_find_macro(rs->c, n->str.ptr);
+    if (m && m->index < rs->visibility && m->failed) {
+      rs->hit_failed = true; /* already reported: no cascade */
+      return n;
+    }
     if (m && m->index < rs->visibility && m->ast) {
       for (size_t i = 0; i < rs->npath; i++)
         if (!strcmp(rs->path[i], m->name)) {
@@ -376,6 +458,7 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
             rs->err_msg = vg_fmt(rs->c, "reference loop in macro '%s'",
                                  m->name);
             rs->err_pos = n->pos;
+            rs->err_len = n->str.len;
           }
           return n;
         }
@@ -463,6 +546,23 @@ extern const char *vg_load_suggested_output(vigil_compiler *c,
 
 static void note_for_message(vigil_compiler *c, const char *source,
                              const char *msg) {
+  const char *ev = "unknown event type ";
+  if (!strncmp(msg, ev, strlen(ev))) {
+    const char *name = msg + strlen(ev);
+    const char *best = NULL;
+    size_t bd = 99, nl = strlen(name);
+    for (size_t i = 0; i < c->lists.n; i++) {
+      vg_list_info *l = c->lists.v[i];
+      size_t d = edit_distance(name, l->name);
+      if (d < bd) {
+        bd = d;
+        best = l->name;
+      }
+    }
+    if (best && bd > 0 && bd <= (nl < 6 ? 1 : nl / 3 + 1))
+      vg_add_note(c, vg_fmt(c, "did you mean the list '%s'?", best));
+    return;
+  }
   const char *p = strstr(msg, "nonexistent field ");
   if (!p)
     return;
@@ -470,6 +570,18 @@ static void note_for_message(vigil_compiler *c, const char *source,
   const char *s = vg_load_suggest_field(source, p);
   if (s)
     vg_add_note(c, vg_fmt(c, "did you mean '%s'?", s));
+}
+
+/* A syntax error at an opening quote that never closes. */
+static void note_quote(vigil_compiler *c, const char *text, size_t at) {
+  size_t n = strlen(text);
+  if (at >= n || (text[at] != '"' && text[at] != '\''))
+    return;
+  char q = text[at];
+  for (size_t i = at + 1; i < n; i++)
+    if (text[i] == q && text[i - 1] != '\\')
+      return;
+  vg_add_note(c, "this quoted string is never terminated");
 }
 
 /* ------------------------------------------------------------ sema glue */
@@ -624,8 +736,34 @@ static void span_in_rule(vigil_compiler *c, vg_ctx *ctx, const vg_rule_info *r,
                          const char *final, const int32_t *origin,
                          int exc_shift, size_t a, size_t b) {
   bool precise;
-  set_cond_span(c, ctx, &r->cond, origin, strlen(final), a, b, exc_shift,
-                &precise);
+  size_t flen = strlen(final);
+  size_t o = a < flen ? (origin ? (size_t)origin[a] : a) : a;
+  size_t cl = strlen(r->cond.text);
+  if (exc_shift && a < flen && (o < 1 || o > cl)) {
+    /* inside text generated from the exceptions */
+    for (size_t i = 0; i < r->xspans.n; i++) {
+      const vg_xspan *x = r->xspans.v[i];
+      if (o >= x->off && o < x->off + x->len) {
+        const vg_ynode *n = x->node;
+        ctx->has_span = true;
+        ctx->file = ctx->locs[0].name;
+        ctx->start = n->mark.off;
+        ctx->end = n->end_off > n->mark.off ? n->end_off : n->mark.off;
+        if (n->omap && o - x->off < n->len) {
+          size_t ob = b > a ? (origin ? (size_t)origin[b - 1] : b - 1) : o;
+          ctx->start = n->omap[o - x->off];
+          if (ob >= o && ob < x->off + x->len)
+            ctx->end = n->omap[ob - x->off] + 1;
+          else
+            ctx->end = ctx->start + 1;
+        }
+        ctx->note = "in the condition generated from the rule's exceptions";
+        return;
+      }
+    }
+    return;
+  }
+  set_cond_span(c, ctx, &r->cond, origin, flen, a, b, exc_shift, &precise);
 }
 
 static size_t node_end(const vg_node *n, const char *text) {
@@ -675,13 +813,44 @@ static void locate_walk(locate_st *ls, const vg_node *n,
     locate_walk(ls, n->kids[i], m);
 }
 
+/* Does msg name s as a whole word? */
+static bool names(const char *msg, const char *s, size_t n) {
+  if (!msg || !n)
+    return false;
+  for (const char *p = strstr(msg, s); p; p = strstr(p + 1, s)) {
+    char after = p[n];
+    char before = p > msg ? p[-1] : ' ';
+    if ((after == 0 || after == ' ' || after == '\'' || after == ',' ||
+         after == ':') &&
+        (before == ' ' || before == '\'' || before == ':'))
+      return true;
+  }
+  return false;
+}
+
+/* The innermost field or value of n that the message names, else n. */
+static const vg_node *refine(const vg_node *n, const char *msg) {
+  if ((n->kind == VG_N_FIELD || n->kind == VG_N_VALUE) &&
+      names(msg, n->str.ptr, n->str.len))
+    return n;
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    const vg_node *r = refine(n->kids[i], msg);
+    if (r != n->kids[i] || ((n->kids[i]->kind == VG_N_FIELD ||
+                             n->kids[i]->kind == VG_N_VALUE) &&
+                            names(msg, n->kids[i]->str.ptr,
+                                  n->kids[i]->str.len)))
+      return r;
+  }
+  return n;
+}
+
 static const vg_node *locate(const resolver *rs, const vg_node *root,
                              uint32_t idx, const char *msg,
                              const vg_macro_info **macro) {
   locate_st ls = {rs, idx, msg, NULL, NULL, 0};
   locate_walk(&ls, root, NULL);
   *macro = ls.best_m;
-  return ls.best;
+  return ls.best ? refine(ls.best, msg) : NULL;
 }
 
 /* The span of a finding at parser offset p (node nd, maybe from macro m). */
@@ -690,6 +859,8 @@ static void finding_span(vigil_compiler *c, vg_ctx *ctx, const vg_rule_info *r,
                          int exc_shift, uint32_t p, const vg_node *nd,
                          const vg_macro_info *m) {
   size_t e = nd ? node_end(nd, final) : p + 1;
+  if (nd)
+    p = nd->pos.idx;
   if (m) {
     bool precise;
     set_cond_span(c, ctx, &m->cond, m->origin, strlen(m->subst), p, e, 0,
@@ -711,7 +882,8 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
   int exc_shift = 0;
   if (r->nexceptions) {
     bool ok;
-    cond = vg_exceptions_text(c, r, &ok);
+    memset(&r->xspans, 0, sizeof r->xspans);
+    cond = vg_exceptions_text_map(c, r, &ok, &r->xspans);
     if (!ok)
       return;
     exc_shift = 1;
@@ -809,6 +981,7 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
     vg_add_error(c, VG_LOAD_ERR_COMPILE_CONDITION,
                  vg_fmt(c, "%s", perr.msg[0] ? perr.msg : "out of memory"),
                  &ctx);
+    note_quote(c, final, perr.pos.idx);
     return;
   }
   /* macro resolution against all macros */
@@ -825,7 +998,7 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
                                    rs.unk_name);
     vg_ctx ctx;
     vg_ctx_cond(c, &ctx, &r->ctx, p, cond);
-    size_t nlen = rs.has_err ? 1 : strlen(rs.unk_name);
+    size_t nlen = rs.has_err ? rs.err_len : strlen(rs.unk_name);
     span_in_rule(c, &ctx, r, final, origin, exc_shift, p.idx, p.idx + nlen);
     vg_add_error(c, VALID, msg, &ctx);
     if (!rs.has_err)
@@ -834,6 +1007,8 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
   }
   for (size_t i = 0; i < rs.resolved.n; i++)
     ((vg_macro_info *)rs.resolved.v[i])->used = true;
+  if (rs.hit_failed)
+    return; /* uses a macro that failed (--all-errors only) */
   /* warning pass */
   semacb s;
   memset(&s, 0, sizeof s);
@@ -922,6 +1097,7 @@ static void compile_macros(vigil_compiler *c) {
     m->used = false;
     m->ast = NULL;
     m->compiled = false;
+    m->failed = false;
   }
   for (size_t i = 0; i < c->macros.n && !c->stop; i++) {
     vg_macro_info *m = c->macros.v[i];
@@ -943,6 +1119,8 @@ static void compile_macros(vigil_compiler *c) {
       vg_add_error(c, VG_LOAD_ERR_COMPILE_CONDITION,
                    vg_fmt(c, "%s", perr.msg[0] ? perr.msg : "out of memory"),
                    &ctx);
+      note_quote(c, final, perr.pos.idx);
+      m->failed = true;
       continue;
     }
     m->ast = ast;
@@ -967,17 +1145,23 @@ static void compile_macros(vigil_compiler *c) {
       vg_ctx ctx;
       vg_ctx_cond(c, &ctx, &m->ctx, p, m->cond.text);
       bool precise;
-      size_t nlen = rs.has_err ? 1 : strlen(rs.unk_name);
+      size_t nlen = rs.has_err ? rs.err_len : strlen(rs.unk_name);
       set_cond_span(c, &ctx, &m->cond, m->origin, strlen(m->subst), p.idx,
                     p.idx + nlen, 0, &precise);
       vg_add_error(c, VALID, msg, &ctx);
       if (!rs.has_err)
         suggest_macro(c, rs.unk_name);
       m->ast = NULL;
+      m->failed = true;
       continue;
     }
     for (size_t k = 0; k < rs.resolved.n; k++)
       ((vg_macro_info *)rs.resolved.v[k])->used = true;
+    if (rs.hit_failed) {
+      m->ast = NULL;
+      m->failed = true;
+      continue;
+    }
     m->compiled = true;
   }
 }

@@ -10,9 +10,32 @@
 
 #include "front/parser.h"
 #include "load/loader.h"
+#include "sema/catalog.h"
 #include "util/alloc.h"
 
 json_t *vg_json_str(const char *s);
+const char *vg_load_field_plugin(vigil_compiler *c, const char *source,
+                                 const char *f);
+size_t vg_load_syscall_names(const char *const **names);
+
+static void ignore_diag(void *ud, const vg_sema_diag *d);
+
+/* Size of the unrestricted event set (a neutral condition's). */
+static size_t full_count(const vigil_compiler *c) {
+  vg_arena a;
+  vg_arena_init(&a);
+  vg_node *root = NULL;
+  vg_parse_error err;
+  size_t n = 0;
+  const char *t = "proc.name exists";
+  if (vg_parse_condition(&a, t, strlen(t), &root, &err) == VIGIL_OK) {
+    vg_evtset s;
+    if (vg_sema_evttypes(c->env, root, &s, ignore_diag, NULL) == VIGIL_OK)
+      n = vg_evtset_count(&s);
+  }
+  vg_arena_fini(&a);
+  return n;
+}
 
 /* A JSON array of unique strings (set semantics). */
 static void add_unique(json_t *arr, const char *s) {
@@ -119,6 +142,15 @@ static json_t *events_json(const vigil_compiler *c, const vg_evtset *s) {
   for (size_t i = 0; i < n; i++)
     add_unique(a, names[i]);
   add_unique(a, "asyncevent");
+  size_t full = full_count(c);
+  if (full && vg_evtset_count(s) >= full) {
+    /* Falco adds the names of the system calls the condition matches */
+    const char *const *sc;
+    size_t ns = vg_load_syscall_names(&sc);
+    for (size_t i = 0; i < ns; i++)
+      if (sc[i] && sc[i][0])
+        add_unique(a, sc[i]);
+  }
   return a;
 }
 
@@ -234,12 +266,29 @@ static json_t *rule_json(const vigil_compiler *c, const vg_rule_info *r) {
   vg_buf_fini(&b);
   json_object_set_new(det, "output_compiled",
                       vg_json_str(r->output_final ? r->output_final : ""));
-  json_object_set_new(det, "plugins", json_array());
+  /* plugins used: the source's plugin, then those providing fields of the
+   * condition and the output */
+  json_t *pl = json_array();
+  const vg_plugin_def *sp = vg_plugin_for_source(r->source);
+  if (sp)
+    add_unique(pl, sp->name);
+  json_t *lists2[] = {json_object_get(det, "condition_fields"), of};
+  for (size_t k = 0; k < 2; k++) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(lists2[k], i, v) {
+      const char *p = vg_load_field_plugin(mc, r->source, json_string_value(v));
+      if (p)
+        add_unique(pl, p);
+    }
+  }
+  json_object_set_new(det, "plugins", pl);
   json_object_set_new(o, "details", det);
   return o;
 }
 
 static void ignore_diag(void *ud, const vg_sema_diag *d) {
+  /* describe reports nothing: the load already did */
   (void)ud;
   (void)d;
 }

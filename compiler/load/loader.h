@@ -62,6 +62,7 @@ typedef struct vg_ctx {
   const char *file;
   bool has_span;
   size_t start, end; /* span in the file */
+  const char *note;  /* vigil's own note for text output, or NULL */
 } vg_ctx;
 
 /* One value of an exception's fields/comps/values (Falco's entry). */
@@ -97,6 +98,12 @@ typedef struct vg_ctext {
   size_t nsegs;
 } vg_ctext;
 
+typedef struct vg_ptrvec {
+  void **v;
+  size_t n, cap;
+} vg_ptrvec;
+bool vg_ptrvec_push(vg_arena *a, vg_ptrvec *pv, void *p);
+
 typedef struct vg_list_info {
   const char *name;
   const char **items;
@@ -120,6 +127,7 @@ typedef struct vg_macro_info {
   int32_t *origin;   /* subst offset -> cond offset (-1 inserted) */
   bool used;
   bool compiled;
+  bool failed; /* reported an error this compile (no cascades) */
 } vg_macro_info;
 
 typedef struct vg_rule_info {
@@ -147,6 +155,7 @@ typedef struct vg_rule_info {
   const char *output_final; /* after %container.info removal */
   const char **exc_fields;
   size_t nexc_fields;
+  vg_ptrvec xspans; /* origins of the generated exception text */
   vg_evtset evts;
   const char **macros_used;
   size_t nmacros_used;
@@ -165,11 +174,7 @@ typedef struct vg_plugin_group {
 } vg_plugin_group;
 
 /* A growable array of pointers in the arena. */
-typedef struct vg_ptrvec {
-  void **v;
-  size_t n, cap;
-} vg_ptrvec;
-bool vg_ptrvec_push(vg_arena *a, vg_ptrvec *pv, void *p);
+
 
 typedef struct vg_file {
   const char *name;
@@ -243,6 +248,10 @@ const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
 /* 6.3: the rule condition with its exceptions, NULL + error on failure. */
 const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
                                bool *ok);
+/* Same, recording in xm (vg_xspan*, see compile.c) where field and value
+ * texts of the generated part came from. */
+const char *vg_exceptions_text_map(vigil_compiler *c, const vg_rule_info *r,
+                                   bool *ok, vg_ptrvec *xm);
 
 /* describe */
 vigil_status vg_describe(const vigil_compiler *c, char **out);

@@ -331,7 +331,8 @@ static bool decode_xentry(vigil_compiler *c, const vg_ynode *val,
     out->is_list = false;
     out->item = val->str;
   } else if (val->kind == VG_Y_SEQ) {
-    out->valid = true;
+    /* Falco's entry::is_valid(): a non-empty list */
+    out->valid = val->n > 0;
     out->is_list = true;
     out->items = vg_arena_alloc(&c->a, (val->n + 1) * sizeof *out->items);
     if (!out->items)

@@ -76,6 +76,7 @@ void vg_ctx_child(vg_ctx *out, const vg_ctx *parent, const vg_ynode *n,
   if (out != parent)
     *out = *parent;
   out->alt = NULL;
+  out->note = NULL;
   if (out->n >= VG_CTX_MAX)
     out->n = VG_CTX_MAX - 1;
   vigil_location *l = &out->locs[out->n++];
@@ -201,6 +202,14 @@ static vigil_diag *new_diag(vigil_compiler *c, const char *msg,
                                  (size_t)ctx->n * sizeof(vigil_location));
   d->nlocations = (size_t)ctx->n;
   d->snippet = snippet(c, ctx);
+  if (ctx->note) {
+    const char **nn = vg_arena_alloc(&c->a, sizeof *nn);
+    if (nn) {
+      nn[0] = ctx->note;
+      d->notes = nn;
+      d->nnotes = 1;
+    }
+  }
   d->span.file = ctx->file;
   if (ctx->has_span) {
     d->span.valid = true;
@@ -370,6 +379,11 @@ vigil_status vigil_results_json(const vigil_compiler *c, char **out) {
   json_t *arr = json_array();
   for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
     const vigil_load_result *r = vigil_compiler_result(c, i);
+    if (!r) {
+      json_decref(root);
+      json_decref(arr);
+      return VIGIL_E_NOMEM;
+    }
     json_t *o = json_object();
     json_t *errs = json_array(), *warns = json_array();
     for (size_t j = 0; j < r->nerrors; j++)

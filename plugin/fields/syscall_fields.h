@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "sources/sysstate.h"
+#include "vm/value.h"
 
 typedef struct vg_sys_accessor {
   void *ctx;
@@ -30,6 +31,8 @@ typedef struct vg_sys_accessor {
   vg_fdinfo *(*get_fd)(void *ctx, vg_thread *t, int64_t fd);
   const vg_user *(*user)(void *ctx, uint32_t uid);
   const vg_user *(*group)(void *ctx, uint32_t gid);
+  /* whether an address (network order) belongs to the local machine */
+  int (*is_local_addr)(void *ctx, const uint8_t *addr, int is_v6);
 } vg_sys_accessor;
 
 /* An accessor over vigil's own capture state. */
@@ -52,5 +55,21 @@ vigil_status vg_field_parse(const char *text, vg_field_ref *out, size_t *used);
  * (libsinsp prints <NA> then). */
 int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
                     char *buf, size_t len);
+
+/* The value type of a field (vg_ftype, as in the field catalog). */
+vg_ftype vg_field_type(const vg_field_ref *f);
+
+/*
+ * Typed extraction for the evaluator: writes up to max values to out and
+ * their count to *n (0: no value). Strings are written into scratch[0..cap)
+ * and *used tells how many bytes were taken, so the caller can give each
+ * field of an event its own part of one buffer; values stay valid while
+ * that storage and the current event do. Fields matched "for any" (ancestor
+ * names without an index, fd.ip/fd.port/fd.net) give several values.
+ * VIGIL_E_LIMIT when max or cap is too small.
+ */
+vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
+                              vg_value *out, size_t max, size_t *n,
+                              uint8_t *scratch, size_t cap, size_t *used);
 
 #endif

@@ -1087,9 +1087,10 @@ vigil_status vg_scap_next(vg_scap *r, vg_scap_item *item) {
       return st;
     if (eof) {
       r->done = 1;
-      if (!r->any_event && r->blk_off == 0) {
+      if (!r->any_event) {
         r->desc = NULL;
-        return fail(r, VIGIL_E_FORMAT, "empty file");
+        return fail(r, VIGIL_E_FORMAT, r->blk_off == 0 ? "empty file"
+                                                       : "no events");
       }
       item->kind = VG_SCAP_EOF;
       return VIGIL_OK;

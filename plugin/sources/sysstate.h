@@ -70,7 +70,11 @@ typedef struct vg_thread {
   char *args;        /* arguments joined with NUL, no final NUL */
   uint32_t args_len; /* bytes in args */
   uint32_t nargs;
-  uint32_t uid, gid, loginuid, flags;
+  char *env;         /* NAME=value entries joined with NUL, no final NUL */
+  uint32_t env_len;
+  uint32_t uid, gid, loginuid, flags, tty;
+  uint8_t exe_writable, exe_upper_layer, exe_lower_layer, exe_from_memfd;
+  uint64_t cap_inheritable, cap_permitted, cap_effective;
   int64_t fdlimit;
   uint64_t clone_ts;
   vg_fdtable fds;
@@ -107,6 +111,8 @@ vg_fdinfo *vg_sys_get_fd(vg_sysstate *s, vg_thread *t, int64_t fd);
 const vg_user *vg_sys_user(vg_sysstate *s, uint32_t uid);
 const vg_user *vg_sys_group(vg_sysstate *s, uint32_t gid);
 uint64_t vg_sys_event_num(vg_sysstate *s);
+/* 1 when ADDR is the address of a capture interface (IPv6: same /64). */
+int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6);
 const vg_evt *vg_sys_current(vg_sysstate *s);
 
 /* libsinsp's path join: PATH2 resolved against PATH1, "." and ".."

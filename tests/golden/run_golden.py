@@ -5,7 +5,8 @@ For every NAME.yaml in --dir: runs `vigil lint NAME.yaml` (text format) from
 inside that folder, so file names in the output are relative, and compares
 standard output plus the exit status with NAME.expected. With
 VIGIL_UPDATE_GOLDEN=1 in the environment the expectations are rewritten.
-A first line `# args: ...` in NAME.yaml adds lint options.
+A first line `# args: ...` in NAME.yaml gives the lint arguments instead,
+`{}` standing for NAME.yaml (e.g. `# args: {} NAME_b.yaml` for two files).
 """
 import argparse, difflib, os, subprocess, sys
 
@@ -24,12 +25,13 @@ def main():
             continue
         n += 1
         path = os.path.join(a.dir, f)
-        args = []
+        args = [f]
         with open(path, encoding="utf-8", errors="replace") as fh:
             first = fh.readline()
         if first.startswith("# args:"):
-            args = first[len("# args:"):].split()
-        p = subprocess.run([vigil, "lint"] + args + [f], cwd=a.dir,
+            args = [f if x == "{}" else x
+                    for x in first[len("# args:"):].split()]
+        p = subprocess.run([vigil, "lint"] + args, cwd=a.dir,
                            capture_output=True, timeout=60)
         got = p.stdout.decode("utf-8", "replace") + "[exit %d]\n" % p.returncode
         exp_path = path[:-5] + ".expected"

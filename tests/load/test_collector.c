@@ -203,3 +203,73 @@ Test(collector, snippet_cuts_long_lines) {
   cr_assert_str_eq(d->message, "Value must be non-empty");
   vigil_compiler_free(c);
 }
+
+Test(collector, condition_expression_position_quirk) {
+  vigil_compiler_options o = VIGIL_COMPILER_OPTIONS_INIT;
+  const char *src[] = {"syscall"};
+  o.sources = src;
+  o.nsources = 1;
+  vigil_compiler *c;
+  cr_assert_eq(vigil_compiler_new(&o, &c), VIGIL_OK);
+  load(c, "ex1.yaml",
+       "- rule: r1\n  desc: d\n  condition: evt.type = open and proc.nme = "
+       "cat\n  output: o\n  priority: INFO\n");
+  const vigil_diag *d = first_error(c, 0);
+  cr_assert_str_eq(d->code_name, "LOAD_ERR_COMPILE_CONDITION");
+  cr_assert_str_eq(d->message,
+                   "filter_check called with nonexistent field proc.nme");
+  cr_assert_eq(d->nlocations, 4);
+  const vigil_location *l = &d->locations[3];
+  cr_assert_str_eq(l->item_type, "condition expression");
+  cr_assert_str_eq(l->name, "\"evt.type = open a...\"");
+  cr_assert_eq(l->offset, 54);
+  cr_assert_eq(l->line, 3);
+  cr_assert_eq(l->column, 34);
+  cr_assert_str_eq(d->snippet, "evt.type = open and proc.nme = cat\n"
+                               "                                 ^\n");
+  /* vigil's own span: the field token in the file */
+  cr_assert(d->span.valid);
+  cr_assert_eq(d->span.start, 54);
+  cr_assert_eq(d->span.end, 62);
+  vigil_compiler_free(c);
+}
+
+Test(collector, all_errors_continues) {
+  vigil_compiler_options o = VIGIL_COMPILER_OPTIONS_INIT;
+  o.all_errors = true;
+  vigil_compiler *c;
+  cr_assert_eq(vigil_compiler_new(&o, &c), VIGIL_OK);
+  load(c, "a.yaml",
+       "- list: l\n  items: x\n- macro: m\n  condition: a\n  append: true\n"
+       "- rule: r\n  desc: d\n  condition: evt.type = open\n  output: o\n"
+       "  priority: LOUD\n");
+  const vigil_load_result *r = vigil_compiler_result(c, 0);
+  cr_assert_eq(r->nerrors, 3);
+  cr_assert_str_eq(r->errors[2].message, "Invalid priority");
+  vigil_compiler_free(c);
+  /* Falco's mode stops at the first */
+  c = new_c();
+  load(c, "a.yaml",
+       "- list: l\n  items: x\n- macro: m\n  condition: a\n  append: true\n");
+  cr_assert_eq(vigil_compiler_result(c, 0)->nerrors, 1);
+  vigil_compiler_free(c);
+}
+
+Test(collector, plugin_requirements) {
+  vigil_compiler_options o = VIGIL_COMPILER_OPTIONS_INIT;
+  vigil_plugin_spec pl[] = {{"k8saudit", "0.5.0"}};
+  o.plugins = pl;
+  o.nplugins = 1;
+  o.no_plugins = true;
+  vigil_compiler *c;
+  cr_assert_eq(vigil_compiler_new(&o, &c), VIGIL_OK);
+  cr_assert_eq(load(c, "a.yaml",
+                    "- required_plugin_versions:\n  - name: k8saudit\n"
+                    "    version: 0.6.0\n"),
+               VIGIL_OK);
+  cr_assert_eq(vigil_compiler_finish(c), VIGIL_E_COMPILE);
+  cr_assert_str_eq(first_error(c, 0)->message,
+                   "Plugin 'k8saudit' version '0.5.0' is not compatible with "
+                   "required plugin version '0.6.0'");
+  vigil_compiler_free(c);
+}

@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "fields/syscall_fields.h"
+#include "fields/syscall_source.h"
 #include "sources/scap.h"
 #include "sources/sysstate.h"
 #include "vg_tables.h"
@@ -245,10 +246,15 @@ Test(scap, converter_and_fields) {
     char buf[256];
     const char *names[] = {"fd.name", "proc.name", "proc.cmdline",
                            "user.name", "fd.num", "evt.type", "proc.cwd",
-                           "fd.filename", "fd.directory", "evt.category"};
+                           "fd.filename", "fd.directory", "evt.category",
+                           "evt.arg.fd", "evt.arg[3]", "evt.res",
+                           "evt.args", "proc.args[1]", "evt.buffer",
+                           "fd.typechar", "evt.rawres", "user.homedir"};
     const char *want[] = {"/etc/passwd", "bash", "bash -c true", "alice",
                           "3", "read", "/home/u/", "passwd", "/etc",
-                          "file"};
+                          "file", "<f>/etc/passwd", "10", "SUCCESS",
+                          "res=5 data=hello fd=3(<f>/etc/passwd) size=10",
+                          "true", "hello", "f", "5", "/home/alice"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
       vg_field_ref ref;
       size_t used;
@@ -257,6 +263,32 @@ Test(scap, converter_and_fields) {
       cr_assert_eq(vg_field_render(&a, &ref, buf, sizeof buf), 1);
       cr_expect_str_eq(buf, want[i], "%s", names[i]);
     }
+    /* typed extraction */
+    vg_field_ref ref;
+    size_t used, n;
+    vg_value vals[8];
+    uint8_t scratch[512];
+    cr_assert_eq(vg_field_parse("proc.pid", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+                                  sizeof scratch, &used), VIGIL_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(vals[0].type, VG_FT_INT64);
+    cr_assert_eq(vals[0].v.i, 100);
+    cr_assert_eq(vg_field_parse("evt.buffer", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+                                  sizeof scratch, &used), VIGIL_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(vals[0].v.s.n, 5);
+    cr_assert(memcmp(vals[0].v.s.p, "hello", 5) == 0);
+    cr_assert_eq(vg_field_parse("fd.ip", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+                                  sizeof scratch, &used), VIGIL_OK);
+    cr_assert_eq(n, 0, "a file has no endpoints");
+    cr_assert_eq(vg_field_parse("proc.name", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+                                  sizeof scratch, &used), VIGIL_OK);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(vals[0].v.s.n, 4);
   }
   cr_assert(seen_read);
   vg_sys_free(s);
@@ -307,6 +339,42 @@ Test(scap, corruption_every_byte) {
       vg_scap_close(r);
     }
   }
+}
+
+/* Two captures back to back read as two sections. */
+Test(scap, concatenated_sections) {
+  wbuf b, two;
+  build_capture(&b);
+  memcpy(two.d, b.d, b.n);
+  memcpy(two.d + b.n, b.d, b.n);
+  two.n = 2 * b.n;
+  vg_scap *r;
+  char err[256];
+  cr_assert_eq(vg_scap_open_mem(two.d, two.n, &r, err, sizeof err),
+               VIGIL_OK);
+  counts c = read_all(r);
+  cr_assert_eq(c.st, VIGIL_OK, "%s", vg_scap_error(r));
+  cr_assert_eq(c.sections, 2);
+  cr_assert_eq(c.events, 4);
+  vg_scap_close(r);
+}
+
+/* A metadata block after the events is an error naming the block. */
+Test(scap, unexpected_block_after_events) {
+  wbuf b;
+  build_capture(&b);
+  wbuf body = {.n = 0};
+  w64(&body, 100);
+  block(&b, 0x218, &body);
+  vg_scap *r;
+  char err[256];
+  cr_assert_eq(vg_scap_open_mem(b.d, b.n, &r, err, sizeof err), VIGIL_OK);
+  counts c = read_all(r);
+  cr_assert_neq(c.st, VIGIL_OK);
+  cr_assert_eq(c.events, 2, "events before the error are delivered");
+  cr_assert(strstr(vg_scap_error(r), "FDL_V2") != NULL, "%s",
+            vg_scap_error(r));
+  vg_scap_close(r);
 }
 
 Test(scap, not_a_capture) {
@@ -420,4 +488,42 @@ Test(scap, every_capture_reads) {
     cr_expect_gt(c.events, 0, "%s", names[i]);
     vg_scap_close(r);
   }
+}
+
+/* The evaluator's view: bound fields, memoised extraction, shown events. */
+Test(scap, syscall_source_events) {
+  char *p = capture_path("cat_write.scap");
+  if (!p)
+    cr_skip_test("conformance captures not available");
+  vg_sys_source *s;
+  char err[256];
+  cr_assert_eq(vg_sys_source_open(p, &s, err, sizeof err), VIGIL_OK);
+  uint32_t name_id, pid_id, again;
+  cr_assert_eq(vg_sys_source_bind(s, "proc.name", &name_id), VIGIL_OK);
+  cr_assert_eq(vg_sys_source_bind(s, "proc.pid", &pid_id), VIGIL_OK);
+  cr_assert_eq(vg_sys_source_bind(s, "proc.name", &again), VIGIL_OK);
+  cr_assert_eq(again, name_id);
+  cr_assert_eq(vg_sys_source_bind(s, "proc.nosuch", &again),
+               VIGIL_E_NOTFOUND);
+  vigil_event *ev;
+  int events = 0, cats = 0;
+  while (vg_sys_source_next(s, &ev) == VIGIL_OK && ev) {
+    events++;
+    const vg_value *v;
+    size_t n;
+    cr_assert_eq(ev->ops->extract(ev->ctx, name_id, &v, &n), VIGIL_OK);
+    if (n == 1 && v[0].v.s.n == 3 && !memcmp(v[0].v.s.p, "cat", 3)) {
+      cats++;
+      const vg_value *v2;
+      size_t n2;
+      cr_assert_eq(ev->ops->extract(ev->ctx, name_id, &v2, &n2), VIGIL_OK);
+      cr_assert_eq(v2, v, "memoised: same storage");
+      cr_assert_eq(ev->ops->extract(ev->ctx, pid_id, &v2, &n2), VIGIL_OK);
+      cr_assert_eq(n2, 1);
+      cr_assert_eq(v2[0].v.i, 20072);
+    }
+  }
+  cr_assert_eq(events, 303);
+  cr_assert_gt(cats, 40);
+  vg_sys_source_free(s);
 }
