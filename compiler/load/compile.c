@@ -64,8 +64,7 @@ static void set_cond_span(vigil_compiler *c, vg_ctx *ctx, const vg_ctext *t,
     b = flen;
   if (b < a)
     b = a;
-  long oa = origin ? (a < flen ? origin[a] : (flen ? origin[flen - 1] + 1
-                                                   : 0))
+  long oa = origin ? (a < flen ? origin[a] : (flen ? origin[flen - 1] + 1 : 0))
                    : (long)a;
   long ob = b > a ? (origin ? origin[b - 1] + 1 : (long)b) : oa;
   oa -= exc_shift;
@@ -429,7 +428,7 @@ typedef struct resolver {
   const char *unk_name;
   vg_pos unk_pos;
   bool has_unk;
-  vg_ptrvec resolved; /* vg_macro_info* */
+  vg_ptrvec resolved;              /* vg_macro_info* */
   vg_ptrvec exp_nodes, exp_macros; /* expansion roots and their macros */
   int depth;
 } resolver;
@@ -455,8 +454,8 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
         if (!strcmp(rs->path[i], m->name)) {
           if (!rs->has_err) {
             rs->has_err = true;
-            rs->err_msg = vg_fmt(rs->c, "reference loop in macro '%s'",
-                                 m->name);
+            rs->err_msg =
+                vg_fmt(rs->c, "reference loop in macro '%s'", m->name);
             rs->err_pos = n->pos;
             rs->err_len = n->str.len;
           }
@@ -465,8 +464,7 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
       if (rs->npath >= 256) {
         if (!rs->has_err) {
           rs->has_err = true;
-          rs->err_msg = vg_fmt(rs->c, "reference loop in macro '%s'",
-                               m->name);
+          rs->err_msg = vg_fmt(rs->c, "reference loop in macro '%s'", m->name);
           rs->err_pos = n->pos;
         }
         return n;
@@ -539,8 +537,7 @@ static void suggest_macro(vigil_compiler *c, const char *name) {
 }
 
 /* "... nonexistent field X": suggest a field of the same source. */
-extern const char *vg_load_suggest_field(const char *source,
-                                         const char *name);
+extern const char *vg_load_suggest_field(const char *source, const char *name);
 extern const char *vg_load_suggested_output(vigil_compiler *c,
                                             const char *source);
 
@@ -630,9 +627,8 @@ bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
 }
 
 /* Does text[0..len) compile as an output token for source? */
-static bool output_token_ok(vigil_compiler *c, const char *source,
-                            vg_arena *a, const char *text, size_t len,
-                            vg_node **out) {
+static bool output_token_ok(vigil_compiler *c, const char *source, vg_arena *a,
+                            const char *text, size_t len, vg_node **out) {
   vg_node *op = NULL;
   size_t used = 0;
   vg_parse_error perr;
@@ -647,8 +643,7 @@ static bool output_token_ok(vigil_compiler *c, const char *source,
   semacb s;
   memset(&s, 0, sizeof s);
   s.c = c;
-  if (vg_sema_check(c->env, source, a, u, sema_cb, &s) != VIGIL_OK ||
-      s.has_err)
+  if (vg_sema_check(c->env, source, a, u, sema_cb, &s) != VIGIL_OK || s.has_err)
     return false;
   *out = op;
   return true;
@@ -709,12 +704,17 @@ static const char *check_output(vigil_compiler *c, const char *source,
 
 /* ------------------------------------------------------------ warnings */
 
-static const char *const DEPRECATED_FIELDS[] = {
-    "evt.dir", "evt.latency", "evt.latency.s", "evt.latency.ns",
-    "evt.latency.human", "evt.wait_latency", NULL};
+static const char *const DEPRECATED_FIELDS[] = {"evt.dir",
+                                                "evt.latency",
+                                                "evt.latency.s",
+                                                "evt.latency.ns",
+                                                "evt.latency.human",
+                                                "evt.wait_latency",
+                                                NULL};
 
 static bool err_is_unknown(const char *e) {
-  return strstr(e, "nonexistent field") || strstr(e, "invalid formatting token") ||
+  return strstr(e, "nonexistent field") ||
+         strstr(e, "invalid formatting token") ||
          strstr(e, "unknown event type") || strstr(e, "unknown filter:");
 }
 
@@ -796,7 +796,8 @@ static void locate_walk(locate_st *ls, const vg_node *n,
   if (n->pos.idx == ls->idx && n->kind != VG_N_AND && n->kind != VG_N_OR) {
     const vg_node *f = n;
     while ((f->kind == VG_N_BINARY || f->kind == VG_N_UNARY ||
-            f->kind == VG_N_NOT) && f->nkids)
+            f->kind == VG_N_NOT) &&
+           f->nkids)
       f = f->kids[0];
     int score = 1;
     if (f->str.ptr && f->str.len && ls->msg && strstr(ls->msg, f->str.ptr))
@@ -835,10 +836,9 @@ static const vg_node *refine(const vg_node *n, const char *msg) {
     return n;
   for (uint32_t i = 0; i < n->nkids; i++) {
     const vg_node *r = refine(n->kids[i], msg);
-    if (r != n->kids[i] || ((n->kids[i]->kind == VG_N_FIELD ||
-                             n->kids[i]->kind == VG_N_VALUE) &&
-                            names(msg, n->kids[i]->str.ptr,
-                                  n->kids[i]->str.len)))
+    if (r != n->kids[i] ||
+        ((n->kids[i]->kind == VG_N_FIELD || n->kids[i]->kind == VG_N_VALUE) &&
+         names(msg, n->kids[i]->str.ptr, n->kids[i]->str.len)))
       return r;
   }
   return n;
@@ -969,8 +969,8 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
   vg_node *ast = NULL;
   vg_parse_error perr;
   memset(&perr, 0, sizeof perr);
-  vigil_status st = vg_parse_condition(&c->a, final, strlen(final), &ast,
-                                       &perr);
+  vigil_status st =
+      vg_parse_condition(&c->a, final, strlen(final), &ast, &perr);
   if (st != VIGIL_OK) {
     if (st == VIGIL_E_NOMEM)
       perr.msg[0] = 0;
@@ -992,10 +992,10 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
   ast = resolve(&rs, ast);
   if (rs.has_err || rs.has_unk) {
     vg_pos p = rs.has_err ? rs.err_pos : rs.unk_pos;
-    const char *msg = rs.has_err
-                          ? rs.err_msg
-                          : vg_fmt(c, "Undefined macro '%s' used in filter.",
-                                   rs.unk_name);
+    const char *msg =
+        rs.has_err
+            ? rs.err_msg
+            : vg_fmt(c, "Undefined macro '%s' used in filter.", rs.unk_name);
     vg_ctx ctx;
     vg_ctx_cond(c, &ctx, &r->ctx, p, cond);
     size_t nlen = rs.has_err ? rs.err_len : strlen(rs.unk_name);
@@ -1026,8 +1026,7 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
       const vg_node *nd =
           locate(&rs, ast, s.warns[i].pos.idx, s.warns[i].msg, &wm);
       if (nd)
-        finding_span(c, &ctx, r, final, origin, exc_shift, nd->pos.idx, nd,
-                     wm);
+        finding_span(c, &ctx, r, final, origin, exc_shift, nd->pos.idx, nd, wm);
     }
     vg_add_warning(c, s.warns[i].warn, s.warns[i].msg, &ctx,
                    s.warns[i].deprecated_field);
@@ -1061,8 +1060,8 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
     const vg_macro_info *wm = NULL;
     const vg_node *nd =
         locate(&rs, ast, s.warns[i].pos.idx, s.warns[i].msg, &wm);
-    finding_span(c, &ctx, r, final, origin, exc_shift, s.warns[i].pos.idx,
-                 nd, wm);
+    finding_span(c, &ctx, r, final, origin, exc_shift, s.warns[i].pos.idx, nd,
+                 wm);
     vg_add_warning(c, s.warns[i].warn, s.warns[i].msg, &ctx,
                    s.warns[i].deprecated_field);
     note_macro(c, wm);
@@ -1139,9 +1138,9 @@ static void compile_macros(vigil_compiler *c) {
     if (rs.has_err || rs.has_unk) {
       vg_pos p = rs.has_err ? rs.err_pos : rs.unk_pos;
       const char *msg =
-          rs.has_err ? rs.err_msg
-                     : vg_fmt(c, "Undefined macro '%s' used in filter.",
-                              rs.unk_name);
+          rs.has_err
+              ? rs.err_msg
+              : vg_fmt(c, "Undefined macro '%s' used in filter.", rs.unk_name);
       vg_ctx ctx;
       vg_ctx_cond(c, &ctx, &m->ctx, p, m->cond.text);
       bool precise;

@@ -86,7 +86,7 @@ typedef struct vg_exception {
 /* A piece of a condition text that came from one YAML scalar; used to map
  * condition offsets back to file offsets. */
 typedef struct vg_cseg {
-  size_t toff;          /* offset in the condition text */
+  size_t toff; /* offset in the condition text */
   size_t len;
   const vg_ynode *node; /* the scalar (its omap) */
   const char *file;
@@ -137,7 +137,7 @@ typedef struct vg_rule_info {
   const vg_ynode *output_node; /* scalar of the defining output (spans) */
   const char *desc;
   const char *source;
-  bool has_source; /* source written explicitly ("" counts as absent) */
+  bool has_source;   /* source written explicitly ("" counts as absent) */
   const char **tags; /* sorted, unique */
   size_t ntags;
   vg_exception *exceptions;
@@ -175,7 +175,6 @@ typedef struct vg_plugin_group {
 
 /* A growable array of pointers in the arena. */
 
-
 typedef struct vg_file {
   const char *name;
   const char *text;
@@ -191,12 +190,12 @@ struct vigil_compiler {
   vg_arena a;
   vigil_compiler_options opts;
   vg_sema_env *env;
-  vg_ptrvec files;   /* vg_file* */
-  vg_ptrvec results; /* vg_result* */
+  vg_ptrvec files;           /* vg_file* */
+  vg_ptrvec results;         /* vg_result* */
   vigil_load_result *pubres; /* flattened views, rebuilt on demand */
-  vg_result *res;    /* result of the file being loaded */
+  vg_result *res;            /* result of the file being loaded */
   const vg_file *cur;
-  bool stop;         /* an error was recorded and !all_errors */
+  bool stop; /* an error was recorded and !all_errors */
   uint32_t counter;
   /* collector */
   vg_ptrvec lists, macros, rules; /* vg_*_info*, index order */
@@ -204,7 +203,7 @@ struct vigil_compiler {
     void **slots; /* entities by name (their first member) */
     size_t n;
   } hlists, hmacros, hrules;
-  vg_ptrvec plugin_groups;        /* vg_plugin_group* */
+  vg_ptrvec plugin_groups; /* vg_plugin_group* */
   bool has_engine_version;
   unsigned ev_major, ev_minor, ev_patch;
   bool compiled_ok; /* last compile of the collection succeeded */

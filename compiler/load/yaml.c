@@ -117,14 +117,14 @@ static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
   }
   case YAML_SEQUENCE_NODE: {
     n->kind = VG_Y_SEQ;
-    size_t cnt = (size_t)(yn->data.sequence.items.top -
-                          yn->data.sequence.items.start);
+    size_t cnt =
+        (size_t)(yn->data.sequence.items.top - yn->data.sequence.items.start);
     n->kids = vg_arena_alloc(cv->a, (cnt + 1) * sizeof *n->kids);
     if (!n->kids)
       return NULL;
     for (size_t i = 0; i < cnt; i++) {
-      yaml_node_t *k = yaml_document_get_node(
-          cv->doc, yn->data.sequence.items.start[i]);
+      yaml_node_t *k =
+          yaml_document_get_node(cv->doc, yn->data.sequence.items.start[i]);
       n->kids[i] = convert(cv, k);
       if (!n->kids[i])
         return NULL;
@@ -134,8 +134,8 @@ static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
   }
   case YAML_MAPPING_NODE: {
     n->kind = VG_Y_MAP;
-    size_t cnt = (size_t)(yn->data.mapping.pairs.top -
-                          yn->data.mapping.pairs.start);
+    size_t cnt =
+        (size_t)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
     n->kids = vg_arena_alloc(cv->a, (2 * cnt + 1) * sizeof *n->kids);
     if (!n->kids)
       return NULL;
@@ -237,12 +237,14 @@ vg_ynode *vg_ymap_get(const vg_ynode *map, const char *key) {
   return NULL;
 }
 
-bool vg_ynode_is_null(const vg_ynode *n) { return !n || n->kind == VG_Y_NULL; }
+bool vg_ynode_is_null(const vg_ynode *n) {
+  return !n || n->kind == VG_Y_NULL;
+}
 
 bool vg_yaml_bool(const char *s, bool *out) {
-  static const char *const t[] = {"y", "Y", "yes", "Yes", "YES", "true",
-                                  "True", "TRUE", "on", "On", "ON"};
-  static const char *const f[] = {"n", "N", "no", "No", "NO", "false",
+  static const char *const t[] = {"y",    "Y",    "yes", "Yes", "YES", "true",
+                                  "True", "TRUE", "on",  "On",  "ON"};
+  static const char *const f[] = {"n",     "N",     "no",  "No",  "NO", "false",
                                   "False", "FALSE", "off", "Off", "OFF"};
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
     if (!strcmp(s, t[i])) {
