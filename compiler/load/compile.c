@@ -853,6 +853,37 @@ static const vg_node *locate(const resolver *rs, const vg_node *root,
   return ls.best ? refine(ls.best, msg) : NULL;
 }
 
+/* The first node of kind k named name (pre-order) and its expansion. */
+static const vg_node *find_named_walk(const resolver *rs, const vg_node *n,
+                                      vg_node_kind k, const char *name,
+                                      const vg_macro_info *m,
+                                      const vg_macro_info **mout) {
+  if (!n)
+    return NULL;
+  for (size_t i = 0; i < rs->exp_nodes.n; i++)
+    if (rs->exp_nodes.v[i] == n) {
+      m = rs->exp_macros.v[i];
+      break;
+    }
+  if (n->kind == k && n->str.ptr && !strcmp(n->str.ptr, name)) {
+    *mout = m;
+    return n;
+  }
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    const vg_node *f = find_named_walk(rs, n->kids[i], k, name, m, mout);
+    if (f)
+      return f;
+  }
+  return NULL;
+}
+
+static const vg_node *find_named(const resolver *rs, const vg_node *root,
+                                 vg_node_kind k, const char *name,
+                                 const vg_macro_info **mout) {
+  *mout = NULL;
+  return find_named_walk(rs, root, k, name, NULL, mout);
+}
+
 /* The span of a finding at parser offset p (node nd, maybe from macro m). */
 static void finding_span(vigil_compiler *c, vg_ctx *ctx, const vg_rule_info *r,
                          const char *final, const int32_t *origin,
@@ -954,14 +985,34 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
     vg_add_error(c, VG_LOAD_ERR_COMPILE_OUTPUT, oerr, &octx);
     return;
   }
-  for (size_t i = 0; DEPRECATED_FIELDS[i]; i++)
-    if (strstr(output, DEPRECATED_FIELDS[i]))
-      vg_add_warning(c, VG_LOAD_DEPRECATED_ITEM,
-                     vg_fmt(c,
-                            "usage of deprecated field '%s' has been detected "
-                            "in the rule output",
-                            DEPRECATED_FIELDS[i]),
-                     &r->output_ctx, DEPRECATED_FIELDS[i]);
+  for (size_t i = 0; DEPRECATED_FIELDS[i]; i++) {
+    if (!strstr(output, DEPRECATED_FIELDS[i]))
+      continue;
+    vg_ctx octx = r->output_ctx;
+    const vg_ynode *on = r->output_node;
+    if (on && on->omap) {
+      /* point at the %token when there is one, else at the text */
+      char *tok = vg_fmt(c, "%%%s", DEPRECATED_FIELDS[i]);
+      const char *at = strstr(on->str, tok);
+      size_t fl = strlen(DEPRECATED_FIELDS[i]);
+      if (!at)
+        at = strstr(on->str, DEPRECATED_FIELDS[i]);
+      else
+        at++;
+      if (at) {
+        size_t k = (size_t)(at - on->str);
+        octx.has_span = true;
+        octx.start = on->omap[k];
+        octx.end = on->omap[k + fl - 1] + 1;
+      }
+    }
+    vg_add_warning(c, VG_LOAD_DEPRECATED_ITEM,
+                   vg_fmt(c,
+                          "usage of deprecated field '%s' has been detected "
+                          "in the rule output",
+                          DEPRECATED_FIELDS[i]),
+                   &octx, DEPRECATED_FIELDS[i]);
+  }
   /* substitution and parse */
   int32_t *origin = NULL;
   vg_ptrvec lnames = {0};
@@ -1022,12 +1073,15 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
     ctx.start = r->cond_ctx.start;
     ctx.end = r->cond_ctx.start;
     const vg_macro_info *wm = NULL;
-    if (!s.warns[i].at_root) {
-      const vg_node *nd =
-          locate(&rs, ast, s.warns[i].pos.idx, s.warns[i].msg, &wm);
-      if (nd)
-        finding_span(c, &ctx, r, final, origin, exc_shift, nd->pos.idx, nd, wm);
-    }
+    const vg_node *nd = NULL;
+    if (!s.warns[i].at_root)
+      nd = locate(&rs, ast, s.warns[i].pos.idx, s.warns[i].msg, &wm);
+    else if (s.warns[i].deprecated_field)
+      nd = find_named(&rs, ast, VG_N_FIELD, s.warns[i].deprecated_field, &wm);
+    else if (s.warns[i].warn == VG_LOAD_UNSAFE_NA_CHECK)
+      nd = find_named(&rs, ast, VG_N_VALUE, "<NA>", &wm);
+    if (nd)
+      finding_span(c, &ctx, r, final, origin, exc_shift, nd->pos.idx, nd, wm);
     vg_add_warning(c, s.warns[i].warn, s.warns[i].msg, &ctx,
                    s.warns[i].deprecated_field);
     note_macro(c, wm);
