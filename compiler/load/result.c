@@ -444,15 +444,23 @@ vigil_status vigil_diag_render_text(const vigil_compiler *c,
     int w = snprintf(lno, sizeof lno, "%zu", line);
     if (w < 4)
       w = 4;
-    vg_buf_printf(&b, " %*zu | ", w, line);
-    vg_buf_append(&b, f->text + ls, le - ls);
-    vg_buf_printf(&b, "\n %*s | ", w, "");
-    for (size_t i = ls; i < pos && i < le; i++)
+    /* very long lines: a window around the place, cut ends shown as ... */
+    size_t from = ls, to = le;
+    const size_t half = 80;
+    if (pos > from + half)
+      from = pos - half;
+    if (to > pos + half)
+      to = pos + half;
+    vg_buf_printf(&b, " %*zu | %s", w, line, from > ls ? "..." : "");
+    vg_buf_append(&b, f->text + from, to - from);
+    vg_buf_printf(&b, "%s\n %*s | %s", to < le ? "..." : "", w, "",
+                  from > ls ? "   " : "");
+    for (size_t i = from; i < pos && i < le; i++)
       vg_buf_putc(&b, f->text[i] == '\t' ? '\t' : ' ');
     vg_buf_putc(&b, '^');
     size_t end = d->span.end;
-    if (end > le)
-      end = le;
+    if (end > to)
+      end = to;
     for (size_t i = pos + 1; i < end; i++)
       vg_buf_putc(&b, '~');
     vg_buf_putc(&b, '\n');

@@ -68,11 +68,21 @@ typedef struct conv {
   const char *buf;
   size_t len;
   int depth;
+  bool too_deep;
+  yaml_mark_t deep_mark;
 } conv;
 
 static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
-  if (!yn || cv->depth > 10000)
+  if (!yn)
     return NULL;
+  if (cv->depth > 10000) {
+    /* a cap of our own (our conversion recurses) */
+    if (!cv->too_deep) {
+      cv->too_deep = true;
+      cv->deep_mark = yn->start_mark;
+    }
+    return NULL;
+  }
   vg_ynode *n = vg_arena_alloc(cv->a, sizeof *n);
   if (!n)
     return NULL;
@@ -201,9 +211,25 @@ vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
       yaml_document_delete(&doc);
       break;
     }
-    conv cv = {a, &doc, buf, len, 0};
+    conv cv;
+    memset(&cv, 0, sizeof cv);
+    cv.a = a;
+    cv.doc = &doc;
+    cv.buf = buf;
+    cv.len = len;
     vg_ynode *n = convert(&cv, root);
     yaml_document_delete(&doc);
+    if (!n && cv.too_deep) {
+      err->mark.line = (uint32_t)cv.deep_mark.line;
+      err->mark.col = (uint32_t)cv.deep_mark.column;
+      err->mark.off = (uint32_t)cv.deep_mark.index;
+      snprintf(err->msg, sizeof err->msg,
+               "yaml-cpp: error at line %zu, column %zu: maximum nesting "
+               "depth exceeded",
+               cv.deep_mark.line + 1, cv.deep_mark.column + 1);
+      st = VIGIL_E_SYNTAX;
+      break;
+    }
     if (!n) {
       st = VIGIL_E_NOMEM;
       break;
