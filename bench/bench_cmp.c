@@ -72,8 +72,8 @@ int main(int argc, char **argv) {
   bench("icontains", VG_CMP_ICONTAINS, 0, VG_FT_CHARBUF, &r, 1, &path, iters,
         &scr);
   r = str("/usr/lib/");
-  bench("startswith", VG_CMP_STARTSWITH, 0, VG_FT_CHARBUF, &r, 1, &path,
-        iters, &scr);
+  bench("startswith", VG_CMP_STARTSWITH, 0, VG_FT_CHARBUF, &r, 1, &path, iters,
+        &scr);
   r = str("/usr/lib/*/libc.so*");
   bench("glob", VG_CMP_GLOB, 0, VG_FT_CHARBUF, &r, 1, &path, iters, &scr);
   r = str("/usr/(s)?lib/.*/libc\\.so\\.[[:digit:]]+");
@@ -87,12 +87,12 @@ int main(int argc, char **argv) {
     set[i] = str(names[i]);
   }
   set[199] = str("sshd");
-  bench("in (200 strings)", VG_CMP_IN, 0, VG_FT_CHARBUF, set, 200, &name,
-        iters, &scr);
+  bench("in (200 strings)", VG_CMP_IN, 0, VG_FT_CHARBUF, set, 200, &name, iters,
+        &scr);
   vg_value miss = str("nothere");
-  bench("in (200 strings), miss", VG_CMP_IN, 0, VG_FT_CHARBUF, set, 200,
-        &miss, iters, &scr);
-  bench("= oneof (200 strings)", VG_CMP_EQ, VG_MOD_ONEOF, VG_FT_CHARBUF, set,
+  bench("in (200 strings), miss", VG_CMP_IN, 0, VG_FT_CHARBUF, set, 200, &miss,
+        iters, &scr);
+  bench("= oneof (200 strings)", VG_CMP_EQ, VG_CMPMOD_ONEOF, VG_FT_CHARBUF, set,
         200, &name, iters / 10, &scr);
 
   /* pmatch over 50 directories, a few with glob components */

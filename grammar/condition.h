@@ -58,12 +58,13 @@ typedef struct vg_cond_lexer {
   /* incremental line/column tracking for forward position queries */
   uint32_t lc_idx, lc_line, lc_col;
 
-  int st;          /* what to scan next (VG_ST_*) */
-  int fopt_ret;    /* state after an optional [arg] */
-  uint32_t o;      /* libsinsp depth of the innermost parse_or */
+  int st;       /* what to scan next (VG_ST_*) */
+  int fopt_ret; /* state after an optional [arg] */
+  uint32_t o;   /* libsinsp depth of the innermost parse_or */
   uint32_t max_depth;
   bool after_comma; /* next transformer argument follows a ',' */
   bool or_only;     /* AFTER state right after an "or(" group */
+  bool had_blank;   /* a blank followed the string operator (modifiers) */
 
   vg_lex_frame *stack;
   uint32_t nstack, capstack;
@@ -114,12 +115,10 @@ int vg_yyparse(vg_cond_parser *p);
 vg_node *vg_pb_chain(vg_cond_parser *p, vg_node_kind kind, vg_node *first,
                      vg_node *second, vg_loc at);
 vg_node *vg_pb_append(vg_cond_parser *p, vg_node *chain, vg_node *kid);
-vg_node *vg_pb_not(vg_cond_parser *p, unsigned count, vg_node *kid,
-                   vg_loc at);
+vg_node *vg_pb_not(vg_cond_parser *p, unsigned count, vg_node *kid, vg_loc at);
 vg_node *vg_pb_ident(vg_cond_parser *p, vg_str name, vg_loc at);
 vg_node *vg_pb_value(vg_cond_parser *p, vg_str text, vg_loc at);
-vg_node *vg_pb_field(vg_cond_parser *p, vg_str name, vg_opt_str arg,
-                     vg_loc at);
+vg_node *vg_pb_field(vg_cond_parser *p, vg_str name, vg_opt_str arg, vg_loc at);
 vg_node *vg_pb_transformer(vg_cond_parser *p, vg_tr tr, vg_loc at);
 vg_node *vg_pb_set_arg(vg_cond_parser *p, vg_node *n, vg_opt_str arg);
 vg_node *vg_pb_list(vg_cond_parser *p, vg_node_kind kind, vg_loc at);

@@ -55,6 +55,10 @@ void vg_yyerror(const VG_YYLTYPE *lloc, vg_cond_parser *p, const char *msg);
   } while (0)
 
 #define YYINITDEPTH 256
+/* stack growth goes through vigil's allocator (OOM torture tests) */
+#define YYMALLOC vg_malloc
+#define YYFREE vg_free
+#include "util/alloc.h"
 }
 
 %token START_CONDITION "start of condition"
@@ -148,10 +152,14 @@ primary:
 
 check:
   lhs EXISTS                { B($$ = vg_pb_unary(p, $1, $2, @$)); }
-| lhs NUMOP num_rhs         { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
-| lhs STROP str_rhs         { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
-| lhs STROP MOD mod_rhs     { B($$ = vg_pb_binary(p, $1, $2, $3, $4, @$)); }
-| lhs LISTOP list_rhs       { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
+| lhs NUMOP num_rhs
+    { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
+| lhs STROP str_rhs
+    { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
+| lhs STROP MOD mod_rhs
+    { B($$ = vg_pb_binary(p, $1, $2, $3, $4, @$)); }
+| lhs LISTOP list_rhs
+    { B($$ = vg_pb_binary(p, $1, $2, VG_MOD_NONE, $3, @$)); }
 ;
 
 lhs:
@@ -240,7 +248,8 @@ list:
 l_head:
   LP STRING                 { B($$ = vg_pb_list(p, VG_N_LIST, @1));
                               B(vg_pb_add(p, $$, vg_pb_value(p, $2, @2))); }
-| l_head COMMA STRING       { B($$ = vg_pb_add(p, $1, vg_pb_value(p, $3, @3))); }
+| l_head COMMA STRING
+    { B($$ = vg_pb_add(p, $1, vg_pb_value(p, $3, @3))); }
 ;
 
 %%

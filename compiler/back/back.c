@@ -13,12 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "back/back.h"
 #include "back/itab.h"
-#include "back/litconv.h"
+#include "sema/catalog.h"
+#include "vm/value.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -49,8 +47,10 @@ struct vg_back {
   uint32_t ndbg, capdbg;
   uint32_t *leaf_uses; /* per leaf id (memo slot) */
   uint32_t capuses;
+  vg_sema_env *env; /* for event-type folding, created on first use */
   /* current rule */
   const char *source;
+  const vg_evtset *evts; /* the rule's dispatch set, NULL = all */
   vg_arena *arena;
   char *err;
   size_t errsz;
@@ -105,6 +105,7 @@ void vg_back_free(vg_back *b) {
   vg_free(b->code);
   vg_free(b->dbg);
   vg_free(b->leaf_uses);
+  vg_sema_env_free(b->env);
   vg_free(b);
 }
 
@@ -179,21 +180,8 @@ static uint32_t intern_const(vg_back *b, const vg_value *v) {
 
 static uint32_t intern_pat(vg_back *b, uint8_t kind, const char *s,
                            size_t n) {
-  if (kind == VIGIL_PAT_REGEX) {
-    int code;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)s, n,
-                                   PCRE2_ANCHORED | PCRE2_ENDANCHORED |
-                                       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-                                   &code, &off, NULL);
-    if (!re) {
-      char msg[128];
-      pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof msg);
-      set_err(b, VIGIL_E_COMPILE, "invalid regex pattern: %s", msg);
-      return UINT32_MAX;
-    }
-    pcre2_code_free(re);
-  }
+  /* Regex syntax was checked by sema (RE2 rules); the loader compiles
+   * patterns again and rejects a pack with an invalid one. */
   if (memchr(s, 0, n)) {
     set_err(b, VIGIL_E_COMPILE, "pattern contains a NUL byte");
     return UINT32_MAX;
@@ -306,16 +294,25 @@ static uint8_t special_flags(const vg_node *f) {
   return 0;
 }
 
+/* Fields of the embedded catalogs, every embedded plugin counted as
+ * loaded (the loader has already checked availability). */
 static vigil_status default_resolve(void *ud, const char *source,
                                     const vg_node *f, vg_back_field *out,
                                     char *err, size_t errsz) {
   (void)ud;
-  (void)source;
-  (void)f;
-  (void)err;
-  (void)errsz;
-  out->type = VG_FT_CHARBUF;
-  out->is_list = false;
+  vg_fieldset fs;
+  if (!vg_fieldset_for_source(&fs, source, NULL, NULL)) {
+    snprintf(err, errsz, "unknown event source '%s'", source);
+    return VIGIL_E_NOTFOUND;
+  }
+  vg_field_ref ref;
+  vigil_status st = vg_field_resolve(&fs, f->str.ptr, f->str.len, f->arg.ptr,
+                                     f->arg.len, f->has_arg, &ref, err,
+                                     errsz);
+  if (st != VIGIL_OK)
+    return st;
+  out->type = ref.type;
+  out->is_list = ref.is_list;
   out->flags = 0;
   return VIGIL_OK;
 }
@@ -529,12 +526,15 @@ static uint32_t literal(vg_back *b, vg_ftype t, vg_op op, const vg_str *s) {
   vg_value v;
   char why[256] = "";
   vigil_status st =
-      vg_back_lit_parse(t, s->ptr, s->len, bytes_op, scratch, &v, why,
+      vg_value_parse(t, s->ptr, s->len, bytes_op, scratch, &v, why,
                         sizeof why);
   if (st != VIGIL_OK) {
     set_err(b, VIGIL_E_COMPILE, "%s", why);
     return UINT32_MAX;
   }
+  /* IPADDR/IPNET literals come back typed by family; constants carry the
+   * field's type (the family is in v6) */
+  v.type = t;
   return intern_const(b, &v);
 }
 
@@ -587,7 +587,7 @@ static void emit_set_check(vg_back *b, const vg_node *n, const opnd *l) {
     for (uint32_t i = 0; i < ne && b->st == VIGIL_OK; i++)
       ids[i] = regex ? intern_pat(b, VIGIL_PAT_REGEX, es[i]->ptr, es[i]->len)
                      : literal(b, l->type, n->op, es[i]);
-    uint32_t set = intern_set(b, regex ? 1 : 0,
+    uint32_t set = intern_set(b, regex ? VG_SET_PATTERN : VG_SET_CONST,
                               regex ? VG_FT_CHARBUF : l->type, ids, ne);
     if (b->st != VIGIL_OK)
       return;
@@ -614,7 +614,9 @@ static void emit_set_check(vg_back *b, const vg_node *n, const opnd *l) {
   }
   for (uint32_t i = 0; i < ne && b->st == VIGIL_OK; i++)
     ids[i] = literal(b, et, n->op, es[i]);
-  uint32_t set = intern_set(b, 0, et, ids, ne);
+  uint32_t set = intern_set(b, op == VG_PC_PMATCH ? VG_SET_PATHS
+                                                 : VG_SET_CONST,
+                            et, ids, ne);
   emit(b, op == VG_PC_IN           ? VG_I_IN_S
           : op == VG_PC_INTERSECTS ? VG_I_INTERSECTS_S
                                     : VG_I_PMATCH_S,
@@ -783,6 +785,37 @@ static bool empty_list_check(const vg_node *n) {
          n->op == VG_OP_INTERSECTS || n->op == VG_OP_PMATCH;
 }
 
+/*
+ * An evt.type check against constants, in a rule that is only dispatched
+ * on the event types S: false when none of its types is in S, true when
+ * all of S is (the event's type is then always one of the listed ones).
+ * Returns -1 when nothing can be said.
+ */
+static int fold_evt_type(vg_back *b, const vg_node *n) {
+  if (!b->evts || n->kind != VG_N_BINARY || n->nkids != 2 ||
+      n->mod != VG_MOD_NONE || strcmp(b->source, "syscall"))
+    return -1;
+  const vg_node *l = n->kids[0], *r = n->kids[1];
+  if (l->kind != VG_N_FIELD || l->has_arg || !name_is(l, "evt.type") ||
+      (r->kind != VG_N_VALUE && r->kind != VG_N_LIST))
+    return -1;
+  if (n->op != VG_OP_EQ && n->op != VG_OP_EQEQ && n->op != VG_OP_NE &&
+      n->op != VG_OP_IN)
+    return -1;
+  if (!b->env && !(b->env = vg_sema_env_new(NULL, 0, NULL, 0, true)))
+    return -1;
+  vg_evtset t;
+  if (vg_sema_evttypes(b->env, n, &t, NULL, NULL) != VIGIL_OK)
+    return -1;
+  bool any = false, all = true;
+  for (size_t w = 0; w < VG_EVT_MAX / 64; w++) {
+    uint64_t sw = b->evts->bits[w];
+    any |= (sw & t.bits[w]) != 0;
+    all &= (sw & ~t.bits[w]) == 0;
+  }
+  return !any ? 0 : all ? 1 : -1;
+}
+
 static ir *build(vg_back *b, const vg_node *n, unsigned depth) {
   if (b->st != VIGIL_OK)
     return NULL;
@@ -846,6 +879,9 @@ static ir *build(vg_back *b, const vg_node *n, unsigned depth) {
   case VG_N_BINARY: {
     if (empty_list_check(n))
       return mk(b, IR_FALSE);
+    int f = fold_evt_type(b, n);
+    if (f >= 0)
+      return mk(b, f ? IR_TRUE : IR_FALSE);
     ir *r = mk(b, IR_LEAF);
     if (r)
       r->leaf = n;
@@ -912,6 +948,7 @@ vigil_status vg_back_add_rule(vg_back *b, const vg_back_rule *r,
   if (err && errsz)
     err[0] = 0;
   b->source = r->source;
+  b->evts = r->evts;
   vg_arena arena;
   vg_arena_init(&arena);
   b->arena = &arena;

@@ -37,8 +37,7 @@ typedef struct vg_back_field {
 /*
  * Resolves a VG_N_FIELD node for an event source. Return VIGIL_OK or an
  * error with a message in err. The default resolver (NULL) uses the
- * embedded catalogs (sema/catalog.h) once available, and otherwise treats
- * every field as a CHARBUF.
+ * embedded catalogs (sema/catalog.h) with every embedded plugin loaded.
  */
 typedef vigil_status (*vg_back_resolve_fn)(void *ud, const char *source,
                                            const vg_node *field,

@@ -116,7 +116,7 @@ static void set_elems(vg_buf *o, const vigil_program *p, uint32_t s) {
     }
     if (j)
       vg_buf_puts(o, ", ");
-    if (set->kind) {
+    if (set->kind == VG_SET_PATTERN) {
       const vg_pstr *src = &p->strs[p->pats[set->ids[j]].src];
       quoted(o, (const uint8_t *)src->p, src->n);
     } else {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "back/eval_expr.h"
-#include "back/litconv.h"
+#include "vm/value.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "vigil/vm.h"
@@ -88,10 +88,16 @@ static vigil_status ex_bind(void *ud, const char *source, const char *name,
     uint8_t *scratch = vg_arena_alloc(&x->arena, len / 2 + 1);
     if (!scratch)
       return VIGIL_E_NOMEM;
+    /* network-typed fields extract addresses (the network is on the
+     * constant side) */
+    vg_ftype pt = type == VG_FT_IPV4NET   ? VG_FT_IPV4ADDR
+                  : type == VG_FT_IPV6NET ? VG_FT_IPV6ADDR
+                  : type == VG_FT_IPNET   ? VG_FT_IPADDR
+                                          : (vg_ftype)type;
     char why[256];
-    vigil_status st = vg_back_lit_parse((vg_ftype)type, text, len, false,
-                                        scratch, &f->vals[i], why,
-                                        sizeof why);
+    vigil_status st = vg_value_parse(pt, text, len, false, scratch,
+                                     &f->vals[i], why, sizeof why);
+    f->vals[i].type = (vg_ftype)type;
     if (st != VIGIL_OK) {
       snprintf(err, errsz, "value of '%s': %s", key, why);
       return VIGIL_E_SYNTAX;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "back/eval_expr.h"
 #include "cli/cmds.h"
 #include "front/parser.h"
 #include "sema/sema.h"
@@ -23,7 +24,8 @@ static void usage(FILE *f) {
           "syscall)\n"
           "  --parse-only   grammar only; field names are not checked\n"
           "  --evttypes     print the event types the condition can match\n"
-          "  --fields JSON  evaluate on an event (needs the evaluator)\n"
+          "  --fields JSON  evaluate on an event whose fields have these "
+          "values\n"
           "A CONDITION of '-' is read from standard input.\n");
 }
 
@@ -96,7 +98,8 @@ int vg_cmd_expr(int argc, char **argv) {
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *source = "syscall";
-  bool parse_only = false, evttypes = false, fields = false;
+  bool parse_only = false, evttypes = false;
+  const char *fields = NULL;
   int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "+s:pef:h", opts, NULL)) != -1) {
@@ -111,7 +114,7 @@ int vg_cmd_expr(int argc, char **argv) {
       evttypes = true;
       break;
     case 'f':
-      fields = true;
+      fields = optarg;
       break;
     case 'h':
       usage(stdout);
@@ -125,9 +128,9 @@ int vg_cmd_expr(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  if (fields) {
-    fprintf(stderr, "vigil expr: --fields needs the condition evaluator, "
-                    "which is not available in this build\n");
+  if (fields && (parse_only || evttypes)) {
+    fprintf(stderr, "vigil expr: --fields cannot be combined with "
+                    "--parse-only or --evttypes\n");
     return 2;
   }
 
@@ -228,6 +231,26 @@ int vg_cmd_expr(int argc, char **argv) {
         printf("%s%s", i ? "," : "", names[i]);
       putchar('\n');
     }
+    rc = 0;
+    goto done;
+  }
+
+  if (fields) {
+    bool result = false;
+    char err[1024] = "";
+    st = vg_eval_expr(root, source, fields, NULL, NULL, &result, err,
+                      sizeof err);
+    if (st == VIGIL_E_SYNTAX || st == VIGIL_E_COMPILE) {
+      fprintf(stderr, "error: %s\n", err[0] ? err : vigil_status_str(st));
+      rc = 1;
+      goto done;
+    }
+    if (st != VIGIL_OK) {
+      fprintf(stderr, "vigil expr: %s%s%s\n", vigil_status_str(st),
+              err[0] ? ": " : "", err);
+      goto done;
+    }
+    puts(result ? "true" : "false");
     rc = 0;
     goto done;
   }

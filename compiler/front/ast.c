@@ -84,9 +84,10 @@ vg_node *vg_ast_new(vg_arena *a, vg_node_kind kind, vg_pos pos) {
 bool vg_ast_add_kid(vg_arena *a, vg_node *parent, vg_node *kid) {
   if (!parent || !kid)
     return false;
-  if (parent->nkids == parent->kcap) {
-    uint32_t ncap = parent->kcap ? parent->kcap * 2 : 2;
-    if (ncap < parent->kcap)
+  /* >=: a node whose kids were set by hand has kcap 0 */
+  if (parent->nkids >= parent->kcap) {
+    uint32_t ncap = parent->nkids ? parent->nkids * 2 : 2;
+    if (ncap <= parent->nkids)
       return false;
     vg_node **nk = vg_arena_alloc(a, (size_t)ncap * sizeof *nk);
     if (!nk)
@@ -145,8 +146,17 @@ void vg_ast_print_value(vg_buf *b, vg_str s) {
   bool quote = false;
   for (size_t i = 0; i < s.len && !quote; i++) {
     switch (s.ptr[i]) {
-    case '\b': case '\f': case '\n': case '\r': case '\t': case ' ':
-    case '=': case '\\': case '"': case '\'': case '\0':
+    case '\b':
+    case '\f':
+    case '\n':
+    case '\r':
+    case '\t':
+    case ' ':
+    case '=':
+    case '\\':
+    case '"':
+    case '\'':
+    case '\0':
       quote = true;
       break;
     default:
@@ -162,14 +172,29 @@ void vg_ast_print_value(vg_buf *b, vg_str s) {
   for (size_t i = 0; i < s.len; i++) {
     const char *esc = NULL;
     switch (s.ptr[i]) {
-    case '\b': esc = "\\b"; break;
-    case '\f': esc = "\\f"; break;
-    case '\n': esc = "\\n"; break;
-    case '\r': esc = "\\r"; break;
-    case '\t': esc = "\\t"; break;
-    case '\\': esc = "\\\\"; break;
-    case '"': esc = "\\\""; break;
-    default: break;
+    case '\b':
+      esc = "\\b";
+      break;
+    case '\f':
+      esc = "\\f";
+      break;
+    case '\n':
+      esc = "\\n";
+      break;
+    case '\r':
+      esc = "\\r";
+      break;
+    case '\t':
+      esc = "\\t";
+      break;
+    case '\\':
+      esc = "\\\\";
+      break;
+    case '"':
+      esc = "\\\"";
+      break;
+    default:
+      break;
     }
     if (esc) {
       vg_buf_append(b, s.ptr + run, i - run);
@@ -215,14 +240,28 @@ vigil_status vg_ast_unescape(vg_arena *a, const char *raw, size_t len,
     }
     escaped = false;
     switch (c) {
-    case 'b': res[n++] = '\b'; break;
-    case 'f': res[n++] = '\f'; break;
-    case 'n': res[n++] = '\n'; break;
-    case 'r': res[n++] = '\r'; break;
-    case 't': res[n++] = '\t'; break;
+    case 'b':
+      res[n++] = '\b';
+      break;
+    case 'f':
+      res[n++] = '\f';
+      break;
+    case 'n':
+      res[n++] = '\n';
+      break;
+    case 'r':
+      res[n++] = '\r';
+      break;
+    case 't':
+      res[n++] = '\t';
+      break;
     case ' ': /* kept for old rule files: "\ " is a backslash */
-    case '\\': res[n++] = '\\'; break;
-    case '/': res[n++] = '/'; break;
+    case '\\':
+      res[n++] = '\\';
+      break;
+    case '/':
+      res[n++] = '/';
+      break;
     case '"':
       if (raw[0] != c) {
         snprintf(msg, msgsize, "invalid \\\" escape in '-quoted string");

@@ -50,8 +50,7 @@ vg_node *vg_pb_append(vg_cond_parser *p, vg_node *chain, vg_node *kid) {
   return vg_pb_add(p, chain, kid);
 }
 
-vg_node *vg_pb_not(vg_cond_parser *p, unsigned count, vg_node *kid,
-                   vg_loc at) {
+vg_node *vg_pb_not(vg_cond_parser *p, unsigned count, vg_node *kid, vg_loc at) {
   if (count % 2 == 0)
     return kid;
   vg_node *n = node(p, VG_N_NOT, at);

@@ -2,9 +2,11 @@
  * catalog.h - the field catalogs vigil embeds, one per event source,
  * generated at build time from the data files in plugin/fields/data/ (our
  * own format, built from the facts of Falco's field tables), and the event
- * table generated from plugin/sources/data/events.tsv.
+ * and system-call tables generated from plugin/sources/data/events.txt and
+ * syscalls.txt (compiler/sema/gen_catalog.py, output in the build tree).
  *
- * Everything here is static, immutable data: safe from any thread.
+ * Everything here is static, immutable data and pure lookups over it: safe
+ * from any thread. Returned pointers point into static data.
  */
 #ifndef VG_CATALOG_H
 #define VG_CATALOG_H
@@ -97,6 +99,7 @@ typedef struct vg_plugin_def {
   const char *name;    /* "k8saudit" */
   const char *version; /* "0.18.0" */
   const char *source;  /* event source it provides ("k8s_audit"), or NULL */
+  const char *const *async_events; /* declared async event names, NULL-ended */
 } vg_plugin_def;
 
 extern const vg_plugin_def vg_plugins[];

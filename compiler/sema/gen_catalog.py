@@ -15,15 +15,15 @@ LIBSINSP_CLASS_ORDER = ["evt (generic)", "evt", "process", "user", "group",
                         "fd", "fs.path", "util (hidden)", "fdlist"]
 
 # Embedded plugins: name, version, the event source they provide (or ""),
-# whether they extract fields for every source of compatible payload.
+# the asynchronous event names they declare (valid evt.type values).
 PLUGINS = [
-    ("container", "0.7.1", ""),
-    ("k8saudit", "0.18.0", "k8s_audit"),
-    ("cloudtrail", "0.17.1", "aws_cloudtrail"),
-    ("okta", "0.12.0", "okta"),
-    ("github", "0.10.1", "github"),
-    ("gcpaudit", "0.8.1", "gcp_auditlog"),
-    ("json", "0.7.4", ""),
+    ("container", "0.7.1", "", ["container", "container_removed"]),
+    ("k8saudit", "0.18.0", "k8s_audit", []),
+    ("cloudtrail", "0.17.1", "aws_cloudtrail", []),
+    ("okta", "0.12.0", "okta", []),
+    ("github", "0.10.1", "github", []),
+    ("gcpaudit", "0.8.1", "gcp_auditlog", []),
+    ("json", "0.7.4", "", []),
 ]
 
 PT = ["NONE", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32",
@@ -178,10 +178,13 @@ def main():
             cstr(src), cstr(name), cstr(plugin), var, off, n))
     o.append("};\nconst size_t vg_nfield_classes = %d;\n\n" % len(classes))
 
+    for name, ver, src, asyncs in PLUGINS:
+        o.append("static const char *const async_%s[] = {%s};\n" % (
+            name, ", ".join([cstr(a) for a in asyncs] + ["NULL"])))
     o.append("const vg_plugin_def vg_plugins[] = {\n")
-    for name, ver, src in PLUGINS:
-        o.append("  {%s, %s, %s},\n" % (cstr(name), cstr(ver),
-                                        cstr(src or None)))
+    for name, ver, src, asyncs in PLUGINS:
+        o.append("  {%s, %s, %s, async_%s},\n" % (
+            cstr(name), cstr(ver), cstr(src or None), name))
     o.append("};\nconst size_t vg_nplugins = %d;\n\n" % len(PLUGINS))
 
     # Event table: code, name, direction, parameters.

@@ -9,10 +9,11 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "sema/regex_check.h"
+#include "vm/cmp.h"
 #include "util/alloc.h"
 #include "vm/value.h"
 
@@ -80,9 +81,12 @@ void vg_sema_env_free(vg_sema_env *env) {
 }
 
 bool vg_sema_env_has_source(const vg_sema_env *env, const char *source) {
-  if (!env->sources)
-    return !strcmp(source, "syscall") ||
-           (vg_plugin_for_source(source) && vg_catalog_get(source));
+  if (!env->sources) {
+    if (!strcmp(source, "syscall"))
+      return true;
+    const vg_plugin_def *p = vg_plugin_for_source(source);
+    return p && vg_catalog_get(source) && vg_sema_env_plugin(env, p->name);
+  }
   for (size_t i = 0; i < env->nsources; i++)
     if (!strcmp(env->sources[i], source))
       return true;
@@ -495,11 +499,16 @@ static vigil_status add_transformer(check_ctx *c, opinfo *o, vg_tr tr) {
 
 static vigil_status compile_transformer(check_ctx *c, const vg_node *n,
                                         opinfo *out) {
-  opinfo args[64];
   uint32_t nargs = n->nkids;
-  if (nargs == 0 || nargs > 64)
+  if (nargs == 0)
     return cfail(c, "filter error: found null child node on '%s' "
                     "transformer", tr_name(n->tr));
+  /* in the arena: transformers nest deeply and this recurses */
+  opinfo *args = vg_arena_alloc(c->a, nargs * sizeof *args);
+  if (!args) {
+    c->nomem = true;
+    return VIGIL_E_NOMEM;
+  }
   for (uint32_t i = 0; i < nargs; i++) {
     vigil_status st = compile_targ(c, n->kids[i], &args[i]);
     if (st != VIGIL_OK)
@@ -664,6 +673,19 @@ static void value_warnings(check_ctx *c, vg_op op, vg_str v, vg_pos pos) {
   }
 }
 
+/* An asynchronous event name declared by a loaded plugin (8.7). */
+static bool async_event_known(check_ctx *c, const char *name, size_t len) {
+  for (size_t i = 0; i < vg_nplugins; i++) {
+    const vg_plugin_def *p = &vg_plugins[i];
+    if (!p->async_events || !vg_sema_env_plugin(c->env, p->name))
+      continue;
+    for (const char *const *a = p->async_events; *a; a++)
+      if (strlen(*a) == len && !memcmp(*a, name, len))
+        return true;
+  }
+  return false;
+}
+
 /* One constant of the right-hand side: add_filtercheck_value */
 static vigil_status add_value(check_ctx *c, const opinfo *l, vg_op op,
                               vg_str v, vg_pos rpos) {
@@ -688,7 +710,7 @@ static vigil_status add_value(check_ctx *c, const opinfo *l, vg_op op,
   if (l->evt_type) {
     /* validate_filter_value: the text as converted */
     size_t n = strnlen(v.ptr, v.len);
-    if (!vg_event_name_known(v.ptr, n))
+    if (!vg_event_name_known(v.ptr, n) && !async_event_known(c, v.ptr, n))
       return cfail(c, "unknown event type %.*s", (int)n, v.ptr);
   } else if (l->evt_around) {
     if (op != VG_OP_EQ && op != VG_OP_EQEQ)
@@ -702,9 +724,17 @@ static vigil_status add_value(check_ctx *c, const opinfo *l, vg_op op,
       p = (const uint8_t *)v.ptr;
       n = v.len;
     }
-    char why[256];
-    if (!vg_regex_check_re2_posix((const char *)p, n, why, sizeof why))
-      return cfail(c, "invalid regex pattern: %s", why);
+    /* The evaluator's translator is the one RE2-POSIX parser: it rejects
+     * exactly what RE2 rejects, with RE2's texts. */
+    char why[256], *pcre = NULL;
+    size_t pcren;
+    vigil_status rst =
+        vg_regex_translate((const char *)p, n, &pcre, &pcren, why, sizeof why);
+    free(pcre);
+    if (rst == VIGIL_E_NOMEM)
+      return VIGIL_E_NOMEM;
+    if (rst != VIGIL_OK)
+      return cfail(c, "%s", why);
   }
   return VIGIL_OK;
 }

@@ -32,10 +32,11 @@ typedef struct vg_sema_plugin {
 } vg_sema_plugin;
 
 /*
- * Builds an environment. sources == NULL (nsources 0) means every source
- * vigil has a catalog for; plugins == NULL with all_plugins true means every
- * plugin vigil embeds, at its catalog's version. Returns NULL when out of
- * memory. Free with vg_sema_env_free.
+ * Builds an environment. sources == NULL (nsources 0) means syscall plus
+ * every plugin source vigil has a catalog for whose plugin is loaded (so
+ * with all plugins: every source); plugins == NULL with all_plugins true
+ * means every plugin vigil embeds, at its catalog's version. Returns NULL
+ * when out of memory. Free with vg_sema_env_free.
  */
 vg_sema_env *vg_sema_env_new(const char *const *sources, size_t nsources,
                              const vg_sema_plugin *plugins, size_t nplugins,

@@ -42,8 +42,9 @@ VIGIL_API void vigil_vm_free(vigil_vm *vm);
  */
 VIGIL_API vigil_status vigil_vm_eval(vigil_vm *vm, const vigil_event *ev);
 
-/* Evaluates a single rule (by index) regardless of its event types or
- * enabled flag; *matched is its result. */
+/* Evaluates a single rule (by index) regardless of its enabled flag;
+ * *matched is its result. The event's type should be in the rule's
+ * event-type set: the compiler folds evt.type checks against that set. */
 VIGIL_API vigil_status vigil_vm_eval_rule(vigil_vm *vm, const vigil_event *ev,
                                           size_t rule, bool *matched);
 

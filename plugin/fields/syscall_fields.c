@@ -6,9 +6,12 @@
  */
 #include "fields/syscall_fields.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "vg_tables.h"
 
@@ -25,13 +28,27 @@ enum {
   F_GROUP_GID, F_GROUP_NAME,
   F_FD_NUM, F_FD_NAME, F_FD_TYPE, F_FD_TYPECHAR, F_FD_L4PROTO, F_FD_SIP,
   F_FD_SPORT, F_FD_CIP, F_FD_CPORT, F_FD_DIRECTORY, F_FD_FILENAME,
-  F_FD_NAMERAW
+  F_FD_NAMERAW,
+  F_EVT_ARG, F_EVT_ARGS, F_EVT_RES, F_EVT_BUFFER, F_EVT_IS_OPEN_EXEC,
+  F_EVT_IS_OPEN_CREATE, F_EVT_TIME_UNUSED, F_EVT_TID_UNUSED,
+  F_PROC_ENV, F_PROC_TTY, F_PROC_VPID, F_PROC_VTID, F_PROC_SNAME,
+  F_PROC_DURATION, F_PROC_EXE_UPPER, F_PROC_EXE_LOWER, F_PROC_EXE_MEMFD,
+  F_PROC_EXE_WRITABLE, F_PROC_VPGID_LEADER, F_PROC_SID_LEADER,
+  F_PROC_NARGS, F_USER_LOGINNAME, F_THREAD_VTID,
+  F_FD_SOCKFAMILY, F_FD_LIP, F_FD_RIP, F_FD_LPORT, F_FD_RPORT,
+  F_FD_CONNECTED_UNUSED, F_FD_DEV_UNUSED, F_FD_IS_SERVER, F_FD_NUM_TYPED,
+  F_FD_IP, F_FD_PORT, F_FD_NET, F_FD_CNET, F_FD_SNET, F_FD_LNET, F_FD_RNET,
+  F_FD_CONNECTED, F_FD_NAME_CHANGED, F_FD_IPNAME,
+  F_THREAD_CAP_PRM, F_THREAD_CAP_EFF, F_THREAD_CAP_INH, F_PROC_EXE_INO,
+  F_PROC_EXE_INO_CTIME, F_PROC_EXE_INO_MTIME, F_PROC_EXE_INO_DUR_CLONE,
+  F_PROC_EXE_INO_DUR_PIDNS, F_PROC_PIDNS_START
 };
 
 typedef struct fdef {
   const char *name;
   int id;
-  int arg; /* 0 none, 1 optional [N] */
+  int arg; /* 0 none, 1 optional [N], 2 [N] or .NAME (required),
+              3 optional [NAME] */
 } fdef;
 
 /* longest names first where one is a prefix of another */
@@ -55,7 +72,7 @@ static const fdef FIELDS[] = {
     {"proc.pname", F_PROC_PNAME, 0},
     {"proc.ppid", F_PROC_PPID, 0},
     {"proc.cwd", F_PROC_CWD, 0},
-    {"proc.args", F_PROC_ARGS, 0},
+    {"proc.args", F_PROC_ARGS, 1},
     {"proc.aname", F_PROC_ANAME, 1},
     {"proc.pexepath", F_PROC_PEXEPATH, 0},
     {"proc.pexe", F_PROC_PEXE, 0},
@@ -85,9 +102,57 @@ static const fdef FIELDS[] = {
     {"fd.cport", F_FD_CPORT, 0},
     {"fd.directory", F_FD_DIRECTORY, 0},
     {"fd.filename", F_FD_FILENAME, 0},
+    {"evt.arg", F_EVT_ARG, 2},
+    {"evt.args", F_EVT_ARGS, 0},
+    {"evt.res", F_EVT_RES, 0},
+    {"evt.buffer", F_EVT_BUFFER, 0},
+    {"evt.is_open_exec", F_EVT_IS_OPEN_EXEC, 0},
+    {"evt.is_open_create", F_EVT_IS_OPEN_CREATE, 0},
+    {"proc.env", F_PROC_ENV, 3},
+    {"proc.tty", F_PROC_TTY, 0},
+    {"proc.vpid", F_PROC_VPID, 0},
+    {"thread.vtid", F_THREAD_VTID, 0},
+    {"proc.sname", F_PROC_SNAME, 0},
+    {"proc.duration", F_PROC_DURATION, 0},
+    {"proc.is_exe_upper_layer", F_PROC_EXE_UPPER, 0},
+    {"proc.is_exe_lower_layer", F_PROC_EXE_LOWER, 0},
+    {"proc.is_exe_from_memfd", F_PROC_EXE_MEMFD, 0},
+    {"proc.is_exe_writable", F_PROC_EXE_WRITABLE, 0},
+    {"proc.is_vpgid_leader", F_PROC_VPGID_LEADER, 0},
+    {"proc.is_sid_leader", F_PROC_SID_LEADER, 0},
+    {"proc.cmdnargs", F_PROC_NARGS, 0},
+    {"user.loginname", F_USER_LOGINNAME, 0},
+    {"fd.sockfamily", F_FD_SOCKFAMILY, 0},
+    {"fd.lip", F_FD_LIP, 0},
+    {"fd.rip", F_FD_RIP, 0},
+    {"fd.lport", F_FD_LPORT, 0},
+    {"fd.rport", F_FD_RPORT, 0},
+    {"fd.is_server", F_FD_IS_SERVER, 0},
+    {"fd.ip", F_FD_IP, 0},
+    {"fd.port", F_FD_PORT, 0},
+    {"fd.net", F_FD_NET, 0},
+    {"fd.cnet", F_FD_CNET, 0},
+    {"fd.snet", F_FD_SNET, 0},
+    {"fd.lnet", F_FD_LNET, 0},
+    {"fd.rnet", F_FD_RNET, 0},
+    {"fd.connected", F_FD_CONNECTED, 0},
+    {"fd.name_changed", F_FD_NAME_CHANGED, 0},
+    {"fd.cip.name", F_FD_IPNAME, 0},
+    {"fd.sip.name", F_FD_IPNAME, 0},
+    {"fd.lip.name", F_FD_IPNAME, 0},
+    {"fd.rip.name", F_FD_IPNAME, 0},
+    {"thread.cap_permitted", F_THREAD_CAP_PRM, 0},
+    {"thread.cap_effective", F_THREAD_CAP_EFF, 0},
+    {"thread.cap_inheritable", F_THREAD_CAP_INH, 0},
+    {"proc.exe_ino", F_PROC_EXE_INO, 0},
+    {"proc.exe_ino.ctime", F_PROC_EXE_INO_CTIME, 0},
+    {"proc.exe_ino.mtime", F_PROC_EXE_INO_MTIME, 0},
+    {"proc.exe_ino.ctime_duration_proc_start", F_PROC_EXE_INO_DUR_CLONE, 0},
+    {"proc.exe_ino.ctime_duration_pidns_start", F_PROC_EXE_INO_DUR_PIDNS, 0},
+    {"proc.pidns_init_start_ts", F_PROC_PIDNS_START, 0},
 };
 
-vigil_status vg_field_parse(const char *text, vg_field_ref *out,
+vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
                             size_t *used) {
   const fdef *best = NULL;
   size_t bl = 0;
@@ -96,6 +161,8 @@ vigil_status vg_field_parse(const char *text, vg_field_ref *out,
     if (strncmp(text, FIELDS[i].name, l) != 0)
       continue;
     char c = text[l];
+    if (c == '.' && FIELDS[i].arg >= 2)
+      c = 0; /* evt.arg.NAME */
     if ((c >= 'a' && c <= 'z') || c == '_' || c == '.' ||
         (c >= '0' && c <= '9'))
       continue;
@@ -109,7 +176,42 @@ vigil_status vg_field_parse(const char *text, vg_field_ref *out,
   memset(out, 0, sizeof *out);
   out->id = best->id;
   out->argn = -1;
-  if (best->arg && text[bl] == '[') {
+  if ((best->arg == 2 || best->arg == 3) &&
+      (text[bl] == '.' || text[bl] == '[')) {
+    /* .NAME, or [NAME]/[N] */
+    size_t st = bl + 1, en;
+    if (text[bl] == '.') {
+      en = st;
+      while ((text[en] >= 'a' && text[en] <= 'z') ||
+             (text[en] >= 'A' && text[en] <= 'Z') ||
+             (text[en] >= '0' && text[en] <= '9') || text[en] == '_')
+        en++;
+    } else {
+      const char *end = strchr(text + st, ']');
+      if (!end)
+        return VIGIL_E_SYNTAX;
+      en = (size_t)(end - text);
+    }
+    if (en == st || en - st >= sizeof out->argname)
+      return VIGIL_E_SYNTAX;
+    memcpy(out->argname, text + st, en - st);
+    out->argname[en - st] = 0;
+    int numeric = text[bl] == '[' && best->arg == 2;
+    for (size_t i = st; numeric && i < en; i++)
+      if (text[i] < '0' || text[i] > '9')
+        numeric = 0;
+    if (numeric && en - st < 7) {
+      out->argn = 0;
+      for (size_t i = st; i < en; i++)
+        out->argn = out->argn * 10 + (text[i] - '0');
+      out->argname[0] = 0;
+    }
+    *used = text[bl] == '.' ? en : en + 1;
+    return VIGIL_OK;
+  }
+  if (best->arg == 2)
+    return VIGIL_E_SYNTAX; /* evt.arg needs an argument */
+  if (best->arg == 1 && text[bl] == '[') {
     const char *end = strchr(text + bl, ']');
     if (!end)
       return VIGIL_E_SYNTAX;
@@ -161,6 +263,27 @@ static void cmdline(const vg_thread *t, char *buf, size_t len) {
     buf[o++] = ' ';
     join_args(t, buf + o, len - o);
   }
+}
+
+
+/* The ancestors of main thread m as libsinsp walks them: parent first,
+ * stopping at a missing parent, at tid -1, or when a loop is detected
+ * (slow/fast pointers, or a thread that is its own parent). */
+static size_t parent_chain(const vg_sys_accessor *a, vg_thread *m,
+                           vg_thread **out, size_t max) {
+  size_t n = 0;
+  vg_thread *slow = a->find_thread(a->ctx, m->ptid), *fast = slow;
+  fast = fast ? a->find_thread(a->ctx, fast->ptid) : NULL;
+  while (slow && slow->tid != -1 && n < max) {
+    out[n++] = slow;
+    slow = a->find_thread(a->ctx, slow->ptid);
+    for (int i = 0; i < 2; i++) {
+      fast = fast ? a->find_thread(a->ctx, fast->ptid) : NULL;
+      if (slow && (slow == fast || slow->tid == slow->ptid))
+        return n;
+    }
+  }
+  return n;
 }
 
 static vg_thread *ancestor(const vg_sys_accessor *a, vg_thread *t,
@@ -229,8 +352,10 @@ static void fmt_ip(char *out, size_t len, const uint8_t *ip, int v6) {
 
 static char typechar(uint8_t t) {
   static const char map[] = "ofd4646pueXslitnfburmP";
-  return t < sizeof map - 1 ? map[t] : 'o';
+  return t < sizeof map - 1 ? map[t] : '?';
 }
+
+static char fd_typechar(const vg_fdinfo *f) { return typechar(f->type); }
 
 static const char *typestr(uint8_t t) {
   switch (t) {
@@ -314,6 +439,10 @@ static int64_t retval(const vg_evt *e) {
   return vg_evt_i64(e, 0);
 }
 
+static void param_text(const vg_sys_accessor *a, const vg_evt *e,
+                       uint32_t i, char *plain, size_t plen, char *res,
+                       size_t rlen);
+
 /* fd name taken from the event when the fd is not in the table */
 static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
                              vg_thread *t, char *buf, size_t len) {
@@ -322,16 +451,15 @@ static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
     return 0;
   switch (e->type) {
   case VG_PPME_SYSCALL_OPEN_X:
-  case VG_PPME_SYSCALL_CREAT_X: {
-    const char *s = vg_evt_str(e, 1, tmp, sizeof tmp);
-    if (!s) {
-      snprintf(buf, len, "<NA>");
-      return 1;
-    }
-    const char *cwd = "";
-    vg_thread *m = t ? a->main_thread(a->ctx, t) : NULL;
-    cwd = m ? m->cwd : "./";
-    vg_concat_paths(buf, len, cwd, strlen(cwd), s, strlen(s));
+  case VG_PPME_SYSCALL_CREAT_X:
+  case VG_PPME_SOCKET_CONNECT_X:
+  case VG_PPME_SOCKET_ACCEPT_5_X:
+  case VG_PPME_SOCKET_ACCEPT4_6_X: {
+    /* the parameter's text: resolved form when there is one */
+    char res[1100];
+    param_text(a, e, 1, buf, len, res, sizeof res);
+    if (res[0])
+      snprintf(buf, len, "%s", res);
     return 1;
   }
   case VG_PPME_SYSCALL_OPENAT_2_X:
@@ -414,7 +542,447 @@ static const char *evt_name(const vg_evt *e) {
   return vg_event_table[e->type].name;
 }
 
-int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
+
+/* ------------------------------------------------------------ params */
+
+static const char *errno_name(int64_t v) {
+  if (v >= 0 || -v >= VG_ERRNO_MAX)
+    return NULL;
+  return vg_errno_names[-v];
+}
+
+static void fmt_num(char *out, size_t len, uint8_t fmt, int64_t sv,
+                    uint64_t uv, int bits) {
+  /* libsinsp prints through the signed conversion of the width for
+   * decimal formats, %X for hex and %#o for octal */
+  uint64_t mask = bits == 64 ? ~0ull : ((1ull << bits) - 1);
+  switch (fmt) {
+  case VG_PF_OCT:
+    if ((uv & mask) == 0)
+      snprintf(out, len, "0");
+    else
+      snprintf(out, len, "0%" PRIo64, uv & mask);
+    return;
+  case VG_PF_HEX:
+    snprintf(out, len, "%" PRIX64, uv & mask);
+    return;
+  case VG_PF_10_PADDED_DEC:
+    snprintf(out, len, "%09" PRId64, sv);
+    return;
+  default:
+    snprintf(out, len, "%" PRId64, sv);
+    return;
+  }
+}
+
+static int64_t sext(uint64_t v, int bits) {
+  if (bits < 64 && (v >> (bits - 1)) & 1)
+    v |= ~0ull << bits;
+  return (int64_t)v;
+}
+
+static uint64_t rd_le(const uint8_t *p, uint32_t n) {
+  uint64_t v = 0;
+  for (uint32_t i = 0; i < n && i < 8; i++)
+    v |= (uint64_t)p[i] << (8 * i);
+  return v;
+}
+
+static void flags_text(char *out, size_t len, const vg_flag_table *ft,
+                       uint32_t val, int exact) {
+  size_t o = 0;
+  uint32_t init = val;
+  const char *sep = "";
+  out[0] = 0;
+  for (uint16_t i = 0; ft && i < ft->n; i++) {
+    const vg_flag_entry *f = &ft->e[i];
+    int match = 0;
+    if (exact) {
+      match = f->value == init;
+    } else if ((f->value == 0 && init == 0) ||
+               (f->value != 0 && (val & f->value) == f->value && val != 0)) {
+      match = 1;
+      val &= ~f->value;
+    }
+    if (!match)
+      continue;
+    o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", sep,
+                          f->name);
+    sep = "|";
+    if (!exact && f->value == init)
+      break;
+  }
+}
+
+static void mode_text(char *out, size_t len, const vg_flag_table *ft,
+                      uint32_t val) {
+  size_t o = 0;
+  uint32_t init = val;
+  const char *sep = "";
+  uint16_t i = 0;
+  out[0] = 0;
+  for (; ft && i < ft->n && ft->e[i].value != init; i++) {
+    const vg_flag_entry *f = &ft->e[i];
+    if ((f->value == 0 && init == 0) ||
+        (f->value != 0 && (val & f->value) == f->value && val != 0)) {
+      o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", sep,
+                            f->name);
+      sep = "|";
+      val &= ~f->value;
+    }
+  }
+  if (ft && i < ft->n)
+    snprintf(out + o, o < len ? len - o : 0, "%s%s", sep, ft->e[i].name);
+}
+
+static char fd_typechar(const vg_fdinfo *f);
+static uint8_t l4proto(const vg_fdinfo *f);
+static void fmt_ip(char *out, size_t len, const uint8_t *ip, int v6);
+
+static void fd_text(const vg_sys_accessor *a, vg_thread *t, int64_t fd,
+                    char *plain, size_t plen, char *res, size_t rlen) {
+  snprintf(plain, plen, "%" PRId64, fd);
+  if (!t)
+    return;
+  if (fd >= 0) {
+    vg_fdinfo *f = a->get_fd(a->ctx, t, fd);
+    if (!f)
+      return;
+    char pc = 0;
+    if (f->type >= 3 && f->type <= 6) {
+      switch (l4proto(f)) {
+      case 2: pc = 't'; break;
+      case 3: pc = 'u'; break;
+      case 4: pc = 'i'; break;
+      case 5: pc = 'r'; break;
+      default: break;
+      }
+    }
+    char ts[3] = {fd_typechar(f), pc, 0};
+    snprintf(res, rlen, "<%s>%s", ts, f->name);
+  } else if (fd == -100) {
+    snprintf(res, rlen, "AT_FDCWD");
+  } else {
+    const char *en = errno_name(fd);
+    if (en)
+      snprintf(res, rlen, "%s", en);
+  }
+}
+
+static void sock_ip_port(char *out, size_t len, const uint8_t *ip, int v6,
+                         uint16_t port) {
+  char a[64];
+  fmt_ip(a, sizeof a, ip, v6);
+  snprintf(out, len, "%s:%u", a, port);
+}
+
+/* Text of parameter i of the current event, as libsinsp's
+ * get_param_as_str prints it (plain and resolved form). */
+static void param_text(const vg_sys_accessor *a, const vg_evt *e,
+                       uint32_t i, char *plain, size_t plen, char *res,
+                       size_t rlen) {
+  const vg_event_info *ei = &vg_event_table[e->type];
+  res[0] = 0;
+  plain[0] = 0;
+  if (i >= e->nparams || i >= ei->nparams)
+    return;
+  const vg_param_info *pi = &ei->params[i];
+  uint8_t type = pi->type;
+  const uint8_t *d = e->p[i];
+  uint32_t n = e->plen[i];
+  int legacy = (type == VG_PT_CHARBUF || type == VG_PT_FSPATH ||
+                type == VG_PT_FSRELPATH) &&
+               n == 7 && memcmp(d, "(NULL)", 7) == 0;
+  if (n == 0 || legacy) {
+    if (!legacy && (type == VG_PT_BYTEBUF || type == VG_PT_SOCKTUPLE ||
+                    type == VG_PT_FDLIST || type == VG_PT_CHARBUFARRAY ||
+                    type == VG_PT_CHARBUF_PAIR_ARRAY || type == VG_PT_DYN))
+      snprintf(plain, plen, "NULL");
+    else
+      snprintf(plain, plen, "<NA>");
+    if (!legacy)
+      return;
+  }
+  uint8_t fmt = pi->fmt;
+  if (type == VG_PT_DYN && n > 0) {
+    static const uint8_t tabs[5][5] = {
+        {0},
+        {VG_PT_BYTEBUF, VG_PT_ERRNO, VG_PT_UINT32, VG_PT_UINT64,
+         VG_PT_RELTIME},
+        {VG_PT_UINT64, VG_PT_SIGTYPE},
+        {VG_PT_FD, VG_PT_ERRNO},
+        {VG_PT_INT64, VG_PT_CHARBUF}};
+    static const uint8_t sizes[5] = {0, 5, 2, 2, 2};
+    uint8_t idx = d[0];
+    if (pi->dyn < 1 || pi->dyn > 4 || idx >= sizes[pi->dyn]) {
+      snprintf(plain, plen, "INVALID DYNAMIC PARAMETER");
+      return;
+    }
+    type = tabs[pi->dyn][idx];
+    d++;
+    n--;
+  }
+  vg_thread *t = a->thread(a->ctx);
+  uint64_t uv = rd_le(d, n > 8 ? 8 : n);
+  switch (type) {
+  case VG_PT_INT8:
+  case VG_PT_INT16:
+  case VG_PT_INT32:
+  case VG_PT_INT64:
+  case VG_PT_UINT32:
+  case VG_PT_UINT64: {
+    int bits = type == VG_PT_INT8 ? 8 : type == VG_PT_INT16 ? 16
+               : (type == VG_PT_INT32 || type == VG_PT_UINT32) ? 32 : 64;
+    fmt_num(plain, plen, fmt, sext(uv, bits), uv, bits);
+    return;
+  }
+  case VG_PT_UINT8:
+  case VG_PT_UINT16: {
+    int bits = type == VG_PT_UINT8 ? 8 : 16;
+    fmt_num(plain, plen, fmt, (int64_t)uv, uv, bits);
+    return;
+  }
+  case VG_PT_ERRNO: {
+    int64_t v = (int64_t)uv;
+    snprintf(plain, plen, "%" PRId64, v);
+    const char *en = errno_name(v);
+    if (en)
+      snprintf(res, rlen, "%s", en);
+    return;
+  }
+  case VG_PT_FD:
+    fd_text(a, t, (int64_t)uv, plain, plen, res, rlen);
+    return;
+  case VG_PT_PID: {
+    snprintf(plain, plen, "%" PRId64, (int64_t)uv);
+    vg_thread *pt = a->find_thread(a->ctx, (int64_t)uv);
+    if (pt)
+      snprintf(res, rlen, "%s", pt->comm);
+    return;
+  }
+  case VG_PT_CHARBUF:
+    if (legacy)
+      snprintf(plain, plen, "<NA>");
+    else
+      snprintf(plain, plen, "%.*s", (int)strnlen((const char *)d, n), d);
+    return;
+  case VG_PT_FSPATH:
+  case VG_PT_FSRELPATH: {
+    char path[1100];
+    if (legacy)
+      snprintf(path, sizeof path, "<NA>");
+    else
+      snprintf(path, sizeof path, "%.*s", (int)strnlen((const char *)d, n),
+               d);
+    snprintf(plain, plen, "%s", path);
+    if (!t) {
+      snprintf(res, rlen, "%s", plain);
+      return;
+    }
+    if (strcmp(path, "<NA>") == 0 || path[0] == '/' || path[0] == 0)
+      return;
+    char base[1100];
+    vg_thread *m = a->main_thread(a->ctx, t);
+    snprintf(base, sizeof base, "%s", m ? m->cwd : "./");
+    if (type == VG_PT_FSRELPATH && pi->dirfd >= 0 &&
+        (uint32_t)pi->dirfd < ei->nparams &&
+        ei->params[pi->dirfd].type == VG_PT_FD) {
+      int64_t dfd = vg_evt_i64(e, (uint32_t)pi->dirfd);
+      if (dfd != -100) {
+        vg_fdinfo *df = a->get_fd(a->ctx, t, dfd);
+        if (df && df->name[0]) {
+          size_t l = strlen(df->name);
+          snprintf(base, sizeof base, "%s%s", df->name,
+                   df->name[l - 1] == '/' ? "" : "/");
+        } else {
+          snprintf(base, sizeof base, "<UNKNOWN>");
+        }
+      }
+    }
+    vg_concat_paths(res, rlen, base, strlen(base), path, strlen(path));
+    return;
+  }
+  case VG_PT_BYTEBUF: {
+    size_t o = 0;
+    for (uint32_t k = 0; k < n && o + 1 < plen; k++)
+      plain[o++] = (d[k] >= 0x20 && d[k] < 0x7f) ? (char)d[k] : '.';
+    plain[o] = 0;
+    return;
+  }
+  case VG_PT_SOCKADDR:
+    switch (d[0]) {
+    case 1:
+      if (n < 2 || d[n - 1] != 0)
+        snprintf(plain, plen, "INVALID PATH");
+      else
+        snprintf(plain, plen, "%s", (const char *)d + 1);
+      return;
+    case 2:
+      if (n < 7)
+        snprintf(plain, plen, "INVALID IPv4");
+      else
+        sock_ip_port(plain, plen, d + 1, 0, (uint16_t)rd_le(d + 5, 2));
+      return;
+    case 10:
+      if (n < 19)
+        snprintf(plain, plen, "INVALID IPv6");
+      else
+        sock_ip_port(plain, plen, d + 1, 1, (uint16_t)rd_le(d + 17, 2));
+      return;
+    default:
+      snprintf(plain, plen, "family %d", d[0]);
+      return;
+    }
+  case VG_PT_SOCKTUPLE: {
+    int ok = d[0] == 2 ? n >= 13 : d[0] == 10 ? n >= 37
+             : d[0] == 1 ? (n >= 18 && d[n - 1] == 0) : 1;
+    if (!ok) {
+      snprintf(plain, plen, "%s", d[0] == 1 ? "INVALID PATH"
+                                  : d[0] == 2 ? "INVALID IPv4"
+                                              : "INVALID IPv6");
+      return;
+    }
+    char x[80], y[80];
+    if (d[0] == 1) {
+      snprintf(plain, plen, "%" PRIx64 "->%" PRIx64 " %s", rd_le(d + 1, 8),
+               rd_le(d + 9, 8), (const char *)d + 17);
+    } else if (d[0] == 2) {
+      sock_ip_port(x, sizeof x, d + 1, 0, (uint16_t)rd_le(d + 5, 2));
+      sock_ip_port(y, sizeof y, d + 7, 0, (uint16_t)rd_le(d + 11, 2));
+      snprintf(plain, plen, "%s->%s", x, y);
+    } else if (d[0] == 10) {
+      static const uint8_t z10[10];
+      int m4 = !memcmp(d + 1, z10, 10) && !memcmp(d + 19, z10, 10) &&
+               ((d[11] == 0xff && d[12] == 0xff) ||
+                !memcmp(d + 11, z10, 6)) &&
+               ((d[29] == 0xff && d[30] == 0xff) ||
+                !memcmp(d + 29, z10, 6));
+      sock_ip_port(x, sizeof x, m4 ? d + 13 : d + 1, !m4,
+                   (uint16_t)rd_le(d + 17, 2));
+      sock_ip_port(y, sizeof y, m4 ? d + 31 : d + 19, !m4,
+                   (uint16_t)rd_le(d + 35, 2));
+      snprintf(plain, plen, "%s->%s", x, y);
+    }
+    return;
+  }
+  case VG_PT_FDLIST: {
+    uint16_t cnt = (uint16_t)rd_le(d, n >= 2 ? 2 : n);
+    size_t o = 0;
+    for (uint32_t k = 0; k < cnt && 2 + 10 * (k + 1) <= n; k++) {
+      int64_t fd = (int64_t)rd_le(d + 2 + 10 * k, 8);
+      uint16_t fl = (uint16_t)rd_le(d + 10 + 10 * k, 2);
+      vg_fdinfo *f = t ? a->get_fd(a->ctx, t, fd) : NULL;
+      o += (size_t)snprintf(plain + o, o < plen ? plen - o : 0,
+                            "%" PRIu64 ":%c%x%s", (uint64_t)fd,
+                            f ? fd_typechar(f) : '?', (uint32_t)(int16_t)fl,
+                            k + 1 < cnt ? " " : "");
+    }
+    return;
+  }
+  case VG_PT_SYSCALLID: {
+    uint16_t sc = (uint16_t)uv;
+    if (sc >= VG_SC_MAX) {
+      snprintf(plain, plen, "<unknown syscall>");
+      return;
+    }
+    snprintf(plain, plen, "%u", sc);
+    snprintf(res, rlen, "%s", vg_sc_names[sc]);
+    return;
+  }
+  case VG_PT_SIGTYPE: {
+    uint8_t sg = (uint8_t)uv;
+    snprintf(plain, plen, "%u", sg);
+    if (sg < VG_SIGNAL_MAX && vg_signal_names[sg])
+      snprintf(res, rlen, "%s", vg_signal_names[sg]);
+    return;
+  }
+  case VG_PT_RELTIME:
+    if (uv == ~0ull) {
+      snprintf(plain, plen, "none");
+    } else {
+      snprintf(plain, plen, "%" PRIu64, uv);
+      snprintf(res, rlen, "%gs", (double)uv / 1000000000.0);
+    }
+    return;
+  case VG_PT_ABSTIME: {
+    time_t sec = (time_t)(uv / 1000000000ull);
+    struct tm tmv;
+    char tb[64];
+    if (!localtime_r(&sec, &tmv) ||
+        strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S", &tmv) == 0)
+      tb[0] = 0;
+    snprintf(plain, plen, "%s.%09" PRIu64, tb, (uint64_t)(uv % 1000000000u));
+    return;
+  }
+  case VG_PT_FLAGS8:
+  case VG_PT_FLAGS16:
+  case VG_PT_FLAGS32:
+  case VG_PT_ENUMFLAGS8:
+  case VG_PT_ENUMFLAGS16:
+  case VG_PT_ENUMFLAGS32: {
+    uint32_t v = (uint32_t)uv;
+    if (type == VG_PT_FLAGS8 || type == VG_PT_ENUMFLAGS8)
+      v &= 0xFF;
+    else if (type == VG_PT_FLAGS16 || type == VG_PT_ENUMFLAGS16)
+      v &= 0xFFFF;
+    snprintf(plain, plen, "%" PRIu32, v);
+    if (pi->names >= 0)
+      flags_text(res, rlen, &vg_flag_tables[pi->names], v,
+                 type >= VG_PT_ENUMFLAGS8 && type <= VG_PT_ENUMFLAGS32);
+    return;
+  }
+  case VG_PT_MODE: {
+    uint32_t v = (uint32_t)uv;
+    fmt_num(plain, plen, fmt, (int32_t)v, v, 32);
+    if (pi->names >= 0)
+      mode_text(res, rlen, &vg_flag_tables[pi->names], v);
+    return;
+  }
+  case VG_PT_UID:
+  case VG_PT_GID: {
+    uint32_t v = (uint32_t)uv;
+    if (v == 0xFFFFFFFFu) {
+      snprintf(plain, plen, "-1");
+      snprintf(res, rlen, "<NONE>");
+      return;
+    }
+    snprintf(plain, plen, "%d", (int32_t)v);
+    const vg_user *u = NULL;
+    if (t)
+      u = type == VG_PT_UID ? a->user(a->ctx, v) : a->group(a->ctx, v);
+    snprintf(res, rlen, "%s", u && u->name[0] ? u->name : "<NA>");
+    return;
+  }
+  case VG_PT_SIGSET: {
+    uint32_t v = (uint32_t)uv;
+    size_t o = 0;
+    for (int sg = 0; sg < 32; sg++)
+      if ((v >> sg) & 1u) {
+        if (sg + 1 < VG_SIGNAL_MAX && vg_signal_names[sg + 1])
+          o += (size_t)snprintf(plain + o, o < plen ? plen - o : 0, "%s%s",
+                                o ? " " : "", vg_signal_names[sg + 1]);
+      }
+    return;
+  }
+  default:
+    snprintf(plain, plen, "(n.a.)");
+    return;
+  }
+}
+
+static int is_local(const vg_sys_accessor *a, const uint8_t *ip, int v6) {
+  return a->is_local_addr ? a->is_local_addr(a->ctx, ip, v6) : 0;
+}
+
+static int param_index(const vg_evt *e, const char *name) {
+  const vg_event_info *ei = &vg_event_table[e->type];
+  for (uint32_t i = 0; i < e->nparams && i < ei->nparams; i++)
+    if (strcmp(ei->params[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
                     char *buf, size_t len) {
   const vg_evt *e = a->event(a->ctx);
   vg_thread *t = a->thread(a->ctx);
@@ -458,10 +1026,86 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
     if (!xid_ok(e->tid))
       return 0;
     return put_i64(buf, len, e->tid);
+  case F_EVT_ARG: {
+    int idx = f->argname[0] ? param_index(e, f->argname) : (int)f->argn;
+    if (idx < 0 || (uint32_t)idx >= e->nparams)
+      return 0;
+    char res[4096];
+    param_text(a, e, (uint32_t)idx, buf, len, res, sizeof res);
+    if (res[0])
+      snprintf(buf, len, "%s", res);
+    return 1;
+  }
+  case F_EVT_ARGS: {
+    if (e->type == VG_PPME_GENERIC_X)
+      return put(buf, len, "");
+    size_t o = 0;
+    const vg_event_info *ei = &vg_event_table[e->type];
+    char pl[4096], res[4096];
+    for (uint32_t i = 0; i < e->nparams && i < ei->nparams; i++) {
+      param_text(a, e, i, pl, sizeof pl, res, sizeof res);
+      o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s=%s",
+                            i ? " " : "", ei->params[i].name, pl);
+      if (res[0])
+        o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "(%s)", res);
+    }
+    return 1;
+  }
+  case F_EVT_RES: {
+    if (!has_retval(e))
+      return 0;
+    if (retval(e) >= 0)
+      return put(buf, len, "SUCCESS");
+    char res[256];
+    param_text(a, e, 0, buf, len, res, sizeof res);
+    if (res[0])
+      snprintf(buf, len, "%s", res);
+    return 1;
+  }
+  case F_EVT_BUFFER: {
+    int idx = param_index(e, "data");
+    if (idx < 0)
+      return 0;
+    char res[64];
+    param_text(a, e, (uint32_t)idx, buf, len, res, sizeof res);
+    return 1;
+  }
+  case F_EVT_IS_OPEN_EXEC:
+  case F_EVT_IS_OPEN_CREATE: {
+    uint32_t fl = 0;
+    int v = 0;
+    if (e->type == VG_PPME_SYSCALL_OPEN_X ||
+        e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
+        e->type == VG_PPME_SYSCALL_OPENAT2_X ||
+        e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X) {
+      int nv = e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
+               e->type == VG_PPME_SYSCALL_OPENAT2_X;
+      fl = vg_evt_u32(e, nv ? 3 : 2);
+      if (f->id == F_EVT_IS_OPEN_CREATE) {
+        /* PPM_O_F_CREATED, or PPM_O_TMPFILE on success */
+        v = (fl & (1u << 14)) ||
+            ((fl & (1u << 15)) && has_retval(e) && retval(e) >= 0);
+      } else {
+        uint32_t mode = 0;
+        int mi = e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X ? -1
+                 : nv ? 4 : 3;
+        if (mi >= 0)
+          mode = vg_evt_u32(e, (uint32_t)mi);
+        /* PPM_S_IXUSR|IXGRP|IXOTH with a create flag */
+        v = (fl & ((1u << 8) | (1u << 14))) && (mode & 0111);
+      }
+    } else if (f->id == F_EVT_IS_OPEN_CREATE &&
+               e->type == VG_PPME_SYSCALL_CREAT_X) {
+      v = 1;
+    }
+    return put(buf, len, v ? "true" : "false");
+  }
   default:
     break;
   }
-  if (f->id >= F_THREAD_TID && f->id <= F_GROUP_NAME) {
+  if ((f->id >= F_THREAD_TID && f->id <= F_GROUP_NAME) ||
+      (f->id >= F_PROC_ENV && f->id <= F_THREAD_VTID) ||
+      (f->id >= F_THREAD_CAP_PRM && f->id <= F_PROC_PIDNS_START)) {
     if (!t)
       return 0;
     switch (f->id) {
@@ -477,8 +1121,22 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
       cmdline(t, buf, len);
       return 1;
     case F_PROC_ARGS:
-      if (f->argn >= 0)
-        return 0;
+      if (f->argn >= 0) {
+        /* the N-th argument after argv[0] */
+        const char *p = t->args, *end = t->args + t->args_len;
+        int64_t k = 0;
+        buf[0] = 0;
+        while (t->nargs && p <= end) {
+          size_t el = strnlen(p, (size_t)(end - p));
+          if (k == f->argn) {
+            snprintf(buf, len, "%.*s", (int)el, p);
+            break;
+          }
+          k++;
+          p += el + 1;
+        }
+        return 1;
+      }
       join_args(t, buf, len);
       return 1;
     case F_PROC_CWD: {
@@ -533,29 +1191,141 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
       if (!m)
         return 0;
       size_t o = 0;
-      vg_thread *p = a->find_thread(a->ctx, m->ptid);
-      for (int guard = 0; p && p->tid != -1 && guard < 4096; guard++) {
+      vg_thread *chain[256];
+      size_t nc = parent_chain(a, m, chain, 256);
+      for (size_t k = 0; k < nc; k++) {
+        vg_thread *p = chain[k];
         const char *v = f->id == F_PROC_ANAME ? p->comm
                         : f->id == F_PROC_AEXE ? p->exe
                                                : p->exepath;
         o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s",
                               o ? " " : "", v);
-        if (p->ptid == p->tid)
-          break;
-        p = a->find_thread(a->ctx, p->ptid);
       }
       return o > 0;
     }
     case F_USER_UID:
       return put_u64(buf, len, t->uid);
+    case F_THREAD_CAP_PRM:
+    case F_THREAD_CAP_EFF:
+    case F_THREAD_CAP_INH: {
+      uint64_t c = f->id == F_THREAD_CAP_PRM ? t->cap_permitted
+                   : f->id == F_THREAD_CAP_EFF ? t->cap_effective
+                                                : t->cap_inheritable;
+      size_t o = 0;
+      buf[0] = 0;
+      for (int i = 0; i < VG_CAP_MAX && i < 64; i++)
+        if ((c >> i) & 1u)
+          o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s",
+                                o ? " " : "", vg_cap_names[i]);
+      return 1;
+    }
+    case F_PROC_EXE_INO:
+    case F_PROC_EXE_INO_CTIME:
+    case F_PROC_EXE_INO_MTIME:
+    case F_PROC_EXE_INO_DUR_CLONE:
+    case F_PROC_EXE_INO_DUR_PIDNS:
+    case F_PROC_PIDNS_START: {
+      uint64_t v = f->id == F_PROC_EXE_INO ? t->exe_ino
+                   : f->id == F_PROC_EXE_INO_CTIME ? t->exe_ino_ctime
+                   : f->id == F_PROC_EXE_INO_MTIME ? t->exe_ino_mtime
+                   : f->id == F_PROC_EXE_INO_DUR_CLONE
+                       ? t->exe_ino_ctime_duration_clone_ts
+                   : f->id == F_PROC_EXE_INO_DUR_PIDNS
+                       ? t->exe_ino_ctime_duration_pidns_start
+                       : t->pidns_init_start_ts;
+      /* 0 means unknown; times print as libsinsp prints ABSTIME fields */
+      return v ? put_u64(buf, len, v) : 0;
+    }
+    case F_PROC_ENV: {
+      vg_thread *m = a->main_thread(a->ctx, t);
+      const vg_thread *et = m ? m : t;
+      size_t o = 0;
+      const char *p = et->env, *end = et->env + et->env_len;
+      if (!f->argname[0]) {
+        for (const char *q = p; q < end && o + 1 < len; q++)
+          buf[o++] = *q ? *q : ' ';
+        buf[o] = 0;
+        return 1;
+      }
+      size_t nl = strlen(f->argname);
+      while (p < end) {
+        size_t el = strnlen(p, (size_t)(end - p));
+        if (el > nl + 1 && p[nl] == '=' && !strncmp(p, f->argname, nl)) {
+          const char *v = p + nl + 1, *ve = p + el;
+          while (v < ve && *v == ' ')
+            v++;
+          while (ve > v && ve[-1] == ' ')
+            ve--;
+          snprintf(buf, len, "%.*s", (int)(ve - v), v);
+          return 1;
+        }
+        p += el + 1;
+      }
+      return put(buf, len, "");
+    }
+    case F_PROC_TTY:
+      return put_u64(buf, len, t->tty);
+    case F_PROC_VPID:
+      return t->vpid == -1 ? 0 : put_i64(buf, len, t->vpid);
+    case F_THREAD_VTID:
+      return t->vtid == -1 ? 0 : put_i64(buf, len, t->vtid);
+    case F_PROC_SNAME: {
+      /* the session leader: the thread whose tid is the session id, or
+       * else the oldest ancestor in an unbroken run of the same session */
+      if (t->sid == -1)
+        return put(buf, len, "");
+      int in_ns = (t->flags & (1u << 29)) ||
+                  (t->tid != t->vtid && t->vtid >= 0);
+      if (!in_ns) {
+        vg_thread *l = a->find_thread(a->ctx, t->sid);
+        if (l)
+          return put(buf, len, l->comm);
+      }
+      vg_thread *chain[256];
+      vg_thread *leader = NULL;
+      size_t nc = parent_chain(a, t, chain, 256);
+      for (size_t k = 0; k < nc && chain[k]->sid == t->sid; k++)
+        leader = chain[k];
+      return put(buf, len, leader ? leader->comm : "");
+    }
+    case F_PROC_DURATION:
+      if (t->clone_ts == 0)
+        return 0;
+      return put_i64(buf, len, (int64_t)(e->ts - t->clone_ts));
+    case F_PROC_EXE_UPPER:
+      return put(buf, len, t->exe_upper_layer ? "true" : "false");
+    case F_PROC_EXE_LOWER:
+      return put(buf, len, t->exe_lower_layer ? "true" : "false");
+    case F_PROC_EXE_MEMFD:
+      return put(buf, len, t->exe_from_memfd ? "true" : "false");
+    case F_PROC_EXE_WRITABLE:
+      return put(buf, len, t->exe_writable ? "true" : "false");
+    case F_PROC_VPGID_LEADER:
+      return put(buf, len, t->vpgid == t->vpid ? "true" : "false");
+    case F_PROC_SID_LEADER:
+      return put(buf, len, t->sid == t->vpid ? "true" : "false");
+    case F_PROC_NARGS:
+      return put_u64(buf, len, t->nargs);
+    case F_USER_LOGINNAME: {
+      const vg_user *u = a->user(a->ctx, t->loginuid);
+      if (u)
+        return put(buf, len, u->name);
+      return put(buf, len, t->loginuid == 0 ? "root" : "<NA>");
+    }
     case F_USER_LOGINUID:
-      return put_i64(buf, len, (int64_t)(int32_t)t->loginuid);
+      return put_i64(buf, len, t->loginuid < 0xFFFFFFFFu
+                                   ? (int64_t)t->loginuid : -1);
     case F_USER_NAME:
     case F_USER_HOMEDIR:
     case F_USER_SHELL: {
       const vg_user *u = a->user(a->ctx, t->uid);
-      if (!u)
-        return f->id == F_USER_NAME ? put(buf, len, "<NA>") : 0;
+      if (!u) {
+        if (f->id == F_USER_NAME)
+          return put(buf, len, t->uid == 0 ? "root" : "<NA>");
+        if (f->id == F_USER_HOMEDIR)
+          return put(buf, len, t->uid == 0 ? "/root" : "<NA>");
+        return put(buf, len, "<NA>");
+      }
       return put(buf, len, f->id == F_USER_NAME ? u->name
                            : f->id == F_USER_HOMEDIR ? u->home
                                                      : u->shell);
@@ -564,7 +1334,7 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
       return put_u64(buf, len, t->gid);
     case F_GROUP_NAME: {
       const vg_user *g = a->group(a->ctx, t->gid);
-      return put(buf, len, g ? g->name : "<NA>");
+      return put(buf, len, g ? g->name : t->gid == 0 ? "root" : "<NA>");
     }
     default:
       return 0;
@@ -663,13 +1433,67 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
     if (fd->type == FDT_IPV6)
       return put_u64(buf, len, vg_sock_u16(fd, VG_S6_SPORT));
     return 0;
+  case F_FD_CONNECTED:
+    if (!fd)
+      return 0;
+    return put(buf, len, (fd->flags & VG_FD_CONNECTED) ? "true" : "false");
+  case F_FD_NAME_CHANGED:
+    if (!fd)
+      return 0;
+    return put(buf, len, a->fd_name_changed && a->fd_name_changed(a->ctx)
+                             ? "true" : "false");
+  case F_FD_IPNAME:
+    return 0; /* no name resolution when replaying captures */
+  case F_FD_SOCKFAMILY:
+    if (!fd)
+      return 0;
+    if (fd->type >= FDT_IPV4 && fd->type <= FDT_IPV6S)
+      return put(buf, len, "ip");
+    if (fd->type == 8)
+      return put(buf, len, "unix");
+    return 0;
+  case F_FD_IS_SERVER:
+    if (!fd)
+      return 0;
+    if (fd->type == FDT_IPV4S || fd->type == FDT_IPV6S)
+      return put(buf, len, "true");
+    if (fd->type == FDT_IPV4 || fd->type == FDT_IPV6)
+      return put(buf, len, is_local(a, fd->sock + (fd->type == FDT_IPV4
+                                                        ? VG_S4_DIP
+                                                        : VG_S6_DIP),
+                                    fd->type == FDT_IPV6)
+                               ? "true" : "false");
+    return put(buf, len, "false");
+  case F_FD_LIP:
+  case F_FD_RIP:
+  case F_FD_LPORT:
+  case F_FD_RPORT: {
+    if (!fd || (fd->type != FDT_IPV4 && fd->type != FDT_IPV6) ||
+        role_none(fd))
+      return 0;
+    int v6 = fd->type == FDT_IPV6;
+    const uint8_t *sip = fd->sock + (v6 ? VG_S6_SIP : VG_S4_SIP);
+    const uint8_t *dip = fd->sock + (v6 ? VG_S6_DIP : VG_S4_DIP);
+    uint16_t sport = vg_sock_u16(fd, v6 ? VG_S6_SPORT : VG_S4_SPORT);
+    uint16_t dport = vg_sock_u16(fd, v6 ? VG_S6_DPORT : VG_S4_DPORT);
+    int local = is_local(a, sip, v6);
+    int want_src = (f->id == F_FD_LIP || f->id == F_FD_LPORT) == local;
+    if (f->id == F_FD_LIP || f->id == F_FD_RIP) {
+      fmt_ip(buf, len, want_src ? sip : dip, v6);
+      return 1;
+    }
+    return put_u64(buf, len, want_src ? sport : dport);
+  }
   case F_FD_SPORT:
     if (!fd)
       return 0;
-    if (fd->type == FDT_IPV4)
-      return role_none(fd) ? 0 : put_u64(buf, len, vg_sock_u16(fd, VG_S4_DPORT));
-    if (fd->type == FDT_IPV6)
-      return role_none(fd) ? 0 : put_u64(buf, len, vg_sock_u16(fd, VG_S6_DPORT));
+    if (fd->type == FDT_IPV4 || fd->type == FDT_IPV6) {
+      if (role_none(fd))
+        return 0;
+      return put_u64(buf, len, vg_sock_u16(fd, fd->type == FDT_IPV4
+                                                   ? VG_S4_DPORT
+                                                   : VG_S6_DPORT));
+    }
     if (fd->type == FDT_IPV4S)
       return put_u64(buf, len, vg_sock_u16(fd, VG_SV4_PORT));
     if (fd->type == FDT_IPV6S)
@@ -700,7 +1524,15 @@ static const vg_user *st_group(void *c, uint32_t id) {
   return vg_sys_group(c, id);
 }
 
+static int st_name_changed(void *c) { return vg_sys_fd_name_changed(c); }
+
+static int st_local(void *c, const uint8_t *ip, int v6) {
+  return vg_sys_is_local_addr(c, ip, v6);
+}
+
 void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
+  a->is_local_addr = st_local;
+  a->fd_name_changed = st_name_changed;
   a->ctx = s;
   a->event = st_event;
   a->event_num = st_num;
@@ -711,4 +1543,174 @@ void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
   a->get_fd = st_get_fd;
   a->user = st_user;
   a->group = st_group;
+}
+
+/* ------------------------------------------------------------ typed */
+
+#define MAX_CHAIN 256
+
+vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
+  switch (f->id) {
+  case F_EVT_NUM: case F_PROC_NARGS:
+    return VG_FT_UINT64;
+  case F_EVT_CPU:
+    return VG_FT_INT16;
+  case F_EVT_RAWTIME:
+    return VG_FT_ABSTIME;
+  case F_PROC_DURATION:
+    return VG_FT_RELTIME;
+  case F_EVT_RAWRES: case F_THREAD_TID: case F_PROC_PID: case F_PROC_PPID:
+  case F_PROC_APID: case F_PROC_SID: case F_PROC_VPGID: case F_USER_LOGINUID:
+  case F_FD_NUM: case F_PROC_VPID: case F_THREAD_VTID:
+    return VG_FT_INT64;
+  case F_USER_UID: case F_GROUP_GID: case F_PROC_TTY:
+    return VG_FT_UINT32;
+  case F_PROC_EXE_INO:
+    return VG_FT_INT64;
+  case F_PROC_PIDNS_START:
+    return VG_FT_UINT64;
+  case F_PROC_EXE_INO_CTIME: case F_PROC_EXE_INO_MTIME:
+  case F_PROC_EXE_INO_DUR_CLONE: case F_PROC_EXE_INO_DUR_PIDNS:
+    return VG_FT_ABSTIME;
+  case F_FD_CONNECTED: case F_FD_NAME_CHANGED:
+    return VG_FT_BOOL;
+  case F_EVT_IS_OPEN_READ: case F_EVT_IS_OPEN_WRITE: case F_EVT_FAILED:
+  case F_EVT_IS_OPEN_EXEC: case F_EVT_IS_OPEN_CREATE: case F_PROC_IS_MAIN:
+  case F_PROC_EXE_UPPER: case F_PROC_EXE_LOWER: case F_PROC_EXE_MEMFD:
+  case F_PROC_EXE_WRITABLE: case F_PROC_VPGID_LEADER:
+  case F_PROC_SID_LEADER: case F_FD_IS_SERVER:
+    return VG_FT_BOOL;
+  case F_FD_SIP: case F_FD_CIP: case F_FD_LIP: case F_FD_RIP: case F_FD_IP:
+    return VG_FT_IPADDR;
+  case F_FD_NET: case F_FD_CNET: case F_FD_SNET: case F_FD_LNET:
+  case F_FD_RNET:
+    return VG_FT_IPNET;
+  case F_FD_SPORT: case F_FD_CPORT: case F_FD_LPORT: case F_FD_RPORT:
+  case F_FD_PORT:
+    return VG_FT_PORT;
+  case F_EVT_BUFFER:
+    return VG_FT_BYTEBUF;
+  default:
+    return VG_FT_CHARBUF;
+  }
+}
+
+/* Converts rendered text to a typed value. */
+static int typed_from_text(vg_ftype t, const char *txt, vg_value *v) {
+  char *end = NULL;
+  v->type = t;
+  switch (t) {
+  case VG_FT_INT16:
+  case VG_FT_INT64:
+    v->v.i = strtoll(txt, &end, 10);
+    return end && end != txt;
+  case VG_FT_UINT32:
+  case VG_FT_UINT64:
+  case VG_FT_PORT:
+  case VG_FT_RELTIME:
+  case VG_FT_ABSTIME:
+    v->v.u = strtoull(txt, &end, 10);
+    return end && end != txt;
+  case VG_FT_BOOL:
+    v->v.b = strcmp(txt, "true") == 0;
+    return 1;
+  case VG_FT_IPADDR:
+  case VG_FT_IPNET:
+    memset(&v->v.ip, 0, sizeof v->v.ip);
+    if (inet_pton(AF_INET, txt, v->v.ip.addr) == 1) {
+      v->v.ip.prefix = 32;
+      return 1;
+    }
+    if (inet_pton(AF_INET6, txt, v->v.ip.addr) == 1) {
+      v->v.ip.v6 = 1;
+      v->v.ip.prefix = 128;
+      return 1;
+    }
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
+                              vg_value *out, size_t max, size_t *n,
+                              uint8_t *scratch, size_t cap, size_t *used) {
+  vg_ftype t = vg_sysf_type(f);
+  *n = 0;
+  *used = 0;
+  if (max == 0 || cap < 2)
+    return VIGIL_E_LIMIT;
+  /* fields with several values: endpoints and ancestors */
+  if (f->id == F_FD_IP || f->id == F_FD_PORT || f->id == F_FD_NET) {
+    vg_sysf_ref r = *f;
+    int ids[2];
+    if (f->id == F_FD_PORT) {
+      ids[0] = F_FD_CPORT;
+      ids[1] = F_FD_SPORT;
+    } else {
+      ids[0] = F_FD_CIP;
+      ids[1] = F_FD_SIP;
+    }
+    for (int k = 0; k < 2 && *n < max; k++) {
+      r.id = ids[k];
+      if (vg_sysf_render(a, &r, (char *)scratch, cap) &&
+          typed_from_text(t, (const char *)scratch, &out[*n]))
+        (*n)++;
+    }
+    return VIGIL_OK;
+  }
+  if ((f->id == F_PROC_ANAME || f->id == F_PROC_AEXE ||
+       f->id == F_PROC_AEXEPATH) && f->argn < 0) {
+    vg_thread *th = a->thread(a->ctx);
+    vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
+    vg_thread *chain[MAX_CHAIN];
+    size_t nc = m ? parent_chain(a, m, chain, max < MAX_CHAIN ? max
+                                                              : MAX_CHAIN)
+                  : 0;
+    size_t off = 0;
+    for (size_t k = 0; k < nc; k++) {
+      vg_thread *p = chain[k];
+      const char *v = f->id == F_PROC_ANAME ? p->comm
+                      : f->id == F_PROC_AEXE ? p->exe : p->exepath;
+      size_t l = strlen(v);
+      if (off + l > cap)
+        return VIGIL_E_LIMIT;
+      memcpy(scratch + off, v, l);
+      out[*n].type = VG_FT_CHARBUF;
+      out[*n].v.s.p = scratch + off;
+      out[*n].v.s.n = l;
+      off += l;
+      (*n)++;
+    }
+    *used = off;
+    return VIGIL_OK;
+  }
+  if (f->id == F_EVT_BUFFER) {
+    const vg_evt *e = a->event(a->ctx);
+    int idx = param_index(e, "data");
+    if (idx < 0 || e->plen[idx] == 0)
+      return VIGIL_OK;
+    out[0].type = VG_FT_BYTEBUF;
+    out[0].v.s.p = e->p[idx];
+    out[0].v.s.n = e->plen[idx];
+    *n = 1;
+    return VIGIL_OK;
+  }
+  vg_sysf_ref r = *f;
+  if (f->id >= F_FD_CNET && f->id <= F_FD_RNET)
+    r.id = f->id == F_FD_CNET ? F_FD_CIP : f->id == F_FD_SNET ? F_FD_SIP
+           : f->id == F_FD_LNET ? F_FD_LIP : F_FD_RIP;
+  if (!vg_sysf_render(a, &r, (char *)scratch, cap))
+    return VIGIL_OK;
+  if (t == VG_FT_CHARBUF) {
+    out[0].type = VG_FT_CHARBUF;
+    out[0].v.s.p = scratch;
+    out[0].v.s.n = strlen((const char *)scratch);
+    *used = out[0].v.s.n + 1;
+    *n = 1;
+    return VIGIL_OK;
+  }
+  if (typed_from_text(t, (const char *)scratch, &out[0]))
+    *n = 1;
+  return VIGIL_OK;
 }

@@ -57,8 +57,10 @@ static bool walk(vg_jx *x, const json_t *v, int64_t idx,
   return true;
 }
 
+/* argIndexFilter: int(req.ArgIndex()); a key argument's (uint64_t)-1
+ * becomes -1, i.e. no filter */
 static int64_t arg_index(const vg_jx *x) {
-  if (!x->arg->present)
+  if (!x->arg->present || x->arg->index == UINT64_MAX)
     return NO_INDEX;
   if (x->arg->index > (uint64_t)INT64_MAX)
     return INT64_MAX; /* never a valid element */
@@ -615,6 +617,7 @@ vigil_status vg_jx_k8s(vg_jx *x, int id) {
     c.cb = cb_hostpath;
     c.key = x->arg->key;
     c.key_n = x->arg->key_len;
+    /* the key argument's index is (uint64_t)-1: every volume is checked */
     if (!c.key || c.key_n == 0)
       break; /* arg[:len(arg)-1] panics upstream */
     if (run(x, arg_index(x),

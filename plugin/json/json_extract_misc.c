@@ -188,7 +188,9 @@ static uint64_t ct_u64(const json_t *v) {
     return (uint64_t)json_integer_value(v); /* negative: Go's conversion */
   if (json_is_real(v)) {
     double d = json_real_value(v);
-    if (d >= 18446744073709551616.0 || d != d)
+    /* out of range (and NaN) give what Go's conversion gives on amd64:
+     * the "integer indefinite" 1 << 63 */
+    if (!(d > -9223372036854775808.0 && d < 18446744073709551616.0))
       return UINT64_C(0x8000000000000000);
     return d < 0 ? (uint64_t)(int64_t)d : (uint64_t)d;
   }

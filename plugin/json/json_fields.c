@@ -47,15 +47,19 @@ vigil_status vg_json_field_parse(const char *ref, int *id, vg_json_arg *arg,
   }
   const vg_json_field_info *f = &vg_jf_table[fid];
   if (br) {
-    size_t rest = strlen(br);
-    if (rest < 2 || br[rest - 1] != ']') {
+    /* as libsinsp: the argument runs to the first ']', which must end the
+     * reference */
+    const char *close = strchr(br + 1, ']');
+    if (!close || close[1] != '\0') {
       if (errsz)
-        snprintf(err, errsz, "'%s': argument not closed by ']'", ref);
+        snprintf(err, errsz, "'%s': unbalanced argument brackets", ref);
       return VIGIL_E_SYNTAX;
     }
     a.present = true;
     a.key = br + 1;
-    a.key_len = rest - 2;
+    a.key_len = (size_t)(close - (br + 1));
+    /* libsinsp leaves the index at (uint64_t)-1 for key arguments */
+    a.index = UINT64_MAX;
     if (f->arg == VG_JARG_NONE) {
       if (errsz)
         snprintf(err, errsz, "'%s': field '%s' takes no argument", ref,
@@ -63,13 +67,15 @@ vigil_status vg_json_field_parse(const char *ref, int *id, vg_json_arg *arg,
       return VIGIL_E_SYNTAX;
     }
     if (f->arg == VG_JARG_OPT_INDEX || f->arg == VG_JARG_REQ_INDEX) {
+      /* digits only, no leading zero, representable on 64 bits */
       uint64_t v = 0;
-      if (a.key_len == 0 || a.key_len > 19)
+      if (a.key_len == 0 || (a.key[0] == '0' && a.key_len > 1))
         goto bad_index;
       for (size_t i = 0; i < a.key_len; i++) {
-        if (a.key[i] < '0' || a.key[i] > '9')
+        unsigned d = (unsigned)(a.key[i] - '0');
+        if (d > 9 || v > (UINT64_MAX - d) / 10)
           goto bad_index;
-        v = v * 10 + (uint64_t)(a.key[i] - '0');
+        v = v * 10 + d;
       }
       a.index = v;
     }
@@ -106,6 +112,10 @@ static vg_value *slot(vg_jx *x) {
 }
 
 void vg_jx_emit(vg_jx *x, const char *s, size_t n) {
+  /* libsinsp takes plugin strings as C strings: an embedded NUL ends it */
+  const char *nul = n ? memchr(s, '\0', n) : NULL;
+  if (nul)
+    n = (size_t)(nul - s);
   vg_value *v = slot(x);
   if (v) {
     v->type = VG_FT_CHARBUF;

@@ -51,9 +51,9 @@ const vg_json_field_info *vg_json_field_info_get(int id);
 int vg_json_field_find(const char *name, size_t len);
 
 /* A field argument as written between brackets. For an index argument,
- * index holds its value; for a key argument, index is 0 (what libsinsp hands
- * a plugin, which matters for ka.req.volume.hostpath). key always points at
- * the text (not NUL-terminated). */
+ * index holds its value; for a key argument, index is UINT64_MAX (what
+ * libsinsp hands a plugin; ka.req.volume.hostpath reads it as "no index").
+ * key always points at the text (not NUL-terminated). */
 typedef struct vg_json_arg {
   bool present;
   uint64_t index;

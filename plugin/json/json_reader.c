@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "json/json_okta.h"
 #include "json/json_source.h"
@@ -26,8 +28,8 @@ typedef struct pend {
 
 struct vg_json_reader {
   char *name;
-  FILE *f;
-  bool own_f;
+  FILE *f;      /* a caller's stream, or */
+  gzFile gz;    /* a file we opened: plain or gzip-compressed */
   /* buffer: bytes [beg, end) are unread; buf is ours unless mem */
   uint8_t *buf;
   size_t cap, beg, end;
@@ -99,6 +101,17 @@ vg_json_src vg_json_detect(const json_t *doc) {
   return VG_JSRC_JSON;
 }
 
+bool vg_json_sniff(const void *head, size_t n) {
+  const uint8_t *p = head;
+  size_t i = 0;
+  if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+    i = 3;
+  while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
+                   p[i] == '\r'))
+    i++;
+  return i < n && (p[i] == '{' || p[i] == '[');
+}
+
 /* ---- opening -------------------------------------------------------------- */
 
 static vg_json_reader *reader_new(const char *name,
@@ -159,22 +172,26 @@ vigil_status vg_json_reader_open_file(const char *path,
   if (!path || !out)
     return VIGIL_E_INVAL;
   bool std = strcmp(path, "-") == 0;
-  FILE *f = std ? stdin : fopen(path, "rb");
-  if (!f) {
+  /* zlib reads gzip members and passes plain files through unchanged */
+  int fd = std ? dup(STDIN_FILENO) : -1;
+  gzFile gz = std ? (fd >= 0 ? gzdopen(fd, "rb") : NULL) : gzopen(path, "rb");
+  if (!gz) {
+    int e = errno;
+    if (fd >= 0)
+      close(fd);
     if (errsz)
-      snprintf(err, errsz, "%s: %s", path, strerror(errno));
+      snprintf(err, errsz, "%s: %s", path, e ? strerror(e) : "cannot open");
     return VIGIL_E_IO;
   }
-  vigil_status st =
-      vg_json_reader_open_stream(f, std ? "<stdin>" : path, opts, out);
-  if (st != VIGIL_OK) {
-    if (!std)
-      fclose(f);
+  vg_json_reader *r = reader_new(std ? "<stdin>" : path, opts);
+  if (!r) {
+    gzclose(gz);
     if (errsz)
-      snprintf(err, errsz, "%s: %s", path, vigil_status_str(st));
-    return st;
+      snprintf(err, errsz, "%s: %s", path, vigil_status_str(VIGIL_E_NOMEM));
+    return VIGIL_E_NOMEM;
   }
-  (*out)->own_f = !std;
+  r->gz = gz;
+  *out = r;
   return VIGIL_OK;
 }
 
@@ -197,8 +214,8 @@ void vg_json_reader_free(vg_json_reader *r) {
   free(r->pend);
   if (!r->mem)
     free(r->buf);
-  if (r->own_f)
-    fclose(r->f);
+  if (r->gz)
+    gzclose(r->gz);
   vg_okta_cache_free(r->okta);
   free(r->name);
   free(r);
@@ -276,16 +293,29 @@ static vigil_status fill(vg_json_reader *r, size_t want) {
         r->cap = nc;
       }
     }
-    size_t got = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
-    r->end += got;
-    if (got == 0) {
-      if (ferror(r->f)) {
+    size_t room = r->cap - r->end, got;
+    if (r->gz) {
+      unsigned ask = room > (1u << 30) ? 1u << 30 : (unsigned)room;
+      int n = gzread(r->gz, r->buf + r->end, ask);
+      if (n < 0) {
+        int zerr;
+        const char *m = gzerror(r->gz, &zerr);
+        snprintf(r->err, sizeof r->err, "%s: read error: %s", r->name,
+                 zerr == Z_ERRNO ? strerror(errno) : m);
+        return VIGIL_E_IO;
+      }
+      got = (size_t)n;
+    } else {
+      got = fread(r->buf + r->end, 1, room, r->f);
+      if (got == 0 && ferror(r->f)) {
         snprintf(r->err, sizeof r->err, "%s: read error: %s", r->name,
                  strerror(errno));
         return VIGIL_E_IO;
       }
-      r->eof = true;
     }
+    r->end += got;
+    if (got == 0)
+      r->eof = true;
   }
   return VIGIL_OK;
 }
@@ -538,6 +568,11 @@ static vigil_status next_doc(vg_json_reader *r, json_t **out) {
       size_t used = (size_t)e.position;
       if (used > avail)
         used = avail;
+      if (used > r->max_doc) {
+        json_decref(v);
+        return fail_at(r, VIGIL_E_LIMIT, r->beg,
+                       "document larger than %zu bytes", r->max_doc);
+      }
       if (r->mode == 0) {
         /* JSON lines when the document sat on one line, alone */
         bool nl = memchr(r->buf + r->beg, '\n', used) != NULL;
@@ -604,6 +639,12 @@ static vigil_status next_line(vg_json_reader *r, json_t **out) {
       return st;
   }
   size_t len = nl ? (size_t)(nl - (r->buf + r->beg)) : r->end - r->beg;
+  if (len > r->max_doc) {
+    fail_at(r, VIGIL_E_LIMIT, r->beg, "line longer than %zu bytes",
+            r->max_doc);
+    r->done = true;
+    return VIGIL_E_LIMIT;
+  }
   json_t *v = load(r->buf + r->beg, len, 0, &e);
   vigil_status st = VIGIL_OK;
   if (!v) {

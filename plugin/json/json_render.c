@@ -376,6 +376,8 @@ bool vg_json_parse_rfc3339(const char *s, size_t n, int64_t *ns) {
     return false;
   int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
   secs -= (int64_t)sign * (oh * 3600 + om * 60);
-  *ns = secs * 1000000000 + frac;
+  /* Go's UnixNano wraps outside years 1678..2262; so do we, without
+   * signed overflow */
+  *ns = (int64_t)((uint64_t)secs * UINT64_C(1000000000) + (uint64_t)frac);
   return true;
 }

@@ -78,9 +78,9 @@ typedef struct vg_json_reader_opts {
 } vg_json_reader_opts;
 
 /*
- * Opens a reader on the file at path ("-" reads standard input). name is
- * used in messages (path when NULL). opts may be NULL. On failure *out is
- * untouched and err (if errsz > 0) receives a message.
+ * Opens a reader on the file at path ("-" reads standard input), plain or
+ * gzip-compressed (as CloudTrail's .json.gz logs). opts may be NULL. On
+ * failure *out is untouched and err (if errsz > 0) receives a message.
  */
 vigil_status vg_json_reader_open_file(const char *path,
                                       const vg_json_reader_opts *opts,
@@ -102,8 +102,9 @@ void vg_json_reader_free(vg_json_reader *r);
  * end of the stream. Errors: VIGIL_E_SYNTAX (malformed JSON), VIGIL_E_LIMIT
  * (document too large), VIGIL_E_IO, VIGIL_E_NOMEM; the message, with the
  * location ("name:LINE:COL: ..."), is in vg_json_reader_error. Events read
- * before an error have been delivered. After an error in JSON-lines input the
- * next call goes on with the following line; otherwise it returns the end.
+ * before an error have been delivered. After a syntax error in JSON-lines
+ * input the next call goes on with the following line; after any other error
+ * (or a syntax error in other layouts) it returns the end.
  */
 vigil_status vg_json_reader_next(vg_json_reader *r, vg_json_event **ev);
 
@@ -129,6 +130,11 @@ bool vg_json_reader_lines_mode(const vg_json_reader *r);
  * otherwise json.
  */
 vg_json_src vg_json_detect(const json_t *doc);
+
+/* Whether the first bytes of a file look like JSON input (after an optional
+ * UTF-8 byte order mark and whitespace, a '{' or '['): lets a caller tell
+ * JSON event files from captures. */
+bool vg_json_sniff(const void *head, size_t n);
 
 /* ---- rendering (json_render.c) ------------------------------------------ */
 

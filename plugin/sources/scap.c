@@ -978,7 +978,7 @@ static vigil_status convert_once(vg_scap *r, const vg_evt *in, int bi,
 
 /* Runs the converter; *out is NULL when the event is dropped. */
 static vigil_status convert(vg_scap *r, const vg_evt **out) {
-  int res;
+  int res = 0;
   vigil_status st = convertibility(r, &r->evt, &res);
   if (st != VIGIL_OK)
     return st;
@@ -1087,9 +1087,10 @@ vigil_status vg_scap_next(vg_scap *r, vg_scap_item *item) {
       return st;
     if (eof) {
       r->done = 1;
-      if (!r->any_event && r->blk_off == 0) {
+      if (!r->any_event) {
         r->desc = NULL;
-        return fail(r, VIGIL_E_FORMAT, "empty file");
+        return fail(r, VIGIL_E_FORMAT, r->blk_off == 0 ? "empty file"
+                                                       : "no events");
       }
       item->kind = VG_SCAP_EOF;
       return VIGIL_OK;

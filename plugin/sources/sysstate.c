@@ -79,11 +79,20 @@ struct vg_sysstate {
   int64_t fdinfo_fd; /* fd number of the event's fd, or INT64_MIN */
   vg_thread *fdinfo_owner;
   /* delayed removals */
-  int64_t remove_tid;
+  int64_t remove_tid, remove_reaper;
   int have_remove_tid;
+  /* process ids whose thread group is a (sub)reaper */
+  int64_t reapers[64];
+  size_t nreapers;
   int64_t remove_fd_tid, remove_fd;
   int have_remove_fd;
   int initial; /* still in the leading run of initial-state events */
+  int sockets_fixed; /* capture sockets given their direction */
+  /* the event's fd before parsing, to tell whether its name changed */
+  const vg_fdinfo *old_fd;
+  char old_name[1100];
+  int name_changed;
+  uint8_t server_ports[65536 / 8]; /* ports of listening sockets */
   /* network interfaces from the capture */
   struct {
     int is_v6;
@@ -305,6 +314,7 @@ static void thread_free(vg_thread *t) {
   free(t->cwd);
   free(t->root);
   free(t->args);
+  free(t->env);
   free(t->last_evt);
   fdt_fini(&t->fds);
   free(t);
@@ -328,7 +338,8 @@ static vg_thread *thread_new(int64_t tid) {
   t->cwd = dupn("", 0);
   t->root = dupn("", 0);
   t->args = dupn("", 0);
-  if (!t->comm || !t->exe || !t->exepath || !t->cwd || !t->root ||
+  t->env = dupn("", 0);
+  if (!t->env || !t->comm || !t->exe || !t->exepath || !t->cwd || !t->root ||
       !t->args) {
     thread_free(t);
     return NULL;
@@ -336,7 +347,7 @@ static vg_thread *thread_new(int64_t tid) {
   return t;
 }
 
-static void remove_thread(vg_sysstate *s, int64_t tid) {
+static void erase_thread(vg_sysstate *s, int64_t tid) {
   size_t i = slot(s, tid);
   if (!s->tab[i])
     return;
@@ -360,7 +371,7 @@ static void remove_thread(vg_sysstate *s, int64_t tid) {
 static vg_thread *add_thread(vg_sysstate *s, vg_thread *t) {
   if (!t)
     return NULL;
-  remove_thread(s, t->tid);
+  erase_thread(s, t->tid);
   if (s->n >= VG_MAX_THREADS) {
     thread_free(t);
     return NULL;
@@ -446,6 +457,17 @@ static void set_args(vg_thread *t, const uint8_t *a, uint32_t len) {
   t->nargs = n;
 }
 
+static void set_env(vg_thread *t, const uint8_t *a, uint32_t len) {
+  if (len > 0 && a[len - 1] == 0)
+    len--;
+  char *d = dupn((const char *)a, len);
+  if (!d)
+    return;
+  free(t->env);
+  t->env = d;
+  t->env_len = len;
+}
+
 /* Lookup that creates a placeholder entry for unknown threads, as libsinsp
  * does when it cannot query /proc while replaying a capture. */
 static vg_thread *get_thread(vg_sysstate *s, int64_t tid) {
@@ -462,6 +484,111 @@ static vg_thread *get_thread(vg_sysstate *s, int64_t tid) {
 
 static int is_invalid(const vg_thread *t) {
   return t->tid < 0 || t->pid < 0 || t->ptid < 0;
+}
+
+
+/* ------------------------------------------------------------ groups */
+
+/* libsinsp keeps threads in thread groups (by pid) with a count of live
+ * threads; a dead main thread stays while other threads of its group are
+ * alive, and children of an exiting thread move to a reaper. */
+
+static int is_reaper_group(const vg_sysstate *s, int64_t pid) {
+  for (size_t i = 0; i < s->nreapers; i++)
+    if (s->reapers[i] == pid)
+      return 1;
+  return 0;
+}
+
+static void mark_reaper_group(vg_sysstate *s, int64_t pid) {
+  if (is_reaper_group(s, pid))
+    return;
+  if (s->nreapers < sizeof s->reapers / sizeof s->reapers[0])
+    s->reapers[s->nreapers++] = pid;
+}
+
+/* First live thread of group PID other than EXCEPT (main thread first). */
+static vg_thread *live_in_group(vg_sysstate *s, int64_t pid,
+                                const vg_thread *except) {
+  vg_thread *m = vg_sys_find(s, pid);
+  if (m && m != except && is_main(m) && !(m->flags & CL_CLOSED) &&
+      !is_invalid(m))
+    return m;
+  for (size_t i = 0; i < s->cap; i++) {
+    vg_thread *t = s->tab[i];
+    if (t && t != except && t->pid == pid && !is_invalid(t) &&
+        !(t->flags & CL_CLOSED))
+      return t;
+  }
+  return NULL;
+}
+
+static int in_pid_ns(const vg_thread *t) {
+  return (t->flags & CL_CHILD_IN_PIDNS) || (t->tid != t->vtid && t->vtid >= 0);
+}
+
+static vg_thread *find_new_reaper(vg_sysstate *s, vg_thread *t) {
+  vg_thread *r = live_in_group(s, t->pid, t);
+  if (r)
+    return r;
+  vg_thread *p = vg_sys_find(s, t->ptid);
+  for (int guard = 0; p && guard < 4096; guard++) {
+    if (p == t)
+      break;
+    if (in_pid_ns(p) != in_pid_ns(t))
+      break;
+    if (p->pid == 1 || p->vpid == 1 || is_reaper_group(s, p->pid)) {
+      r = live_in_group(s, p->pid, NULL);
+      if (r)
+        return r;
+    }
+    if (p->ptid == p->tid)
+      break;
+    p = vg_sys_find(s, p->ptid);
+  }
+  return NULL;
+}
+
+static void remove_thread(vg_sysstate *s, int64_t tid, int64_t reaper_tid) {
+  vg_thread *t = vg_sys_find(s, tid);
+  if (!t)
+    return;
+  if (is_invalid(t)) {
+    erase_thread(s, tid);
+    return;
+  }
+  t->flags |= CL_CLOSED;
+  int has_children = 0;
+  for (size_t i = 0; i < s->cap && !has_children; i++)
+    if (s->tab[i] && s->tab[i] != t && s->tab[i]->ptid == tid)
+      has_children = 1;
+  if (has_children) {
+    vg_thread *r = NULL;
+    if (reaper_tid > 0) {
+      r = get_thread(s, reaper_tid);
+      if (r && is_invalid(r))
+        r = NULL;
+    }
+    if (!r)
+      r = find_new_reaper(s, t);
+    if (r && r->pid != t->pid)
+      mark_reaper_group(s, r->pid);
+    for (size_t i = 0; i < s->cap; i++) {
+      vg_thread *c = s->tab[i];
+      if (c && c != t && c->ptid == tid)
+        c->ptid = r ? r->tid : 0;
+    }
+  }
+  int64_t pid = t->pid;
+  int main = is_main(t);
+  if (!live_in_group(s, pid, NULL)) {
+    erase_thread(s, pid);
+    if (main)
+      return;
+    t = vg_sys_find(s, tid);
+  }
+  if (!main && t)
+    erase_thread(s, tid);
 }
 
 /* ------------------------------------------------------------ lifecycle */
@@ -499,10 +626,13 @@ static void reset_all(vg_sysstate *s) {
   users_clear(s->groups, s->ngroups);
   s->nusers = s->ngroups = 0;
   s->nifaces = 0;
+  s->nreapers = 0;
   s->tinfo = NULL;
   s->fdinfo_owner = NULL;
   s->have_remove_tid = s->have_remove_fd = 0;
   s->initial = 1;
+  s->sockets_fixed = 0;
+  memset(s->server_ports, 0, sizeof s->server_ports);
 }
 
 void vg_sys_free(vg_sysstate *s) {
@@ -567,6 +697,19 @@ const vg_user *vg_sys_group(vg_sysstate *s, uint32_t gid) {
 
 static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf);
 
+/* libsinsp registers uid/gid 0 as root (home /root) when a thread with
+ * that id appears and the capture's user list lacks it. */
+static void ensure_root(vg_sysstate *s, const vg_thread *t) {
+  if (t->uid == 0 && !vg_sys_user(s, 0)) {
+    vg_scap_user u = {0, 0, t->gid, "root", "/root", ""};
+    add_user(s, &u);
+  }
+  if (t->gid == 0 && !vg_sys_group(s, 0)) {
+    vg_scap_user g = {1, 0, 0, "root", "", ""};
+    add_user(s, &g);
+  }
+}
+
 vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
   switch (it->kind) {
   case VG_SCAP_SECTION:
@@ -590,7 +733,20 @@ vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
     set_str(&t->root, p->root);
     set_args(t, p->args, p->args_len);
     t->flags |= p->flags | CL_ACTIVE;
+    t->tty = p->tty;
+    t->exe_writable = p->exe_writable;
+    t->exe_upper_layer = p->exe_upper_layer;
+    t->exe_lower_layer = p->exe_lower_layer;
+    t->exe_from_memfd = p->exe_from_memfd;
+    t->cap_inheritable = p->cap_inh;
+    t->cap_permitted = p->cap_prm;
+    t->cap_effective = p->cap_eff;
+    t->exe_ino = p->exe_ino;
+    t->exe_ino_ctime = p->exe_ino_ctime;
+    t->exe_ino_mtime = p->exe_ino_mtime;
+    t->pidns_init_start_ts = p->pidns_init_start_ts;
     if (is_main(t)) {
+      set_env(t, p->env, p->env_len);
       char buf[MAX_PATH + 2];
       vg_concat_paths(buf, sizeof buf - 1, "", 0, p->cwd, strlen(p->cwd));
       size_t l = strlen(buf);
@@ -604,7 +760,9 @@ vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
     t->uid = p->uid;
     t->gid = p->gid;
     t->loginuid = p->loginuid;
-    add_thread(s, t);
+    t = add_thread(s, t);
+    if (t)
+      ensure_root(s, t);
     return VIGIL_OK;
   }
   case VG_SCAP_FD:
@@ -1073,12 +1231,14 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
     put16(k + VG_S4_SPORT, sf->sport);
     put16(k + VG_S4_DPORT, sf->dport);
     k[VG_S4_L4] = sf->l4proto;
-    iface_update_fd(s, f);
+    if (sf->l4proto == L4_TCP)
+      f->flags |= VG_FD_CONNECTED;
     fmt_tuple(nb, sizeof nb, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
               k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
     set_str(&f->name, nb);
     break;
   case FD_IPV4_SERVSOCK:
+    s->server_ports[sf->sport >> 3] |= (uint8_t)(1u << (sf->sport & 7));
     memcpy(k + VG_SV4_IP, sf->sip, 4);
     put16(k + VG_SV4_PORT, sf->sport);
     k[VG_SV4_L4] = sf->l4proto;
@@ -1086,6 +1246,8 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
     set_str(&f->name, nb);
     break;
   case FD_IPV6_SOCK:
+    if (sf->l4proto == L4_TCP)
+      f->flags |= VG_FD_CONNECTED;
     if (is_mapped(sf->sip) && is_mapped(sf->dip)) {
       f->type = FD_IPV4_SOCK;
       memcpy(k + VG_S4_SIP, sf->sip + 12, 4);
@@ -1093,7 +1255,6 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
       put16(k + VG_S4_SPORT, sf->sport);
       put16(k + VG_S4_DPORT, sf->dport);
       k[VG_S4_L4] = sf->l4proto;
-      iface_update_fd(s, f);
       fmt_tuple(nb, sizeof nb, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
                 k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
     } else {
@@ -1107,6 +1268,7 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
     set_str(&f->name, nb);
     break;
   case FD_IPV6_SERVSOCK:
+    s->server_ports[sf->sport >> 3] |= (uint8_t)(1u << (sf->sport & 7));
     memcpy(k + VG_SV6_IP, sf->sip, 16);
     put16(k + VG_SV6_PORT, sf->sport);
     k[VG_SV6_L4] = sf->l4proto;
@@ -1162,9 +1324,11 @@ static int64_t retval(const vg_evt *e) {
   return vg_evt_int(e, 0, 1);
 }
 
+/* A string parameter as libsinsp reads it: empty and "(NULL)" are
+ * turned into "<NA>". */
 static const char *pstr(const vg_evt *e, uint32_t i, char *buf, size_t n) {
   const char *r = vg_evt_str(e, i, buf, n);
-  return r ? r : "";
+  return r ? r : "<NA>";
 }
 
 static int pempty(const vg_evt *e, uint32_t i) {
@@ -1194,6 +1358,18 @@ static void set_comm_exe_args(vg_thread *t, const vg_evt *e) {
 
 static void copy_from(vg_thread *d, const vg_thread *src) {
   set_str(&d->exepath, src->exepath);
+  d->exe_writable = src->exe_writable;
+  d->exe_upper_layer = src->exe_upper_layer;
+  d->exe_lower_layer = src->exe_lower_layer;
+  d->exe_from_memfd = src->exe_from_memfd;
+  d->tty = src->tty;
+  d->cap_permitted = src->cap_permitted;
+  d->cap_inheritable = src->cap_inheritable;
+  d->cap_effective = src->cap_effective;
+  d->exe_ino = src->exe_ino;
+  d->exe_ino_ctime = src->exe_ino_ctime;
+  d->exe_ino_mtime = src->exe_ino_mtime;
+  d->exe_ino_ctime_duration_clone_ts = src->exe_ino_ctime_duration_clone_ts;
   set_str(&d->root, src->root);
   d->sid = src->sid;
   d->vpgid = src->vpgid;
@@ -1231,7 +1407,7 @@ static void parse_clone_caller(vg_sysstate *s, const vg_evt *e, int64_t child) {
   if (ex) {
     if (ex->flags & CL_CLONE_INVERTED)
       return;
-    remove_thread(s, child);
+    remove_thread(s, child, -1);
   }
   vg_thread *c = thread_new(child);
   if (!c)
@@ -1241,6 +1417,10 @@ static void parse_clone_caller(vg_sysstate *s, const vg_evt *e, int64_t child) {
     if (valid) {
       copy_fds(s, caller, c);
       set_str(&c->cwd, thread_cwd(s, caller));
+      vg_thread *cm = vg_sys_main_thread(s, caller);
+      if (!cm)
+        cm = caller;
+      set_env(c, (const uint8_t *)cm->env, cm->env_len);
     }
     c->pid = c->tid;
     c->ptid = caller->tid;
@@ -1264,7 +1444,9 @@ static void parse_clone_caller(vg_sysstate *s, const vg_evt *e, int64_t child) {
     if (e->nparams > 2)
       set_args(caller, e->p[2], e->plen[2]);
   }
-  add_thread(s, c);
+  c = add_thread(s, c);
+  if (c)
+    ensure_root(s, c);
   /* the caller pointer may have moved slots but not address */
   s->tinfo = vg_sys_find(s, e->tid);
 }
@@ -1274,7 +1456,7 @@ static void parse_clone_child(vg_sysstate *s, const vg_evt *e) {
   if (s->tinfo && s->tinfo->clone_ts != 0) {
     if (e->ts - s->tinfo->clone_ts < 3600000000000ull)
       return;
-    remove_thread(s, tid);
+    remove_thread(s, tid, -1);
     s->tinfo = NULL;
   }
   vg_thread *c = thread_new(tid);
@@ -1316,6 +1498,10 @@ static void parse_clone_child(vg_sysstate *s, const vg_evt *e) {
     if (leader) {
       copy_fds(s, lk, c);
       set_str(&c->cwd, thread_cwd(s, lk));
+      vg_thread *lm = vg_sys_main_thread(s, lk);
+      if (!lm)
+        lm = lk;
+      set_env(c, (const uint8_t *)lm->env, lm->env_len);
     }
   } else if (!leader) {
     set_str(&lk->exe, c->exe);
@@ -1328,6 +1514,8 @@ static void parse_clone_child(vg_sysstate *s, const vg_evt *e) {
   c->gid = vg_evt_u32(e, 17);
   c->clone_ts = e->ts;
   s->tinfo = add_thread(s, c);
+  if (s->tinfo)
+    ensure_root(s, s->tinfo);
 }
 
 static void parse_execve(vg_sysstate *s, const vg_evt *e) {
@@ -1345,6 +1533,34 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
     }
   }
   t->fdlimit = vg_evt_i64(e, 7);
+  if (!pempty(e, 15))
+    set_env(t, e->p[15], e->plen[15]);
+  if (!pempty(e, 16))
+    t->tty = vg_evt_u32(e, 16);
+  if (!pempty(e, 19)) {
+    uint32_t xf = vg_evt_u32(e, 19);
+    /* PPM_EXE_WRITABLE 1, UPPER_LAYER 2, FROM_MEMFD 4, LOWER_LAYER 8 */
+    t->exe_writable = (xf & 1) != 0;
+    t->exe_upper_layer = (xf & 2) != 0;
+    t->exe_from_memfd = (xf & 4) != 0;
+    t->exe_lower_layer = (xf & 8) != 0;
+  }
+  if (!pempty(e, 22)) {
+    t->cap_inheritable = vg_evt_u64(e, 20);
+    t->cap_permitted = vg_evt_u64(e, 21);
+    t->cap_effective = vg_evt_u64(e, 22);
+  }
+  if (!pempty(e, 25)) {
+    t->exe_ino = vg_evt_u64(e, 23);
+    t->exe_ino_ctime = vg_evt_u64(e, 24);
+    t->exe_ino_mtime = vg_evt_u64(e, 25);
+    if (t->clone_ts != 0)
+      t->exe_ino_ctime_duration_clone_ts = t->clone_ts - t->exe_ino_ctime;
+    if (t->pidns_init_start_ts != 0 &&
+        t->exe_ino_ctime > t->pidns_init_start_ts)
+      t->exe_ino_ctime_duration_pidns_start =
+          t->exe_ino_ctime - t->pidns_init_start_ts;
+  }
   char b[1100];
   if (!pempty(e, 27)) {
     set_str(&t->exepath, pstr(e, 27, b, sizeof b));
@@ -1375,6 +1591,7 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
   t->pgid = pempty(e, 28) ? -1 : vg_evt_i64(e, 28);
   if (!pempty(e, 29))
     t->gid = vg_evt_u32(e, 29);
+  ensure_root(s, t);
   vg_fdtable *ft = fd_table(s, t);
   if (ft) {
     for (uint32_t i = 0; i < ft->n;) {
@@ -1389,6 +1606,21 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
   uint32_t keep = t->flags & (CL_PIPE_SRC | CL_PIPE_DST | CL_IS_MAIN_THREAD |
                               CL_CLONE_INVERTED);
   t->flags = CL_ACTIVE | keep | CL_NAME_CHANGED;
+  /* execve kills the other threads of the process */
+  int64_t self = t->tid, pid = t->pid;
+  for (int again = 1; again;) {
+    again = 0;
+    for (size_t i = 0; i < s->cap; i++) {
+      vg_thread *o = s->tab[i];
+      if (o && o->pid == pid && o->tid != self && !is_main(o) &&
+          !is_invalid(o)) {
+        remove_thread(s, o->tid, -1);
+        again = 1;
+        break;
+      }
+    }
+  }
+  s->tinfo = vg_sys_find(s, self);
 }
 
 static void parse_open(vg_sysstate *s, const vg_evt *e) {
@@ -1556,6 +1788,7 @@ static void parse_connect(vg_sysstate *s, const vg_evt *e) {
   int64_t rv = retval(e);
   if (rv < 0 && rv != -115)
     return;
+  f->flags |= VG_FD_CONNECTED;
   vg_evt enter;
   const uint8_t *eaddr = NULL;
   if (retrieve_enter(t, e, &enter) && enter.nparams > 1 &&
@@ -1681,7 +1914,7 @@ static void parse_accept(vg_sysstate *s, const vg_evt *e) {
   if (e->type == VG_PPME_SOCKET_ACCEPT4_6_X &&
       (vg_evt_u32(e, 5) & O_CLOEXEC_))
     f->openflags |= O_CLOEXEC_;
-  f->flags = VG_FD_ROLE_SERVER;
+  f->flags = VG_FD_ROLE_SERVER | VG_FD_CONNECTED;
   if (add_fd(s, t, f))
     set_evt_fd(s, t, fd);
 }
@@ -1770,8 +2003,9 @@ static void parse_rw(vg_sysstate *s, const vg_evt *e, int incoming) {
   if ((t == VG_PPME_SOCKET_RECVMMSG_X || t == VG_PPME_SOCKET_SENDMMSG_X) &&
       pempty(e, 0))
     return;
-  if (!incoming && (t == VG_PPME_SOCKET_SEND_X || t == VG_PPME_SOCKET_SENDTO_X ||
-                    t == VG_PPME_SOCKET_SENDMSG_X) &&
+  if (!incoming &&
+      (t == VG_PPME_SOCKET_SEND_X || t == VG_PPME_SOCKET_SENDTO_X ||
+       t == VG_PPME_SOCKET_SENDMSG_X) &&
       !evt_fd(s) && s->tinfo && retval(e) >= 0 && e->nparams > 4 &&
       e->plen[4] > 0) {
     uint8_t fam = e->p[4][0];
@@ -1781,6 +2015,8 @@ static void parse_rw(vg_sysstate *s, const vg_evt *e, int incoming) {
   vg_fdinfo *f = evt_fd(s);
   if (!f || retval(e) < 0)
     return;
+  if (f->type == FD_IPV4_SOCK || f->type == FD_IPV6_SOCK)
+    f->flags |= VG_FD_CONNECTED;
   int tp = -1;
   if (incoming) {
     if (t == VG_PPME_SOCKET_RECVFROM_X)
@@ -1827,10 +2063,12 @@ static void parse_pipe(vg_sysstate *s, const vg_evt *e) {
     return;
   uint32_t flags = e->type == VG_PPME_SYSCALL_PIPE2_X ? vg_evt_u32(e, 4) : 0;
   for (int i = 1; i <= 2; i++) {
-    vg_fdinfo *f = fd_new(vg_evt_i64(e, (uint32_t)i), FD_FIFO, "");
+    int64_t fd = vg_evt_i64(e, (uint32_t)i);
+    vg_fdinfo *f = fd_new(fd, FD_FIFO, "");
     if (f) {
       f->openflags = flags;
-      add_fd(s, s->tinfo, f);
+      if (add_fd(s, s->tinfo, f))
+        set_evt_fd(s, s->tinfo, fd);
     }
   }
 }
@@ -1839,12 +2077,12 @@ static void parse_dup(vg_sysstate *s, const vg_evt *e) {
   vg_thread *t = s->tinfo;
   vg_fdinfo *src = evt_fd(s);
   int64_t nfd = retval(e);
-  if (!t || !src || nfd < 0)
+  if (!t || nfd < 0 || !src)
     return;
-  if (e->type == VG_PPME_SYSCALL_DUP2_X || e->type == VG_PPME_SYSCALL_DUP3_X) {
-    if (src->fd == nfd)
-      return;
-  }
+  if (nfd == 0)
+    t->flags |= CL_PIPE_DST;
+  if (nfd == 1)
+    t->flags |= CL_PIPE_SRC;
   vg_fdinfo *f = fd_clone(src);
   if (!f)
     return;
@@ -1852,8 +2090,49 @@ static void parse_dup(vg_sysstate *s, const vg_evt *e) {
   f->openflags &= ~O_CLOEXEC_;
   if (e->type == VG_PPME_SYSCALL_DUP3_X && (vg_evt_u32(e, 3) & O_CLOEXEC_))
     f->openflags |= O_CLOEXEC_;
-  add_fd(s, t, f);
-  set_evt_fd(s, s->fdinfo_owner, src->fd);
+  /* the new fd replaces whatever had that number */
+  if (add_fd(s, t, f))
+    set_evt_fd(s, t, nfd);
+  else
+    s->fdinfo_owner = NULL;
+}
+
+static void parse_socketpair(vg_sysstate *s, const vg_evt *e) {
+  vg_thread *t = s->tinfo;
+  if (!t || retval(e) < 0)
+    return;
+  int64_t fd1 = vg_evt_i64(e, 1), fd2 = vg_evt_i64(e, 2);
+  if (fd1 == fd2) {
+    s->fdinfo_owner = NULL;
+    return;
+  }
+  uint64_t src = vg_evt_u64(e, 3), peer = vg_evt_u64(e, 4);
+  vg_fdinfo *f1 = fd_new(fd1, FD_UNIX_SOCK, "");
+  if (!f1)
+    return;
+  for (int i = 0; i < 8; i++) {
+    f1->sock[i] = (uint8_t)(src >> (8 * i));
+    f1->sock[8 + i] = (uint8_t)(peer >> (8 * i));
+  }
+  vg_fdinfo *f2 = fd_clone(f1);
+  if (add_fd(s, t, f1))
+    set_evt_fd(s, t, fd1);
+  if (f2) {
+    f2->fd = fd2;
+    add_fd(s, t, f2);
+  }
+}
+
+static void set_user(vg_sysstate *s, const vg_evt *e, uint32_t idx, int gid) {
+  vg_thread *t = vg_sys_evt_thread(s);
+  if (!t || pempty(e, idx))
+    return;
+  uint32_t v = vg_evt_u32(e, idx);
+  if (gid)
+    t->gid = v;
+  else
+    t->uid = v;
+  ensure_root(s, t);
 }
 
 static void parse_fcntl(vg_sysstate *s, const vg_evt *e) {
@@ -1890,7 +2169,7 @@ static void parse_chdir(vg_sysstate *s, const vg_evt *e) {
     return;
   const char *p = NULL;
   char nb[MAX_PATH + 8];
-  if (e->type == VG_PPME_SYSCALL_CHDIR_X) {
+  if (e->type != VG_PPME_SYSCALL_FCHDIR_X) { /* chdir, getcwd */
     p = pstr(e, 1, nb, sizeof nb);
   } else {
     vg_fdinfo *f = evt_fd(s);
@@ -2024,13 +2303,44 @@ static void reset(vg_sysstate *s, const vg_evt *e) {
   set_evt_fd(s, ti, ti->lastevent_fd);
 }
 
+/* Once the capture's tables are loaded, libsinsp gives each IPv4 socket
+ * from them a direction: server (addresses swapped) when its source port
+ * is a listening port of the capture, client otherwise. */
+static void fix_capture_sockets(vg_sysstate *s) {
+  char nb[256];
+  for (size_t i = 0; i < s->cap; i++) {
+    vg_thread *t = s->tab[i];
+    if (!t)
+      continue;
+    for (uint32_t j = 0; j < t->fds.n; j++) {
+      vg_fdinfo *f = t->fds.v[j];
+      if (f->type != FD_IPV4_SOCK)
+        continue;
+      uint16_t sport = vg_sock_u16(f, VG_S4_SPORT);
+      if (!(s->server_ports[sport >> 3] & (1u << (sport & 7)))) {
+        f->flags |= VG_FD_ROLE_CLIENT;
+        continue;
+      }
+      swap_addresses(f);
+      fmt_tuple(nb, sizeof nb, f->sock + VG_S4_SIP,
+                vg_sock_u16(f, VG_S4_SPORT), f->sock + VG_S4_DIP,
+                vg_sock_u16(f, VG_S4_DPORT), 0);
+      set_str(&f->name, nb);
+      f->flags |= VG_FD_ROLE_SERVER;
+    }
+  }
+  s->sockets_fixed = 1;
+}
+
 vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
                           int *shown) {
+  if (!s->sockets_fixed)
+    fix_capture_sockets(s);
   uint16_t t = e->type;
   s->evt = e;
   s->num = num;
   if (s->have_remove_tid) {
-    remove_thread(s, s->remove_tid);
+    remove_thread(s, s->remove_tid, s->remove_reaper);
     s->have_remove_tid = 0;
   }
   if (s->have_remove_fd) {
@@ -2043,6 +2353,9 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     s->have_remove_fd = 0;
   }
   reset(s, e);
+  s->old_fd = evt_fd(s);
+  if (s->old_fd)
+    snprintf(s->old_name, sizeof s->old_name, "%s", s->old_fd->name);
   switch (t) {
   case VG_PPME_SYSCALL_OPEN_E:
   case VG_PPME_SYSCALL_CREAT_E:
@@ -2102,6 +2415,10 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     if (s->tinfo) {
       s->tinfo->flags |= CL_CLOSED;
       s->remove_tid = e->tid;
+      s->remove_reaper = -1;
+      /* procexit carries the kernel's reaper for the children */
+      if (e->nparams > 4 && !pempty(e, 4))
+        s->remove_reaper = vg_evt_i64(e, 4);
       s->have_remove_tid = 1;
     }
     break;
@@ -2134,6 +2451,65 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   case VG_PPME_SYSCALL_FCNTL_X:
     parse_fcntl(s, e);
     break;
+  case VG_PPME_SOCKET_SOCKETPAIR_X:
+    parse_socketpair(s, e);
+    break;
+  case VG_PPME_SYSCALL_GETCWD_X:
+    parse_chdir(s, e);
+    break;
+  case VG_PPME_SYSCALL_SETUID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 1, 0);
+    break;
+  case VG_PPME_SYSCALL_SETRESUID_X:
+  case VG_PPME_SYSCALL_SETREUID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 2, 0);
+    break;
+  case VG_PPME_SYSCALL_SETGID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 1, 1);
+    break;
+  case VG_PPME_SYSCALL_SETRESGID_X:
+  case VG_PPME_SYSCALL_SETREGID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 2, 1);
+    break;
+  case VG_PPME_SYSCALL_SETSID_X: {
+    vg_thread *th = vg_sys_evt_thread(s);
+    if (retval(e) >= 0 && th)
+      th->sid = retval(e);
+    break;
+  }
+  case VG_PPME_SYSCALL_CHROOT_X:
+    if (s->tinfo && retval(e) == 0 && !pempty(e, 1)) {
+      char rb[MAX_PATH + 8];
+      const char *pth = pstr(e, 1, rb, sizeof rb);
+      if (pth[0] == '/') {
+        set_str(&s->tinfo->root, pth);
+      } else {
+        const char *cwd = thread_cwd(s, s->tinfo);
+        vg_concat_paths(s->path, sizeof s->path, cwd, strlen(cwd), pth,
+                        strlen(pth));
+        set_str(&s->tinfo->root, s->path);
+      }
+    }
+    break;
+  case VG_PPME_SYSCALL_PRCTL_X: {
+    vg_thread *th = vg_sys_evt_thread(s);
+    uint32_t opt = vg_evt_u32(e, 1);
+    /* PPM_PR_SET_CHILD_SUBREAPER 36, PPM_PR_GET_CHILD_SUBREAPER 37 */
+    if (retval(e) >= 0 && th && !is_invalid(th) && (opt == 36 || opt == 37)) {
+      if (vg_evt_i64(e, 3) != 0) {
+        mark_reaper_group(s, th->pid);
+      } else {
+        for (size_t i = 0; i < s->nreapers; i++)
+          if (s->reapers[i] == th->pid)
+            s->reapers[i] = s->reapers[--s->nreapers];
+      }
+    }
+    break;
+  }
   case VG_PPME_SYSCALL_EVENTFD_X:
   case VG_PPME_SYSCALL_EVENTFD2_X:
     parse_single_fd(s, e, FD_EVENT);
@@ -2176,6 +2552,15 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     break;
   default:
     break;
+  }
+  {
+    /* libsinsp compares the fd's name with the one it had when the event
+     * looked it up; an fd created by this event had no name before */
+    const vg_fdinfo *nf = evt_fd(s);
+    s->name_changed = 0;
+    if (nf)
+      s->name_changed = strcmp(nf->name, nf == s->old_fd ? s->old_name
+                                                          : "") != 0;
   }
   /* a stored enter event lives until the next exit event of its thread */
   if ((t & 1) && s->tinfo && s->tinfo->last_evt) {
@@ -2243,3 +2628,15 @@ vg_thread *vg_sys_evt_thread(vg_sysstate *s) {
 vg_fdinfo *vg_sys_evt_fd(vg_sysstate *s) { return evt_fd(s); }
 uint64_t vg_sys_event_num(vg_sysstate *s) { return s->num; }
 const vg_evt *vg_sys_current(vg_sysstate *s) { return s->evt; }
+
+int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6) {
+  for (size_t i = 0; i < s->nifaces; i++) {
+    if (s->ifaces[i].is_v6 != is_v6)
+      continue;
+    if (!memcmp(s->ifaces[i].addr, addr, is_v6 ? 8 : 4))
+      return 1;
+  }
+  return 0;
+}
+
+int vg_sys_fd_name_changed(vg_sysstate *s) { return s->name_changed; }

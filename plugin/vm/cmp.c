@@ -17,15 +17,15 @@
 /* Operator names                                                      */
 
 static const char *const op_text[VG_CMP__COUNT] = {
-    "=",          "!=",        "<",          "<=",        ">",
-    ">=",         "contains",  "icontains",  "bcontains", "startswith",
+    "=",           "!=",       "<",          "<=",        ">",
+    ">=",          "contains", "icontains",  "bcontains", "startswith",
     "bstartswith", "endswith", "glob",       "iglob",     "regex",
-    "pmatch",     "in",        "intersects", "exists"};
+    "pmatch",      "in",       "intersects", "exists"};
 
 static const char *const op_name[VG_CMP__COUNT] = {
-    "EQ",          "NE",       "LT",       "LE",        "GT",
-    "GE",          "CONTAINS", "ICONTAINS", "BCONTAINS", "STARTSWITH",
-    "BSTARTSWITH", "ENDSWITH", "GLOB",     "IGLOB",     "REGEX",
+    "EQ",          "NE",       "LT",         "LE",        "GT",
+    "GE",          "CONTAINS", "ICONTAINS",  "BCONTAINS", "STARTSWITH",
+    "BSTARTSWITH", "ENDSWITH", "GLOB",       "IGLOB",     "REGEX",
     "PMATCH",      "IN",       "INTERSECTS", "EXISTS"};
 
 const char *vg_cmpop_str(vg_cmpop op) {
@@ -63,10 +63,14 @@ bool vg_cmpmod_parse(const char *s, size_t n, vg_cmpmod *out) {
 
 const char *vg_cmpmod_str(vg_cmpmod mod) {
   switch (mod) {
-  case VG_MOD_ONEOF: return "oneof";
-  case VG_MOD_ANYOF: return "anyof";
-  case VG_MOD_ALLOF: return "allof";
-  default: return "";
+  case VG_CMPMOD_ONEOF:
+    return "oneof";
+  case VG_CMPMOD_ANYOF:
+    return "anyof";
+  case VG_CMPMOD_ALLOF:
+    return "allof";
+  default:
+    return "";
   }
 }
 
@@ -103,8 +107,10 @@ vg_tfam vg_cmp_family(vg_ftype t) {
   case VG_FT_GID:
   case VG_FT_L4PROTO:
     return VG_TF_UNSIGNED;
-  case VG_FT_DOUBLE: return VG_TF_DOUBLE;
-  case VG_FT_BOOL: return VG_TF_BOOL;
+  case VG_FT_DOUBLE:
+    return VG_TF_DOUBLE;
+  case VG_FT_BOOL:
+    return VG_TF_BOOL;
   case VG_FT_IPV4ADDR:
   case VG_FT_IPV6ADDR:
   case VG_FT_IPADDR:
@@ -117,18 +123,37 @@ vg_tfam vg_cmp_family(vg_ftype t) {
   case VG_FT_FSPATH:
   case VG_FT_FSRELPATH:
     return VG_TF_STRING;
-  case VG_FT_BYTEBUF: return VG_TF_BUFFER;
-  default: return VG_TF_OTHER;
+  case VG_FT_BYTEBUF:
+    return VG_TF_BUFFER;
+  default:
+    return VG_TF_OTHER;
+  }
+}
+
+vg_ftype vg_cmp_lhs_type(vg_ftype t) {
+  switch (t) {
+  case VG_FT_IPNET:
+    return VG_FT_IPADDR;
+  case VG_FT_IPV4NET:
+    return VG_FT_IPV4ADDR;
+  case VG_FT_IPV6NET:
+    return VG_FT_IPV6ADDR;
+  default:
+    return t;
   }
 }
 
 /* Narrows a signed value to the width of t (flt_cast<intN_t>). */
 int64_t vg_cmp_narrow_s(vg_ftype t, int64_t v) {
   switch (t) {
-  case VG_FT_INT8: return (int8_t)v;
-  case VG_FT_INT16: return (int16_t)v;
-  case VG_FT_INT32: return (int32_t)v;
-  default: return v;
+  case VG_FT_INT8:
+    return (int8_t)v;
+  case VG_FT_INT16:
+    return (int16_t)v;
+  case VG_FT_INT32:
+    return (int32_t)v;
+  default:
+    return v;
   }
 }
 
@@ -153,26 +178,61 @@ uint64_t vg_cmp_narrow_u(vg_ftype t, uint64_t v) {
   case VG_FT_UID:
   case VG_FT_GID:
     return (uint32_t)v;
-  default: return v;
+  default:
+    return v;
   }
 }
 
 /* libsinsp type names for messages (kept here so that this file does not
  * depend on value.c). */
 static const char *type_name(vg_ftype t) {
-  static const char *const names[VG_FT__MAX] = {
-      "NONE",      "INT8",         "INT16",       "INT32",
-      "INT64",     "UINT8",        "UINT16",      "UINT32",
-      "UINT64",    "CHARBUF",      "BYTEBUF",     "ERRNO",
-      "SOCKADDR",  "SOCKTUPLE",    "FD",          "PID",
-      "FDLIST",    "FSPATH",       "SYSCALLID",   "SIGTYPE",
-      "RELTIME",   "ABSTIME",      "PORT",        "L4PROTO",
-      "SOCKFAMILY", "BOOL",        "IPV4ADDR",    "DYN",
-      "FLAGS8",    "FLAGS16",      "FLAGS32",     "UID",
-      "GID",       "DOUBLE",       "SIGSET",      "CHARBUFARRAY",
-      "CHARBUF_PAIR_ARRAY", "IPV4NET", "IPV6ADDR", "IPV6NET",
-      "IPADDR",    "IPNET",        "MODE",        "FSRELPATH",
-      "ENUMFLAGS8", "ENUMFLAGS16", "ENUMFLAGS32"};
+  static const char *const names[VG_FT__MAX] = {"NONE",
+                                                "INT8",
+                                                "INT16",
+                                                "INT32",
+                                                "INT64",
+                                                "UINT8",
+                                                "UINT16",
+                                                "UINT32",
+                                                "UINT64",
+                                                "CHARBUF",
+                                                "BYTEBUF",
+                                                "ERRNO",
+                                                "SOCKADDR",
+                                                "SOCKTUPLE",
+                                                "FD",
+                                                "PID",
+                                                "FDLIST",
+                                                "FSPATH",
+                                                "SYSCALLID",
+                                                "SIGTYPE",
+                                                "RELTIME",
+                                                "ABSTIME",
+                                                "PORT",
+                                                "L4PROTO",
+                                                "SOCKFAMILY",
+                                                "BOOL",
+                                                "IPV4ADDR",
+                                                "DYN",
+                                                "FLAGS8",
+                                                "FLAGS16",
+                                                "FLAGS32",
+                                                "UID",
+                                                "GID",
+                                                "DOUBLE",
+                                                "SIGSET",
+                                                "CHARBUFARRAY",
+                                                "CHARBUF_PAIR_ARRAY",
+                                                "IPV4NET",
+                                                "IPV6ADDR",
+                                                "IPV6NET",
+                                                "IPADDR",
+                                                "IPNET",
+                                                "MODE",
+                                                "FSRELPATH",
+                                                "ENUMFLAGS8",
+                                                "ENUMFLAGS16",
+                                                "ENUMFLAGS32"};
   return (unsigned)t < VG_FT__MAX && names[t] ? names[t] : "UNKNOWN";
 }
 
@@ -220,15 +280,24 @@ bool vg_cmp_supported(vg_ftype t, bool is_list, vg_cmpop op, vg_cmpmod mod,
     if (t == VG_FT_UID || t == VG_FT_GID || t == VG_FT_L4PROTO)
       break; /* compared by libsinsp, but not admissible in filters */
     switch (op) {
-    case VG_CMP_EQ: case VG_CMP_NE: case VG_CMP_LT: case VG_CMP_LE:
-    case VG_CMP_GT: case VG_CMP_GE: case VG_CMP_IN: case VG_CMP_INTERSECTS:
+    case VG_CMP_EQ:
+    case VG_CMP_NE:
+    case VG_CMP_LT:
+    case VG_CMP_LE:
+    case VG_CMP_GT:
+    case VG_CMP_GE:
+    case VG_CMP_IN:
+    case VG_CMP_INTERSECTS:
       return true;
     default:
       return fail(err, errsz, op, "for numeric filters");
     }
   case VG_TF_BOOL:
     switch (op) {
-    case VG_CMP_EQ: case VG_CMP_NE: case VG_CMP_IN: case VG_CMP_INTERSECTS:
+    case VG_CMP_EQ:
+    case VG_CMP_NE:
+    case VG_CMP_IN:
+    case VG_CMP_INTERSECTS:
       return true;
     default:
       return fail(err, errsz, op, "for numeric filters");
@@ -237,7 +306,7 @@ bool vg_cmp_supported(vg_ftype t, bool is_list, vg_cmpop op, vg_cmpmod mod,
   case VG_TF_IPNET: {
     bool ok = op == VG_CMP_EQ || op == VG_CMP_NE || op == VG_CMP_IN ||
               op == VG_CMP_INTERSECTS;
-    if (!ok && mod != VG_MOD_NONE) {
+    if (!ok && mod != VG_CMPMOD_NONE) {
       if (errsz > 0)
         snprintf(err, errsz,
                  "'%s' with modifier not supported for ip address and "
@@ -251,16 +320,23 @@ bool vg_cmp_supported(vg_ftype t, bool is_list, vg_cmpop op, vg_cmpmod mod,
   }
   case VG_TF_STRING:
     switch (op) {
-    case VG_CMP_BCONTAINS: case VG_CMP_BSTARTSWITH:
+    case VG_CMP_BCONTAINS:
+    case VG_CMP_BSTARTSWITH:
       return fail(err, errsz, op, "for string filters");
     default:
       return true;
     }
   case VG_TF_BUFFER:
     switch (op) {
-    case VG_CMP_EQ: case VG_CMP_NE: case VG_CMP_CONTAINS: case VG_CMP_IN:
-    case VG_CMP_STARTSWITH: case VG_CMP_ENDSWITH: case VG_CMP_INTERSECTS:
-    case VG_CMP_BCONTAINS: case VG_CMP_BSTARTSWITH:
+    case VG_CMP_EQ:
+    case VG_CMP_NE:
+    case VG_CMP_CONTAINS:
+    case VG_CMP_IN:
+    case VG_CMP_STARTSWITH:
+    case VG_CMP_ENDSWITH:
+    case VG_CMP_INTERSECTS:
+    case VG_CMP_BCONTAINS:
+    case VG_CMP_BSTARTSWITH:
       return true;
     default:
       return fail(err, errsz, op, "for buffer filters");
@@ -335,10 +411,10 @@ static int bytes_order(const uint8_t *a, size_t an, const uint8_t *b,
   return an < bn ? -1 : an > bn ? 1 : 0;
 }
 
-static const uint8_t *find_bytes(const uint8_t *h, size_t hn,
-                                 const uint8_t *nd, size_t nn) {
+static const uint8_t *find_bytes(const uint8_t *h, size_t hn, const uint8_t *nd,
+                                 size_t nn) {
   if (nn == 0)
-    return h;
+    return h ? h : (const uint8_t *)""; /* the empty pattern always matches */
   if (nn > hn)
     return NULL;
   return memmem(h, hn, nd, nn);
@@ -374,12 +450,18 @@ static bool ord_result(vg_cmpop op, int c) {
   case VG_CMP_IN:
   case VG_CMP_INTERSECTS:
     return c == 0;
-  case VG_CMP_NE: return c != 0;
-  case VG_CMP_LT: return c < 0;
-  case VG_CMP_LE: return c <= 0;
-  case VG_CMP_GT: return c > 0;
-  case VG_CMP_GE: return c >= 0;
-  default: return false;
+  case VG_CMP_NE:
+    return c != 0;
+  case VG_CMP_LT:
+    return c < 0;
+  case VG_CMP_LE:
+    return c <= 0;
+  case VG_CMP_GT:
+    return c > 0;
+  case VG_CMP_GE:
+    return c >= 0;
+  default:
+    return false;
   }
 }
 
@@ -391,12 +473,22 @@ static bool glob_cstr(const uint8_t *pat, size_t pn, const uint8_t *s,
   sn = cstrlen(s, sn);
   if (sn > SIZE_MAX - pn - 2 || !vg_cmp_scratch_reserve(scr, sn + pn + 2))
     return false;
-  memcpy(scr->buf, s, sn);
+  if (sn)
+    memcpy(scr->buf, s, sn);
   scr->buf[sn] = '\0';
-  memcpy(scr->buf + sn + 1, pat, pn);
+  if (pn)
+    memcpy(scr->buf + sn + 1, pat, pn);
   scr->buf[sn + 1 + pn] = '\0';
   return fnmatch((const char *)scr->buf + sn + 1, (const char *)scr->buf,
                  icase ? FNM_CASEFOLD : 0) == 0;
+}
+
+/* glob with a NUL-terminated pattern (the check's own copies): only the
+ * value is copied. */
+static bool glob_pat(const char *pat, const uint8_t *s, size_t sn, bool icase,
+                     vg_cmp_scratch *scr) {
+  const char *v = vg_cmp_cstr(scr, s, cstrlen(s, sn));
+  return v != NULL && fnmatch(pat, v, icase ? FNM_CASEFOLD : 0) == 0;
 }
 
 static bool cmp_string(vg_cmpop op, const vg_value *a, const vg_value *b,
@@ -413,15 +505,19 @@ static bool cmp_string(vg_cmpop op, const vg_value *a, const vg_value *b,
   case VG_CMP_IN:
   case VG_CMP_INTERSECTS:
     return ord_result(op, bytes_order(ap, an, bp, bn));
-  case VG_CMP_CONTAINS: return find_bytes(ap, an, bp, bn) != NULL;
-  case VG_CMP_ICONTAINS: return find_icase(ap, an, bp, bn);
-  case VG_CMP_STARTSWITH: return bn <= an && memcmp(ap, bp, bn) == 0;
+  case VG_CMP_CONTAINS:
+    return find_bytes(ap, an, bp, bn) != NULL;
+  case VG_CMP_ICONTAINS:
+    return find_icase(ap, an, bp, bn);
+  case VG_CMP_STARTSWITH:
+    return bn <= an && (bn == 0 || memcmp(ap, bp, bn) == 0);
   case VG_CMP_ENDSWITH:
-    return bn <= an && memcmp(ap + (an - bn), bp, bn) == 0;
+    return bn <= an && (bn == 0 || memcmp(ap + (an - bn), bp, bn) == 0);
   case VG_CMP_GLOB:
   case VG_CMP_IGLOB:
     return glob_cstr(bp, bn, ap, an, op == VG_CMP_IGLOB, scr);
-  default: return false;
+  default:
+    return false;
   }
 }
 
@@ -433,7 +529,8 @@ static bool cmp_buffer(vg_cmpop op, const vg_value *a, const vg_value *b) {
   case VG_CMP_IN:
   case VG_CMP_INTERSECTS:
     return an == bn && (an == 0 || memcmp(ap, bp, an) == 0);
-  case VG_CMP_NE: return an != bn || (an != 0 && memcmp(ap, bp, an) != 0);
+  case VG_CMP_NE:
+    return an != bn || (an != 0 && memcmp(ap, bp, an) != 0);
   case VG_CMP_CONTAINS:
   case VG_CMP_BCONTAINS:
     return find_bytes(ap, an, bp, bn) != NULL;
@@ -442,7 +539,8 @@ static bool cmp_buffer(vg_cmpop op, const vg_value *a, const vg_value *b) {
     return bn <= an && (bn == 0 || memcmp(ap, bp, bn) == 0);
   case VG_CMP_ENDSWITH:
     return bn <= an && (bn == 0 || memcmp(ap + (an - bn), bp, bn) == 0);
-  default: return false;
+  default:
+    return false;
   }
 }
 
@@ -494,29 +592,46 @@ bool vg_cmp_values(vg_cmpop op, vg_ftype t, const vg_value *a,
   case VG_TF_DOUBLE: {
     double x = a->v.d, y = b->v.d;
     switch (op) {
-    case VG_CMP_EQ: case VG_CMP_IN: case VG_CMP_INTERSECTS: return x == y;
-    case VG_CMP_NE: return x != y;
-    case VG_CMP_LT: return x < y;
-    case VG_CMP_LE: return x <= y;
-    case VG_CMP_GT: return x > y;
-    case VG_CMP_GE: return x >= y;
-    default: return false;
+    case VG_CMP_EQ:
+    case VG_CMP_IN:
+    case VG_CMP_INTERSECTS:
+      return x == y;
+    case VG_CMP_NE:
+      return x != y;
+    case VG_CMP_LT:
+      return x < y;
+    case VG_CMP_LE:
+      return x <= y;
+    case VG_CMP_GT:
+      return x > y;
+    case VG_CMP_GE:
+      return x >= y;
+    default:
+      return false;
     }
   }
   case VG_TF_BOOL: {
     bool x = a->v.b, y = b->v.b;
     switch (op) {
-    case VG_CMP_EQ: case VG_CMP_IN: case VG_CMP_INTERSECTS: return x == y;
-    case VG_CMP_NE: return x != y;
-    default: return false;
+    case VG_CMP_EQ:
+    case VG_CMP_IN:
+    case VG_CMP_INTERSECTS:
+      return x == y;
+    case VG_CMP_NE:
+      return x != y;
+    default:
+      return false;
     }
   }
   case VG_TF_IPADDR:
   case VG_TF_IPNET:
     return cmp_ip(op, fam, a, b);
-  case VG_TF_STRING: return cmp_string(op, a, b, scr);
-  case VG_TF_BUFFER: return cmp_buffer(op, a, b);
-  default: return false;
+  case VG_TF_STRING:
+    return cmp_string(op, a, b, scr);
+  case VG_TF_BUFFER:
+    return cmp_buffer(op, a, b);
+  default:
+    return false;
   }
 }
 
@@ -529,12 +644,12 @@ struct vg_check {
   vg_ftype t;
   vg_tfam fam;
   bool is_list;
-  size_t n;            /* constants */
-  vg_value *vals;      /* copies (string bytes in 'bytes') */
+  size_t n;       /* constants */
+  vg_value *vals; /* copies (string bytes in 'bytes') */
   uint8_t *bytes;
-  vg_valset *set;      /* in / intersects / = anyof / != allof */
-  vg_pmatch *pm;       /* pmatch */
-  vg_regex **res;      /* regex: one per constant */
+  vg_valset *set; /* in / intersects / = anyof / != allof */
+  vg_pmatch *pm;  /* pmatch */
+  vg_regex **res; /* regex: one per constant */
 };
 
 void vg_check_free(vg_check *c) {
@@ -552,16 +667,20 @@ void vg_check_free(vg_check *c) {
   free(c);
 }
 
-vg_cmpop vg_check_op(const vg_check *c) { return c->op; }
-vg_cmpmod vg_check_mod(const vg_check *c) { return c->mod; }
+vg_cmpop vg_check_op(const vg_check *c) {
+  return c->op;
+}
+vg_cmpmod vg_check_mod(const vg_check *c) {
+  return c->mod;
+}
 
 static bool is_bytes_type(vg_tfam f) {
   return f == VG_TF_STRING || f == VG_TF_BUFFER;
 }
 
-vigil_status vg_check_new(vg_cmpop op, vg_cmpmod mod, vg_ftype t,
-                          bool is_list, const vg_value *rhs, size_t nrhs,
-                          vg_check **out, char *err, size_t errsz) {
+vigil_status vg_check_new(vg_cmpop op, vg_cmpmod mod, vg_ftype t, bool is_list,
+                          const vg_value *rhs, size_t nrhs, vg_check **out,
+                          char *err, size_t errsz) {
   vigil_status st = VIGIL_E_NOMEM;
   if (errsz > 0)
     err[0] = '\0';
@@ -580,8 +699,8 @@ vigil_status vg_check_new(vg_cmpop op, vg_cmpmod mod, vg_ftype t,
   c->n = nrhs;
 
   /* Copies of the constants, string bytes in one block. */
-  bool textual = is_bytes_type(c->fam) || op == VG_CMP_REGEX ||
-                 op == VG_CMP_PMATCH;
+  bool textual =
+      is_bytes_type(c->fam) || op == VG_CMP_REGEX || op == VG_CMP_PMATCH;
   size_t total = 0;
   if (textual)
     for (size_t i = 0; i < nrhs; i++)
@@ -629,8 +748,8 @@ vigil_status vg_check_new(vg_cmpop op, vg_cmpmod mod, vg_ftype t,
         goto fail;
     }
   } else if (op == VG_CMP_IN || op == VG_CMP_INTERSECTS ||
-             (op == VG_CMP_EQ && mod == VG_MOD_ANYOF) ||
-             (op == VG_CMP_NE && mod == VG_MOD_ALLOF)) {
+             (op == VG_CMP_EQ && mod == VG_CMPMOD_ANYOF) ||
+             (op == VG_CMP_NE && mod == VG_CMPMOD_ALLOF)) {
     st = vg_valset_new(t, &c->set);
     if (st != VIGIL_OK)
       goto fail;
@@ -654,6 +773,9 @@ static bool match_elem(const vg_check *c, vg_cmpop op, const vg_value *v,
     size_t n = vg_cmp_strip_nul(v->v.s.p, v->v.s.n);
     return vg_regex_match(c->res[i], v->v.s.p, n, scr);
   }
+  if ((op == VG_CMP_GLOB || op == VG_CMP_IGLOB) && c->fam == VG_TF_STRING)
+    return glob_pat((const char *)c->vals[i].v.s.p, v->v.s.p, v->v.s.n,
+                    op == VG_CMP_IGLOB, scr);
   return vg_cmp_values(op, c->t, v, &c->vals[i], scr);
 }
 
@@ -667,7 +789,7 @@ static bool eval_mod(const vg_check *c, const vg_value *v,
       op != VG_CMP_REGEX)
     op = VG_CMP_EQ;
   switch (c->mod) {
-  case VG_MOD_ONEOF: {
+  case VG_CMPMOD_ONEOF: {
     int hits = 0;
     for (size_t i = 0; i < c->n; i++) {
       if (match_elem(c, op, v, i, scr) && ++hits > 1)
@@ -675,30 +797,32 @@ static bool eval_mod(const vg_check *c, const vg_value *v,
     }
     return hits == 1;
   }
-  case VG_MOD_ANYOF:
+  case VG_CMPMOD_ANYOF:
     if (op == VG_CMP_EQ && c->set)
       return vg_valset_contains(c->set, v);
     for (size_t i = 0; i < c->n; i++)
       if (match_elem(c, op, v, i, scr))
         return true;
     return false;
-  case VG_MOD_ALLOF:
+  case VG_CMPMOD_ALLOF:
     if (op == VG_CMP_NE && c->set)
       return !vg_valset_contains(c->set, v);
     for (size_t i = 0; i < c->n; i++)
       if (!match_elem(c, op, v, i, scr))
         return false;
     return true;
-  default: return false;
+  default:
+    return false;
   }
 }
 
 static bool eval_one(const vg_check *c, const vg_value *v,
                      vg_cmp_scratch *scr) {
-  if (c->mod != VG_MOD_NONE)
+  if (c->mod != VG_CMPMOD_NONE)
     return eval_mod(c, v, scr);
   switch (c->op) {
-  case VG_CMP_EXISTS: return true;
+  case VG_CMP_EXISTS:
+    return true;
   case VG_CMP_IN:
   case VG_CMP_INTERSECTS:
     return vg_valset_contains(c->set, v);
@@ -708,7 +832,7 @@ static bool eval_one(const vg_check *c, const vg_value *v,
   case VG_CMP_REGEX:
     return c->n > 0 && match_elem(c, VG_CMP_REGEX, v, 0, scr);
   default:
-    return c->n > 0 && vg_cmp_values(c->op, c->t, v, &c->vals[0], scr);
+    return c->n > 0 && match_elem(c, c->op, v, 0, scr);
   }
 }
 
@@ -798,7 +922,7 @@ bool vg_cmp_fields(vg_cmpop op, vg_cmpmod mod, vg_ftype t, bool is_list,
   }
   if (nlhs != 1)
     return false;
-  if (mod == VG_MOD_NONE) {
+  if (mod == VG_CMPMOD_NONE) {
     if (op == VG_CMP_IN || op == VG_CMP_INTERSECTS)
       return in_list(t, lhs, rhs, nrhs);
     return vg_cmp_values(op, t, lhs, &rhs[0], scr);
@@ -808,16 +932,16 @@ bool vg_cmp_fields(vg_cmpop op, vg_cmpmod mod, vg_ftype t, bool is_list,
   size_t hits = 0;
   for (size_t i = 0; i < nrhs; i++) {
     bool m = vg_cmp_values(op, t, lhs, &rhs[i], scr);
-    if (mod == VG_MOD_ANYOF && m)
+    if (mod == VG_CMPMOD_ANYOF && m)
       return true;
-    if (mod == VG_MOD_ALLOF && !m)
+    if (mod == VG_CMPMOD_ALLOF && !m)
       return false;
-    if (mod == VG_MOD_ONEOF && m && ++hits > 1)
+    if (mod == VG_CMPMOD_ONEOF && m && ++hits > 1)
       return false;
   }
-  if (mod == VG_MOD_ANYOF)
+  if (mod == VG_CMPMOD_ANYOF)
     return false;
-  if (mod == VG_MOD_ALLOF)
+  if (mod == VG_CMPMOD_ALLOF)
     return true;
   return hits == 1;
 }

@@ -33,6 +33,14 @@
  * Numbers are compared in the field's width and signedness (the value is
  * narrowed to the type's width first, like libsinsp's flt_cast).
  *
+ * An IPNET-typed field (fd.net) extracts an address: callers converting a
+ * left-hand value from text (vigil expr --fields) parse it as an address
+ * (IPADDR rules), not as a network.
+ *
+ * glob, iglob and pmatch use fnmatch(3), whose character handling follows
+ * LC_CTYPE: the process must keep the default "C" locale (as Falco does)
+ * for byte-wise matching of non-ASCII values.
+ *
  * Thread-safety: vg_regex, vg_pmatch, vg_valset and vg_check are immutable
  * after construction and may be shared by threads; every per-evaluation
  * mutable thing lives in a vg_cmp_scratch, one per thread.
@@ -50,12 +58,12 @@
 
 /* Comparison operators (8.4). The numbering is internal; use the names. */
 typedef enum vg_cmpop {
-  VG_CMP_EQ = 0,   /* '=' and '==' */
-  VG_CMP_NE,       /* '!=' */
-  VG_CMP_LT,       /* '<' */
-  VG_CMP_LE,       /* '<=' */
-  VG_CMP_GT,       /* '>' */
-  VG_CMP_GE,       /* '>=' */
+  VG_CMP_EQ = 0, /* '=' and '==' */
+  VG_CMP_NE,     /* '!=' */
+  VG_CMP_LT,     /* '<' */
+  VG_CMP_LE,     /* '<=' */
+  VG_CMP_GT,     /* '>' */
+  VG_CMP_GE,     /* '>=' */
   VG_CMP_CONTAINS,
   VG_CMP_ICONTAINS,
   VG_CMP_BCONTAINS,
@@ -72,12 +80,14 @@ typedef enum vg_cmpop {
   VG_CMP__COUNT
 } vg_cmpop;
 
-/* List modifiers (7.6, 8.5). */
+/* List modifiers (7.6, 8.5). Same numbering as the AST's vg_mod, but
+ * separate names: plugin/ cannot include compiler headers, and code that
+ * includes both must not see clashing enumerators. */
 typedef enum vg_cmpmod {
-  VG_MOD_NONE = 0,
-  VG_MOD_ONEOF,
-  VG_MOD_ANYOF,
-  VG_MOD_ALLOF
+  VG_CMPMOD_NONE = 0,
+  VG_CMPMOD_ONEOF,
+  VG_CMPMOD_ANYOF,
+  VG_CMPMOD_ALLOF
 } vg_cmpmod;
 
 /* Operator text as written in conditions ("=", "contains", ...); the
@@ -89,7 +99,7 @@ const char *vg_cmpop_name(vg_cmpop op);
 bool vg_cmpop_parse(const char *s, size_t n, vg_cmpop *out);
 /* Parses "oneof" / "anyof" / "allof"; false if unknown. */
 bool vg_cmpmod_parse(const char *s, size_t n, vg_cmpmod *out);
-const char *vg_cmpmod_str(vg_cmpmod mod); /* "" for VG_MOD_NONE */
+const char *vg_cmpmod_str(vg_cmpmod mod); /* "" for VG_CMPMOD_NONE */
 
 /*
  * Admissibility of an operator for a field type (8.2). Returns true if
@@ -101,6 +111,11 @@ const char *vg_cmpmod_str(vg_cmpmod mod); /* "" for VG_MOD_NONE */
  */
 bool vg_cmp_supported(vg_ftype t, bool is_list, vg_cmpop op, vg_cmpmod mod,
                       char *err, size_t errsz);
+
+/* The type to convert a left-hand (extracted) value's text with, for a
+ * field of type t: the address type for network types (IPNET -> IPADDR,
+ * IPV4NET -> IPV4ADDR, IPV6NET -> IPV6ADDR), t itself otherwise. */
+vg_ftype vg_cmp_lhs_type(vg_ftype t);
 
 /* ------------------------------------------------------------------ */
 /* Per-thread scratch                                                  */
@@ -170,11 +185,12 @@ vigil_status vg_regex_translate(const char *pat, size_t n, char **out,
 
 /* Validates and compiles (with JIT when available). *out is owned by the
  * caller, freed with vg_regex_free. Errors as vg_regex_translate. */
-vigil_status vg_regex_new(const char *pat, size_t n, vg_regex **out,
-                          char *err, size_t errsz);
+vigil_status vg_regex_new(const char *pat, size_t n, vg_regex **out, char *err,
+                          size_t errsz);
 void vg_regex_free(vg_regex *re);
 
-/* True if the whole of s[0..n) matches. Invalid UTF-8 in s is replaced by
+/* True if the whole of s[0..n) matches, trailing NUL bytes of s excluded
+ * (as libsinsp prepares regex subjects). Invalid UTF-8 in s is replaced by
  * U+FFFD (maximal subparts) before matching, as libsinsp does. No
  * allocation unless the sanitized copy outgrows scr->buf. */
 bool vg_regex_match(const vg_regex *re, const uint8_t *s, size_t n,
@@ -184,8 +200,7 @@ bool vg_regex_match(const vg_regex *re, const uint8_t *s, size_t n,
  * subpart (Unicode 3.9). Writes to out (capacity cap, which 3 * n always
  * satisfies) and returns the output length, or SIZE_MAX if cap is too
  * small. Exposed for tests. */
-size_t vg_utf8_sanitize(const uint8_t *s, size_t n, uint8_t *out,
-                        size_t cap);
+size_t vg_utf8_sanitize(const uint8_t *s, size_t n, uint8_t *out, size_t cap);
 
 /* ------------------------------------------------------------------ */
 /* Layer 2: path-prefix sets (pmatch)                                  */
@@ -198,8 +213,9 @@ vigil_status vg_pmatch_new(vg_pmatch **out);
 vigil_status vg_pmatch_add(vg_pmatch *pm, const uint8_t *path, size_t n);
 void vg_pmatch_free(vg_pmatch *pm);
 /* True if some added path's components are a prefix of path's components
- * (8.4 'pmatch'). Glob components use fnmatch(3) without flags; scr holds
- * the NUL-terminated component copy. */
+ * (8.4 'pmatch'); trailing NUL bytes of path are ignored. Glob components
+ * use fnmatch(3) without flags; scr holds the NUL-terminated component
+ * copy. */
 bool vg_pmatch_match(const vg_pmatch *pm, const uint8_t *path, size_t n,
                      vg_cmp_scratch *scr);
 
@@ -236,9 +252,9 @@ typedef struct vg_check vg_check;
  * everything it needs; rhs may be freed afterwards. Owned by the caller,
  * freed with vg_check_free.
  */
-vigil_status vg_check_new(vg_cmpop op, vg_cmpmod mod, vg_ftype t,
-                          bool is_list, const vg_value *rhs, size_t nrhs,
-                          vg_check **out, char *err, size_t errsz);
+vigil_status vg_check_new(vg_cmpop op, vg_cmpmod mod, vg_ftype t, bool is_list,
+                          const vg_value *rhs, size_t nrhs, vg_check **out,
+                          char *err, size_t errsz);
 void vg_check_free(vg_check *c);
 
 /*

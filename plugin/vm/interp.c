@@ -6,18 +6,20 @@
  * event; predicate results shared between rules are memoised per event in
  * MEMO slots. Nothing here allocates, locks or does I/O once the vm exists:
  * transformer results go to a fixed scratch area (VIGIL_E_LIMIT when it
- * runs out), regex matching uses match data sized at vigil_vm_new.
+ * runs out), regex matching uses the vg_cmp_scratch made at vigil_vm_new
+ * (cmp.h may grow its copy buffer on a cold path for very long values).
  *
  * Comparison and transformer semantics (rules-language.md 8.4-8.6, 7.8)
- * live in the small "semantics" section below, written against a minimal
- * internal interface until plugin/vm/cmp.h and transform.h are available.
+ * are vmops' cmp.h and transform.h; this file adds the multi-value rules
+ * (lists, ancestors, endpoints) and the stack discipline.
  */
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vigil/vm.h"
+#include "vm/cmp.h"
 #include "vm/pack.h"
+#include "vm/transform.h"
 
 typedef struct slot {
   const vg_value *vals; /* V entries */
@@ -47,7 +49,8 @@ struct vigil_vm {
   size_t scratch_cap, scratch_used;
   vg_value *vscratch;
   size_t vscratch_cap, vscratch_used;
-  pcre2_match_data *md;
+  vg_cmp_scratch scr;
+  vg_trbuf tb; /* over scratch; its 'used' mirrors scratch_used */
   bool first_match;
   vigil_status err; /* first error met in the current evaluation */
   const vigil_event *ev;
@@ -74,9 +77,11 @@ vigil_vm *vigil_vm_new(const vigil_program *p, const vigil_vm_opts *opts) {
   vm->scratch = malloc(vm->scratch_cap);
   vm->vscratch_cap = 1024;
   vm->vscratch = calloc(vm->vscratch_cap, sizeof *vm->vscratch);
-  vm->md = pcre2_match_data_create(4, NULL);
+  bool scr_ok = vg_cmp_scratch_init(&vm->scr) == VIGIL_OK;
+  if (vm->scratch)
+    vg_trbuf_init(&vm->tb, vm->scratch, vm->scratch_cap);
   if (!vm->stack || !vm->fc || !vm->memo_epoch || !vm->memo_val ||
-      !vm->matches || !vm->scratch || !vm->vscratch || !vm->md) {
+      !vm->matches || !vm->scratch || !vm->vscratch || !scr_ok) {
     vigil_vm_free(vm);
     return NULL;
   }
@@ -93,7 +98,7 @@ void vigil_vm_free(vigil_vm *vm) {
   free(vm->matches);
   free(vm->scratch);
   free(vm->vscratch);
-  pcre2_match_data_free(vm->md);
+  vg_cmp_scratch_fini(&vm->scr);
   free(vm);
 }
 
@@ -126,7 +131,29 @@ static vg_value *scratch_vals(vigil_vm *vm, size_t n) {
   return r;
 }
 
-/* ---- semantics (to be replaced by cmp.h / transform.h) ---------------- */
+/* ---- semantics ------------------------------------------------------- */
+
+/* Pack operator numbers (pack.h) to cmp.h's. */
+static const vg_cmpop cmp_of[VG_PC__COUNT] = {
+    [VG_PC_EQ] = VG_CMP_EQ,
+    [VG_PC_NE] = VG_CMP_NE,
+    [VG_PC_LT] = VG_CMP_LT,
+    [VG_PC_LE] = VG_CMP_LE,
+    [VG_PC_GT] = VG_CMP_GT,
+    [VG_PC_GE] = VG_CMP_GE,
+    [VG_PC_CONTAINS] = VG_CMP_CONTAINS,
+    [VG_PC_ICONTAINS] = VG_CMP_ICONTAINS,
+    [VG_PC_BCONTAINS] = VG_CMP_BCONTAINS,
+    [VG_PC_STARTSWITH] = VG_CMP_STARTSWITH,
+    [VG_PC_BSTARTSWITH] = VG_CMP_BSTARTSWITH,
+    [VG_PC_ENDSWITH] = VG_CMP_ENDSWITH,
+    [VG_PC_GLOB] = VG_CMP_GLOB,
+    [VG_PC_IGLOB] = VG_CMP_IGLOB,
+    [VG_PC_REGEX] = VG_CMP_REGEX,
+    [VG_PC_IN] = VG_CMP_IN,
+    [VG_PC_INTERSECTS] = VG_CMP_INTERSECTS,
+    [VG_PC_PMATCH] = VG_CMP_PMATCH,
+};
 
 static bool is_str(vg_ftype t) {
   return t == VG_FT_CHARBUF || t == VG_FT_FSPATH || t == VG_FT_FSRELPATH ||
@@ -136,16 +163,20 @@ static bool is_ip(vg_ftype t) {
   return t == VG_FT_IPV4ADDR || t == VG_FT_IPV6ADDR || t == VG_FT_IPADDR ||
          t == VG_FT_IPV4NET || t == VG_FT_IPV6NET || t == VG_FT_IPNET;
 }
-static bool is_net(vg_ftype t) {
-  return t == VG_FT_IPV4NET || t == VG_FT_IPV6NET || t == VG_FT_IPNET;
-}
 static bool is_signed(vg_ftype t) {
   return t == VG_FT_INT8 || t == VG_FT_INT16 || t == VG_FT_INT32 ||
          t == VG_FT_INT64 || t == VG_FT_ERRNO || t == VG_FT_FD ||
          t == VG_FT_PID;
 }
 
-/* Comparable bytes: strings stop at the first NUL, buffers do not. */
+/* cmp.h reads the union member the type t names, so a value must be of
+ * the same representation (string, address or number) as t before it is
+ * compared: the pack is verified, but value types come from the host. */
+static bool same_repr(vg_ftype a, vg_ftype t) {
+  return is_str(a) == is_str(t) && is_ip(a) == is_ip(t);
+}
+
+/* Bytes before the first NUL (C-string view). */
 static size_t slen(const vg_value *v) {
   if (v->type == VG_FT_BYTEBUF)
     return v->v.s.n;
@@ -153,345 +184,100 @@ static size_t slen(const vg_value *v) {
   return z ? (size_t)((const uint8_t *)z - v->v.s.p) : v->v.s.n;
 }
 
-static bool mem_find(const uint8_t *h, size_t hn, const uint8_t *nd,
-                     size_t nn, bool icase) {
-  if (nn == 0)
-    return true;
-  for (size_t i = 0; i + nn <= hn; i++) {
-    size_t j = 0;
-    if (icase) {
-      while (j < nn && (h[i + j] | (h[i + j] >= 'A' && h[i + j] <= 'Z'
-                                       ? 0x20 : 0)) ==
-                           (nd[j] | (nd[j] >= 'A' && nd[j] <= 'Z' ? 0x20 : 0)))
-        j++;
-    } else {
-      while (j < nn && h[i + j] == nd[j])
-        j++;
-    }
-    if (j == nn)
-      return true;
+static void note_scr(vigil_vm *vm) {
+  if (vm->scr.err != VIGIL_OK) {
+    if (vm->err == VIGIL_OK)
+      vm->err = vm->scr.err;
+    vm->scr.err = VIGIL_OK;
   }
-  return false;
 }
 
-static bool ip_eq(const vg_value *l, const vg_value *r) {
-  if (l->v.ip.v6 != r->v.ip.v6)
-    return false;
-  unsigned bits = is_net(r->type) ? r->v.ip.prefix : (l->v.ip.v6 ? 128 : 32);
-  if (is_net(l->type) && !is_net(r->type))
-    bits = l->v.ip.prefix;
-  unsigned full = bits / 8, rest = bits % 8;
-  if (memcmp(l->v.ip.addr, r->v.ip.addr, full))
-    return false;
-  if (rest) {
-    uint8_t m = (uint8_t)(0xff << (8 - rest));
-    if ((l->v.ip.addr[full] & m) != (r->v.ip.addr[full] & m))
-      return false;
-  }
-  return true;
-}
-
-/* l op r for two single values; false when types cannot be compared. */
-static int order(const vg_value *l, const vg_value *r, bool *ok) {
-  *ok = true;
-  if (is_str(l->type) && is_str(r->type)) {
-    size_t a = slen(l), b = slen(r), m = a < b ? a : b;
-    int c = m ? memcmp(l->v.s.p, r->v.s.p, m) : 0;
-    return c ? c : (a > b) - (a < b);
-  }
-  if (is_str(l->type) || is_str(r->type) || is_ip(l->type) ||
-      is_ip(r->type)) {
-    *ok = false;
-    return 0;
-  }
-  if (l->type == VG_FT_DOUBLE || r->type == VG_FT_DOUBLE) {
-    double a = l->type == VG_FT_DOUBLE ? l->v.d : (double)l->v.i;
-    double b = r->type == VG_FT_DOUBLE ? r->v.d : (double)r->v.i;
-    return (a > b) - (a < b);
-  }
-  if (l->type == VG_FT_BOOL || r->type == VG_FT_BOOL)
-    return (l->v.b != r->v.b) ? 1 : 0;
-  if (is_signed(l->type))
-    return (l->v.i > r->v.i) - (l->v.i < r->v.i);
-  return (l->v.u > r->v.u) - (l->v.u < r->v.u);
-}
-
-static bool glob_one(vigil_vm *vm, const vg_value *l, const char *pat,
-                     bool icase) {
-  if (!is_str(l->type))
-    return false;
-  size_t n = slen(l), mark = vm->scratch_used;
-  uint8_t *z = scratch_bytes(vm, n + 1);
-  if (!z)
-    return false;
-  memcpy(z, l->v.s.p, n);
-  z[n] = 0;
-  bool m = fnmatch(pat, (const char *)z, icase ? FNM_CASEFOLD : 0) == 0;
-  vm->scratch_used = mark;
+static bool cmp_one(vigil_vm *vm, vg_pcmp op, const vg_value *l,
+                    const vg_value *r) {
+  if (!same_repr(l->type, r->type))
+    return op == VG_PC_NE && is_ip(l->type) && is_ip(r->type);
+  bool m = vg_cmp_values(cmp_of[op], r->type, l, r, &vm->scr);
+  note_scr(vm);
   return m;
 }
 
 static bool regex_one(vigil_vm *vm, const vg_ppat *pt, const vg_value *l) {
   if (!is_str(l->type) || !pt->re)
     return false;
-  int rc = pcre2_match(pt->re, l->v.s.p, slen(l), 0, 0, vm->md, NULL);
-  return rc >= 0;
-}
-
-static bool cmp_one(vigil_vm *vm, vg_pcmp op, const vg_value *l,
-                    const vg_value *r) {
-  bool ok;
-  int c;
-  switch (op) {
-  case VG_PC_EQ:
-  case VG_PC_NE: {
-    bool eq;
-    if (is_ip(l->type) || is_ip(r->type))
-      eq = is_ip(l->type) && is_ip(r->type) && ip_eq(l, r);
-    else if (is_str(l->type) || is_str(r->type))
-      eq = is_str(l->type) && is_str(r->type) &&
-           (l->type == VG_FT_BYTEBUF
-                ? l->v.s.n == r->v.s.n &&
-                      (!l->v.s.n || !memcmp(l->v.s.p, r->v.s.p, l->v.s.n))
-                : (order(l, r, &ok) == 0));
-    else
-      eq = order(l, r, &ok) == 0 && ok;
-    return op == VG_PC_EQ ? eq : !eq;
-  }
-  case VG_PC_LT:
-    c = order(l, r, &ok);
-    return ok && c < 0;
-  case VG_PC_LE:
-    c = order(l, r, &ok);
-    return ok && c <= 0;
-  case VG_PC_GT:
-    c = order(l, r, &ok);
-    return ok && c > 0;
-  case VG_PC_GE:
-    c = order(l, r, &ok);
-    return ok && c >= 0;
-  case VG_PC_CONTAINS:
-  case VG_PC_ICONTAINS:
-  case VG_PC_BCONTAINS:
-    if (!is_str(l->type) || !is_str(r->type))
-      return false;
-    return mem_find(l->v.s.p, slen(l), r->v.s.p, slen(r),
-                    op == VG_PC_ICONTAINS);
-  case VG_PC_STARTSWITH:
-  case VG_PC_BSTARTSWITH: {
-    if (!is_str(l->type) || !is_str(r->type))
-      return false;
-    size_t a = slen(l), b = slen(r);
-    return b <= a && (!b || !memcmp(l->v.s.p, r->v.s.p, b));
-  }
-  case VG_PC_ENDSWITH: {
-    if (!is_str(l->type) || !is_str(r->type))
-      return false;
-    size_t a = slen(l), b = slen(r);
-    return b <= a && (!b || !memcmp(l->v.s.p + a - b, r->v.s.p, b));
-  }
-  case VG_PC_GLOB:
-  case VG_PC_IGLOB: {
-    if (!is_str(r->type))
-      return false;
-    /* r comes from the pack (NUL-terminated) or a field: copy to be safe */
-    size_t n = slen(r), mark = vm->scratch_used;
-    uint8_t *z = scratch_bytes(vm, n + 1);
-    if (!z)
-      return false;
-    memcpy(z, r->v.s.p, n);
-    z[n] = 0;
-    bool m = glob_one(vm, l, (const char *)z, op == VG_PC_IGLOB);
-    vm->scratch_used = mark;
-    return m;
-  }
-  default:
-    return false;
-  }
+  bool m = vg_regex_match(pt->re, l->v.s.p, l->v.s.n, &vm->scr);
+  note_scr(vm);
+  return m;
 }
 
 static bool set_has(vigil_vm *vm, const vg_pset *s, const vg_value *v) {
-  const vigil_program *p = vm->p;
-  if (s->hash && vg_pack_hashable(v->type) &&
-      is_str(v->type) == is_str(s->type)) {
-    uint32_t h = (uint32_t)vg_pack_hash(v) & s->hmask;
-    while (s->hash[h]) {
-      if (vg_pack_same(&p->consts[s->ids[s->hash[h] - 1]], v))
-        return true;
-      h = (h + 1) & s->hmask;
-    }
+  if (!same_repr(v->type, s->type))
     return false;
+  return vg_valset_contains(s->vs, v);
+}
+
+/* Copies an entry's values to scratch so a transformer can rewrite them. */
+static vg_value *own_vals(vigil_vm *vm, slot *s) {
+  vg_value *out = scratch_vals(vm, s->n ? s->n : 1);
+  if (out && s->n)
+    memcpy(out, s->vals, s->n * sizeof *out);
+  return out;
+}
+
+/* One-argument transformers. Returns false for "no value". */
+static bool xf_one(vigil_vm *vm, slot *s, vg_trkind k) {
+  if (s->n == 0 && k != VG_TRK_LEN)
+    return false;
+  if (k == VG_TRK_LEN && s->n == 0) {
+    if (!(s->fflags & VIGIL_FIELD_LIST))
+      return false;
+    /* len() of an empty list is 0 */
+    vg_value *o = scratch_vals(vm, 1);
+    if (!o)
+      return false;
+    o->type = VG_FT_UINT64;
+    o->v.u = 0;
+    s->vals = o;
+    s->n = 1;
+    s->fflags = 0;
+    return true;
   }
-  for (uint32_t i = 0; i < s->n; i++)
-    if (cmp_one(vm, VG_PC_EQ, v, &p->consts[s->ids[i]]))
-      return true;
-  return false;
-}
-
-/* Path components: next non-empty component at or after *i. */
-static bool next_comp(const uint8_t *s, size_t n, size_t *i, size_t *b,
-                      size_t *e) {
-  while (*i < n && s[*i] == '/')
-    (*i)++;
-  if (*i >= n)
+  vg_value *vals = own_vals(vm, s);
+  if (!vals)
     return false;
-  *b = *i;
-  while (*i < n && s[*i] != '/')
-    (*i)++;
-  *e = *i;
-  return true;
-}
-
-static bool pmatch_one(vigil_vm *vm, const vg_value *pathv,
-                       const vg_value *v) {
-  const uint8_t *ps = pathv->v.s.p, *vs = v->v.s.p;
-  size_t pn = slen(pathv), vn = slen(v), pi = 0, vi = 0;
-  size_t pb, pe, vb, ve;
-  while (next_comp(ps, pn, &pi, &pb, &pe)) {
-    if (!next_comp(vs, vn, &vi, &vb, &ve))
+  /* A list is transformed as one; the several values of an ancestor or
+   * endpoint field each on their own. */
+  bool list = (s->fflags & VIGIL_FIELD_LIST) != 0;
+  size_t groups = list ? 1 : s->n, out = 0;
+  for (size_t g = 0; g < groups; g++) {
+    vg_value *v = list ? vals : &vals[g];
+    size_t n = list ? s->n : 1;
+    bool present = false;
+    vm->tb.used = vm->scratch_used;
+    vigil_status st = vg_tr_apply(k, v[0].type, list, v, &n, &vm->tb,
+                                  &present);
+    vm->scratch_used = vm->tb.used;
+    if (st == VIGIL_E_LIMIT && vm->err == VIGIL_OK)
+      vm->err = VIGIL_E_LIMIT;
+    if (st != VIGIL_OK)
       return false;
-    size_t pl = pe - pb, vl = ve - vb;
-    bool wild = memchr(ps + pb, '*', pl) || memchr(ps + pb, '?', pl) ||
-                memchr(ps + pb, '[', pl);
-    if (wild) {
-      size_t mark = vm->scratch_used;
-      uint8_t *a = scratch_bytes(vm, pl + 1), *b = scratch_bytes(vm, vl + 1);
-      if (!a || !b) {
-        vm->scratch_used = mark;
-        return false;
-      }
-      memcpy(a, ps + pb, pl);
-      a[pl] = 0;
-      memcpy(b, vs + vb, vl);
-      b[vl] = 0;
-      bool m = fnmatch((const char *)a, (const char *)b, 0) == 0;
-      vm->scratch_used = mark;
-      if (!m)
-        return false;
-    } else if (pl != vl || memcmp(ps + pb, vs + vb, pl)) {
-      return false;
+    if (!present)
+      continue; /* e.g. b64 of one invalid value: that value drops out */
+    if (list) {
+      out = n;
+    } else {
+      vals[out++] = v[0];
     }
   }
-  return true;
-}
-
-/* Transformers on one entry. Return false for "no value". */
-static bool xf_case(vigil_vm *vm, slot *s, bool upper) {
-  vg_value *out = scratch_vals(vm, s->n);
-  if (!out)
+  if (out == 0)
     return false;
-  for (uint32_t i = 0; i < s->n; i++) {
-    const vg_value *v = &s->vals[i];
-    out[i] = *v;
-    if (!is_str(v->type))
-      continue;
-    uint8_t *b = scratch_bytes(vm, v->v.s.n + 1);
-    if (!b)
-      return false;
-    for (size_t k = 0; k < v->v.s.n; k++) {
-      uint8_t c = v->v.s.p[k];
-      if (upper && c >= 'a' && c <= 'z')
-        c -= 32;
-      else if (!upper && c >= 'A' && c <= 'Z')
-        c += 32;
-      b[k] = c;
-    }
-    b[v->v.s.n] = 0;
-    out[i].v.s.p = b;
-  }
-  s->vals = out;
+  s->vals = vals;
+  s->n = (uint32_t)out;
+  if (k == VG_TRK_LEN)
+    s->fflags = list ? 0 : s->fflags;
   return true;
 }
 
-static bool xf_basename(vigil_vm *vm, slot *s) {
-  vg_value *out = scratch_vals(vm, s->n);
-  if (!out)
-    return false;
-  for (uint32_t i = 0; i < s->n; i++) {
-    out[i] = s->vals[i];
-    if (!is_str(out[i].type))
-      continue;
-    size_t n = slen(&out[i]);
-    const uint8_t *p = out[i].v.s.p;
-    size_t k = n;
-    while (k > 0 && p[k - 1] != '/')
-      k--;
-    out[i].v.s.p = p + k;
-    out[i].v.s.n = n - k;
-  }
-  s->vals = out;
-  return true;
-}
-
-static bool xf_len(vigil_vm *vm, slot *s) {
-  vg_value *out = scratch_vals(vm, 1);
-  if (!out)
-    return false;
-  out->type = VG_FT_UINT64;
-  if (s->fflags & VIGIL_FIELD_LIST)
-    out->v.u = s->n;
-  else
-    out->v.u = is_str(s->vals[0].type) ? slen(&s->vals[0]) : 0;
-  s->vals = out;
-  s->n = 1;
-  s->fflags = 0;
-  return true;
-}
-
-static int b64val(uint8_t c) {
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  if (c == '+')
-    return 62;
-  if (c == '/')
-    return 63;
-  return -1;
-}
-
-static bool xf_b64(vigil_vm *vm, slot *s) {
-  vg_value *out = scratch_vals(vm, s->n);
-  if (!out)
-    return false;
-  for (uint32_t i = 0; i < s->n; i++) {
-    const vg_value *v = &s->vals[i];
-    out[i] = *v;
-    if (!is_str(v->type))
-      return false;
-    size_t n = v->type == VG_FT_BYTEBUF ? v->v.s.n : slen(v);
-    while (n > 0 && v->v.s.p[n - 1] == '=')
-      n--;
-    if (n % 4 == 1)
-      return false;
-    uint8_t *b = scratch_bytes(vm, n * 3 / 4 + 1);
-    if (!b)
-      return false;
-    size_t o = 0;
-    uint32_t acc = 0;
-    int bits = 0;
-    for (size_t k = 0; k < n; k++) {
-      int d = b64val(v->v.s.p[k]);
-      if (d < 0)
-        return false;
-      acc = (acc << 6) | (uint32_t)d;
-      bits += 6;
-      if (bits >= 8) {
-        bits -= 8;
-        b[o++] = (uint8_t)(acc >> bits);
-      }
-    }
-    b[o] = 0;
-    out[i].v.s.p = b;
-    out[i].v.s.n = o;
-  }
-  s->vals = out;
-  return true;
-}
-
-/* Text of one value for TLIST/JOIN/CONCAT (numbers in decimal). */
+/* Text of one value for TLIST (numbers in decimal). */
 static bool as_text(vigil_vm *vm, const vg_value *v, const uint8_t **p,
                     size_t *n) {
   if (is_str(v->type)) {
@@ -499,12 +285,14 @@ static bool as_text(vigil_vm *vm, const vg_value *v, const uint8_t **p,
     *n = slen(v);
     return true;
   }
+  if (is_ip(v->type))
+    return false;
   uint8_t *b = scratch_bytes(vm, 24);
   if (!b)
     return false;
   char tmp[24];
   size_t k = 0;
-  uint64_t u = v->v.u;
+  uint64_t u = v->type == VG_FT_BOOL ? (uint64_t)v->v.b : v->v.u;
   bool neg = false;
   if (is_signed(v->type) && v->v.i < 0) {
     neg = true;
@@ -521,43 +309,6 @@ static bool as_text(vigil_vm *vm, const vg_value *v, const uint8_t **p,
     b[o++] = (uint8_t)tmp[--k];
   *p = b;
   *n = o;
-  return true;
-}
-
-static bool xf_concat(vigil_vm *vm, slot *args, uint32_t n, slot *res,
-                      const uint8_t *sep, size_t sepn) {
-  size_t total = 0;
-  const uint8_t *parts[64];
-  size_t lens[64];
-  uint32_t np = 0;
-  for (uint32_t i = 0; i < n; i++)
-    for (uint32_t j = 0; j < args[i].n; j++) {
-      if (np == 64 || !as_text(vm, &args[i].vals[j], &parts[np], &lens[np]))
-        return false;
-      total += lens[np] + (np > 0 ? sepn : 0);
-      np++;
-    }
-  uint8_t *b = scratch_bytes(vm, total + 1);
-  vg_value *out = scratch_vals(vm, 1);
-  if (!b || !out)
-    return false;
-  size_t o = 0;
-  for (uint32_t i = 0; i < np; i++) {
-    if (i && sepn) {
-      memcpy(b + o, sep, sepn);
-      o += sepn;
-    }
-    if (lens[i])
-      memcpy(b + o, parts[i], lens[i]);
-    o += lens[i];
-  }
-  b[o] = 0;
-  out->type = VG_FT_CHARBUF;
-  out->v.s.p = b;
-  out->v.s.n = o;
-  res->vals = out;
-  res->n = 1;
-  res->fflags = 0;
   return true;
 }
 
@@ -581,104 +332,81 @@ static bool xf_tlist(vigil_vm *vm, slot *args, uint32_t n, slot *res) {
   return true;
 }
 
-/* getopt scan (rules-language.md 7.8). sel < 0: list mode. */
-static bool xf_getopt(vigil_vm *vm, slot *argv, slot *opt, int sel,
-                      slot *res) {
-  if (opt->n != 1 || !is_str(opt->vals[0].type))
+static bool all_str(const slot *s) {
+  for (uint32_t i = 0; i < s->n; i++)
+    if (!is_str(s->vals[i].type))
+      return false;
+  return true;
+}
+
+static bool xf_join(vigil_vm *vm, slot *sep, slot *list, slot *res) {
+  if (sep->n != 1 || !all_str(sep) || !all_str(list))
     return false;
-  const uint8_t *os = opt->vals[0].v.s.p;
-  size_t on = slen(&opt->vals[0]);
-  size_t cap = 1;
-  for (uint32_t t = 0; t < argv->n; t++)
-    cap += is_str(argv->vals[t].type) ? 2 * slen(&argv->vals[t]) : 0;
-  vg_value *out = scratch_vals(vm, cap);
+  vg_value *out = scratch_vals(vm, 1);
   if (!out)
     return false;
-  size_t no = 0;
-  bool found = false;
-  vg_value selv = {0};
-  for (uint32_t t = 0; t < argv->n; t++) {
-    const vg_value *a = &argv->vals[t];
-    if (!is_str(a->type))
-      break;
-    const uint8_t *s = a->v.s.p;
-    size_t n = slen(a);
-    if (n == 2 && s[0] == '-' && s[1] == '-')
-      break;
-    if (n >= 2 && s[0] == '-' && s[1] == '-')
-      continue;
-    if (n < 2 || s[0] != '-')
-      break;
-    for (size_t k = 1; k < n; k++) {
-      uint8_t c = s[k];
-      const uint8_t *d = c != ':' ? memchr(os, c, on) : NULL;
-      bool takes = d && (size_t)(d - os) + 1 < on && d[1] == ':';
-      vg_value val = {.type = VG_FT_CHARBUF};
-      bool hasval = false;
-      if (d && takes) {
-        hasval = true;
-        if (k + 1 < n) {
-          val.v.s.p = s + k + 1;
-          val.v.s.n = n - k - 1;
-        } else if (t + 1 < argv->n && is_str(argv->vals[t + 1].type)) {
-          t++;
-          val.v.s.p = argv->vals[t].v.s.p;
-          val.v.s.n = slen(&argv->vals[t]);
-        } else {
-          val.v.s.p = (const uint8_t *)"";
-          val.v.s.n = 0;
-        }
-        k = n;
-      }
-      if (sel >= 0) {
-        if (c == (uint8_t)sel && d) {
-          found = true;
-          if (hasval) {
-            selv = val;
-          } else {
-            uint8_t *b = scratch_bytes(vm, 2);
-            if (!b)
-              return false;
-            b[0] = c;
-            b[1] = 0;
-            selv.type = VG_FT_CHARBUF;
-            selv.v.s.p = b;
-            selv.v.s.n = 1;
-          }
-        }
-        continue;
-      }
-      uint8_t *b = scratch_bytes(vm, 2);
-      if (!b || no + 2 > cap)
-        return false;
-      b[0] = d ? c : '?';
-      b[1] = 0;
-      out[no].type = VG_FT_CHARBUF;
-      out[no].v.s.p = b;
-      out[no++].v.s.n = 1;
-      if (hasval)
-        out[no++] = val;
-    }
-  }
-  if (sel >= 0) {
-    if (!found)
-      return false;
-    out[0] = selv;
-    res->vals = out;
-    res->n = 1;
-    res->fflags = 0;
-    return true;
+  vm->tb.used = vm->scratch_used;
+  vigil_status st = vg_tr_join(&sep->vals[0], list->vals, list->n, &vm->tb,
+                               out);
+  vm->scratch_used = vm->tb.used;
+  if (st != VIGIL_OK) {
+    if (st == VIGIL_E_LIMIT && vm->err == VIGIL_OK)
+      vm->err = st;
+    return false;
   }
   res->vals = out;
-  res->n = (uint32_t)no;
-  res->fflags = VIGIL_FIELD_LIST;
-  return no > 0;
+  res->n = 1;
+  res->fflags = 0;
+  return true;
+}
+
+static bool xf_concat(vigil_vm *vm, slot *args, uint32_t n, slot *res) {
+  vg_value *in = scratch_vals(vm, n), *out = scratch_vals(vm, 1);
+  if (!in || !out)
+    return false;
+  for (uint32_t i = 0; i < n; i++) {
+    if (args[i].n != 1 || !is_str(args[i].vals[0].type))
+      return false;
+    in[i] = args[i].vals[0];
+  }
+  vm->tb.used = vm->scratch_used;
+  vigil_status st = vg_tr_concat(in, n, &vm->tb, out);
+  vm->scratch_used = vm->tb.used;
+  if (st != VIGIL_OK) {
+    if (st == VIGIL_E_LIMIT && vm->err == VIGIL_OK)
+      vm->err = st;
+    return false;
+  }
+  res->vals = out;
+  res->n = 1;
+  res->fflags = 0;
+  return true;
+}
+
+static bool xf_getopt(vigil_vm *vm, slot *argv, slot *opt, int sel,
+                      slot *res) {
+  if (argv->n == 0 || opt->n != 1 || !all_str(argv) || !all_str(opt))
+    return false;
+  size_t cap = vg_tr_getopt_max_out(argv->vals, argv->n);
+  vg_value *out = scratch_vals(vm, cap ? cap : 1);
+  if (!out)
+    return false;
+  size_t n = 0;
+  bool present = false;
+  vigil_status st = vg_tr_getopt(argv->vals, argv->n, &opt->vals[0], sel, out,
+                                 cap, &n, &present);
+  if (st != VIGIL_OK || (sel >= 0 && !present))
+    return false;
+  res->vals = out;
+  res->n = (uint32_t)n;
+  res->fflags = sel >= 0 ? 0 : VIGIL_FIELD_LIST;
+  return n > 0;
 }
 
 /* ---- checks over value entries ---------------------------------------- */
 
-/* l op k for every value of l: true when it holds for any value, except
- * '!=' on endpoint fields, where every value must differ. */
+/* l op k over the values of l: true when it holds for any value, except
+ * '!=' on endpoint fields, where every value must differ (8.7). */
 static bool check_k(vigil_vm *vm, const slot *l, vg_pcmp op,
                     const vg_value *k) {
   if (l->n == 0)
@@ -715,24 +443,25 @@ static bool check_mod(vigil_vm *vm, const slot *l, vg_opcode mod,
   const vg_pset *s = &p->sets[arg >> 5];
   if (l->n == 0 || s->n == 0)
     return false;
+  bool all = op == VG_PC_NE && (l->fflags & VIGIL_FIELD_ENDPOINT);
   for (uint32_t i = 0; i < l->n; i++) {
     uint32_t cnt = 0;
-    for (uint32_t j = 0; j < s->n; j++) {
-      bool m = s->kind ? regex_one(vm, &p->pats[s->ids[j]], &l->vals[i])
-                       : cmp_one(vm, op, &l->vals[i], &p->consts[s->ids[j]]);
-      cnt += m;
-    }
+    for (uint32_t j = 0; j < s->n; j++)
+      cnt += s->kind == VG_SET_PATTERN
+                 ? regex_one(vm, &p->pats[s->ids[j]], &l->vals[i])
+                 : cmp_one(vm, op, &l->vals[i], &p->consts[s->ids[j]]);
     bool r = mod == VG_I_ANYOF_S   ? cnt > 0
              : mod == VG_I_ALLOF_S ? cnt == s->n
                                    : cnt == 1;
-    if (r)
+    if (r && !all)
       return true;
+    if (!r && all)
+      return false;
   }
-  return false;
+  return all;
 }
 
-static bool check_f(vigil_vm *vm, const slot *l, const slot *r,
-                    vg_pcmp op) {
+static bool check_f(vigil_vm *vm, const slot *l, const slot *r, vg_pcmp op) {
   if (l->n == 0 || r->n == 0)
     return false;
   if (op == VG_PC_IN || op == VG_PC_INTERSECTS) {
@@ -842,10 +571,13 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
     case VG_I_IGLOB_P: {
       const slot *l = &sp[-1];
       bool m = false;
-      const char *pat = vg_pack_str(p, p->pats[arg].src);
+      const vg_pstr *src = &p->strs[p->pats[arg].src];
+      vg_value pv = {.type = VG_FT_CHARBUF};
+      pv.v.s.p = (const uint8_t *)src->p;
+      pv.v.s.n = src->n;
+      vg_pcmp op = VG_INS_OP(w) == VG_I_IGLOB_P ? VG_PC_IGLOB : VG_PC_GLOB;
       for (uint32_t i = 0; i < l->n && !m; i++)
-        m = glob_one(vm, &l->vals[i], pat,
-                     VG_INS_OP(w) == VG_I_IGLOB_P);
+        m = is_str(l->vals[i].type) && cmp_one(vm, op, &l->vals[i], &pv);
       sp[-1].b = m;
       break;
     }
@@ -866,12 +598,13 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       break;
     case VG_I_PMATCH_S: {
       const slot *l = &sp[-1];
-      const vg_pset *s = &p->sets[arg];
+      const vg_pset *set = &p->sets[arg];
       bool m = false;
       for (uint32_t i = 0; i < l->n && !m; i++)
-        for (uint32_t j = 0; j < s->n && !m; j++)
-          m = is_str(l->vals[i].type) &&
-              pmatch_one(vm, &p->consts[s->ids[j]], &l->vals[i]);
+        m = is_str(l->vals[i].type) &&
+            vg_pmatch_match(set->pm, l->vals[i].v.s.p, l->vals[i].v.s.n,
+                            &vm->scr);
+      note_scr(vm);
       sp[-1].b = m;
       break;
     }
@@ -886,31 +619,20 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       break;
     case VG_I_TOLOWER:
     case VG_I_TOUPPER:
-      if (sp[-1].n &&
-          !xf_case(vm, &sp[-1], VG_INS_OP(w) == VG_I_TOUPPER))
-        sp[-1].n = 0;
-      break;
     case VG_I_B64:
-      if (sp[-1].n && !xf_b64(vm, &sp[-1]))
-        sp[-1].n = 0;
-      break;
     case VG_I_BASENAME:
-      if (sp[-1].n && !xf_basename(vm, &sp[-1]))
+    case VG_I_LEN: {
+      static const vg_trkind kinds[] = {
+          [VG_I_TOLOWER] = VG_TRK_TOLOWER, [VG_I_TOUPPER] = VG_TRK_TOUPPER,
+          [VG_I_B64] = VG_TRK_B64,         [VG_I_BASENAME] = VG_TRK_BASENAME,
+          [VG_I_LEN] = VG_TRK_LEN};
+      if (!xf_one(vm, &sp[-1], kinds[VG_INS_OP(w)]))
         sp[-1].n = 0;
       break;
-    case VG_I_LEN:
-      if (!(sp[-1].fflags & VIGIL_FIELD_LIST) && sp[-1].n == 0)
-        break;
-      if (!xf_len(vm, &sp[-1]))
-        sp[-1].n = 0;
-      break;
+    }
     case VG_I_JOIN: {
-      slot *sep = &sp[-2], *list = &sp[-1];
       slot res = {0};
-      const uint8_t *sp8 = NULL;
-      size_t sn = 0;
-      bool ok = sep->n == 1 && as_text(vm, &sep->vals[0], &sp8, &sn) &&
-                xf_concat(vm, list, 1, &res, sp8, sn);
+      bool ok = xf_join(vm, &sp[-2], &sp[-1], &res);
       sp--;
       sp[-1] = res;
       if (!ok)
@@ -920,14 +642,9 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
     case VG_I_CONCAT:
     case VG_I_TLIST: {
       slot res = {0};
-      bool ok = true;
-      for (uint32_t i = 0; i < arg; i++)
-        if (sp[-1 - (int)i].n == 0 && VG_INS_OP(w) == VG_I_CONCAT)
-          ok = false;
-      if (ok)
-        ok = VG_INS_OP(w) == VG_I_CONCAT
-                 ? xf_concat(vm, sp - arg, arg, &res, NULL, 0)
-                 : xf_tlist(vm, sp - arg, arg, &res);
+      bool ok = VG_INS_OP(w) == VG_I_CONCAT
+                    ? xf_concat(vm, sp - arg, arg, &res)
+                    : xf_tlist(vm, sp - arg, arg, &res);
       sp -= arg;
       *sp = res;
       if (!ok)
@@ -938,10 +655,8 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
     case VG_I_GETOPT:
     case VG_I_GETOPT_SEL: {
       slot res = {0};
-      bool ok = sp[-2].n && xf_getopt(vm, &sp[-2], &sp[-1],
-                                      VG_INS_OP(w) == VG_I_GETOPT ? -1
-                                                                  : (int)arg,
-                                      &res);
+      bool ok = xf_getopt(vm, &sp[-2], &sp[-1],
+                          VG_INS_OP(w) == VG_I_GETOPT ? -1 : (int)arg, &res);
       sp--;
       sp[-1] = res;
       if (!ok)

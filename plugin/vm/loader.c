@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm/cmp.h"
 #include "vm/pack.h"
 
 #define VG_OP(name, arg, pop, push) #name,
@@ -106,60 +107,6 @@ static bool utf8_text(const uint8_t *s, size_t n) {
     i += k + 1;
   }
   return true;
-}
-
-bool vg_pack_hashable(vg_ftype t) {
-  switch (t) {
-  case VG_FT_DOUBLE:
-  case VG_FT_BOOL:
-  case VG_FT_IPV4ADDR:
-  case VG_FT_IPV6ADDR:
-  case VG_FT_IPADDR:
-  case VG_FT_IPV4NET:
-  case VG_FT_IPV6NET:
-  case VG_FT_IPNET:
-  case VG_FT_NONE:
-    return false;
-  default:
-    return true;
-  }
-}
-
-static bool is_strtype(vg_ftype t) {
-  return t == VG_FT_CHARBUF || t == VG_FT_FSPATH || t == VG_FT_FSRELPATH ||
-         t == VG_FT_BYTEBUF;
-}
-
-static size_t cmp_len(const vg_value *v) {
-  /* Strings compare as C strings (up to the first NUL); buffers whole. */
-  if (v->type == VG_FT_BYTEBUF)
-    return v->v.s.n;
-  const void *z = memchr(v->v.s.p, 0, v->v.s.n);
-  return z ? (size_t)((const uint8_t *)z - v->v.s.p) : v->v.s.n;
-}
-
-uint64_t vg_pack_hash(const vg_value *v) {
-  uint64_t h = 1469598103934665603ull;
-  if (is_strtype(v->type)) {
-    size_t n = cmp_len(v);
-    for (size_t i = 0; i < n; i++)
-      h = (h ^ v->v.s.p[i]) * 1099511628211ull;
-    return h;
-  }
-  uint64_t u = v->v.u;
-  for (int i = 0; i < 8; i++, u >>= 8)
-    h = (h ^ (u & 0xff)) * 1099511628211ull;
-  return h;
-}
-
-bool vg_pack_same(const vg_value *a, const vg_value *b) {
-  if (is_strtype(a->type) != is_strtype(b->type))
-    return false;
-  if (is_strtype(a->type)) {
-    size_t n = cmp_len(a);
-    return n == cmp_len(b) && (n == 0 || !memcmp(a->v.s.p, b->v.s.p, n));
-  }
-  return a->v.u == b->v.u;
 }
 
 /* A bounded cursor over one section. */
@@ -341,20 +288,12 @@ static vigil_status load_pats(vigil_program *p, char *err, size_t errsz) {
       return fail(err, errsz, VIGIL_E_FORMAT, "PATTERN %u: bad record",
                   (unsigned)i);
     if (pt->kind == VIGIL_PAT_REGEX) {
-      int code;
-      PCRE2_SIZE off;
-      /* Falco matches the whole value (RE2 FullMatch). */
-      pt->re = pcre2_compile((PCRE2_SPTR)p->strs[pt->src].p,
-                             p->strs[pt->src].n,
-                             PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF |
-                                 PCRE2_MATCH_INVALID_UTF,
-                             &code, &off, NULL);
-      if (!pt->re) {
-        char msg[128];
-        pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof msg);
-        return fail(err, errsz, VIGIL_E_FORMAT,
-                    "PATTERN %u: invalid regex: %s", (unsigned)i, msg);
-      }
+      char why[256];
+      vigil_status st = vg_regex_new(p->strs[pt->src].p, p->strs[pt->src].n,
+                                     &pt->re, why, sizeof why);
+      if (st != VIGIL_OK)
+        return fail(err, errsz, st == VIGIL_E_NOMEM ? st : VIGIL_E_FORMAT,
+                    "PATTERN %u: %s", (unsigned)i, why);
     }
   }
   return VIGIL_OK;
@@ -377,7 +316,7 @@ static vigil_status load_sets(vigil_program *p, char *err, size_t errsz) {
     uint8_t t = rd_u8(&r);
     rd_u16(&r);
     s->n = rd_u32(&r);
-    if (r.bad || s->kind > 1 || t == VG_FT_NONE || t >= VG_FT__MAX ||
+    if (r.bad || s->kind > VG_SET_PATHS || t == VG_FT_NONE || t >= VG_FT__MAX ||
         (uint64_t)s->n * 4 > r.n - r.at)
       return fail(err, errsz, VIGIL_E_FORMAT, "SET %u: bad record",
                   (unsigned)i);
@@ -388,37 +327,30 @@ static vigil_status load_sets(vigil_program *p, char *err, size_t errsz) {
     s->ids = ids;
     for (uint32_t j = 0; j < s->n; j++) {
       ids[j] = rd_u32(&r);
-      uint32_t lim = s->kind ? p->npats : p->nconsts;
+      uint32_t lim = s->kind == VG_SET_PATTERN ? p->npats : p->nconsts;
       if (ids[j] >= lim)
         return fail(err, errsz, VIGIL_E_FORMAT, "SET %u: element %u out of "
                     "range", (unsigned)i, (unsigned)j);
-      if (!s->kind && p->consts[ids[j]].type != s->type)
+      if (s->kind != VG_SET_PATTERN && p->consts[ids[j]].type != s->type)
         return fail(err, errsz, VIGIL_E_FORMAT, "SET %u: element %u has "
                     "the wrong type", (unsigned)i, (unsigned)j);
     }
-    if (s->kind || !vg_pack_hashable(s->type) || s->n < 4)
-      continue;
-    uint32_t cap = 8;
-    while (cap < 2 * s->n)
-      cap <<= 1;
-    s->hash = calloc(cap, sizeof *s->hash);
-    if (!s->hash)
-      return VIGIL_E_NOMEM;
-    s->hmask = cap - 1;
-    for (uint32_t j = 0; j < s->n; j++) {
-      const vg_value *v = &p->consts[ids[j]];
-      uint32_t h = (uint32_t)vg_pack_hash(v) & s->hmask;
-      bool dup = false;
-      while (s->hash[h]) {
-        if (vg_pack_same(&p->consts[ids[s->hash[h] - 1]], v))
-          dup = true;
-        h = (h + 1) & s->hmask;
-      }
-      if (dup)
-        s->has_dup = true;
-      else
-        s->hash[h] = j + 1;
+    vigil_status st = VIGIL_OK;
+    if (s->kind == VG_SET_CONST) {
+      st = vg_valset_new(s->type, &s->vs);
+      for (uint32_t j = 0; j < s->n && st == VIGIL_OK; j++)
+        st = vg_valset_add(s->vs, &p->consts[ids[j]]);
+    } else if (s->kind == VG_SET_PATHS) {
+      if (s->type != VG_FT_CHARBUF)
+        return fail(err, errsz, VIGIL_E_FORMAT, "SET %u: bad path table",
+                    (unsigned)i);
+      st = vg_pmatch_new(&s->pm);
+      for (uint32_t j = 0; j < s->n && st == VIGIL_OK; j++)
+        st = vg_pmatch_add(s->pm, p->consts[ids[j]].v.s.p,
+                           p->consts[ids[j]].v.s.n);
     }
+    if (st != VIGIL_OK)
+      return st;
   }
   return VIGIL_OK;
 }
@@ -750,10 +682,11 @@ void vigil_program_free(vigil_program *p) {
   if (!p)
     return;
   for (uint32_t i = 0; i < p->npats; i++)
-    pcre2_code_free(p->pats[i].re);
+    vg_regex_free(p->pats[i].re);
   for (uint32_t i = 0; i < p->nsets; i++) {
     free((void *)p->sets[i].ids);
-    free(p->sets[i].hash);
+    vg_valset_free(p->sets[i].vs);
+    vg_pmatch_free(p->sets[i].pm);
   }
   for (uint32_t i = 0; i < p->nsources; i++) {
     free(p->sources[i].off);

@@ -13,11 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "vigil/program.h"
 #include "vm/value.h"
+
+/* cmp.h objects, by tag only: the compiler includes this header next to
+ * front/ast.h, whose enumerators clash with cmp.h's. */
+struct vg_valset;
+struct vg_pmatch;
+struct vg_regex;
 
 /* Opcodes: VG_I_<name> = position in opcodes.def. */
 typedef enum vg_opcode {
@@ -43,7 +46,8 @@ typedef enum vg_argkind {
 } vg_argkind;
 
 /* Comparison operators as encoded in OPSET/CMPOP operands. Part of the
- * format: append only. */
+ * format: append only. (Distinct from cmp.h's vg_cmpop, whose numbering
+ * is internal; interp.c maps one to the other.) */
 typedef enum vg_pcmp {
   VG_PC_EQ = 0,
   VG_PC_NE = 1,
@@ -100,21 +104,22 @@ typedef struct vg_pstr {
   bool text;     /* valid UTF-8 without NUL */
 } vg_pstr;
 
+/* SET kinds */
+enum { VG_SET_CONST = 0, VG_SET_PATTERN = 1, VG_SET_PATHS = 2 };
+
 typedef struct vg_pset {
-  uint8_t kind;  /* 0 constants, 1 patterns */
+  uint8_t kind;  /* VG_SET_* */
   vg_ftype type;
   uint32_t n;
   const uint32_t *ids; /* const or pattern indices */
-  uint32_t *hash;      /* open addressing, 0 empty, else elem index + 1;
-                          NULL when the type is not hashable */
-  uint32_t hmask;
-  bool has_dup;        /* some element occurs twice */
+  struct vg_valset *vs; /* VG_SET_CONST: hashed membership */
+  struct vg_pmatch *pm; /* VG_SET_PATHS: path-prefix table */
 } vg_pset;
 
 typedef struct vg_ppat {
   uint8_t kind; /* VIGIL_PAT_* */
   uint32_t src; /* string id */
-  pcre2_code *re; /* regex only */
+  struct vg_regex *re; /* regex only */
 } vg_ppat;
 
 typedef struct vg_pfield {
@@ -193,9 +198,5 @@ static inline const char *vg_pack_str(const vigil_program *p, uint32_t s) {
   return s < p->nstrs ? p->strs[s].p : "";
 }
 
-/* Hash of a value's comparable bytes (strings: up to the first NUL). */
-bool vg_pack_hashable(vg_ftype t);
-uint64_t vg_pack_hash(const vg_value *v);
-bool vg_pack_same(const vg_value *a, const vg_value *b);
 
 #endif

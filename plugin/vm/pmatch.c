@@ -47,7 +47,8 @@ struct vg_pmatch {
 };
 
 static uint64_t hash_comp(size_t parent, const uint8_t *p, size_t n) {
-  uint64_t h = 1469598103934665603ull ^ (uint64_t)parent * 0x9e3779b97f4a7c15ull;
+  uint64_t h =
+      1469598103934665603ull ^ (uint64_t)parent * 0x9e3779b97f4a7c15ull;
   for (size_t i = 0; i < n; i++) {
     h ^= p[i];
     h *= 1099511628211ull;
@@ -178,10 +179,9 @@ static vigil_status child_of(vg_pmatch *pm, size_t node, const uint8_t *p,
                              size_t n, size_t *out) {
   vigil_status st;
   if (is_glob(p, n)) {
-    for (size_t g = pm->nodes[node].first_glob; g;
-         g = pm->nodes[g].next_glob) {
-      if (pm->nodes[g].patn == n && memcmp(pm->bytes + pm->nodes[g].pat, p,
-                                           n) == 0) {
+    for (size_t g = pm->nodes[node].first_glob; g; g = pm->nodes[g].next_glob) {
+      if (pm->nodes[g].patn == n &&
+          memcmp(pm->bytes + pm->nodes[g].pat, p, n) == 0) {
         *out = g;
         return VIGIL_OK;
       }
@@ -200,8 +200,7 @@ static vigil_status child_of(vg_pmatch *pm, size_t node, const uint8_t *p,
     *out = idx;
     return VIGIL_OK;
   }
-  if ((pm->nslots + 1) * 2 > pm->capslots &&
-      (st = grow_slots(pm)) != VIGIL_OK)
+  if ((pm->nslots + 1) * 2 > pm->capslots && (st = grow_slots(pm)) != VIGIL_OK)
     return st;
   uint64_t h = hash_comp(node, p, n);
   pm_slot *e = lookup(pm, node, p, n, h);
@@ -275,5 +274,6 @@ bool vg_pmatch_match(const vg_pmatch *pm, const uint8_t *path, size_t n,
                      vg_cmp_scratch *scr) {
   if (pm == NULL || !pm->any || (n > 0 && path == NULL))
     return false;
-  return match_from(pm, 0, path, n, 0, scr);
+  /* Trailing NULs are not part of the value (craft_filter_value). */
+  return match_from(pm, 0, path, vg_cmp_strip_nul(path, n), 0, scr);
 }

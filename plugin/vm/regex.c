@@ -81,8 +81,7 @@ static int seq_len(const uint8_t *p, const uint8_t *end) {
   return need + 1;
 }
 
-size_t vg_utf8_sanitize(const uint8_t *s, size_t n, uint8_t *out,
-                        size_t cap) {
+size_t vg_utf8_sanitize(const uint8_t *s, size_t n, uint8_t *out, size_t cap) {
   const uint8_t *p = s, *end = s + n;
   size_t o = 0;
   while (p < end) {
@@ -149,7 +148,9 @@ static void ob_put(obuf *b, const char *s, size_t n) {
   b->p[b->n] = '\0';
 }
 
-static void ob_str(obuf *b, const char *s) { ob_put(b, s, strlen(s)); }
+static void ob_str(obuf *b, const char *s) {
+  ob_put(b, s, strlen(s));
+}
 
 /* Inserts s at offset at (wrapping a quantified item). */
 static void ob_insert(obuf *b, size_t at, const char *s) {
@@ -191,8 +192,7 @@ typedef struct tr {
   bool failed;
 } tr;
 
-static bool tr_fail(tr *t, const char *code, const uint8_t *arg,
-                    size_t argn) {
+static bool tr_fail(tr *t, const char *code, const uint8_t *arg, size_t argn) {
   if (t->errsz > 0) {
     if (arg)
       snprintf(t->err, t->errsz, "invalid regex pattern: %s: %.*s", code,
@@ -253,7 +253,13 @@ static bool parse_escape(tr *t, const uint8_t **pp, long *rp) {
   if (!get_rune(t, &p, &c))
     return false;
   switch (c) {
-  case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+  case '1':
+  case '2':
+  case '3':
+  case '4':
+  case '5':
+  case '6':
+  case '7':
     /* A single non-zero digit would be a backreference. */
     if (p >= t->end || *p < '0' || *p > '7')
       goto bad;
@@ -305,12 +311,30 @@ static bool parse_escape(tr *t, const uint8_t **pp, long *rp) {
     *pp = p;
     return true;
   }
-  case 'n': *rp = '\n'; *pp = p; return true;
-  case 'r': *rp = '\r'; *pp = p; return true;
-  case 't': *rp = '\t'; *pp = p; return true;
-  case 'a': *rp = '\a'; *pp = p; return true;
-  case 'f': *rp = '\f'; *pp = p; return true;
-  case 'v': *rp = '\v'; *pp = p; return true;
+  case 'n':
+    *rp = '\n';
+    *pp = p;
+    return true;
+  case 'r':
+    *rp = '\r';
+    *pp = p;
+    return true;
+  case 't':
+    *rp = '\t';
+    *pp = p;
+    return true;
+  case 'a':
+    *rp = '\a';
+    *pp = p;
+    return true;
+  case 'f':
+    *rp = '\f';
+    *pp = p;
+    return true;
+  case 'v':
+    *rp = '\v';
+    *pp = p;
+    return true;
   default:
     /* Escaped ASCII punctuation is itself (RE2 allows \_ too). */
     if (c < 0x80 && !is_alpha_digit(c)) {
@@ -357,8 +381,7 @@ static void class_range(tr *t, long lo, long hi) {
 }
 
 /* RE2 ParseCCCharacter. */
-static bool cc_char(tr *t, const uint8_t **pp, const uint8_t *whole,
-                    long *r) {
+static bool cc_char(tr *t, const uint8_t **pp, const uint8_t *whole, long *r) {
   if (*pp >= t->end)
     return tr_fail(t, "missing ]", whole, (size_t)(t->end - whole));
   if (**pp == '\\')
@@ -383,8 +406,7 @@ static bool parse_class(tr *t) {
       long r;
       if (!get_rune(t, &q, &r))
         return false;
-      return tr_fail(t, "invalid character class range", p,
-                     (size_t)(q - p));
+      return tr_fail(t, "invalid character class range", p, (size_t)(q - p));
     }
     first = false;
     if (t->end - p > 2 && p[0] == '[' && p[1] == ':') {
@@ -431,7 +453,9 @@ static bool parse_class(tr *t) {
   return true;
 }
 
-static frame *top(tr *t) { return &t->fr[t->depth]; }
+static frame *top(tr *t) {
+  return &t->fr[t->depth];
+}
 
 static void begin_atom(tr *t) {
   frame *f = top(t);
@@ -503,7 +527,6 @@ static bool maybe_repetition(const uint8_t **pp, const uint8_t *end, int *lo,
   *pp = p + 1;
   return true;
 }
-
 
 static void wrap_atom(tr *t, const char *op) {
   ob_insert(&t->out, top(t)->atom_at, "(?:");
@@ -683,8 +706,8 @@ vigil_status vg_regex_translate(const char *pat, size_t n, char **out,
 /* ------------------------------------------------------------------ */
 /* pcre2                                                               */
 
-vigil_status vg_regex_new(const char *pat, size_t n, vg_regex **out,
-                          char *err, size_t errsz) {
+vigil_status vg_regex_new(const char *pat, size_t n, vg_regex **out, char *err,
+                          size_t errsz) {
   char *tp;
   size_t tn;
   vigil_status st = vg_regex_translate(pat, n, &tp, &tn, err, errsz);
@@ -736,6 +759,7 @@ bool vg_regex_match(const vg_regex *re, const uint8_t *s, size_t n,
   if (re == NULL || scr == NULL || scr->md == NULL || (s == NULL && n > 0))
     return false;
   const uint8_t *subj = s ? s : (const uint8_t *)"";
+  n = vg_cmp_strip_nul(subj, n); /* as libsinsp's craft_filter_value */
   size_t sn = n;
   if (!utf8_valid(subj, n)) {
     if (n > SIZE_MAX / 3 || !vg_cmp_scratch_reserve(scr, 3 * n))

@@ -4,18 +4,20 @@
  */
 #include "vm/transform.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
-static const char *const tr_names[VG_TR__COUNT] = {
+static const char *const tr_names[VG_TRK__COUNT] = {
     "tolower", "toupper", "b64",    "basename", "len",
     "join",    "concat",  "getopt", "val"};
 
 const char *vg_trkind_name(vg_trkind k) {
-  return (unsigned)k < VG_TR__COUNT ? tr_names[k] : "unknown";
+  return (unsigned)k < VG_TRK__COUNT ? tr_names[k] : "unknown";
 }
 
 bool vg_tr_parse(const char *s, size_t n, vg_trkind *out) {
-  for (int i = 0; i < VG_TR__COUNT; i++) {
+  for (int i = 0; i < VG_TRK__COUNT; i++) {
     if (strlen(tr_names[i]) == n && memcmp(tr_names[i], s, n) == 0) {
       *out = (vg_trkind)i;
       return true;
@@ -33,17 +35,17 @@ bool vg_tr_result_type(vg_trkind k, vg_ftype t, bool is_list, vg_ftype *rt,
   *rt = t;
   *rlist = is_list;
   switch (k) {
-  case VG_TR_TOLOWER:
-  case VG_TR_TOUPPER:
-  case VG_TR_BASENAME:
+  case VG_TRK_TOLOWER:
+  case VG_TRK_TOUPPER:
+  case VG_TRK_BASENAME:
     return is_str(t);
-  case VG_TR_B64:
+  case VG_TRK_B64:
     return t == VG_FT_CHARBUF || t == VG_FT_BYTEBUF;
-  case VG_TR_LEN:
+  case VG_TRK_LEN:
     *rt = VG_FT_UINT64;
     *rlist = false;
     return is_list || is_str(t) || t == VG_FT_BYTEBUF;
-  case VG_TR_VAL:
+  case VG_TRK_VAL:
     return true;
   default:
     return false;
@@ -51,12 +53,16 @@ bool vg_tr_result_type(vg_trkind k, vg_ftype t, bool is_list, vg_ftype *rt,
 }
 
 void vg_trbuf_init(vg_trbuf *b, uint8_t *mem, size_t cap) {
-  b->p = mem;
+  static uint8_t none[1];
+  /* Without memory, empty results still get a valid pointer. */
+  b->p = mem ? mem : none;
   b->cap = mem ? cap : 0;
   b->used = 0;
 }
 
-void vg_trbuf_reset(vg_trbuf *b) { b->used = 0; }
+void vg_trbuf_reset(vg_trbuf *b) {
+  b->used = 0;
+}
 
 static size_t strip(const uint8_t *p, size_t n) {
   while (n > 0 && p[n - 1] == 0)
@@ -69,7 +75,9 @@ static size_t cstrlen(const uint8_t *p, size_t n) {
   return z ? (size_t)(z - p) : n;
 }
 
-static size_t room(const vg_trbuf *b) { return b->cap - b->used; }
+static size_t room(const vg_trbuf *b) {
+  return b->cap - b->used;
+}
 
 void vg_tr_case(bool upper, const uint8_t *in, size_t n, uint8_t *out) {
   for (size_t i = 0; i < n; i++) {
@@ -96,8 +104,7 @@ static int b64v(uint8_t c) {
   return -1;
 }
 
-bool vg_tr_b64_decode(const uint8_t *in, size_t n, uint8_t *out,
-                      size_t *outn) {
+bool vg_tr_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t *outn) {
   *outn = 0;
   if (n == 0)
     return true;
@@ -153,9 +160,8 @@ void vg_tr_basename(const uint8_t *in, size_t n, const uint8_t **out,
   *outn = n - i;
 }
 
-vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list,
-                         vg_value *vals, size_t *n, vg_trbuf *buf,
-                         bool *present) {
+vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list, vg_value *vals,
+                         size_t *n, vg_trbuf *buf, bool *present) {
   vg_ftype rt;
   bool rl;
   *present = false;
@@ -166,10 +172,10 @@ vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list,
   if (!is_list && *n != 1)
     return VIGIL_E_INVAL;
   switch (k) {
-  case VG_TR_VAL:
+  case VG_TRK_VAL:
     *present = true;
     return VIGIL_OK;
-  case VG_TR_LEN: {
+  case VG_TRK_LEN: {
     uint64_t len;
     if (is_list)
       len = *n;
@@ -183,7 +189,7 @@ vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list,
     *present = true;
     return VIGIL_OK;
   }
-  case VG_TR_BASENAME:
+  case VG_TRK_BASENAME:
     for (size_t i = 0; i < *n; i++) {
       const uint8_t *p;
       size_t pn;
@@ -194,14 +200,14 @@ vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list,
     }
     *present = true;
     return VIGIL_OK;
-  case VG_TR_TOLOWER:
-  case VG_TR_TOUPPER:
-  case VG_TR_B64: {
+  case VG_TRK_TOLOWER:
+  case VG_TRK_TOUPPER:
+  case VG_TRK_B64: {
     /* Room for everything first, so a failure leaves inputs intact. */
     size_t need = 0;
     for (size_t i = 0; i < *n; i++) {
       size_t in = strip(vals[i].v.s.p, vals[i].v.s.n);
-      need += k == VG_TR_B64 ? (in / 4 + 1) * 3 : in;
+      need += k == VG_TRK_B64 ? (in / 4 + 1) * 3 : in;
     }
     if (need > room(buf))
       return VIGIL_E_LIMIT;
@@ -209,13 +215,13 @@ vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list,
     for (size_t i = 0; i < *n; i++) {
       size_t in = strip(vals[i].v.s.p, vals[i].v.s.n), on = in;
       uint8_t *o = buf->p + buf->used;
-      if (k == VG_TR_B64) {
+      if (k == VG_TRK_B64) {
         if (!vg_tr_b64_decode(vals[i].v.s.p, in, o, &on)) {
           buf->used = start;
           return VIGIL_OK; /* no value */
         }
       } else {
-        vg_tr_case(k == VG_TR_TOUPPER, vals[i].v.s.p, in, o);
+        vg_tr_case(k == VG_TRK_TOUPPER, vals[i].v.s.p, in, o);
       }
       buf->used += on;
     }
@@ -223,7 +229,7 @@ vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list,
     size_t off = start;
     for (size_t i = 0; i < *n; i++) {
       size_t in = strip(vals[i].v.s.p, vals[i].v.s.n), on = in;
-      if (k == VG_TR_B64) {
+      if (k == VG_TRK_B64) {
         /* Recompute the decoded length from the input. */
         size_t m = in;
         if (m && vals[i].v.s.p[m - 1] == '=') {
@@ -245,8 +251,8 @@ vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list,
   }
 }
 
-vigil_status vg_tr_join(const vg_value *sep, const vg_value *items,
-                        size_t n, vg_trbuf *buf, vg_value *out) {
+vigil_status vg_tr_join(const vg_value *sep, const vg_value *items, size_t n,
+                        vg_trbuf *buf, vg_value *out) {
   size_t sn = sep ? strip(sep->v.s.p, sep->v.s.n) : 0;
   size_t need = 0;
   for (size_t i = 0; i < n; i++)
@@ -275,6 +281,42 @@ vigil_status vg_tr_join(const vg_value *sep, const vg_value *items,
 vigil_status vg_tr_concat(const vg_value *args, size_t n, vg_trbuf *buf,
                           vg_value *out) {
   return vg_tr_join(NULL, args, n, buf, out);
+}
+
+vigil_status vg_tr_numtext(const vg_value *v, vg_ftype t, vg_numfmt fmt,
+                           vg_trbuf *buf, vg_value *out) {
+  char tmp[32];
+  int n;
+  bool is_signed = t == VG_FT_INT64 || t == VG_FT_PID;
+  if (!is_signed && t != VG_FT_UINT64)
+    return VIGIL_E_INVAL;
+  switch (fmt) {
+  case VG_NUMFMT_HEX:
+    n = is_signed ? snprintf(tmp, sizeof tmp, "%" PRIX64, (uint64_t)v->v.i)
+                  : snprintf(tmp, sizeof tmp, "%" PRIX64, v->v.u);
+    break;
+  case VG_NUMFMT_OCT:
+    n = is_signed ? snprintf(tmp, sizeof tmp, "%" PRIo64, (uint64_t)v->v.i)
+                  : snprintf(tmp, sizeof tmp, "%" PRIo64, v->v.u);
+    break;
+  case VG_NUMFMT_PADDED_DEC:
+    n = is_signed ? snprintf(tmp, sizeof tmp, "%09" PRId64, v->v.i)
+                  : snprintf(tmp, sizeof tmp, "%09" PRIu64, v->v.u);
+    break;
+  default:
+    n = is_signed ? snprintf(tmp, sizeof tmp, "%" PRId64, v->v.i)
+                  : snprintf(tmp, sizeof tmp, "%" PRIu64, v->v.u);
+    break;
+  }
+  if (n < 0 || (size_t)n > room(buf))
+    return n < 0 ? VIGIL_E_INVAL : VIGIL_E_LIMIT;
+  uint8_t *o = buf->p + buf->used;
+  memcpy(o, tmp, (size_t)n);
+  buf->used += (size_t)n;
+  out->type = VG_FT_CHARBUF;
+  out->v.s.p = o;
+  out->v.s.n = (size_t)n;
+  return VIGIL_OK;
 }
 
 size_t vg_tr_getopt_max_out(const vg_value *argv, size_t argc) {

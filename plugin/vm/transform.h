@@ -28,17 +28,19 @@
 #include "vigil/status.h"
 #include "vm/value.h"
 
+/* Transformer kinds; same order as the AST's vg_tr, under other names (see
+ * vg_cmpmod in cmp.h). */
 typedef enum vg_trkind {
-  VG_TR_TOLOWER = 0,
-  VG_TR_TOUPPER,
-  VG_TR_B64,
-  VG_TR_BASENAME,
-  VG_TR_LEN,
-  VG_TR_JOIN,
-  VG_TR_CONCAT,
-  VG_TR_GETOPT,
-  VG_TR_VAL,
-  VG_TR__COUNT
+  VG_TRK_TOLOWER = 0,
+  VG_TRK_TOUPPER,
+  VG_TRK_B64,
+  VG_TRK_BASENAME,
+  VG_TRK_LEN,
+  VG_TRK_JOIN,
+  VG_TRK_CONCAT,
+  VG_TRK_GETOPT,
+  VG_TRK_VAL,
+  VG_TRK__COUNT
 } vg_trkind;
 
 /* Name as written in conditions ("tolower", ...); never NULL. */
@@ -78,9 +80,8 @@ void vg_trbuf_reset(vg_trbuf *b);
  * VIGIL_E_LIMIT: buf too small (inputs untouched). VIGIL_E_INVAL:
  * unsupported kind or type.
  */
-vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list,
-                         vg_value *vals, size_t *n, vg_trbuf *buf,
-                         bool *present);
+vigil_status vg_tr_apply(vg_trkind k, vg_ftype t, bool is_list, vg_value *vals,
+                         size_t *n, vg_trbuf *buf, bool *present);
 
 /* Single-value primitives (exposed for tests and for the VM). out must
  * have room for n bytes (case) or (n / 4 + 1) * 3 bytes (b64). */
@@ -88,8 +89,7 @@ void vg_tr_case(bool upper, const uint8_t *in, size_t n, uint8_t *out);
 /* Standard-alphabet base64 decode, '=' padding optional (at most two),
  * non-zero trailing bits rejected, as libsinsp's decodeWithoutPadding.
  * Returns false on invalid input. */
-bool vg_tr_b64_decode(const uint8_t *in, size_t n, uint8_t *out,
-                      size_t *outn);
+bool vg_tr_b64_decode(const uint8_t *in, size_t n, uint8_t *out, size_t *outn);
 /* View of the text after the last '/'. */
 void vg_tr_basename(const uint8_t *in, size_t n, const uint8_t **out,
                     size_t *outn);
@@ -99,12 +99,32 @@ void vg_tr_basename(const uint8_t *in, size_t n, const uint8_t **out,
  * without trailing NULs); an empty list gives "". Result: one CHARBUF in
  * *out, bytes in buf.
  */
-vigil_status vg_tr_join(const vg_value *sep, const vg_value *items,
-                        size_t n, vg_trbuf *buf, vg_value *out);
+vigil_status vg_tr_join(const vg_value *sep, const vg_value *items, size_t n,
+                        vg_trbuf *buf, vg_value *out);
 
 /* concat(a, b, ...): the arguments (C strings) concatenated. */
 vigil_status vg_tr_concat(const vg_value *args, size_t n, vg_trbuf *buf,
                           vg_value *out);
+
+/* Print formats of numeric fields (libsinsp's PF_*), as far as they
+ * matter for numbers turned into text. */
+typedef enum vg_numfmt {
+  VG_NUMFMT_DEC = 0, /* PF_DEC and PF_ID */
+  VG_NUMFMT_HEX,     /* upper-case hex digits, no prefix */
+  VG_NUMFMT_OCT,
+  VG_NUMFMT_PADDED_DEC /* PF_10_PADDED_DEC: at least 9 digits */
+} vg_numfmt;
+
+/*
+ * A numeric element of a transformer list as text (7.8: "a transformer
+ * list behaves as a CHARBUF list whose numeric elements are rendered as
+ * decimal text"). libsinsp converts fields of type INT64, PID and UINT64
+ * this way (with the field's print format); for any other type this
+ * returns VIGIL_E_INVAL and the caller keeps the value as it is. Result:
+ * one CHARBUF in *out, bytes in buf (VIGIL_E_LIMIT if it is full).
+ */
+vigil_status vg_tr_numtext(const vg_value *v, vg_ftype t, vg_numfmt fmt,
+                           vg_trbuf *buf, vg_value *out);
 
 /*
  * getopt(argv, optstring)[selector]: getopt(3)-style scan of short options

@@ -113,7 +113,9 @@ void vg_valset_free(vg_valset *s) {
   free(s);
 }
 
-size_t vg_valset_count(const vg_valset *s) { return s ? s->count : 0; }
+size_t vg_valset_count(const vg_valset *s) {
+  return s ? s->count : 0;
+}
 
 static slot *find_slot(const vg_valset *s, uint64_t h, const uint8_t *k,
                        size_t n) {

@@ -79,7 +79,9 @@ static vigil_status verify_rule(vigil_program *p, const vg_prule *r,
                      (unsigned)arg);
       break;
     case VG_ARG_SET:
-      if (arg >= p->nsets || p->sets[arg].kind != 0)
+      if (arg >= p->nsets ||
+          p->sets[arg].kind !=
+              (op == VG_I_PMATCH_S ? VG_SET_PATHS : VG_SET_CONST))
         return vfail(err, errsz, p, r, pc, "bad set operand %u",
                      (unsigned)arg);
       break;
@@ -108,9 +110,10 @@ static vigil_status verify_rule(vigil_program *p, const vg_prule *r,
     case VG_ARG_OPSET: {
       uint32_t cop = arg & 31, set = arg >> 5;
       if (cop > VG_PC_REGEX || set >= p->nsets ||
-          (p->sets[set].kind == 1) != (cop == VG_PC_REGEX))
+          p->sets[set].kind != (cop == VG_PC_REGEX ? VG_SET_PATTERN
+                                                   : VG_SET_CONST))
         return vfail(err, errsz, p, r, pc, "bad operator/set operand");
-      if (p->sets[set].kind == 1)
+      if (p->sets[set].kind == VG_SET_PATTERN)
         for (uint32_t j = 0; j < p->sets[set].n; j++)
           if (p->pats[p->sets[set].ids[j]].kind != VIGIL_PAT_REGEX)
             return vfail(err, errsz, p, r, pc, "set of non-regex patterns");

@@ -13,21 +13,25 @@
 #include "front/ast.h"
 #include "front/parser.h"
 
-static void tu_add_pos(vg_buf *b, const char *kind, vg_pos p) {
+static inline void tu_add_pos(vg_buf *b, const char *kind, vg_pos p) {
   vg_buf_printf(b, "%s%u %u %u", kind, (unsigned)p.idx, (unsigned)p.line,
                 (unsigned)p.col);
 }
 
 /* Pre-order "<kind><idx> <line> <col>" as libsinsp's test visitor: list
  * and transformer-list children are not visited. */
-static void tu_positions(vg_buf *b, const vg_node *n) {
-  static const char *const names[] = {
-      [VG_N_AND] = "and",          [VG_N_OR] = "or",
-      [VG_N_NOT] = "not",          [VG_N_IDENT] = "identifier",
-      [VG_N_UNARY] = "unary",      [VG_N_BINARY] = "binary",
-      [VG_N_FIELD] = "field",      [VG_N_TRANSFORMER] = "transformer",
-      [VG_N_TLIST] = "transformer_list", [VG_N_VALUE] = "value",
-      [VG_N_LIST] = "list"};
+static inline void tu_positions(vg_buf *b, const vg_node *n) {
+  static const char *const names[] = {[VG_N_AND] = "and",
+                                      [VG_N_OR] = "or",
+                                      [VG_N_NOT] = "not",
+                                      [VG_N_IDENT] = "identifier",
+                                      [VG_N_UNARY] = "unary",
+                                      [VG_N_BINARY] = "binary",
+                                      [VG_N_FIELD] = "field",
+                                      [VG_N_TRANSFORMER] = "transformer",
+                                      [VG_N_TLIST] = "transformer_list",
+                                      [VG_N_VALUE] = "value",
+                                      [VG_N_LIST] = "list"};
   tu_add_pos(b, names[n->kind], n->pos);
   if (n->kind == VG_N_LIST || n->kind == VG_N_TLIST)
     return;
@@ -35,13 +39,13 @@ static void tu_positions(vg_buf *b, const vg_node *n) {
     tu_positions(b, n->kids[i]);
 }
 
-static bool tu_str_eq(vg_str a, vg_str b) {
+static inline bool tu_str_eq(vg_str a, vg_str b) {
   return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
 /* Structural equality ignoring positions ('=' and '==' differ, as the
  * operator text differs in libsinsp). */
-static bool tu_equal(const vg_node *a, const vg_node *b) {
+static inline bool tu_equal(const vg_node *a, const vg_node *b) {
   if (a->kind != b->kind || a->op != b->op || a->mod != b->mod ||
       a->nkids != b->nkids || a->has_arg != b->has_arg)
     return false;

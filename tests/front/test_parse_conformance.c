@@ -18,8 +18,8 @@ typedef struct row_ctx {
   char why[1024];
 } row_ctx;
 
-static vigil_status parse(vg_arena *a, const char *s, size_t n,
-                          vg_node **out, vg_pos *end, vg_parse_error *err) {
+static vigil_status parse(vg_arena *a, const char *s, size_t n, vg_node **out,
+                          vg_pos *end, vg_parse_error *err) {
   return vg_parse_condition_ex(a, s, n, VG_PARSE_MAX_DEPTH, out, end, err);
 }
 
@@ -67,8 +67,8 @@ static bool run_row(tsv_cell *c, row_ctx *rc) {
   }
   if (!want_ok) {
     if (*expected && strcmp(expected, err.msg) != 0) {
-      snprintf(rc->why, sizeof rc->why, "message '%s', expected '%s'",
-               err.msg, expected);
+      snprintf(rc->why, sizeof rc->why, "message '%s', expected '%s'", err.msg,
+               expected);
       pass = false;
     }
     goto out;
@@ -94,8 +94,8 @@ static bool run_row(tsv_cell *c, row_ctx *rc) {
     }
   } else if (strncmp(extra, "end=", 4) == 0) {
     char got[64];
-    snprintf(got, sizeof got, "%u:%u:%u", (unsigned)end.idx,
-             (unsigned)end.line, (unsigned)end.col);
+    snprintf(got, sizeof got, "%u:%u:%u", (unsigned)end.idx, (unsigned)end.line,
+             (unsigned)end.col);
     if (strcmp(got, extra + 4) != 0) {
       snprintf(rc->why, sizeof rc->why, "end %s, expected %s", got, extra + 4);
       pass = false;
@@ -129,8 +129,7 @@ static bool run_row(tsv_cell *c, row_ctx *rc) {
       vg_node *r2 = NULL;
       if (parse(&a, v, vn, &r2, NULL, &err) != VIGIL_OK) {
         snprintf(rc->why, sizeof rc->why, "variant %d rejected: %s at %u:%u",
-                 k + 1, err.msg, (unsigned)err.pos.line,
-                 (unsigned)err.pos.col);
+                 k + 1, err.msg, (unsigned)err.pos.line, (unsigned)err.pos.col);
         pass = false;
       }
     }
@@ -188,8 +187,8 @@ Test(parse_conformance, escaping_tsv) {
       vg_ast_print_value(&b, in);
       ok = b.len == c[2].len && memcmp(b.ptr, c[2].ptr, b.len) == 0;
     } else if (strcmp(c[0].ptr, "unescape") == 0) {
-      vigil_status st = vg_ast_unescape(&a, in.ptr, in.len, &out, msg,
-                                        sizeof msg);
+      vigil_status st =
+          vg_ast_unescape(&a, in.ptr, in.len, &out, msg, sizeof msg);
       if (strcmp(c[2].ptr, "error") == 0)
         ok = st == VIGIL_E_SYNTAX;
       else
@@ -198,10 +197,9 @@ Test(parse_conformance, escaping_tsv) {
       vg_ast_print_value(&b, in);
       /* a bare printing is the value itself */
       if (b.len && b.ptr[0] == '"') {
-        vigil_status st = vg_ast_unescape(&a, b.ptr, b.len, &out, msg,
-                                          sizeof msg);
-        ok = st == VIGIL_OK &&
-             tu_str_eq(out, (vg_str){c[2].ptr, c[2].len});
+        vigil_status st =
+            vg_ast_unescape(&a, b.ptr, b.len, &out, msg, sizeof msg);
+        ok = st == VIGIL_OK && tu_str_eq(out, (vg_str){c[2].ptr, c[2].len});
       } else {
         ok = tu_str_eq((vg_str){b.ptr, b.len}, (vg_str){c[2].ptr, c[2].len});
       }

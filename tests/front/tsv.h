@@ -17,7 +17,7 @@ typedef struct tsv_cell {
   size_t len;
 } tsv_cell;
 
-static int tsv_hex(char c) {
+static inline int tsv_hex(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
   if (c >= 'a' && c <= 'f')
@@ -28,15 +28,31 @@ static int tsv_hex(char c) {
 }
 
 /* Unescapes s[0..n) in place; returns the new length. */
-static size_t tsv_unescape(char *s, size_t n) {
+static inline size_t tsv_unescape(char *s, size_t n) {
   size_t o = 0;
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '\\' && i + 1 < n) {
       char c = s[i + 1];
-      if (c == '\\') { s[o++] = '\\'; i++; continue; }
-      if (c == 't') { s[o++] = '\t'; i++; continue; }
-      if (c == 'n') { s[o++] = '\n'; i++; continue; }
-      if (c == 'r') { s[o++] = '\r'; i++; continue; }
+      if (c == '\\') {
+        s[o++] = '\\';
+        i++;
+        continue;
+      }
+      if (c == 't') {
+        s[o++] = '\t';
+        i++;
+        continue;
+      }
+      if (c == 'n') {
+        s[o++] = '\n';
+        i++;
+        continue;
+      }
+      if (c == 'r') {
+        s[o++] = '\r';
+        i++;
+        continue;
+      }
       if (c == 'x' && i + 3 < n + 0 && tsv_hex(s[i + 2]) >= 0 &&
           tsv_hex(s[i + 3]) >= 0) {
         s[o++] = (char)(tsv_hex(s[i + 2]) * 16 + tsv_hex(s[i + 3]));
@@ -51,7 +67,7 @@ static size_t tsv_unescape(char *s, size_t n) {
 }
 
 /* Reads the whole file; NULL if missing. */
-static char *tsv_slurp(const char *path, size_t *len) {
+static inline char *tsv_slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f)
     return NULL;
@@ -74,7 +90,8 @@ static char *tsv_slurp(const char *path, size_t *len) {
 /* Splits the next line starting at *pos into cells (in place); returns
  * the number of cells, 0 at the end. The header line (the first line,
  * starting with '#') is skipped; later lines may start with '#'. */
-static int tsv_next(char *buf, size_t len, size_t *pos, tsv_cell *cells) {
+static inline int tsv_next(char *buf, size_t len, size_t *pos,
+                           tsv_cell *cells) {
   while (*pos < len) {
     char *line = buf + *pos;
     char *nl = memchr(line, '\n', len - *pos);

@@ -282,3 +282,32 @@ Test(sema, output_operands) {
   cr_assert_str_eq(msg,
                    "filter_check called with nonexistent field proc.nmae");
 }
+
+#include "util/alloc.h"
+
+/* Every allocation failure surfaces as VIGIL_E_NOMEM, never a crash. */
+Test(sema, oom_torture) {
+  vg_node *n =
+      AND(3, BIN(FLD("evt.source"), VG_OP_REGEX, VAL("^syscall$")),
+          BIN(TR(VG_TR_JOIN, 2, VAL(","),
+                 TLIST(2, FLD("fd.name"), FLD("fd.directory"))),
+              VG_OP_EQ, VAL("proc.name")),
+          BIN(FLD("proc.name"), VG_OP_EQ, TR(VG_TR_VAL, 1, FLD("fd.name"))));
+  bool saw_ok = false;
+  for (long i = 0; i < 200 && !saw_ok; i++) {
+    vg_arena a;
+    vg_arena_init(&a);
+    collected c;
+    memset(&c, 0, sizeof c);
+    vg_alloc_fail_after(i);
+    vigil_status st = vg_sema_check(env, "syscall", &a, n, collect, &c);
+    vg_alloc_fail_after(-1);
+    cr_assert(st == VIGIL_OK || st == VIGIL_E_NOMEM, "step %ld: %d", i, st);
+    if (st == VIGIL_OK) {
+      saw_ok = true;
+      cr_assert_eq(c.nwarn, 2);
+    }
+    vg_arena_fini(&a);
+  }
+  cr_assert(saw_ok);
+}

@@ -35,8 +35,8 @@ Test(cmp, string_c_semantics) {
   b.type = VG_FT_CHARBUF;
   b.v.s.p = (const uint8_t *)anb;
   b.v.s.n = 3;
-  T(run_check(VG_CMP_EQ, VG_MOD_NONE, VG_FT_CHARBUF, false, &b, 1, &a, 1));
-  T(run_check(VG_CMP_ENDSWITH, VG_MOD_NONE, VG_FT_CHARBUF, false, &b, 1, &a,
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_NONE, VG_FT_CHARBUF, false, &b, 1, &a, 1));
+  T(run_check(VG_CMP_ENDSWITH, VG_CMPMOD_NONE, VG_FT_CHARBUF, false, &b, 1, &a,
               1));
   /* not NUL-terminated at all: the length bounds it */
   vg_value c;
@@ -44,7 +44,7 @@ Test(cmp, string_c_semantics) {
   c.v.s.p = (const uint8_t *)"abcdef";
   c.v.s.n = 3;
   vg_value abc = vs("abc");
-  T(run_check(VG_CMP_EQ, VG_MOD_NONE, VG_FT_CHARBUF, false, &c, 1, &abc, 1));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_NONE, VG_FT_CHARBUF, false, &c, 1, &abc, 1));
 }
 
 Test(cmp, string_contains_family) {
@@ -196,10 +196,10 @@ Test(cmp, ip_addresses) {
   vg_value set[] = {vip(t, "10.0.0.1"), vip(t, "142.251.111.147")};
   T(run_check(VG_CMP_IN, 0, t, false, &a, 1, set, 2));
   F(run_check(VG_CMP_IN, 0, t, false, &o, 0, set, 2));
-  T(run_check(VG_CMP_EQ, VG_MOD_ANYOF, t, false, &a, 1, set, 2));
-  T(run_check(VG_CMP_EQ, VG_MOD_ONEOF, t, false, &a, 1, set, 2));
-  F(run_check(VG_CMP_NE, VG_MOD_ALLOF, t, false, &a, 1, set, 2));
-  T(run_check(VG_CMP_NE, VG_MOD_ANYOF, t, false, &a, 1, set, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ANYOF, t, false, &a, 1, set, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ONEOF, t, false, &a, 1, set, 2));
+  F(run_check(VG_CMP_NE, VG_CMPMOD_ALLOF, t, false, &a, 1, set, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ANYOF, t, false, &a, 1, set, 2));
 }
 
 Test(cmp, ip_networks) {
@@ -230,9 +230,9 @@ Test(cmp, ip_networks) {
   F(run_check(VG_CMP_EQ, 0, t, false, &s6, 1, &m33, 1));
   vg_value set[] = {n10, n16};
   T(run_check(VG_CMP_IN, 0, t, false, &a, 1, set, 2));
-  T(run_check(VG_CMP_EQ, VG_MOD_ANYOF, t, false, &a, 1, set, 2));
-  F(run_check(VG_CMP_NE, VG_MOD_ALLOF, t, false, &a, 1, set, 2));
-  T(run_check(VG_CMP_EQ, VG_MOD_ONEOF, t, false, &a, 1, set, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ANYOF, t, false, &a, 1, set, 2));
+  F(run_check(VG_CMP_NE, VG_CMPMOD_ALLOF, t, false, &a, 1, set, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ONEOF, t, false, &a, 1, set, 2));
 }
 
 /* ---- sets, lists, modifiers ------------------------------------- */
@@ -296,27 +296,27 @@ Test(cmp, modifiers_eq_ne) {
   vg_value l_bs[] = {vs("bash"), vs("sh")}, l_mm[] = {vs("myexe"), vs("myexe")};
   vg_value l_mmb[] = {vs("myexe"), vs("myexe"), vs("bash")};
   vg_ftype t = VG_FT_CHARBUF;
-  T(run_check(VG_CMP_EQ, VG_MOD_ONEOF, t, false, &v, 1, l_mb, 2));
-  T(run_check(VG_CMP_EQ, VG_MOD_ONEOF, t, false, &v, 1, l_m, 1));
-  F(run_check(VG_CMP_EQ, VG_MOD_ONEOF, t, false, &v, 1, l_bs, 2));
-  F(run_check(VG_CMP_EQ, VG_MOD_ONEOF, t, false, &v, 1, l_mm, 2));
-  T(run_check(VG_CMP_EQ, VG_MOD_ANYOF, t, false, &v, 1, l_mb, 2));
-  F(run_check(VG_CMP_EQ, VG_MOD_ANYOF, t, false, &v, 1, l_bs, 2));
-  T(run_check(VG_CMP_EQ, VG_MOD_ANYOF, t, false, &v, 1, l_mm, 2));
-  T(run_check(VG_CMP_EQ, VG_MOD_ALLOF, t, false, &v, 1, l_m, 1));
-  F(run_check(VG_CMP_EQ, VG_MOD_ALLOF, t, false, &v, 1, l_mb, 2));
-  T(run_check(VG_CMP_EQ, VG_MOD_ALLOF, t, false, &v, 1, l_mm, 2));
-  T(run_check(VG_CMP_NE, VG_MOD_ONEOF, t, false, &v, 1, l_mmb, 3));
-  F(run_check(VG_CMP_NE, VG_MOD_ONEOF, t, false, &v, 1, l_mm, 2));
-  F(run_check(VG_CMP_NE, VG_MOD_ONEOF, t, false, &v, 1, l_bs, 2));
-  T(run_check(VG_CMP_NE, VG_MOD_ONEOF, t, false, &v, 1, l_mb, 2));
-  T(run_check(VG_CMP_NE, VG_MOD_ANYOF, t, false, &v, 1, l_bs, 2));
-  T(run_check(VG_CMP_NE, VG_MOD_ANYOF, t, false, &v, 1, l_mb, 2));
-  F(run_check(VG_CMP_NE, VG_MOD_ANYOF, t, false, &v, 1, l_mm, 2));
-  T(run_check(VG_CMP_NE, VG_MOD_ALLOF, t, false, &v, 1, l_bs, 2));
-  F(run_check(VG_CMP_NE, VG_MOD_ALLOF, t, false, &v, 1, l_mb, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ONEOF, t, false, &v, 1, l_mb, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ONEOF, t, false, &v, 1, l_m, 1));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ONEOF, t, false, &v, 1, l_bs, 2));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ONEOF, t, false, &v, 1, l_mm, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ANYOF, t, false, &v, 1, l_mb, 2));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ANYOF, t, false, &v, 1, l_bs, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ANYOF, t, false, &v, 1, l_mm, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ALLOF, t, false, &v, 1, l_m, 1));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ALLOF, t, false, &v, 1, l_mb, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ALLOF, t, false, &v, 1, l_mm, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ONEOF, t, false, &v, 1, l_mmb, 3));
+  F(run_check(VG_CMP_NE, VG_CMPMOD_ONEOF, t, false, &v, 1, l_mm, 2));
+  F(run_check(VG_CMP_NE, VG_CMPMOD_ONEOF, t, false, &v, 1, l_bs, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ONEOF, t, false, &v, 1, l_mb, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ANYOF, t, false, &v, 1, l_bs, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ANYOF, t, false, &v, 1, l_mb, 2));
+  F(run_check(VG_CMP_NE, VG_CMPMOD_ANYOF, t, false, &v, 1, l_mm, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ALLOF, t, false, &v, 1, l_bs, 2));
+  F(run_check(VG_CMP_NE, VG_CMPMOD_ALLOF, t, false, &v, 1, l_mb, 2));
   /* empty list: false for every modifier */
-  for (int m = VG_MOD_ONEOF; m <= VG_MOD_ALLOF; m++) {
+  for (int m = VG_CMPMOD_ONEOF; m <= VG_CMPMOD_ALLOF; m++) {
     F(run_check(VG_CMP_EQ, (vg_cmpmod)m, t, false, &v, 1, NULL, 0));
     F(run_check(VG_CMP_NE, (vg_cmpmod)m, t, false, &v, 1, NULL, 0));
     F(run_check(VG_CMP_REGEX, (vg_cmpmod)m, t, false, &v, 1, NULL, 0));
@@ -329,25 +329,25 @@ Test(cmp, modifiers_string_ops) {
   vg_value a[] = {vs("my"), vs("exe")}, b[] = {vs("myex"), vs("bash")};
   vg_value c[] = {vs("MY"), vs("EXE")}, d[] = {vs("my*"), vs("*exe")};
   vg_value e[] = {vs("my.*"), vs(".*exe")}, f[] = {vs("my.*"), vs("b.*")};
-  T(run_check(VG_CMP_CONTAINS, VG_MOD_ALLOF, t, false, &v, 1, a, 2));
-  F(run_check(VG_CMP_CONTAINS, VG_MOD_ONEOF, t, false, &v, 1, a, 2));
-  T(run_check(VG_CMP_CONTAINS, VG_MOD_ONEOF, t, false, &v, 1, b, 2));
-  F(run_check(VG_CMP_CONTAINS, VG_MOD_ALLOF, t, false, &v, 1, b, 2));
-  T(run_check(VG_CMP_ICONTAINS, VG_MOD_ALLOF, t, false, &v, 1, c, 2));
-  F(run_check(VG_CMP_ICONTAINS, VG_MOD_ONEOF, t, false, &v, 1, c, 2));
-  T(run_check(VG_CMP_GLOB, VG_MOD_ALLOF, t, false, &v, 1, d, 2));
-  F(run_check(VG_CMP_GLOB, VG_MOD_ONEOF, t, false, &v, 1, d, 2));
-  T(run_check(VG_CMP_REGEX, VG_MOD_ALLOF, t, false, &v, 1, e, 2));
-  F(run_check(VG_CMP_REGEX, VG_MOD_ONEOF, t, false, &v, 1, e, 2));
-  T(run_check(VG_CMP_REGEX, VG_MOD_ONEOF, t, false, &v, 1, f, 2));
-  T(run_check(VG_CMP_REGEX, VG_MOD_ANYOF, t, false, &v, 1, f, 2));
-  F(run_check(VG_CMP_REGEX, VG_MOD_ALLOF, t, false, &v, 1, f, 2));
-  T(run_check(VG_CMP_STARTSWITH, VG_MOD_ANYOF, t, false, &v, 1, a, 2));
-  T(run_check(VG_CMP_ENDSWITH, VG_MOD_ONEOF, t, false, &v, 1, a, 2));
+  T(run_check(VG_CMP_CONTAINS, VG_CMPMOD_ALLOF, t, false, &v, 1, a, 2));
+  F(run_check(VG_CMP_CONTAINS, VG_CMPMOD_ONEOF, t, false, &v, 1, a, 2));
+  T(run_check(VG_CMP_CONTAINS, VG_CMPMOD_ONEOF, t, false, &v, 1, b, 2));
+  F(run_check(VG_CMP_CONTAINS, VG_CMPMOD_ALLOF, t, false, &v, 1, b, 2));
+  T(run_check(VG_CMP_ICONTAINS, VG_CMPMOD_ALLOF, t, false, &v, 1, c, 2));
+  F(run_check(VG_CMP_ICONTAINS, VG_CMPMOD_ONEOF, t, false, &v, 1, c, 2));
+  T(run_check(VG_CMP_GLOB, VG_CMPMOD_ALLOF, t, false, &v, 1, d, 2));
+  F(run_check(VG_CMP_GLOB, VG_CMPMOD_ONEOF, t, false, &v, 1, d, 2));
+  T(run_check(VG_CMP_REGEX, VG_CMPMOD_ALLOF, t, false, &v, 1, e, 2));
+  F(run_check(VG_CMP_REGEX, VG_CMPMOD_ONEOF, t, false, &v, 1, e, 2));
+  T(run_check(VG_CMP_REGEX, VG_CMPMOD_ONEOF, t, false, &v, 1, f, 2));
+  T(run_check(VG_CMP_REGEX, VG_CMPMOD_ANYOF, t, false, &v, 1, f, 2));
+  F(run_check(VG_CMP_REGEX, VG_CMPMOD_ALLOF, t, false, &v, 1, f, 2));
+  T(run_check(VG_CMP_STARTSWITH, VG_CMPMOD_ANYOF, t, false, &v, 1, a, 2));
+  T(run_check(VG_CMP_ENDSWITH, VG_CMPMOD_ONEOF, t, false, &v, 1, a, 2));
   /* a bad pattern in the list fails the build */
   vg_value bad[] = {vs("my.*"), vs("\\d")};
-  cr_assert_eq(run_check(VG_CMP_REGEX, VG_MOD_ANYOF, t, false, &v, 1, bad, 2),
-               -1);
+  cr_assert_eq(
+      run_check(VG_CMP_REGEX, VG_CMPMOD_ANYOF, t, false, &v, 1, bad, 2), -1);
 }
 
 /* ---- missing values and exists ---------------------------------- */
@@ -362,9 +362,8 @@ Test(cmp, missing_value_is_false_for_everything) {
                            op == VG_CMP_EXISTS ? 0 : 1),
                  0, "op %s", vg_cmpop_str((vg_cmpop)op));
   }
-  for (int m = VG_MOD_ONEOF; m <= VG_MOD_ALLOF; m++)
-    F(run_check(VG_CMP_NE, (vg_cmpmod)m, VG_FT_CHARBUF, false, NULL, 0, rl,
-                2));
+  for (int m = VG_CMPMOD_ONEOF; m <= VG_CMPMOD_ALLOF; m++)
+    F(run_check(VG_CMP_NE, (vg_cmpmod)m, VG_FT_CHARBUF, false, NULL, 0, rl, 2));
   vg_value p = vs("anything");
   T(run_check(VG_CMP_EXISTS, 0, VG_FT_CHARBUF, false, &p, 1, NULL, 0));
   T(run_check(VG_CMP_EXISTS, 0, VG_FT_INT64, false, &p, 1, NULL, 0));
@@ -380,8 +379,8 @@ static int pm(const char *value, const char **paths, size_t n) {
   return run_check(VG_CMP_PMATCH, 0, VG_FT_CHARBUF, false, &v, 1, rhs, n);
 }
 
-#define PM(v, ...)                                                         \
-  pm(v, (const char *[]){__VA_ARGS__},                                      \
+#define PM(v, ...)                                                             \
+  pm(v, (const char *[]){__VA_ARGS__},                                         \
      sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *))
 
 Test(cmp, pmatch_spec_examples) {
@@ -445,20 +444,20 @@ Test(cmp, field_to_field) {
   cr_assert(vg_cmp_fields(VG_CMP_IN, 0, t, false, &l, 1, r, 2, &scr));
   cr_assert(!vg_cmp_fields(VG_CMP_IN, 0, t, false, &l, 1, r2, 1, &scr));
   cr_assert(vg_cmp_fields(VG_CMP_STARTSWITH, 0, t, false, &l, 1, r, 2, &scr));
-  cr_assert(vg_cmp_fields(VG_CMP_EQ, VG_MOD_ONEOF, t, false, &l, 1, r, 2,
-                          &scr));
-  cr_assert(!vg_cmp_fields(VG_CMP_EQ, VG_MOD_ALLOF, t, false, &l, 1, r, 2,
-                           &scr));
-  cr_assert(vg_cmp_fields(VG_CMP_NE, VG_MOD_ANYOF, t, false, &l, 1, r, 2,
-                          &scr));
+  cr_assert(
+      vg_cmp_fields(VG_CMP_EQ, VG_CMPMOD_ONEOF, t, false, &l, 1, r, 2, &scr));
+  cr_assert(
+      !vg_cmp_fields(VG_CMP_EQ, VG_CMPMOD_ALLOF, t, false, &l, 1, r, 2, &scr));
+  cr_assert(
+      vg_cmp_fields(VG_CMP_NE, VG_CMPMOD_ANYOF, t, false, &l, 1, r, 2, &scr));
   vg_value ll[] = {vs("bash"), vs("sh")};
   cr_assert(vg_cmp_fields(VG_CMP_IN, 0, t, true, ll, 2, r, 2, &scr));
   cr_assert(!vg_cmp_fields(VG_CMP_IN, 0, t, true, ll, 2, r2, 1, &scr));
   cr_assert(vg_cmp_fields(VG_CMP_INTERSECTS, 0, t, true, ll, 2, r2, 1, &scr));
   cr_assert(!vg_cmp_fields(VG_CMP_REGEX, 0, t, false, &l, 1, r, 2, &scr));
   vg_value a = vi(VG_FT_INT64, 5), b = vi(VG_FT_INT64, 7);
-  cr_assert(vg_cmp_fields(VG_CMP_LT, 0, VG_FT_INT64, false, &a, 1, &b, 1,
-                          &scr));
+  cr_assert(
+      vg_cmp_fields(VG_CMP_LT, 0, VG_FT_INT64, false, &a, 1, &b, 1, &scr));
   vg_cmp_scratch_fini(&scr);
 }
 
@@ -470,23 +469,21 @@ Test(cmp, endpoints_either_both) {
   vg_value lit = vip(t, "142.251.111.147"), other = vip(t, "10.0.0.1");
   vg_check *eq, *ne, *ne2, *in;
   char err[128];
-  cr_assert_eq(vg_check_new(VG_CMP_EQ, 0, t, false, &lit, 1, &eq, err, 128),
+  cr_assert_eq(vg_check_new(VG_CMP_EQ, 0, t, false, &lit, 1, &eq, err, 128), 0);
+  cr_assert_eq(vg_check_new(VG_CMP_NE, 0, t, false, &lit, 1, &ne, err, 128), 0);
+  cr_assert_eq(vg_check_new(VG_CMP_NE, 0, t, false, &other, 1, &ne2, err, 128),
                0);
-  cr_assert_eq(vg_check_new(VG_CMP_NE, 0, t, false, &lit, 1, &ne, err, 128),
-               0);
-  cr_assert_eq(vg_check_new(VG_CMP_NE, 0, t, false, &other, 1, &ne2, err,
-                            128), 0);
   vg_value set[] = {other, lit};
-  cr_assert_eq(vg_check_new(VG_CMP_IN, 0, t, false, set, 2, &in, err, 128),
-               0);
+  cr_assert_eq(vg_check_new(VG_CMP_IN, 0, t, false, set, 2, &in, err, 128), 0);
   cr_assert(vg_check_eval_either(eq, &cl, &sv, &scr));
   cr_assert(!vg_check_eval_either(ne, &cl, &sv, &scr));
   cr_assert(vg_check_eval_either(ne2, &cl, &sv, &scr));
   cr_assert(vg_check_eval_either(in, &cl, &sv, &scr));
   vg_value n4 = vip(VG_FT_IPNET, "142.251.0.0/16");
   vg_check *net;
-  cr_assert_eq(vg_check_new(VG_CMP_NE, 0, VG_FT_IPNET, false, &n4, 1, &net,
-                            err, 128), 0);
+  cr_assert_eq(
+      vg_check_new(VG_CMP_NE, 0, VG_FT_IPNET, false, &n4, 1, &net, err, 128),
+      0);
   cr_assert(!vg_check_eval_either(net, &cl, &sv, &scr));
   vg_check_free(eq);
   vg_check_free(ne);
@@ -517,7 +514,7 @@ Test(cmp, supported_messages) {
   cr_assert_str_eq(why(VG_FT_IPV4ADDR, false, VG_CMP_LT, 0),
                    "'<' operator not supported for ip address and network "
                    "filters");
-  cr_assert_str_eq(why(VG_FT_IPNET, false, VG_CMP_CONTAINS, VG_MOD_ANYOF),
+  cr_assert_str_eq(why(VG_FT_IPNET, false, VG_CMP_CONTAINS, VG_CMPMOD_ANYOF),
                    "'contains' with modifier not supported for ip address "
                    "and network filters");
   cr_assert_str_eq(why(VG_FT_CHARBUF, true, VG_CMP_EQ, 0),
@@ -528,7 +525,7 @@ Test(cmp, supported_messages) {
                    "'=' operator not supported for type 'SOCKADDR'");
   cr_assert_str_eq(why(VG_FT_SOCKADDR, false, VG_CMP_EXISTS, 0), "ok");
   cr_assert_str_eq(why(VG_FT_CHARBUF, false, VG_CMP_PMATCH, 0), "ok");
-  cr_assert_str_eq(why(VG_FT_IPNET, false, VG_CMP_NE, VG_MOD_ALLOF), "ok");
+  cr_assert_str_eq(why(VG_FT_IPNET, false, VG_CMP_NE, VG_CMPMOD_ALLOF), "ok");
   cr_assert_str_eq(why(VG_FT_DOUBLE, false, VG_CMP_GE, 0), "ok");
 }
 
@@ -536,11 +533,74 @@ Test(cmp, operator_names) {
   vg_cmpop op;
   cr_assert(vg_cmpop_parse("==", 2, &op) && op == VG_CMP_EQ);
   cr_assert(vg_cmpop_parse("=", 1, &op) && op == VG_CMP_EQ);
-  cr_assert(vg_cmpop_parse("bstartswith", 11, &op) &&
-            op == VG_CMP_BSTARTSWITH);
+  cr_assert(vg_cmpop_parse("bstartswith", 11, &op) && op == VG_CMP_BSTARTSWITH);
   cr_assert(!vg_cmpop_parse("like", 4, &op));
   cr_assert_str_eq(vg_cmpop_name(VG_CMP_PMATCH), "PMATCH");
   vg_cmpmod m;
-  cr_assert(vg_cmpmod_parse("allof", 5, &m) && m == VG_MOD_ALLOF);
+  cr_assert(vg_cmpmod_parse("allof", 5, &m) && m == VG_CMPMOD_ALLOF);
   cr_assert(!vg_cmpmod_parse("noneof", 6, &m));
+}
+
+Test(cmp, pmatch_prefix_search_cases) {
+#define SET1                                                                   \
+  "/var/run", "/var/run/dmesg", "/etc/", "/lib", "/usr/lib", "/usr/local"
+  T(PM("/var/run/docker", SET1));
+  F(PM("/boot", SET1));
+  F(PM("/var/lib/messages", SET1));
+  F(PM("/var", SET1));
+  T(PM("/var/run", SET1));
+  F(PM("/usr", SET1));
+  T(PM("/etc", SET1));
+  T(PM("/usr/lib/foo", SET1));
+#define SET2 "/opt/*/subdir", "/opt2/*", "/opt3/*/subdir2/*"
+  F(PM("/opt", SET2));
+  T(PM("/opt/dir/subdir", SET2));
+  T(PM("/opt/dir/subdir/file.txt", SET2));
+  F(PM("/opt3/dir/subdir2", SET2));
+  T(PM("/opt3/dir/subdir2/file.txt", SET2));
+  T(PM("/opt2/x", SET2));
+  F(PM("/opt2", SET2));
+  /* a later shorter path replaces a subtree */
+  T(PM("/usr/local/bin", "/usr/local/lib64", "/usr/local/new", "/usr"));
+  T(PM("/one/two/three", "/var", "/"));
+  T(PM("/", "/var", "/"));
+}
+
+Test(cmp, empty_values_without_storage) {
+  /* Extractors may hand out (NULL, 0) for an empty value. */
+  vg_value e = vbuf(NULL, 0), s = vs(""), empty = vs(""), x = vs("x");
+  s.v.s.p = NULL;
+  vg_value eb = vbuf("", 0);
+  T(run_check(VG_CMP_CONTAINS, 0, VG_FT_BYTEBUF, false, &e, 1, &eb, 1));
+  T(run_check(VG_CMP_EQ, 0, VG_FT_BYTEBUF, false, &e, 1, &eb, 1));
+  T(run_check(VG_CMP_STARTSWITH, 0, VG_FT_BYTEBUF, false, &e, 1, &eb, 1));
+  T(run_check(VG_CMP_EQ, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_CONTAINS, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_ENDSWITH, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  F(run_check(VG_CMP_CONTAINS, 0, VG_FT_CHARBUF, false, &s, 1, &x, 1));
+  T(run_check(VG_CMP_GLOB, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_REGEX, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_IN, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  F(run_check(VG_CMP_PMATCH, 0, VG_FT_CHARBUF, false, &s, 1, &x, 1));
+  T(run_check(VG_CMP_LT, 0, VG_FT_CHARBUF, false, &s, 1, &x, 1));
+}
+
+Test(cmp, ip_modifiers_libsinsp_cases) {
+  vg_ftype t = VG_FT_IPADDR;
+  vg_value a = vip(t, "142.251.111.147"), s6 = vip(t, "2001:4860:4860::8888");
+  vg_value one[] = {vip(t, "142.251.111.147")};
+  vg_value two[] = {vip(t, "142.251.111.147"), vip(t, "10.0.0.1")};
+  vg_value none[] = {vip(t, "10.0.0.1"), vip(t, "192.168.0.1")};
+  vg_value lo4 = vip(t, "127.0.0.1");
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ALLOF, t, false, &a, 1, one, 1));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ALLOF, t, false, &a, 1, two, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ANYOF, t, false, &a, 1, one, 1));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ONEOF, t, false, &a, 1, none, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ALLOF, t, false, &a, 1, none, 2));
+  T(run_check(VG_CMP_NE, 0, t, false, &s6, 1, &lo4, 1));
+  F(run_check(VG_CMP_EQ, 0, t, false, &s6, 1, &lo4, 1));
+  /* a v6 value against v4 constants in a set or with modifiers */
+  F(run_check(VG_CMP_IN, 0, t, false, &s6, 1, none, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ALLOF, t, false, &s6, 1, none, 2));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ANYOF, t, false, &s6, 1, none, 2));
 }

@@ -23,8 +23,8 @@ static const char *rerr(const char *pat) {
   static char err[256];
   char *out = NULL;
   size_t n;
-  vigil_status st = vg_regex_translate(pat, strlen(pat), &out, &n, err,
-                                       sizeof err);
+  vigil_status st =
+      vg_regex_translate(pat, strlen(pat), &out, &n, err, sizeof err);
   free(out);
   return st == VIGIL_OK ? "ok" : err;
 }
@@ -96,7 +96,11 @@ Test(regex, utf8) {
   cr_assert_eq(rxn("/p./q.", "/p\xff/q\xff", 6), 1);
   cr_assert_eq(rxn("/p./q", "/p\xff/q\xff", 6), 0);
   /* maximal subpart: E2 82 then 'a' is one replacement + 'a' */
-  cr_assert_eq(rxn(".a", "\xe2\x82" "a", 3), 1);
+  cr_assert_eq(rxn(".a",
+                   "\xe2\x82"
+                   "a",
+                   3),
+               1);
   cr_assert_eq(rxn("\xef\xbf\xbd", "\xff", 1), 1);
   /* trailing NULs are not part of the value */
   cr_assert_eq(rxn("abc", "abc\0", 4), 1);
@@ -104,16 +108,19 @@ Test(regex, utf8) {
 
 Test(regex, sanitize) {
   uint8_t out[64];
-  size_t n = vg_utf8_sanitize((const uint8_t *)"a\xf0\x9f\x98" "b", 5, out,
-                              sizeof out);
+  size_t n = vg_utf8_sanitize((const uint8_t *)"a\xf0\x9f\x98"
+                                               "b",
+                              5, out, sizeof out);
   cr_assert_eq(n, 5);
-  cr_assert(memcmp(out, "a\xef\xbf\xbd" "b", 5) == 0);
+  cr_assert(memcmp(out,
+                   "a\xef\xbf\xbd"
+                   "b",
+                   5) == 0);
   n = vg_utf8_sanitize((const uint8_t *)"\xed\xa0\x80", 3, out, sizeof out);
   cr_assert_eq(n, 9); /* surrogate: three single-byte subparts */
   n = vg_utf8_sanitize((const uint8_t *)"\xc0\xaf", 2, out, sizeof out);
   cr_assert_eq(n, 6);
-  cr_assert_eq(vg_utf8_sanitize((const uint8_t *)"\xff", 1, out, 2),
-               SIZE_MAX);
+  cr_assert_eq(vg_utf8_sanitize((const uint8_t *)"\xff", 1, out, 2), SIZE_MAX);
 }
 
 Test(regex, error_texts) {
@@ -184,8 +191,7 @@ Test(regex, match_limit_reported) {
   vg_regex *re;
   char err[128];
   const char *pat = "(a|a)*(a|a)*(a|a)*(a|a)*(a|a)*(a|a)*b";
-  cr_assert_eq(vg_regex_new(pat, strlen(pat), &re, err, sizeof err),
-               VIGIL_OK);
+  cr_assert_eq(vg_regex_new(pat, strlen(pat), &re, err, sizeof err), VIGIL_OK);
   vg_cmp_scratch scr;
   cr_assert_eq(vg_cmp_scratch_init(&scr), VIGIL_OK);
   char s[64];
@@ -202,10 +208,15 @@ Test(regex, match_limit_reported) {
  * metacharacters. */
 Test(regex, random_patterns_translate_and_compile) {
   static const char *const atoms[] = {
-      "a", "b", ".", "^", "$", "(", ")", "|", "*", "+", "?", "{2}", "{1,3}",
-      "{2,}", "{", "}", "[", "]", "[^a]", "[a-c]", "[[:digit:]]", "\\.",
-      "\\x41", "\\n", "\\", "-", ",", "\xc3\xa9", "[]a]", "\\0", "\\101",
-      "[:alpha:]", "x**", "\\x{10FFFF}", "\\x{D800}", "[\\x{D800}-\\x{E000}]"};
+      "a",           "b",           ".",         "^",
+      "$",           "(",           ")",         "|",
+      "*",           "+",           "?",         "{2}",
+      "{1,3}",       "{2,}",        "{",         "}",
+      "[",           "]",           "[^a]",      "[a-c]",
+      "[[:digit:]]", "\\.",         "\\x41",     "\\n",
+      "\\",          "-",           ",",         "\xc3\xa9",
+      "[]a]",        "\\0",         "\\101",     "[:alpha:]",
+      "x**",         "\\x{10FFFF}", "\\x{D800}", "[\\x{D800}-\\x{E000}]"};
   const size_t na = sizeof atoms / sizeof atoms[0];
   uint32_t seed = 12345;
   vg_cmp_scratch scr;
@@ -244,5 +255,22 @@ Test(regex, random_patterns_translate_and_compile) {
     vg_regex_free(re);
   }
   cr_assert_gt(accepted, 1000);
+  vg_cmp_scratch_fini(&scr);
+}
+
+Test(regex, low_level_strips_trailing_nul) {
+  vg_regex *re;
+  char err[64];
+  cr_assert_eq(vg_regex_new("abc", 3, &re, err, sizeof err), VIGIL_OK);
+  vg_cmp_scratch scr;
+  cr_assert_eq(vg_cmp_scratch_init(&scr), VIGIL_OK);
+  cr_assert(vg_regex_match(re, (const uint8_t *)"abc\0\0", 5, &scr));
+  cr_assert(!vg_regex_match(re, (const uint8_t *)"ab\0c", 4, &scr));
+  vg_regex_free(re);
+  vg_pmatch *pm;
+  cr_assert_eq(vg_pmatch_new(&pm), VIGIL_OK);
+  cr_assert_eq(vg_pmatch_add(pm, (const uint8_t *)"/a/b", 4), VIGIL_OK);
+  cr_assert(vg_pmatch_match(pm, (const uint8_t *)"/a/b\0", 5, &scr));
+  vg_pmatch_free(pm);
   vg_cmp_scratch_fini(&scr);
 }

@@ -35,42 +35,42 @@ static const char *tr1(vg_trkind k, vg_ftype t, const char *in) {
 }
 
 Test(transform, case_conversion) {
-  cr_assert_str_eq(tr1(VG_TR_TOUPPER, VG_FT_CHARBUF, "getcwd"), "GETCWD");
-  cr_assert_str_eq(tr1(VG_TR_TOLOWER, VG_FT_FSPATH, "/TMP/X\xc3\x89"),
+  cr_assert_str_eq(tr1(VG_TRK_TOUPPER, VG_FT_CHARBUF, "getcwd"), "GETCWD");
+  cr_assert_str_eq(tr1(VG_TRK_TOLOWER, VG_FT_FSPATH, "/TMP/X\xc3\x89"),
                    "/tmp/x\xc3\x89"); /* ASCII only */
-  cr_assert_str_eq(tr1(VG_TR_TOUPPER, VG_FT_CHARBUF, ""), "");
+  cr_assert_str_eq(tr1(VG_TRK_TOUPPER, VG_FT_CHARBUF, ""), "");
 }
 
 Test(transform, b64) {
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "aGVsbG8="), "hello");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "aGVsbG8"), "hello");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "d29ybGQgIQ=="),
-                   "world !");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "d29ybGQgIQ"), "world !");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, ""), "");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_BYTEBUF, "YWJj"), "abc");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "aGVsbG8="), "hello");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "aGVsbG8"), "hello");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "d29ybGQgIQ=="), "world !");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "d29ybGQgIQ"), "world !");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, ""), "");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_BYTEBUF, "YWJj"), "abc");
   /* invalid input: no value */
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "a"), "<none>");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "aGVs*G8="), "<none>");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "="), "<none>");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "=="), "<none>");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "QQ="), "A");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "QR=="), "<none>");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "Q==="), "<none>");
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_CHARBUF, "aGVs bG8="), "<none>");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "a"), "<none>");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "aGVs*G8="), "<none>");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "="), "<none>");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "=="), "<none>");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "QQ="), "A");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "QR=="), "<none>");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "Q==="), "<none>");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_CHARBUF, "aGVs bG8="), "<none>");
   /* unsupported input type */
-  cr_assert_str_eq(tr1(VG_TR_B64, VG_FT_FSPATH, "YWJj"), "<error>");
+  cr_assert_str_eq(tr1(VG_TRK_B64, VG_FT_FSPATH, "YWJj"), "<error>");
 }
 
 Test(transform, basename) {
-  cr_assert_str_eq(tr1(VG_TR_BASENAME, VG_FT_CHARBUF,
-                       "/home/ubuntu/hello.txt"), "hello.txt");
-  cr_assert_str_eq(tr1(VG_TR_BASENAME, VG_FT_FSPATH, "/usr/local/bin/cat"),
+  cr_assert_str_eq(
+      tr1(VG_TRK_BASENAME, VG_FT_CHARBUF, "/home/ubuntu/hello.txt"),
+      "hello.txt");
+  cr_assert_str_eq(tr1(VG_TRK_BASENAME, VG_FT_FSPATH, "/usr/local/bin/cat"),
                    "cat");
-  cr_assert_str_eq(tr1(VG_TR_BASENAME, VG_FT_FSPATH, "/"), "");
-  cr_assert_str_eq(tr1(VG_TR_BASENAME, VG_FT_CHARBUF, "/hello/"), "");
-  cr_assert_str_eq(tr1(VG_TR_BASENAME, VG_FT_CHARBUF, "hello"), "hello");
-  cr_assert_str_eq(tr1(VG_TR_BASENAME, VG_FT_CHARBUF, ""), "");
+  cr_assert_str_eq(tr1(VG_TRK_BASENAME, VG_FT_FSPATH, "/"), "");
+  cr_assert_str_eq(tr1(VG_TRK_BASENAME, VG_FT_CHARBUF, "/hello/"), "");
+  cr_assert_str_eq(tr1(VG_TRK_BASENAME, VG_FT_CHARBUF, "hello"), "hello");
+  cr_assert_str_eq(tr1(VG_TRK_BASENAME, VG_FT_CHARBUF, ""), "");
 }
 
 Test(transform, len) {
@@ -79,35 +79,39 @@ Test(transform, len) {
   bool present;
   vg_value v = vs("/tmp/file_to_run");
   size_t n = 1;
-  cr_assert_eq(vg_tr_apply(VG_TR_LEN, VG_FT_CHARBUF, false, &v, &n, &b,
-                           &present), VIGIL_OK);
+  cr_assert_eq(
+      vg_tr_apply(VG_TRK_LEN, VG_FT_CHARBUF, false, &v, &n, &b, &present),
+      VIGIL_OK);
   cr_assert(present && n == 1 && v.type == VG_FT_UINT64 && v.v.u == 16);
   static const uint8_t buf[] = {'a', 0, 'b', 0, 'c', 'd'};
   vg_value s = vs(""), bb = vbuf(buf, 6);
   s.v.s.p = buf;
   s.v.s.n = 6;
-  cr_assert_eq(vg_tr_apply(VG_TR_LEN, VG_FT_CHARBUF, false, &s, &n, &b,
-                           &present), VIGIL_OK);
+  cr_assert_eq(
+      vg_tr_apply(VG_TRK_LEN, VG_FT_CHARBUF, false, &s, &n, &b, &present),
+      VIGIL_OK);
   cr_assert_eq(s.v.u, 1); /* bytes before the first NUL */
-  cr_assert_eq(vg_tr_apply(VG_TR_LEN, VG_FT_BYTEBUF, false, &bb, &n, &b,
-                           &present), VIGIL_OK);
+  cr_assert_eq(
+      vg_tr_apply(VG_TRK_LEN, VG_FT_BYTEBUF, false, &bb, &n, &b, &present),
+      VIGIL_OK);
   cr_assert_eq(bb.v.u, 6);
   vg_value list[] = {vs("ipv4"), vs("file")};
   n = 2;
-  cr_assert_eq(vg_tr_apply(VG_TR_LEN, VG_FT_CHARBUF, true, list, &n, &b,
-                           &present), VIGIL_OK);
+  cr_assert_eq(
+      vg_tr_apply(VG_TRK_LEN, VG_FT_CHARBUF, true, list, &n, &b, &present),
+      VIGIL_OK);
   cr_assert(present && n == 1 && list[0].v.u == 2);
   n = 0;
-  cr_assert_eq(vg_tr_apply(VG_TR_LEN, VG_FT_CHARBUF, true, list, &n, &b,
-                           &present), VIGIL_OK);
+  cr_assert_eq(
+      vg_tr_apply(VG_TRK_LEN, VG_FT_CHARBUF, true, list, &n, &b, &present),
+      VIGIL_OK);
   cr_assert(!present);
   vg_ftype rt;
   bool rl;
-  cr_assert(vg_tr_result_type(VG_TR_LEN, VG_FT_INT64, true, &rt, &rl));
+  cr_assert(vg_tr_result_type(VG_TRK_LEN, VG_FT_INT64, true, &rt, &rl));
   cr_assert(rt == VG_FT_UINT64 && !rl);
-  cr_assert(!vg_tr_result_type(VG_TR_LEN, VG_FT_INT64, false, &rt, &rl));
-  cr_assert(!vg_tr_result_type(VG_TR_TOLOWER, VG_FT_BYTEBUF, false, &rt,
-                               &rl));
+  cr_assert(!vg_tr_result_type(VG_TRK_LEN, VG_FT_INT64, false, &rt, &rl));
+  cr_assert(!vg_tr_result_type(VG_TRK_TOLOWER, VG_FT_BYTEBUF, false, &rt, &rl));
 }
 
 Test(transform, lists_and_limits) {
@@ -117,23 +121,27 @@ Test(transform, lists_and_limits) {
   size_t n = 2;
   bool present;
   vg_trbuf_init(&b, small, sizeof small);
-  cr_assert_eq(vg_tr_apply(VG_TR_TOLOWER, VG_FT_CHARBUF, true, list, &n, &b,
-                           &present), VIGIL_E_LIMIT);
+  cr_assert_eq(
+      vg_tr_apply(VG_TRK_TOLOWER, VG_FT_CHARBUF, true, list, &n, &b, &present),
+      VIGIL_E_LIMIT);
   cr_assert(vals_eq(&list[0], "AbC")); /* inputs untouched */
   vg_trbuf_init(&b, mem, sizeof mem);
-  cr_assert_eq(vg_tr_apply(VG_TR_TOLOWER, VG_FT_CHARBUF, true, list, &n, &b,
-                           &present), VIGIL_OK);
+  cr_assert_eq(
+      vg_tr_apply(VG_TRK_TOLOWER, VG_FT_CHARBUF, true, list, &n, &b, &present),
+      VIGIL_OK);
   cr_assert(present && vals_eq(&list[0], "abc") && vals_eq(&list[1], "def"));
   vg_value l64[] = {vs("aGVsbG8="), vs("d29ybGQgIQ")};
   n = 2;
-  cr_assert_eq(vg_tr_apply(VG_TR_B64, VG_FT_CHARBUF, true, l64, &n, &b,
-                           &present), VIGIL_OK);
+  cr_assert_eq(
+      vg_tr_apply(VG_TRK_B64, VG_FT_CHARBUF, true, l64, &n, &b, &present),
+      VIGIL_OK);
   cr_assert(present && vals_eq(&l64[0], "hello") &&
             vals_eq(&l64[1], "world !"));
   vg_value bad[] = {vs("aGVsbG8="), vs("*")};
   n = 2;
-  cr_assert_eq(vg_tr_apply(VG_TR_B64, VG_FT_CHARBUF, true, bad, &n, &b,
-                           &present), VIGIL_OK);
+  cr_assert_eq(
+      vg_tr_apply(VG_TRK_B64, VG_FT_CHARBUF, true, bad, &n, &b, &present),
+      VIGIL_OK);
   cr_assert(!present);
 }
 
@@ -187,25 +195,28 @@ static bool go_isect(const char **argv, size_t argc, const char *opts,
 }
 
 /* getopt(argv, optstring)[sel] = expect (NULL: expect no value) */
-static bool go_sel(const char **argv, size_t argc, const char *opts,
-                   char sel, const char *expect) {
+static bool go_sel(const char **argv, size_t argc, const char *opts, char sel,
+                   const char *expect) {
   vg_value av[32], out[128];
   size_t outn;
   bool present;
   for (size_t i = 0; i < argc; i++)
     av[i] = vs(argv[i]);
   vg_value os = vs(opts);
-  cr_assert_eq(vg_tr_getopt(av, argc, &os, (unsigned char)sel, out, 128,
-                            &outn, &present), VIGIL_OK);
+  cr_assert_eq(vg_tr_getopt(av, argc, &os, (unsigned char)sel, out, 128, &outn,
+                            &present),
+               VIGIL_OK);
   if (!present)
     return expect == NULL;
   return expect != NULL && outn == 1 && vals_eq(&out[0], expect);
 }
 
-#define L(...) (const char *[]){__VA_ARGS__}
+#define L(...)                                                                 \
+  (const char *[]) {                                                           \
+    __VA_ARGS__                                                                \
+  }
 #define N(...) (sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *))
-#define ISECT(argv, opts, set) \
-  go_isect(L argv, N argv, opts, L set, N set)
+#define ISECT(argv, opts, set) go_isect(L argv, N argv, opts, L set, N set)
 #define SEL(argv, opts, c, exp) go_sel(L argv, N argv, opts, c, exp)
 
 Test(transform, getopt_list_mode) {
@@ -241,10 +252,10 @@ Test(transform, getopt_list_mode) {
   cr_assert(ISECT(("-t", "-123"), "t:", ("-123")));
   cr_assert(ISECT(("-t", ""), "t:", ("")));
   cr_assert(!ISECT(("regular_file", "-f", "x"), "f:", ("regular_file")));
-  cr_assert(ISECT(("-f", "another_file", "regular_file"), "f:",
-                  ("another_file")));
-  cr_assert(!ISECT(("-f", "another_file", "regular_file"), "f:",
-                   ("regular_file")));
+  cr_assert(
+      ISECT(("-f", "another_file", "regular_file"), "f:", ("another_file")));
+  cr_assert(
+      !ISECT(("-f", "another_file", "regular_file"), "f:", ("regular_file")));
   cr_assert(!ISECT(("", "-n", ""), "n", ("n")));
   cr_assert(ISECT(("-@", "-+"), "@+", ("@", "+")));
   cr_assert(ISECT(("-nx"), "n", ("?")));
@@ -280,4 +291,38 @@ Test(transform, getopt_selector_mode) {
   cr_assert(SEL(("-n"), "nt:", 't', NULL));
   cr_assert(SEL(("-t", "v1", "-t"), "t:", 't', ""));
   cr_assert(SEL(("a", "-t", "x"), "t:", 't', NULL));
+}
+
+Test(transform, numeric_text) {
+  vg_trbuf b;
+  vg_trbuf_init(&b, mem, sizeof mem);
+  vg_value out, n1 = vu(VG_FT_UINT64, 1), m = vi(VG_FT_INT64, -42);
+  vg_value items[2];
+  cr_assert_eq(vg_tr_numtext(&n1, VG_FT_UINT64, VG_NUMFMT_DEC, &b, &items[0]),
+               VIGIL_OK);
+  cr_assert_eq(vg_tr_numtext(&n1, VG_FT_UINT64, VG_NUMFMT_DEC, &b, &items[1]),
+               VIGIL_OK);
+  vg_value comma = vs(",");
+  cr_assert_eq(vg_tr_join(&comma, items, 2, &b, &out), VIGIL_OK);
+  cr_assert(vals_eq(&out, "1,1")); /* join(",", (evt.num, evt.num)) */
+  cr_assert_eq(vg_tr_numtext(&m, VG_FT_INT64, VG_NUMFMT_DEC, &b, &out),
+               VIGIL_OK);
+  cr_assert(vals_eq(&out, "-42"));
+  vg_value h = vu(VG_FT_UINT64, 255);
+  cr_assert_eq(vg_tr_numtext(&h, VG_FT_UINT64, VG_NUMFMT_HEX, &b, &out),
+               VIGIL_OK);
+  cr_assert(vals_eq(&out, "FF"));
+  cr_assert_eq(vg_tr_numtext(&h, VG_FT_UINT64, VG_NUMFMT_OCT, &b, &out),
+               VIGIL_OK);
+  cr_assert(vals_eq(&out, "377"));
+  cr_assert_eq(vg_tr_numtext(&h, VG_FT_UINT64, VG_NUMFMT_PADDED_DEC, &b, &out),
+               VIGIL_OK);
+  cr_assert(vals_eq(&out, "000000255"));
+  vg_value c = vi(VG_FT_INT16, 3);
+  cr_assert_eq(vg_tr_numtext(&c, VG_FT_INT16, VG_NUMFMT_DEC, &b, &out),
+               VIGIL_E_INVAL);
+  uint8_t small[2];
+  vg_trbuf_init(&b, small, sizeof small);
+  cr_assert_eq(vg_tr_numtext(&m, VG_FT_INT64, VG_NUMFMT_DEC, &b, &out),
+               VIGIL_E_LIMIT);
 }

@@ -99,7 +99,7 @@ static inline int run_check(vg_cmpop op, vg_cmpmod mod, vg_ftype t,
 /* Single string comparison through vg_check. */
 static inline int sop(const char *l, vg_cmpop op, const char *r) {
   vg_value a = vs(l), b = vs(r);
-  return run_check(op, VG_MOD_NONE, VG_FT_CHARBUF, false, &a, 1, &b, 1);
+  return run_check(op, VG_CMPMOD_NONE, VG_FT_CHARBUF, false, &a, 1, &b, 1);
 }
 
 #endif

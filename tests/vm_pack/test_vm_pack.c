@@ -321,6 +321,38 @@ static vg_node *sample_condition(void) {
                      LIST(2, "cat", "my app"))));
 }
 
+/* Fuzz seeds: packs the compiler makes (regenerated with the goldens). */
+static void write_seed(const char *name, const uint8_t *b, size_t n) {
+  if (!getenv("VIGIL_UPDATE_GOLDEN"))
+    return;
+  char path[512];
+  snprintf(path, sizeof path, "%s/tests/fuzz/seeds/load/%s", VIGIL_SOURCE_DIR,
+           name);
+  FILE *f = fopen(path, "wb");
+  cr_assert_not_null(f, "%s", path);
+  fwrite(b, 1, n, f);
+  fclose(f);
+}
+
+Test(vm_pack, seeds) {
+  uint8_t *a;
+  size_t na;
+  char err[256];
+  cr_assert_eq(t_compile(sample_condition(), &a, &na, err, sizeof err),
+               VIGIL_OK);
+  write_seed("sample.vpk", a, na);
+  vg_free(a);
+  vg_node *c = OR(4, BIN(TR(VG_TR_TOLOWER, 1, F("proc.name")), VG_OP_EQ,
+                         TR(VG_TR_VAL, 1, F("proc.pname"))),
+                  MOD(F("proc.name"), VG_OP_REGEX, VG_MOD_ONEOF,
+                      LIST(2, "b.*", "x")),
+                  BIN(F("fd.num"), VG_OP_IN, LIST(5, "1", "2", "3", "4", "5")),
+                  BIN(F("fd.net"), VG_OP_EQ, V("10.0.0.0/8")));
+  cr_assert_eq(t_compile(c, &a, &na, err, sizeof err), VIGIL_OK, "%s", err);
+  write_seed("mixed.vpk", a, na);
+  vg_free(a);
+}
+
 Test(vm_pack, deterministic) {
   uint8_t *a, *b;
   size_t na, nb;
@@ -582,4 +614,69 @@ Test(vm_pack, header_errors) {
                VIGIL_OK);
   vigil_program_free(p);
   vg_free(bytes);
+}
+
+/* OOM torture: fail each allocation of the back end in turn. */
+Test(vm_pack, back_end_out_of_memory) {
+  vg_node *c = sample_condition();
+  bool done = false;
+  for (long n = 0; n < 10000 && !done; n++) {
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    char err[256];
+    vg_alloc_fail_after(n);
+    vigil_status st = t_compile(c, &bytes, &len, err, sizeof err);
+    vg_alloc_fail_after(-1);
+    cr_assert(st == VIGIL_OK || st == VIGIL_E_NOMEM,
+              "allocation %ld: status %d (%s)", n, (int)st, err);
+    if (st == VIGIL_OK) {
+      done = true;
+      vigil_program *p;
+      cr_assert_eq(vigil_program_load(bytes, len, NULL, NULL, &p, err,
+                                      sizeof err),
+                   VIGIL_OK, "%s", err);
+      vigil_program_free(p);
+    }
+    vg_free(bytes);
+  }
+  cr_assert(done);
+}
+
+static void set_ip4(t_event *e, const char *field, uint8_t a, uint8_t b,
+                    uint8_t c, uint8_t d) {
+  int i = t_field_index(field);
+  if (e->n[i] < 0)
+    e->n[i] = 0;
+  vg_value *v = &e->vals[i][e->n[i]++];
+  memset(v, 0, sizeof *v);
+  v->type = T_fields[i].type;
+  v->v.ip.addr[0] = a;
+  v->v.ip.addr[1] = b;
+  v->v.ip.addr[2] = c;
+  v->v.ip.addr[3] = d;
+  v->v.ip.prefix = 32;
+}
+
+/* Ancestor fields hold for any ancestor; endpoint fields: '=' for either
+ * endpoint, '!=' only when both differ (rules-language.md 8.7). */
+Test(vm_pack, ancestors_and_endpoints) {
+  t_event e;
+  t_event_init(&e);
+  t_set_str(&e, "proc.aname", "sshd");
+  t_set_str(&e, "proc.aname", "BASH");
+  EXPECT(BIN(F("proc.aname"), VG_OP_EQ, V("BASH")), &e, true);
+  EXPECT(BIN(F("proc.aname"), VG_OP_NE, V("sshd")), &e, true);
+  EXPECT(BIN(F("proc.aname"), VG_OP_IN, LIST(2, "x", "sshd")), &e, true);
+  EXPECT(BIN(TR(VG_TR_TOLOWER, 1, F("proc.aname")), VG_OP_EQ, V("bash")), &e,
+         true);
+  EXPECT(BIN(TR(VG_TR_LEN, 1, F("proc.aname")), VG_OP_EQ, V("4")), &e, true);
+  set_ip4(&e, "fd.ip", 10, 0, 0, 1);
+  set_ip4(&e, "fd.ip", 10, 0, 0, 2);
+  EXPECT(BIN(F("fd.ip"), VG_OP_EQ, V("10.0.0.2")), &e, true);
+  EXPECT(BIN(F("fd.ip"), VG_OP_NE, V("10.0.0.2")), &e, false);
+  EXPECT(BIN(F("fd.ip"), VG_OP_NE, V("10.0.0.3")), &e, true);
+  EXPECT(BIN(F("fd.ip"), VG_OP_IN, LIST(1, "10.0.0.1")), &e, true);
+  set_ip4(&e, "fd.net", 192, 168, 1, 7);
+  EXPECT(BIN(F("fd.net"), VG_OP_EQ, V("192.168.0.0/16")), &e, true);
+  EXPECT(BIN(F("fd.net"), VG_OP_EQ, V("10.0.0.0/8")), &e, false);
 }

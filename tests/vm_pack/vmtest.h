@@ -203,6 +203,10 @@ static inline vigil_status t_compile(vg_node *cond, uint8_t **out, size_t *len,
                               char *err, size_t errsz) {
   vg_back_opts o = {.resolve = t_resolve};
   vg_back *b = vg_back_new(&o);
+  if (!b) {
+    snprintf(err, errsz, "out of memory");
+    return VIGIL_E_NOMEM;
+  }
   vg_back_rule r = {.name = "r", .source = "syscall", .enabled = true,
                     .output = "out %proc.name"};
   vigil_status st = vg_back_add_rule(b, &r, cond, err, errsz);

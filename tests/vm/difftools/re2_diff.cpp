@@ -6,7 +6,7 @@
 // and agree on whole-value matches of random subjects (sanitized for RE2 as
 // libsinsp does). Usage, from the worktree after building vigil_vm:
 //   apt-get install libre2-dev
-//   g++ -O1 -std=c++17 -Iplugin -Iinclude tests/vm/re2diff/re2_diff.cpp \
+//   g++ -O1 -std=c++17 -Iplugin -Iinclude tests/vm/difftools/re2_diff.cpp \
 //       build/libvigil_vm.a -lre2 -lpcre2-8 -o /tmp/re2_diff
 //   /tmp/re2_diff 300000 2>/dev/null      # mixed, mostly invalid patterns
 //   /tmp/re2_diff 200000 v 2>/dev/null    # valid-biased patterns
