@@ -494,7 +494,7 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
 
 /* ------------------------------------------------------------ did you mean */
 
-static size_t edit_distance(const char *a, const char *b) {
+size_t vg_edit_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
   if (la > 64 || lb > 64)
     return 99;
@@ -517,7 +517,7 @@ static void suggest_macro(vigil_compiler *c, const char *name) {
   size_t bd = 99;
   for (size_t i = 0; i < c->macros.n; i++) {
     vg_macro_info *m = c->macros.v[i];
-    size_t d = edit_distance(name, m->name);
+    size_t d = vg_edit_distance(name, m->name);
     if (d < bd) {
       bd = d;
       best = m->name;
@@ -525,7 +525,7 @@ static void suggest_macro(vigil_compiler *c, const char *name) {
   }
   for (size_t i = 0; i < c->lists.n; i++) {
     vg_list_info *l = c->lists.v[i];
-    size_t d = edit_distance(name, l->name);
+    size_t d = vg_edit_distance(name, l->name);
     if (d < bd) {
       bd = d;
       best = vg_fmt(c, "(%s)", l->name);
@@ -550,7 +550,7 @@ static void note_for_message(vigil_compiler *c, const char *source,
     size_t bd = 99, nl = strlen(name);
     for (size_t i = 0; i < c->lists.n; i++) {
       vg_list_info *l = c->lists.v[i];
-      size_t d = edit_distance(name, l->name);
+      size_t d = vg_edit_distance(name, l->name);
       if (d < bd) {
         bd = d;
         best = l->name;

@@ -232,6 +232,9 @@ vg_list_info *vg_find_list(vigil_compiler *c, const char *name);
 vg_macro_info *vg_find_macro(vigil_compiler *c, const char *name);
 vg_rule_info *vg_find_rule(vigil_compiler *c, const char *name);
 
+/* Levenshtein distance (99 for very long texts), for "did you mean". */
+size_t vg_edit_distance(const char *a, const char *b);
+
 /* version strings "x.y.z..." */
 bool vg_parse_version(const char *s, unsigned v[3]);
 

@@ -66,6 +66,21 @@ static bool fail(vigil_compiler *c, vg_err_code code, const char *msg,
   return false;
 }
 
+/* A required key is missing: is one of the item's keys a typo of it? */
+static void note_misspelled_key(vigil_compiler *c, const vg_ynode *item,
+                                const char *key) {
+  if (!item || item->kind != VG_Y_MAP)
+    return;
+  for (size_t i = 0; i < item->n; i++) {
+    const char *k = item->kids[2 * i]->str;
+    if (k && strcmp(k, key) && vg_edit_distance(k, key) <= 2) {
+      vg_add_note(c,
+                  vg_fmt(c, "the item has '%s': did you mean '%s'?", k, key));
+      return;
+    }
+  }
+}
+
 typedef enum { K_STR, K_BOOL, K_U32 } dkind;
 
 typedef struct dval {
@@ -86,8 +101,9 @@ static bool decode(vigil_compiler *c, const vg_ynode *item, const char *key,
   if (!val) {
     if (optional)
       return true;
-    return fail(c, YAMLV, vg_fmt(c, "Item has no mapping for key '%s'", key),
-                ctx);
+    fail(c, YAMLV, vg_fmt(c, "Item has no mapping for key '%s'", key), ctx);
+    note_misspelled_key(c, item, key);
+    return false;
   }
   if (val->kind == VG_Y_NULL && can_be_empty)
     return true;
@@ -284,6 +300,17 @@ static void warn_unknown_keys(vigil_compiler *c, const vg_ynode *item,
         d->span.start = kn->mark.off;
         d->span.end = kn->mark.off + kn->len;
       }
+      const char *best = NULL;
+      size_t bd = 3;
+      for (size_t j = 0; keys[j]; j++) {
+        size_t dd = vg_edit_distance(k, keys[j]);
+        if (dd < bd) {
+          bd = dd;
+          best = keys[j];
+        }
+      }
+      if (best)
+        vg_add_note(c, vg_fmt(c, "did you mean '%s'?", best));
     }
   }
 }
@@ -670,6 +697,14 @@ static bool add_entity(vigil_compiler *c, vg_ptrvec *tab, struct vg_htab *ht,
 }
 
 /* ------------------------------------------------------------ items */
+
+static bool fail_prio(vigil_compiler *c, const vg_ctx *ctx) {
+  fail(c, YAMLV, "Invalid priority", ctx);
+  vg_add_note(c, "priorities are emergency, alert, critical, error, "
+                 "warning, notice, informational (or info) and debug, in "
+                 "any case");
+  return false;
+}
 
 static int parse_priority(const char *s) {
   static const char *const names[] = {"emergency",     "alert",   "critical",
@@ -1186,7 +1221,7 @@ static bool read_update(vigil_compiler *c, const vg_ynode *item,
     vg_ctx_child(&pctx, ctx, d.node, VG_IT_RULE_PRIORITY, "");
     u->prio = parse_priority(d.s);
     if (u->prio < 0)
-      return fail(c, YAMLV, "Invalid priority", &pctx);
+      return fail_prio(c, &pctx);
     u->has_prio = true;
   }
   static const struct {
@@ -1362,7 +1397,7 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
     vg_ctx_child(&pctx, &ctx, d.node, VG_IT_RULE_PRIORITY, "");
     v.priority = parse_priority(d.s);
     if (v.priority < 0)
-      return fail(c, YAMLV, "Invalid priority", &pctx);
+      return fail_prio(c, &pctx);
     v.source = "syscall";
     if (!decode(c, item, "source", K_STR, true, false, &ctx, &d))
       return false;
