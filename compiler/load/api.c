@@ -73,6 +73,7 @@ vigil_status vigil_compiler_load_buffer(vigil_compiler *c, const char *name,
   c->res = r;
   c->cur = f;
   c->stop = false;
+  c->xbudget = 0;
   vg_read_file(c, f);
   if (!r->errs.n || c->opts.all_errors) {
     c->stop = false;

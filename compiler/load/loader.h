@@ -207,6 +207,7 @@ struct vigil_compiler {
   bool has_engine_version;
   unsigned ev_major, ev_minor, ev_patch;
   bool compiled_ok; /* last compile of the collection succeeded */
+  size_t xbudget;   /* exception entries decoded in this file */
 };
 
 /* contexts */

@@ -354,6 +354,9 @@ static bool decode_xentry(vigil_compiler *c, const vg_ynode *val,
   if (!val)
     return true;
   out->node = val;
+  /* aliases can make a small file name an enormous value tree */
+  if (++c->xbudget > 1000000)
+    return fail(c, YAMLV, "Rule exception values are too large", ctx);
   vg_ctx vctx;
   vg_ctx_child(&vctx, ctx, val, VG_IT_VALUE_FOR, key ? key : "");
   if (val->kind == VG_Y_SCALAR) {

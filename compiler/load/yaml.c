@@ -70,19 +70,31 @@ typedef struct conv {
   int depth;
   bool too_deep;
   yaml_mark_t deep_mark;
+  const char *why;
+  /* aliases share their node: one conversion per libyaml node */
+  vg_ynode **memo;
+  bool *busy;
+  size_t nnodes;
 } conv;
 
 static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
   if (!yn)
     return NULL;
-  if (cv->depth > 10000) {
-    /* a cap of our own (our conversion recurses) */
+  size_t id = (size_t)(yn - cv->doc->nodes.start);
+  if (id < cv->nnodes && cv->memo[id])
+    return cv->memo[id];
+  if (cv->depth > 10000 || (id < cv->nnodes && cv->busy[id])) {
+    /* a cap of our own (our conversion recurses), and no alias cycles */
     if (!cv->too_deep) {
       cv->too_deep = true;
       cv->deep_mark = yn->start_mark;
+      cv->why = cv->depth > 10000 ? "maximum nesting depth exceeded"
+                                  : "recursive alias";
     }
     return NULL;
   }
+  if (id < cv->nnodes)
+    cv->busy[id] = true;
   vg_ynode *n = vg_arena_alloc(cv->a, sizeof *n);
   if (!n)
     return NULL;
@@ -165,6 +177,10 @@ static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
     break;
   }
   cv->depth--;
+  if (id < cv->nnodes) {
+    cv->busy[id] = false;
+    cv->memo[id] = n;
+  }
   return n;
 }
 
@@ -217,6 +233,14 @@ vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
     cv.doc = &doc;
     cv.buf = buf;
     cv.len = len;
+    cv.nnodes = (size_t)(doc.nodes.top - doc.nodes.start);
+    cv.memo = vg_arena_alloc(a, (cv.nnodes + 1) * sizeof *cv.memo);
+    cv.busy = vg_arena_alloc(a, cv.nnodes + 1);
+    if (!cv.memo || !cv.busy) {
+      yaml_document_delete(&doc);
+      st = VIGIL_E_NOMEM;
+      break;
+    }
     vg_ynode *n = convert(&cv, root);
     yaml_document_delete(&doc);
     if (!n && cv.too_deep) {
@@ -224,9 +248,8 @@ vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
       err->mark.col = (uint32_t)cv.deep_mark.column;
       err->mark.off = (uint32_t)cv.deep_mark.index;
       snprintf(err->msg, sizeof err->msg,
-               "yaml-cpp: error at line %zu, column %zu: maximum nesting "
-               "depth exceeded",
-               cv.deep_mark.line + 1, cv.deep_mark.column + 1);
+               "yaml-cpp: error at line %zu, column %zu: %s",
+               cv.deep_mark.line + 1, cv.deep_mark.column + 1, cv.why);
       st = VIGIL_E_SYNTAX;
       break;
     }
