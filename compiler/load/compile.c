@@ -425,6 +425,8 @@ typedef struct resolver {
   size_t err_len;
   bool has_err;
   bool hit_failed;
+  size_t expansions; /* substitutions so far (a cap against blow-ups) */
+  size_t nodes;      /* nodes cloned so far (same) */
   const char *unk_name;
   vg_pos unk_pos;
   bool has_unk;
@@ -432,6 +434,28 @@ typedef struct resolver {
   vg_ptrvec exp_nodes, exp_macros; /* expansion roots and their macros */
   int depth;
 } resolver;
+
+/* Nodes of a tree; a tree deeper than VG_MAX_TREE_DEPTH counts as too
+ * large, since every later pass recurses over it. The caps are far above
+ * real rule sets (Falco's three packs clone some 20000 nodes in all). */
+#define VG_MAX_EXPANSION 500000 /* nodes per resolved condition */
+#define VG_MAX_CLONED 2000000   /* nodes cloned per compile */
+#define VG_MAX_TREE_DEPTH 5000
+
+static size_t count_nodes_d(const vg_node *n, size_t depth) {
+  if (!n)
+    return 0;
+  if (depth > VG_MAX_TREE_DEPTH)
+    return VG_MAX_EXPANSION + 1;
+  size_t k = 1;
+  for (uint32_t i = 0; i < n->nkids && k <= VG_MAX_EXPANSION; i++)
+    k += count_nodes_d(n->kids[i], depth + 1);
+  return k;
+}
+
+static size_t count_nodes(const vg_node *n) {
+  return count_nodes_d(n, 0);
+}
 
 static vg_node *resolve(resolver *rs, vg_node *n) {
   if (!n)
@@ -466,6 +490,24 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
           rs->has_err = true;
           rs->err_msg = vg_fmt(rs->c, "reference loop in macro '%s'", m->name);
           rs->err_pos = n->pos;
+        }
+        return n;
+      }
+      if (!m->nodes)
+        m->nodes = count_nodes(m->ast);
+      rs->nodes += m->nodes;
+      rs->c->cloned += m->nodes;
+      if (++rs->expansions > 1000000 || rs->nodes > VG_MAX_EXPANSION ||
+          rs->c->cloned > VG_MAX_CLONED) {
+        if (!rs->has_err) {
+          rs->has_err = true;
+          rs->err_msg = vg_fmt(
+              rs->c,
+              "expansion of macro '%s' is too large (more than %d "
+              "nodes or %d levels, or %d nodes in all)",
+              m->name, VG_MAX_EXPANSION, VG_MAX_TREE_DEPTH, VG_MAX_CLONED);
+          rs->err_pos = n->pos;
+          rs->err_len = n->str.len;
         }
         return n;
       }
@@ -1151,6 +1193,7 @@ static void compile_macros(vigil_compiler *c) {
     m->ast = NULL;
     m->compiled = false;
     m->failed = false;
+    m->nodes = 0;
   }
   for (size_t i = 0; i < c->macros.n && !c->stop; i++) {
     vg_macro_info *m = c->macros.v[i];
@@ -1189,6 +1232,7 @@ static void compile_macros(vigil_compiler *c) {
     rs.c = c;
     rs.visibility = m->visibility;
     m->ast = resolve(&rs, m->ast);
+    m->nodes = 0; /* its size changed: count again when needed */
     if (rs.has_err || rs.has_unk) {
       vg_pos p = rs.has_err ? rs.err_pos : rs.unk_pos;
       const char *msg =
@@ -1221,6 +1265,7 @@ static void compile_macros(vigil_compiler *c) {
 
 void vg_compile_all(vigil_compiler *c) {
   c->compiled_ok = false;
+  c->cloned = 0;
   compile_lists(c);
   compile_macros(c);
   for (size_t i = 0; i < c->rules.n; i++) {

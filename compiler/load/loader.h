@@ -128,6 +128,7 @@ typedef struct vg_macro_info {
   bool used;
   bool compiled;
   bool failed; /* reported an error this compile (no cascades) */
+  size_t nodes; /* size of ast (0: not counted yet) */
 } vg_macro_info;
 
 typedef struct vg_rule_info {
@@ -208,6 +209,7 @@ struct vigil_compiler {
   unsigned ev_major, ev_minor, ev_patch;
   bool compiled_ok; /* last compile of the collection succeeded */
   size_t xbudget;   /* exception entries decoded in this file */
+  size_t cloned;    /* macro nodes cloned by the current compile */
 };
 
 /* contexts */
