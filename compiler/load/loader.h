@@ -4,9 +4,11 @@
  * lists, macros and rules, and the compiler object behind compiler.h.
  *
  * Everything is allocated in the compiler's arena (c->a) and lives until
- * vigil_compiler_free. Files: reader.c (YAML items -> collector operations,
- * sections 2-4, 6.1-6.2), compile.c (sections 5, 6.3, 9.2, 12.2),
- * result.c (diagnostics, snippets, JSON, text), describe.c (falco -L).
+ * vigil_compiler_free. Files: yaml.c (libyaml reader), reader.c (YAML
+ * items -> collector operations, sections 2-4, 6.1-6.2), compile.c
+ * (sections 5, 6.3, 9.2, 12.2), result.c (diagnostics, snippets, JSON,
+ * text), describe.c (falco -L), catalog_glue.c (what the loader asks of
+ * the field catalogs), api.c (compiler.h).
  */
 #ifndef VG_LOAD_LOADER_H
 #define VG_LOAD_LOADER_H
