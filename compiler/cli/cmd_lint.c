@@ -37,6 +37,23 @@ static bool seen_add(seen *s, const char *t) {
   return true;
 }
 
+typedef struct ordered {
+  const vigil_diag *d;
+  size_t seq;
+  bool own; /* located in the result's own file */
+} ordered;
+
+/* The result's own file first, in offset order; findings located in
+ * earlier files after them; ties keep the loader's order. */
+static int cmp_ordered(const void *a, const void *b) {
+  const ordered *x = a, *y = b;
+  if (x->own != y->own)
+    return x->own ? -1 : 1;
+  if (x->own && x->d->span.start != y->d->span.start)
+    return x->d->span.start < y->d->span.start ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 int vg_cmd_lint(int argc, char **argv) {
   vg_loadargs la;
   memset(&la, 0, sizeof la);
@@ -137,23 +154,33 @@ int vg_cmd_lint(int argc, char **argv) {
       const vigil_load_result *r = vigil_compiler_result(c, i);
       if (!r)
         continue;
-      for (int pass = 0; pass < 2; pass++) {
-        const vigil_diag *ds = pass ? r->warnings : r->errors;
-        size_t n = pass ? r->nwarnings : r->nerrors;
-        for (size_t k = 0; k < n; k++) {
-          char *t = NULL;
-          if (vigil_diag_render_text(c, &ds[k], &t) != VIGIL_OK)
-            continue;
-          if (seen_add(&sn, t)) {
-            fputs(t, stdout);
-            if (pass)
-              pw++;
-            else
-              pe++;
-          }
-          free(t);
-        }
+      /* one file's findings in source order, as compilers print them */
+      size_t n = r->nerrors + r->nwarnings;
+      ordered *ord = calloc(n ? n : 1, sizeof *ord);
+      if (!ord)
+        continue;
+      for (size_t k = 0; k < n; k++) {
+        ord[k].d =
+            k < r->nerrors ? &r->errors[k] : &r->warnings[k - r->nerrors];
+        ord[k].seq = k;
+        ord[k].own = ord[k].d->span.valid && ord[k].d->span.file &&
+                     !strcmp(ord[k].d->span.file, r->name);
       }
+      qsort(ord, n, sizeof *ord, cmp_ordered);
+      for (size_t k = 0; k < n; k++) {
+        char *t = NULL;
+        if (vigil_diag_render_text(c, ord[k].d, &t) != VIGIL_OK)
+          continue;
+        if (seen_add(&sn, t)) {
+          fputs(t, stdout);
+          if (ord[k].d->severity == VIGIL_SEV_ERROR)
+            pe++;
+          else
+            pw++;
+        }
+        free(t);
+      }
+      free(ord);
     }
     for (size_t i = 0; i < sn.n; i++)
       free(sn.v[i]);
