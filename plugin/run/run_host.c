@@ -184,6 +184,9 @@ typedef struct hfield {
   char *ref;        /* text the extractor binds */
   bool json;        /* a JSON-source field (else syscall) */
   bool none;        /* no extractor provides it: never has a value */
+  uint8_t gen;      /* generic evt.* field of JSON events (GEN_*), or 0 */
+  vg_value gv;      /* its value */
+  char gbuf[64];    /* and text */
   bool is_list;     /* renders as (a,b) / JSON array */
   bool numeric;     /* output_fields value is a JSON number when it reads
                        as one */
@@ -235,6 +238,8 @@ struct vg_run_host {
   int sys_sidx; /* program source index of "syscall", or -1 */
   int json_sidx[VG_JSRC__COUNT];
   uint64_t skipped;
+  uint64_t cur_ts, first_ts; /* JSON events: current and first time */
+  long tzoff;
   /* the open input */
   vg_sys_source *sys;
   vg_json_reader *jr;
@@ -250,6 +255,139 @@ struct vg_run_host {
   char tmp[8192];
 };
 
+/* The generic event fields libsinsp provides for plugin events. */
+enum {
+  GEN_NONE,
+  GEN_NUM,
+  GEN_TIME,
+  GEN_TIME_S,
+  GEN_TIME_ISO,
+  GEN_DATETIME,
+  GEN_DATETIME_S,
+  GEN_RAWTIME,
+  GEN_RAWTIME_S,
+  GEN_RAWTIME_NS,
+  GEN_RELTIME,
+  GEN_RELTIME_S,
+  GEN_RELTIME_NS,
+  GEN_PLUGINNAME,
+  GEN_SOURCE,
+  GEN_IS_ASYNC
+};
+
+static const struct {
+  const char *name;
+  uint8_t code;
+  bool numeric;
+} GENERIC[] = {
+    {"evt.num", GEN_NUM, true},
+    {"evt.time", GEN_TIME, false},
+    {"evt.time.s", GEN_TIME_S, false},
+    {"evt.time.iso8601", GEN_TIME_ISO, false},
+    {"evt.datetime", GEN_DATETIME, false},
+    {"evt.datetime.s", GEN_DATETIME_S, false},
+    {"evt.rawtime", GEN_RAWTIME, true},
+    {"evt.rawtime.s", GEN_RAWTIME_S, true},
+    {"evt.rawtime.ns", GEN_RAWTIME_NS, true},
+    {"evt.reltime", GEN_RELTIME, true},
+    {"evt.reltime.s", GEN_RELTIME_S, true},
+    {"evt.reltime.ns", GEN_RELTIME_NS, true},
+    {"evt.pluginname", GEN_PLUGINNAME, false},
+    {"evt.source", GEN_SOURCE, false},
+    {"evt.is_async", GEN_IS_ASYNC, false},
+};
+
+static uint8_t generic_code(const char *ref, bool *numeric) {
+  for (size_t i = 0; i < sizeof GENERIC / sizeof GENERIC[0]; i++)
+    if (!strcmp(GENERIC[i].name, ref)) {
+      *numeric = GENERIC[i].numeric;
+      return GENERIC[i].code;
+    }
+  return GEN_NONE;
+}
+
+static const char *plugin_name(vg_json_src s) {
+  switch (s) {
+  case VG_JSRC_K8S_AUDIT: return "k8saudit";
+  case VG_JSRC_CLOUDTRAIL: return "cloudtrail";
+  case VG_JSRC_OKTA: return "okta";
+  case VG_JSRC_GITHUB: return "github";
+  case VG_JSRC_GCP: return "gcpaudit";
+  default: return "json";
+  }
+}
+
+static long local_offset(void) {
+  time_t now = time(NULL);
+  struct tm g, l;
+  gmtime_r(&now, &g);
+  localtime_r(&now, &l);
+  long dt = (long)(l.tm_hour - g.tm_hour) * 3600 +
+            (long)(l.tm_min - g.tm_min) * 60;
+  int dir = l.tm_year - g.tm_year;
+  if (dir == 0)
+    dir = l.tm_yday - g.tm_yday;
+  return dt + (long)dir * 86400;
+}
+
+/* Computes a generic field of the current JSON event into f->gv. */
+static void generic_value(vg_run_host *h, hfield *f) {
+  const vg_json_event *je = h->jev;
+  uint64_t ts = h->cur_ts;
+  uint64_t sec = ts / 1000000000u;
+  unsigned ns = (unsigned)(ts % 1000000000u);
+  f->gv.type = VG_FT_UINT64;
+  const char *str = NULL;
+  switch (f->gen) {
+  case GEN_NUM: f->gv.v.u = je->num; return;
+  case GEN_RAWTIME: f->gv.v.u = ts; return;
+  case GEN_RAWTIME_S: f->gv.v.u = sec; return;
+  case GEN_RAWTIME_NS: f->gv.v.u = ns; return;
+  case GEN_RELTIME: f->gv.v.u = ts - h->first_ts; return;
+  case GEN_RELTIME_S: f->gv.v.u = (ts - h->first_ts) / 1000000000u; return;
+  case GEN_RELTIME_NS: f->gv.v.u = (ts - h->first_ts) % 1000000000u; return;
+  case GEN_IS_ASYNC:
+    f->gv.type = VG_FT_BOOL;
+    f->gv.v.b = false;
+    return;
+  case GEN_PLUGINNAME: str = plugin_name(je->src); break;
+  case GEN_SOURCE: str = vg_json_src_name(je->src); break;
+  default: {
+    time_t t = (time_t)sec;
+    struct tm tm;
+    if (f->gen == GEN_TIME_ISO) {
+      gmtime_r(&t, &tm);
+      snprintf(f->gbuf, sizeof f->gbuf,
+               "%04d-%02d-%02dT%02d:%02d:%02d.%09uZ", tm.tm_year + 1900,
+               tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+               ns);
+    } else {
+      /* libsinsp: local time of day, with the date for evt.datetime */
+      t += (time_t)h->tzoff;
+      gmtime_r(&t, &tm);
+      int k = 0;
+      if (f->gen == GEN_DATETIME || f->gen == GEN_DATETIME_S)
+        k = snprintf(f->gbuf, sizeof f->gbuf, "%04d-%02d-%02d ",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+      if (k < 0)
+        k = 0;
+      if (f->gen == GEN_TIME || f->gen == GEN_DATETIME)
+        snprintf(f->gbuf + k, sizeof f->gbuf - (size_t)k,
+                 "%02d:%02d:%02d.%09u", tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 ns);
+      else
+        snprintf(f->gbuf + k, sizeof f->gbuf - (size_t)k, "%02d:%02d:%02d",
+                 tm.tm_hour, tm.tm_min, tm.tm_sec);
+    }
+    str = f->gbuf;
+    break;
+  }
+  }
+  f->gv.type = VG_FT_CHARBUF;
+  f->gv.v.s.p = (const uint8_t *)str;
+  f->gv.v.s.n = strlen(str);
+}
+
 static vigil_status host_extract(void *ctx, uint32_t id, const vg_value **vals,
                                  size_t *n) {
   vg_run_host *h = ctx;
@@ -262,7 +400,14 @@ static vigil_status host_extract(void *ctx, uint32_t id, const vg_value **vals,
     f->epoch = h->epoch;
     f->vals = NULL;
     f->n = 0;
-    if (f->none) {
+    if (f->gen) {
+      f->st = VIGIL_OK;
+      if (h->jev) {
+        generic_value(h, f);
+        f->vals = &f->gv;
+        f->n = 1;
+      }
+    } else if (f->none) {
       f->st = VIGIL_OK;
     } else if (f->json) {
       f->st = h->jev ? vg_json_host_extract(h->jh, f->bid, &f->vals, &f->n)
@@ -291,6 +436,7 @@ vg_run_host *vg_run_host_new(void) {
     return NULL;
   }
   h->f_rawtime = -1;
+  h->tzoff = local_offset();
   h->ops.struct_size = sizeof h->ops;
   h->ops.extract = host_extract;
   h->ev.ops = &h->ops;
@@ -361,7 +507,9 @@ static vigil_status add_field(vg_run_host *h, bool json, const char *ref,
     }
   hfield nf;
   memset(&nf, 0, sizeof nf);
-  if (json) {
+  if (json && (nf.gen = generic_code(ref, &nf.numeric)) != GEN_NONE) {
+    /* computed by the host from the event */
+  } else if (json) {
     int id;
     vg_json_arg a;
     vigil_status st = vg_json_field_parse(ref, &id, &a, err, errsz);
@@ -879,6 +1027,9 @@ vigil_status vg_run_host_next(vg_run_host *h, vg_run_result *res) {
     vg_json_host_set_event(h->jh, je);
     res->source = vg_json_src_name(je->src);
     res->ts = je->has_ts ? je->ts : now_ns();
+    if (h->first_ts == 0)
+      h->first_ts = res->ts;
+    h->cur_ts = res->ts;
     sidx = je->src < VG_JSRC__COUNT ? h->json_sidx[je->src] : -1;
   } else {
     res->eof = true;
@@ -924,6 +1075,7 @@ static void put_u64(vg_run_buf *b, uint64_t u) {
 static void json_value_text(vg_run_buf *b, const vg_value *v) {
   switch (v->type) {
   case VG_FT_UINT64: case VG_FT_UINT32: case VG_FT_UINT16: case VG_FT_UINT8:
+  case VG_FT_ABSTIME: case VG_FT_RELTIME:
     put_u64(b, v->v.u);
     break;
   case VG_FT_INT64: case VG_FT_INT32: case VG_FT_INT16: case VG_FT_INT8: {
