@@ -3,28 +3,38 @@
  * capture files and prints one line per event that libsinsp would show,
  * with FORMAT's %field tokens replaced by the field values (cli.md). A
  * leading '*' prints every event, with <NA> for missing values; without it
- * events with a missing value are skipped. --filter is refused until the
- * condition VM lands.
+ * events with a missing value are skipped. %NNfield cuts or pads a value to
+ * NN bytes, as libsinsp's formatter does. --filter keeps the events for
+ * which the condition holds: it is compiled through the normal pipeline
+ * (parser, checks, back end, loader) and evaluated by the VM on the same
+ * extractors that print the fields.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "back/back.h"
 #include "cli/cmds.h"
 #include "fields/syscall_fields.h"
-#include "sources/scap.h"
-#include "sources/sysstate.h"
+#include "fields/syscall_source.h"
+#include "front/parser.h"
+#include "sema/sema.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "vigil/vm.h"
 
 #define MAX_TOKENS 256
 
 typedef struct tok {
   int is_field;
   size_t width; /* %NNfield: value cut or space-padded to NN bytes */
-  const char *text; /* literal text */
+  const char *text; /* literal text, or the field's text */
   size_t len;
-  vg_field_ref ref;
+  uint32_t id; /* bound field id */
 } tok;
 
+/* Splits FORMAT into literal and field tokens; field names are checked. */
 static int parse_format(const char *fmt, tok *toks, int *ntok, char *err,
                         size_t errlen) {
   int n = 0;
@@ -33,34 +43,29 @@ static int parse_format(const char *fmt, tok *toks, int *ntok, char *err,
   while (*p) {
     if (*p == '%' && p[1] && p[1] != '%') {
       size_t used, width = 0;
-      vg_field_ref ref;
+      vg_sysf_ref ref;
       const char *q = p + 1;
       while (*q >= '0' && *q <= '9') {
         if (width < 100000)
           width = width * 10 + (size_t)(*q - '0');
         q++;
       }
-      vigil_status st = vg_field_parse(q, &ref, &used);
+      vigil_status st = vg_sysf_parse(q, &ref, &used);
       if (st != VIGIL_OK) {
         size_t l = strcspn(q, " |,:;\t()[]");
-        snprintf(err, errlen, "unknown field '%.*s' in the format",
-                 (int)l, q);
+        snprintf(err, errlen, "unknown field '%.*s' in the format", (int)l,
+                 q);
         return -1;
       }
       if (p > lit) {
         if (n >= MAX_TOKENS)
           goto too_many;
-        toks[n].is_field = 0;
-        toks[n].width = 0;
-        toks[n].text = lit;
-        toks[n].len = (size_t)(p - lit);
+        toks[n] = (tok){0, 0, lit, (size_t)(p - lit), 0};
         n++;
       }
       if (n >= MAX_TOKENS)
         goto too_many;
-      toks[n].is_field = 1;
-      toks[n].ref = ref;
-      toks[n].width = width;
+      toks[n] = (tok){1, width, q, used, 0};
       n++;
       p = q + used;
       lit = p;
@@ -73,10 +78,7 @@ static int parse_format(const char *fmt, tok *toks, int *ntok, char *err,
   if (p > lit) {
     if (n >= MAX_TOKENS)
       goto too_many;
-    toks[n].is_field = 0;
-    toks[n].width = 0;
-    toks[n].text = lit;
-    toks[n].len = (size_t)(p - lit);
+    toks[n] = (tok){0, 0, lit, (size_t)(p - lit), 0};
     n++;
   }
   *ntok = n;
@@ -90,59 +92,182 @@ static void usage(FILE *f) {
   fprintf(f, "usage: vigil dump -p FORMAT [--filter CONDITION] EVENTS...\n");
 }
 
+/* ------------------------------------------------------------ filter */
+
+typedef struct filter {
+  vg_arena arena;
+  uint8_t *pack;
+  size_t packlen;
+} filter;
+
+static void diag_first(void *ud, const vg_sema_diag *d) {
+  char *msg = ud;
+  if (d->is_error && msg[0] == 0)
+    snprintf(msg, 512, "%s", d->msg);
+}
+
+/* Field types for the back end, from the syscall extractors themselves so
+ * that constants are converted to the type the extractor yields. */
+static vigil_status resolve_field(void *ud, const char *source,
+                                  const vg_node *f, vg_back_field *out,
+                                  char *err, size_t errsz) {
+  (void)ud;
+  (void)source;
+  char text[512];
+  if (f->has_arg)
+    snprintf(text, sizeof text, "%.*s[%.*s]", (int)f->str.len, f->str.ptr,
+             (int)f->arg.len, f->arg.ptr);
+  else
+    snprintf(text, sizeof text, "%.*s", (int)f->str.len, f->str.ptr);
+  vg_sysf_ref ref;
+  size_t used;
+  if (vg_sysf_parse(text, &ref, &used) != VIGIL_OK || text[used] != 0) {
+    snprintf(err, errsz, "field '%s' is not available for captures", text);
+    return VIGIL_E_NOTFOUND;
+  }
+  out->type = vg_sysf_type(&ref);
+  out->is_list = false;
+  out->flags = 0;
+  return VIGIL_OK;
+}
+
+/* Compiles CONDITION for the syscall source into a one-rule pack. */
+static int compile_filter(filter *f, const char *cond, char *err,
+                          size_t errlen) {
+  vg_node *root = NULL;
+  vg_parse_error perr;
+  memset(&perr, 0, sizeof perr);
+  vg_arena_init(&f->arena);
+  vigil_status st = vg_parse_condition(&f->arena, cond, strlen(cond), &root,
+                                       &perr);
+  if (st != VIGIL_OK) {
+    snprintf(err, errlen, "filter: %s", st == VIGIL_E_SYNTAX
+                                            ? perr.msg
+                                            : vigil_status_str(st));
+    return -1;
+  }
+  vg_sema_env *env = vg_sema_env_new(NULL, 0, NULL, 0, true);
+  if (!env) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  char msg[512] = "";
+  st = vg_sema_check(env, "syscall", &f->arena, root, diag_first, msg);
+  vg_sema_env_free(env);
+  if (st != VIGIL_OK) {
+    snprintf(err, errlen, "filter: %s", msg[0] ? msg : vigil_status_str(st));
+    return -1;
+  }
+  vg_back_opts o = {.resolve = resolve_field, .no_memo = true,
+                    .no_debug = true};
+  vg_back *b = vg_back_new(&o);
+  if (!b) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  vg_back_rule r = {.name = "filter", .source = "syscall", .enabled = true};
+  char berr[512] = "";
+  st = vg_back_add_rule(b, &r, root, berr, sizeof berr);
+  if (st == VIGIL_OK)
+    st = vg_back_finish(b, &f->pack, &f->packlen);
+  vg_back_free(b);
+  if (st != VIGIL_OK) {
+    snprintf(err, errlen, "filter: %s",
+             berr[0] ? berr : vigil_status_str(st));
+    return -1;
+  }
+  return 0;
+}
+
+static vigil_status bind_field(void *ud, const char *source, const char *name,
+                               const char *arg, uint32_t type, uint32_t flags,
+                               uint32_t *id, char *err, size_t errsz) {
+  (void)source;
+  (void)type;
+  (void)flags;
+  vg_sys_source *s = ud;
+  char full[512];
+  vigil_status st;
+  if (arg) {
+    snprintf(full, sizeof full, "%s[%s]", name, arg);
+    st = vg_sys_source_bind(s, full, id);
+    if (st != VIGIL_OK) {
+      snprintf(full, sizeof full, "%s.%s", name, arg);
+      st = vg_sys_source_bind(s, full, id);
+    }
+  } else {
+    snprintf(full, sizeof full, "%s", name);
+    st = vg_sys_source_bind(s, full, id);
+  }
+  if (st != VIGIL_OK)
+    snprintf(err, errsz, "field '%s' is not available for captures", full);
+  return st;
+}
+
+/* ------------------------------------------------------------ dump */
+
 static int dump_file(const char *path, tok *toks, int ntok, int all,
-                     char *line, size_t linecap) {
-  vg_scap *r = NULL;
-  vg_sysstate *s = NULL;
-  char err[512];
-  vigil_status st = vg_scap_open(path, &r, err, sizeof err);
+                     const filter *flt, char *line, size_t linecap) {
+  vg_sys_source *s = NULL;
+  vigil_program *prog = NULL;
+  vigil_vm *vm = NULL;
+  char err[600];
+  int rc = 0;
+  vigil_status st = vg_sys_source_open(path, &s, err, sizeof err);
   if (st != VIGIL_OK) {
     fprintf(stderr, "vigil dump: %s\n", err);
     return 2;
   }
-  if (vg_sys_new(&s) != VIGIL_OK) {
-    vg_scap_close(r);
-    fprintf(stderr, "vigil dump: out of memory\n");
-    return 2;
+  for (int i = 0; i < ntok; i++) {
+    if (!toks[i].is_field)
+      continue;
+    char name[512];
+    snprintf(name, sizeof name, "%.*s", (int)toks[i].len, toks[i].text);
+    if (vg_sys_source_bind(s, name, &toks[i].id) != VIGIL_OK) {
+      fprintf(stderr, "vigil dump: cannot bind field '%s'\n", name);
+      rc = 2;
+      goto out;
+    }
   }
-  vg_sys_accessor acc;
-  vg_sys_accessor_for_state(&acc, s);
-  uint64_t num = 0;
-  int rc = 0;
+  if (flt) {
+    st = vigil_program_load(flt->pack, flt->packlen, bind_field, s, &prog,
+                            err, sizeof err);
+    if (st == VIGIL_OK) {
+      vm = vigil_vm_new(prog, NULL);
+      if (!vm)
+        st = VIGIL_E_NOMEM;
+    }
+    if (st != VIGIL_OK) {
+      fprintf(stderr, "vigil dump: filter: %s\n",
+              err[0] ? err : vigil_status_str(st));
+      rc = 2;
+      goto out;
+    }
+  }
   char val[8192];
   for (;;) {
-    vg_scap_item it;
-    st = vg_scap_next(r, &it);
+    vigil_event *ev;
+    st = vg_sys_source_next(s, &ev);
     if (st != VIGIL_OK) {
-      fprintf(stderr, "vigil dump: %s: %s\n", path, vg_scap_error(r));
+      fprintf(stderr, "vigil dump: %s: %s\n", path, vg_sys_source_error(s));
       rc = 2;
       break;
     }
-    if (it.kind == VG_SCAP_EOF)
+    if (!ev)
       break;
-    if (it.kind != VG_SCAP_EVENT) {
-      if (vg_sys_item(s, &it) != VIGIL_OK) {
-        fprintf(stderr, "vigil dump: %s: out of memory\n", path);
-        rc = 2;
-        break;
-      }
-      continue;
+    if (vm) {
+      bool match = false;
+      ev->source = 0;
+      if (vigil_vm_eval_rule(vm, ev, 0, &match) != VIGIL_OK || !match)
+        continue;
     }
-    int shown = 0;
-    num++;
-    if (vg_sys_event(s, it.u.evt, num, &shown) != VIGIL_OK) {
-      rc = 2;
-      break;
-    }
-    if (!shown)
-      continue;
     size_t o = 0;
     int skip = 0;
-    for (int i = 0; i < ntok && !skip; i++) {
+    for (int i = 0; i < ntok; i++) {
       const char *src;
       size_t l;
       if (toks[i].is_field) {
-        if (vg_field_render(&acc, &toks[i].ref, val, sizeof val)) {
+        if (vg_sys_source_render(s, toks[i].id, val, sizeof val)) {
           src = val;
         } else if (all) {
           src = "<NA>";
@@ -173,20 +298,22 @@ static int dump_file(const char *path, tok *toks, int ntok, int all,
     line[o++] = '\n';
     fwrite(line, 1, o, stdout);
   }
-  vg_sys_free(s);
-  vg_scap_close(r);
+out:
+  vigil_vm_free(vm);
+  vigil_program_free(prog);
+  vg_sys_source_free(s);
   return rc;
 }
 
 int vg_cmd_dump(int argc, char **argv) {
   const char *fmt = NULL;
-  const char *filter = NULL;
+  const char *cond = NULL;
   int first_file = -1;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
       fmt = argv[++i];
     } else if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc) {
-      filter = argv[++i];
+      cond = argv[++i];
     } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       usage(stdout);
       return 0;
@@ -203,11 +330,6 @@ int vg_cmd_dump(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  if (filter) {
-    fprintf(stderr, "vigil dump: --filter is not supported yet (the "
-                    "condition compiler and VM are not available)\n");
-    return 2;
-  }
   int all = 0;
   if (fmt[0] == '*') {
     all = 1;
@@ -215,24 +337,37 @@ int vg_cmd_dump(int argc, char **argv) {
   }
   static tok toks[MAX_TOKENS];
   int ntok = 0;
-  char err[256];
+  char err[600];
   if (parse_format(fmt, toks, &ntok, err, sizeof err) != 0) {
     fprintf(stderr, "vigil dump: %s\n", err);
+    return 2;
+  }
+  filter flt;
+  memset(&flt, 0, sizeof flt);
+  if (cond && compile_filter(&flt, cond, err, sizeof err) != 0) {
+    fprintf(stderr, "vigil dump: %s\n", err);
+    vg_arena_fini(&flt.arena);
     return 2;
   }
   size_t linecap = 1 << 20;
   char *line = malloc(linecap);
   if (!line) {
     fprintf(stderr, "vigil dump: out of memory\n");
+    vg_free(flt.pack);
+    vg_arena_fini(&flt.arena);
     return 2;
   }
   int rc = 0;
   for (int i = first_file; i < argc; i++) {
-    int r = dump_file(argv[i], toks, ntok, all, line, linecap);
+    int r = dump_file(argv[i], toks, ntok, all, cond ? &flt : NULL, line,
+                      linecap);
     if (r > rc)
       rc = r;
   }
   free(line);
+  vg_free(flt.pack);
+  if (cond)
+    vg_arena_fini(&flt.arena);
   fflush(stdout);
   return rc;
 }

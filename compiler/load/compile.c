@@ -75,8 +75,8 @@ static void set_cond_span(vigil_compiler *c, vg_ctx *ctx, const vg_ctext *t,
     return;
   if (ob < oa || (size_t)ob > tl)
     ob = oa;
-  const char *file;
-  size_t fa, fb;
+  const char *file = NULL;
+  size_t fa = 0, fb = 0;
   bool pa = ctext_file_off(t, (size_t)oa, &file, &fa);
   if (!file)
     return;

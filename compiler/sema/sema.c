@@ -9,10 +9,11 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "sema/regex_check.h"
+#include "vm/cmp.h"
 #include "util/alloc.h"
 #include "vm/value.h"
 
@@ -723,9 +724,17 @@ static vigil_status add_value(check_ctx *c, const opinfo *l, vg_op op,
       p = (const uint8_t *)v.ptr;
       n = v.len;
     }
-    char why[256];
-    if (!vg_regex_check_re2_posix((const char *)p, n, why, sizeof why))
-      return cfail(c, "invalid regex pattern: %s", why);
+    /* The evaluator's translator is the one RE2-POSIX parser: it rejects
+     * exactly what RE2 rejects, with RE2's texts. */
+    char why[256], *pcre = NULL;
+    size_t pcren;
+    vigil_status rst =
+        vg_regex_translate((const char *)p, n, &pcre, &pcren, why, sizeof why);
+    free(pcre);
+    if (rst == VIGIL_E_NOMEM)
+      return VIGIL_E_NOMEM;
+    if (rst != VIGIL_OK)
+      return cfail(c, "%s", why);
   }
   return VIGIL_OK;
 }

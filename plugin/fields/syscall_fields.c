@@ -37,7 +37,11 @@ enum {
   F_PROC_NARGS, F_USER_LOGINNAME, F_THREAD_VTID,
   F_FD_SOCKFAMILY, F_FD_LIP, F_FD_RIP, F_FD_LPORT, F_FD_RPORT,
   F_FD_CONNECTED_UNUSED, F_FD_DEV_UNUSED, F_FD_IS_SERVER, F_FD_NUM_TYPED,
-  F_FD_IP, F_FD_PORT, F_FD_NET, F_FD_CNET, F_FD_SNET, F_FD_LNET, F_FD_RNET
+  F_FD_IP, F_FD_PORT, F_FD_NET, F_FD_CNET, F_FD_SNET, F_FD_LNET, F_FD_RNET,
+  F_FD_CONNECTED, F_FD_NAME_CHANGED, F_FD_IPNAME,
+  F_THREAD_CAP_PRM, F_THREAD_CAP_EFF, F_THREAD_CAP_INH, F_PROC_EXE_INO,
+  F_PROC_EXE_INO_CTIME, F_PROC_EXE_INO_MTIME, F_PROC_EXE_INO_DUR_CLONE,
+  F_PROC_EXE_INO_DUR_PIDNS, F_PROC_PIDNS_START
 };
 
 typedef struct fdef {
@@ -131,9 +135,24 @@ static const fdef FIELDS[] = {
     {"fd.snet", F_FD_SNET, 0},
     {"fd.lnet", F_FD_LNET, 0},
     {"fd.rnet", F_FD_RNET, 0},
+    {"fd.connected", F_FD_CONNECTED, 0},
+    {"fd.name_changed", F_FD_NAME_CHANGED, 0},
+    {"fd.cip.name", F_FD_IPNAME, 0},
+    {"fd.sip.name", F_FD_IPNAME, 0},
+    {"fd.lip.name", F_FD_IPNAME, 0},
+    {"fd.rip.name", F_FD_IPNAME, 0},
+    {"thread.cap_permitted", F_THREAD_CAP_PRM, 0},
+    {"thread.cap_effective", F_THREAD_CAP_EFF, 0},
+    {"thread.cap_inheritable", F_THREAD_CAP_INH, 0},
+    {"proc.exe_ino", F_PROC_EXE_INO, 0},
+    {"proc.exe_ino.ctime", F_PROC_EXE_INO_CTIME, 0},
+    {"proc.exe_ino.mtime", F_PROC_EXE_INO_MTIME, 0},
+    {"proc.exe_ino.ctime_duration_proc_start", F_PROC_EXE_INO_DUR_CLONE, 0},
+    {"proc.exe_ino.ctime_duration_pidns_start", F_PROC_EXE_INO_DUR_PIDNS, 0},
+    {"proc.pidns_init_start_ts", F_PROC_PIDNS_START, 0},
 };
 
-vigil_status vg_field_parse(const char *text, vg_field_ref *out,
+vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
                             size_t *used) {
   const fdef *best = NULL;
   size_t bl = 0;
@@ -244,6 +263,27 @@ static void cmdline(const vg_thread *t, char *buf, size_t len) {
     buf[o++] = ' ';
     join_args(t, buf + o, len - o);
   }
+}
+
+
+/* The ancestors of main thread m as libsinsp walks them: parent first,
+ * stopping at a missing parent, at tid -1, or when a loop is detected
+ * (slow/fast pointers, or a thread that is its own parent). */
+static size_t parent_chain(const vg_sys_accessor *a, vg_thread *m,
+                           vg_thread **out, size_t max) {
+  size_t n = 0;
+  vg_thread *slow = a->find_thread(a->ctx, m->ptid), *fast = slow;
+  fast = fast ? a->find_thread(a->ctx, fast->ptid) : NULL;
+  while (slow && slow->tid != -1 && n < max) {
+    out[n++] = slow;
+    slow = a->find_thread(a->ctx, slow->ptid);
+    for (int i = 0; i < 2; i++) {
+      fast = fast ? a->find_thread(a->ctx, fast->ptid) : NULL;
+      if (slow && (slow == fast || slow->tid == slow->ptid))
+        return n;
+    }
+  }
+  return n;
 }
 
 static vg_thread *ancestor(const vg_sys_accessor *a, vg_thread *t,
@@ -942,7 +982,7 @@ static int param_index(const vg_evt *e, const char *name) {
   return -1;
 }
 
-int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
+int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
                     char *buf, size_t len) {
   const vg_evt *e = a->event(a->ctx);
   vg_thread *t = a->thread(a->ctx);
@@ -1064,7 +1104,8 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
     break;
   }
   if ((f->id >= F_THREAD_TID && f->id <= F_GROUP_NAME) ||
-      (f->id >= F_PROC_ENV && f->id <= F_THREAD_VTID)) {
+      (f->id >= F_PROC_ENV && f->id <= F_THREAD_VTID) ||
+      (f->id >= F_THREAD_CAP_PRM && f->id <= F_PROC_PIDNS_START)) {
     if (!t)
       return 0;
     switch (f->id) {
@@ -1150,21 +1191,51 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
       if (!m)
         return 0;
       size_t o = 0;
-      vg_thread *p = a->find_thread(a->ctx, m->ptid);
-      for (int guard = 0; p && p->tid != -1 && guard < 4096; guard++) {
+      vg_thread *chain[256];
+      size_t nc = parent_chain(a, m, chain, 256);
+      for (size_t k = 0; k < nc; k++) {
+        vg_thread *p = chain[k];
         const char *v = f->id == F_PROC_ANAME ? p->comm
                         : f->id == F_PROC_AEXE ? p->exe
                                                : p->exepath;
         o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s",
                               o ? " " : "", v);
-        if (p->ptid == p->tid)
-          break;
-        p = a->find_thread(a->ctx, p->ptid);
       }
       return o > 0;
     }
     case F_USER_UID:
       return put_u64(buf, len, t->uid);
+    case F_THREAD_CAP_PRM:
+    case F_THREAD_CAP_EFF:
+    case F_THREAD_CAP_INH: {
+      uint64_t c = f->id == F_THREAD_CAP_PRM ? t->cap_permitted
+                   : f->id == F_THREAD_CAP_EFF ? t->cap_effective
+                                                : t->cap_inheritable;
+      size_t o = 0;
+      buf[0] = 0;
+      for (int i = 0; i < VG_CAP_MAX && i < 64; i++)
+        if ((c >> i) & 1u)
+          o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s",
+                                o ? " " : "", vg_cap_names[i]);
+      return 1;
+    }
+    case F_PROC_EXE_INO:
+    case F_PROC_EXE_INO_CTIME:
+    case F_PROC_EXE_INO_MTIME:
+    case F_PROC_EXE_INO_DUR_CLONE:
+    case F_PROC_EXE_INO_DUR_PIDNS:
+    case F_PROC_PIDNS_START: {
+      uint64_t v = f->id == F_PROC_EXE_INO ? t->exe_ino
+                   : f->id == F_PROC_EXE_INO_CTIME ? t->exe_ino_ctime
+                   : f->id == F_PROC_EXE_INO_MTIME ? t->exe_ino_mtime
+                   : f->id == F_PROC_EXE_INO_DUR_CLONE
+                       ? t->exe_ino_ctime_duration_clone_ts
+                   : f->id == F_PROC_EXE_INO_DUR_PIDNS
+                       ? t->exe_ino_ctime_duration_pidns_start
+                       : t->pidns_init_start_ts;
+      /* 0 means unknown; times print as libsinsp prints ABSTIME fields */
+      return v ? put_u64(buf, len, v) : 0;
+    }
     case F_PROC_ENV: {
       vg_thread *m = a->main_thread(a->ctx, t);
       const vg_thread *et = m ? m : t;
@@ -1199,23 +1270,23 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
     case F_THREAD_VTID:
       return t->vtid == -1 ? 0 : put_i64(buf, len, t->vtid);
     case F_PROC_SNAME: {
-      /* the oldest ancestor in the same session */
-      vg_thread *m = a->main_thread(a->ctx, t);
-      if (!m || t->sid == -1)
-        return 0;
-      vg_thread *best = t->sid == 0 ? t : NULL;
-      vg_thread *p = t;
-      for (int guard = 0; guard < 4096; guard++) {
-        p = a->find_thread(a->ctx, p->ptid);
-        if (!p || p->tid == -1)
-          break;
-        if (p->sid != t->sid)
-          break;
-        best = p;
+      /* the session leader: the thread whose tid is the session id, or
+       * else the oldest ancestor in an unbroken run of the same session */
+      if (t->sid == -1)
+        return put(buf, len, "");
+      int in_ns = (t->flags & (1u << 29)) ||
+                  (t->tid != t->vtid && t->vtid >= 0);
+      if (!in_ns) {
+        vg_thread *l = a->find_thread(a->ctx, t->sid);
+        if (l)
+          return put(buf, len, l->comm);
       }
-      if (!best)
-        best = t;
-      return put(buf, len, best->comm);
+      vg_thread *chain[256];
+      vg_thread *leader = NULL;
+      size_t nc = parent_chain(a, t, chain, 256);
+      for (size_t k = 0; k < nc && chain[k]->sid == t->sid; k++)
+        leader = chain[k];
+      return put(buf, len, leader ? leader->comm : "");
     }
     case F_PROC_DURATION:
       if (t->clone_ts == 0)
@@ -1263,7 +1334,7 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
       return put_u64(buf, len, t->gid);
     case F_GROUP_NAME: {
       const vg_user *g = a->group(a->ctx, t->gid);
-      return put(buf, len, g ? g->name : "<NA>");
+      return put(buf, len, g ? g->name : t->gid == 0 ? "root" : "<NA>");
     }
     default:
       return 0;
@@ -1362,6 +1433,17 @@ int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
     if (fd->type == FDT_IPV6)
       return put_u64(buf, len, vg_sock_u16(fd, VG_S6_SPORT));
     return 0;
+  case F_FD_CONNECTED:
+    if (!fd)
+      return 0;
+    return put(buf, len, (fd->flags & VG_FD_CONNECTED) ? "true" : "false");
+  case F_FD_NAME_CHANGED:
+    if (!fd)
+      return 0;
+    return put(buf, len, a->fd_name_changed && a->fd_name_changed(a->ctx)
+                             ? "true" : "false");
+  case F_FD_IPNAME:
+    return 0; /* no name resolution when replaying captures */
   case F_FD_SOCKFAMILY:
     if (!fd)
       return 0;
@@ -1442,12 +1524,15 @@ static const vg_user *st_group(void *c, uint32_t id) {
   return vg_sys_group(c, id);
 }
 
+static int st_name_changed(void *c) { return vg_sys_fd_name_changed(c); }
+
 static int st_local(void *c, const uint8_t *ip, int v6) {
   return vg_sys_is_local_addr(c, ip, v6);
 }
 
 void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
   a->is_local_addr = st_local;
+  a->fd_name_changed = st_name_changed;
   a->ctx = s;
   a->event = st_event;
   a->event_num = st_num;
@@ -1462,7 +1547,9 @@ void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
 
 /* ------------------------------------------------------------ typed */
 
-vg_ftype vg_field_type(const vg_field_ref *f) {
+#define MAX_CHAIN 256
+
+vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
   switch (f->id) {
   case F_EVT_NUM: case F_PROC_NARGS:
     return VG_FT_UINT64;
@@ -1478,6 +1565,15 @@ vg_ftype vg_field_type(const vg_field_ref *f) {
     return VG_FT_INT64;
   case F_USER_UID: case F_GROUP_GID: case F_PROC_TTY:
     return VG_FT_UINT32;
+  case F_PROC_EXE_INO:
+    return VG_FT_INT64;
+  case F_PROC_PIDNS_START:
+    return VG_FT_UINT64;
+  case F_PROC_EXE_INO_CTIME: case F_PROC_EXE_INO_MTIME:
+  case F_PROC_EXE_INO_DUR_CLONE: case F_PROC_EXE_INO_DUR_PIDNS:
+    return VG_FT_ABSTIME;
+  case F_FD_CONNECTED: case F_FD_NAME_CHANGED:
+    return VG_FT_BOOL;
   case F_EVT_IS_OPEN_READ: case F_EVT_IS_OPEN_WRITE: case F_EVT_FAILED:
   case F_EVT_IS_OPEN_EXEC: case F_EVT_IS_OPEN_CREATE: case F_PROC_IS_MAIN:
   case F_PROC_EXE_UPPER: case F_PROC_EXE_LOWER: case F_PROC_EXE_MEMFD:
@@ -1536,17 +1632,17 @@ static int typed_from_text(vg_ftype t, const char *txt, vg_value *v) {
   }
 }
 
-vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
+vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
                               vg_value *out, size_t max, size_t *n,
                               uint8_t *scratch, size_t cap, size_t *used) {
-  vg_ftype t = vg_field_type(f);
+  vg_ftype t = vg_sysf_type(f);
   *n = 0;
   *used = 0;
   if (max == 0 || cap < 2)
     return VIGIL_E_LIMIT;
   /* fields with several values: endpoints and ancestors */
   if (f->id == F_FD_IP || f->id == F_FD_PORT || f->id == F_FD_NET) {
-    vg_field_ref r = *f;
+    vg_sysf_ref r = *f;
     int ids[2];
     if (f->id == F_FD_PORT) {
       ids[0] = F_FD_CPORT;
@@ -1557,7 +1653,7 @@ vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
     }
     for (int k = 0; k < 2 && *n < max; k++) {
       r.id = ids[k];
-      if (vg_field_render(a, &r, (char *)scratch, cap) &&
+      if (vg_sysf_render(a, &r, (char *)scratch, cap) &&
           typed_from_text(t, (const char *)scratch, &out[*n]))
         (*n)++;
     }
@@ -1567,10 +1663,13 @@ vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
        f->id == F_PROC_AEXEPATH) && f->argn < 0) {
     vg_thread *th = a->thread(a->ctx);
     vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
-    vg_thread *p = m ? a->find_thread(a->ctx, m->ptid) : NULL;
+    vg_thread *chain[MAX_CHAIN];
+    size_t nc = m ? parent_chain(a, m, chain, max < MAX_CHAIN ? max
+                                                              : MAX_CHAIN)
+                  : 0;
     size_t off = 0;
-    for (int guard = 0; p && p->tid != -1 && guard < 4096 && *n < max;
-         guard++) {
+    for (size_t k = 0; k < nc; k++) {
+      vg_thread *p = chain[k];
       const char *v = f->id == F_PROC_ANAME ? p->comm
                       : f->id == F_PROC_AEXE ? p->exe : p->exepath;
       size_t l = strlen(v);
@@ -1582,9 +1681,6 @@ vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
       out[*n].v.s.n = l;
       off += l;
       (*n)++;
-      if (p->ptid == p->tid)
-        break;
-      p = a->find_thread(a->ctx, p->ptid);
     }
     *used = off;
     return VIGIL_OK;
@@ -1600,11 +1696,11 @@ vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
     *n = 1;
     return VIGIL_OK;
   }
-  vg_field_ref r = *f;
+  vg_sysf_ref r = *f;
   if (f->id >= F_FD_CNET && f->id <= F_FD_RNET)
     r.id = f->id == F_FD_CNET ? F_FD_CIP : f->id == F_FD_SNET ? F_FD_SIP
            : f->id == F_FD_LNET ? F_FD_LIP : F_FD_RIP;
-  if (!vg_field_render(a, &r, (char *)scratch, cap))
+  if (!vg_sysf_render(a, &r, (char *)scratch, cap))
     return VIGIL_OK;
   if (t == VG_FT_CHARBUF) {
     out[0].type = VG_FT_CHARBUF;

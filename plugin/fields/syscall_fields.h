@@ -33,31 +33,33 @@ typedef struct vg_sys_accessor {
   const vg_user *(*group)(void *ctx, uint32_t gid);
   /* whether an address (network order) belongs to the local machine */
   int (*is_local_addr)(void *ctx, const uint8_t *addr, int is_v6);
+  /* whether parsing the current event changed the name of its fd */
+  int (*fd_name_changed)(void *ctx);
 } vg_sys_accessor;
 
 /* An accessor over vigil's own capture state. */
 void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s);
 
 /* A parsed field reference: field id plus optional argument. */
-typedef struct vg_field_ref {
+typedef struct vg_sysf_ref {
   int id;
   int64_t argn;      /* [N] argument, or -1 */
   char argname[64];  /* .NAME / [NAME] argument, or "" */
-} vg_field_ref;
+} vg_sysf_ref;
 
 /* Parses the field at the start of TEXT (e.g. "proc.aname[2]"); on success
  * sets *used to the bytes consumed. VIGIL_E_NOTFOUND when no known field
  * starts there. */
-vigil_status vg_field_parse(const char *text, vg_field_ref *out, size_t *used);
+vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out, size_t *used);
 
 /* Renders the field of the current event into buf (NUL-terminated,
  * truncated to len). Returns 1 when the field has a value, 0 when not
  * (libsinsp prints <NA> then). */
-int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
+int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
                     char *buf, size_t len);
 
 /* The value type of a field (vg_ftype, as in the field catalog). */
-vg_ftype vg_field_type(const vg_field_ref *f);
+vg_ftype vg_sysf_type(const vg_sysf_ref *f);
 
 /*
  * Typed extraction for the evaluator: writes up to max values to out and
@@ -68,7 +70,7 @@ vg_ftype vg_field_type(const vg_field_ref *f);
  * names without an index, fd.ip/fd.port/fd.net) give several values.
  * VIGIL_E_LIMIT when max or cap is too small.
  */
-vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
+vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
                               vg_value *out, size_t max, size_t *n,
                               uint8_t *scratch, size_t cap, size_t *used);
 

@@ -19,7 +19,7 @@
 
 typedef struct bound {
   char name[96];
-  vg_field_ref ref;
+  vg_sysf_ref ref;
   uint64_t epoch; /* event epoch of the memoised values */
   size_t n;
   vigil_status st;
@@ -50,7 +50,7 @@ static vigil_status extract(void *ctx, uint32_t id, const vg_value **vals,
   bound *b = &s->b[id];
   if (b->epoch != s->epoch) {
     size_t used;
-    b->st = vg_field_extract(&s->acc, &b->ref, b->vals, MAX_VALS, &b->n,
+    b->st = vg_sysf_extract(&s->acc, &b->ref, b->vals, MAX_VALS, &b->n,
                              b->scratch, SCRATCH, &used);
     b->epoch = s->epoch;
   }
@@ -106,9 +106,9 @@ vigil_status vg_sys_source_bind(vg_sys_source *s, const char *name,
       *id = i;
       return VIGIL_OK;
     }
-  vg_field_ref ref;
+  vg_sysf_ref ref;
   size_t used;
-  vigil_status st = vg_field_parse(name, &ref, &used);
+  vigil_status st = vg_sysf_parse(name, &ref, &used);
   if (st != VIGIL_OK || used != nl || nl >= sizeof s->b[0].name)
     return VIGIL_E_NOTFOUND;
   if (s->nb >= MAX_BOUND)
@@ -175,7 +175,7 @@ int vg_sys_source_render(vg_sys_source *s, uint32_t id, char *buf,
                          size_t len) {
   if (id >= s->nb || len == 0)
     return 0;
-  return vg_field_render(&s->acc, &s->b[id].ref, buf, len);
+  return vg_sysf_render(&s->acc, &s->b[id].ref, buf, len);
 }
 
 const char *vg_sys_source_error(const vg_sys_source *s) { return s->err; }

@@ -978,7 +978,7 @@ static vigil_status convert_once(vg_scap *r, const vg_evt *in, int bi,
 
 /* Runs the converter; *out is NULL when the event is dropped. */
 static vigil_status convert(vg_scap *r, const vg_evt **out) {
-  int res;
+  int res = 0;
   vigil_status st = convertibility(r, &r->evt, &res);
   if (st != VIGIL_OK)
     return st;

@@ -88,6 +88,10 @@ struct vg_sysstate {
   int have_remove_fd;
   int initial; /* still in the leading run of initial-state events */
   int sockets_fixed; /* capture sockets given their direction */
+  /* the event's fd before parsing, to tell whether its name changed */
+  const vg_fdinfo *old_fd;
+  char old_name[1100];
+  int name_changed;
   uint8_t server_ports[65536 / 8]; /* ports of listening sockets */
   /* network interfaces from the capture */
   struct {
@@ -737,6 +741,10 @@ vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
     t->cap_inheritable = p->cap_inh;
     t->cap_permitted = p->cap_prm;
     t->cap_effective = p->cap_eff;
+    t->exe_ino = p->exe_ino;
+    t->exe_ino_ctime = p->exe_ino_ctime;
+    t->exe_ino_mtime = p->exe_ino_mtime;
+    t->pidns_init_start_ts = p->pidns_init_start_ts;
     if (is_main(t)) {
       set_env(t, p->env, p->env_len);
       char buf[MAX_PATH + 2];
@@ -1223,6 +1231,8 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
     put16(k + VG_S4_SPORT, sf->sport);
     put16(k + VG_S4_DPORT, sf->dport);
     k[VG_S4_L4] = sf->l4proto;
+    if (sf->l4proto == L4_TCP)
+      f->flags |= VG_FD_CONNECTED;
     fmt_tuple(nb, sizeof nb, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
               k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
     set_str(&f->name, nb);
@@ -1236,6 +1246,8 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
     set_str(&f->name, nb);
     break;
   case FD_IPV6_SOCK:
+    if (sf->l4proto == L4_TCP)
+      f->flags |= VG_FD_CONNECTED;
     if (is_mapped(sf->sip) && is_mapped(sf->dip)) {
       f->type = FD_IPV4_SOCK;
       memcpy(k + VG_S4_SIP, sf->sip + 12, 4);
@@ -1354,6 +1366,10 @@ static void copy_from(vg_thread *d, const vg_thread *src) {
   d->cap_permitted = src->cap_permitted;
   d->cap_inheritable = src->cap_inheritable;
   d->cap_effective = src->cap_effective;
+  d->exe_ino = src->exe_ino;
+  d->exe_ino_ctime = src->exe_ino_ctime;
+  d->exe_ino_mtime = src->exe_ino_mtime;
+  d->exe_ino_ctime_duration_clone_ts = src->exe_ino_ctime_duration_clone_ts;
   set_str(&d->root, src->root);
   d->sid = src->sid;
   d->vpgid = src->vpgid;
@@ -1533,6 +1549,17 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
     t->cap_inheritable = vg_evt_u64(e, 20);
     t->cap_permitted = vg_evt_u64(e, 21);
     t->cap_effective = vg_evt_u64(e, 22);
+  }
+  if (!pempty(e, 25)) {
+    t->exe_ino = vg_evt_u64(e, 23);
+    t->exe_ino_ctime = vg_evt_u64(e, 24);
+    t->exe_ino_mtime = vg_evt_u64(e, 25);
+    if (t->clone_ts != 0)
+      t->exe_ino_ctime_duration_clone_ts = t->clone_ts - t->exe_ino_ctime;
+    if (t->pidns_init_start_ts != 0 &&
+        t->exe_ino_ctime > t->pidns_init_start_ts)
+      t->exe_ino_ctime_duration_pidns_start =
+          t->exe_ino_ctime - t->pidns_init_start_ts;
   }
   char b[1100];
   if (!pempty(e, 27)) {
@@ -1761,6 +1788,7 @@ static void parse_connect(vg_sysstate *s, const vg_evt *e) {
   int64_t rv = retval(e);
   if (rv < 0 && rv != -115)
     return;
+  f->flags |= VG_FD_CONNECTED;
   vg_evt enter;
   const uint8_t *eaddr = NULL;
   if (retrieve_enter(t, e, &enter) && enter.nparams > 1 &&
@@ -1886,7 +1914,7 @@ static void parse_accept(vg_sysstate *s, const vg_evt *e) {
   if (e->type == VG_PPME_SOCKET_ACCEPT4_6_X &&
       (vg_evt_u32(e, 5) & O_CLOEXEC_))
     f->openflags |= O_CLOEXEC_;
-  f->flags = VG_FD_ROLE_SERVER;
+  f->flags = VG_FD_ROLE_SERVER | VG_FD_CONNECTED;
   if (add_fd(s, t, f))
     set_evt_fd(s, t, fd);
 }
@@ -1987,6 +2015,8 @@ static void parse_rw(vg_sysstate *s, const vg_evt *e, int incoming) {
   vg_fdinfo *f = evt_fd(s);
   if (!f || retval(e) < 0)
     return;
+  if (f->type == FD_IPV4_SOCK || f->type == FD_IPV6_SOCK)
+    f->flags |= VG_FD_CONNECTED;
   int tp = -1;
   if (incoming) {
     if (t == VG_PPME_SOCKET_RECVFROM_X)
@@ -2323,6 +2353,9 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     s->have_remove_fd = 0;
   }
   reset(s, e);
+  s->old_fd = evt_fd(s);
+  if (s->old_fd)
+    snprintf(s->old_name, sizeof s->old_name, "%s", s->old_fd->name);
   switch (t) {
   case VG_PPME_SYSCALL_OPEN_E:
   case VG_PPME_SYSCALL_CREAT_E:
@@ -2520,6 +2553,15 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   default:
     break;
   }
+  {
+    /* libsinsp compares the fd's name with the one it had when the event
+     * looked it up; an fd created by this event had no name before */
+    const vg_fdinfo *nf = evt_fd(s);
+    s->name_changed = 0;
+    if (nf)
+      s->name_changed = strcmp(nf->name, nf == s->old_fd ? s->old_name
+                                                          : "") != 0;
+  }
   /* a stored enter event lives until the next exit event of its thread */
   if ((t & 1) && s->tinfo && s->tinfo->last_evt) {
     free(s->tinfo->last_evt);
@@ -2596,3 +2638,5 @@ int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6) {
   }
   return 0;
 }
+
+int vg_sys_fd_name_changed(vg_sysstate *s) { return s->name_changed; }

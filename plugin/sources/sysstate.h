@@ -22,6 +22,7 @@
 #define VG_FD_ROLE_CLIENT 1u
 #define VG_FD_ROLE_SERVER 2u
 #define VG_FD_CLOEXEC 4u
+#define VG_FD_CONNECTED 8u
 
 /* Socket addresses are kept the way libsinsp keeps them: one 40-byte area
  * read as an IPv4 tuple, IPv6 tuple, IPv4/IPv6 server address or unix
@@ -75,6 +76,10 @@ typedef struct vg_thread {
   uint32_t uid, gid, loginuid, flags, tty;
   uint8_t exe_writable, exe_upper_layer, exe_lower_layer, exe_from_memfd;
   uint64_t cap_inheritable, cap_permitted, cap_effective;
+  uint64_t exe_ino, exe_ino_ctime, exe_ino_mtime;
+  uint64_t exe_ino_ctime_duration_clone_ts;
+  uint64_t exe_ino_ctime_duration_pidns_start;
+  uint64_t pidns_init_start_ts;
   int64_t fdlimit;
   uint64_t clone_ts;
   vg_fdtable fds;
@@ -111,6 +116,8 @@ vg_fdinfo *vg_sys_get_fd(vg_sysstate *s, vg_thread *t, int64_t fd);
 const vg_user *vg_sys_user(vg_sysstate *s, uint32_t uid);
 const vg_user *vg_sys_group(vg_sysstate *s, uint32_t gid);
 uint64_t vg_sys_event_num(vg_sysstate *s);
+/* Whether the current event changed the name of its fd. */
+int vg_sys_fd_name_changed(vg_sysstate *s);
 /* 1 when ADDR is the address of a capture interface (IPv6: same /64). */
 int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6);
 const vg_evt *vg_sys_current(vg_sysstate *s);

@@ -414,7 +414,7 @@ static int bytes_order(const uint8_t *a, size_t an, const uint8_t *b,
 static const uint8_t *find_bytes(const uint8_t *h, size_t hn, const uint8_t *nd,
                                  size_t nn) {
   if (nn == 0)
-    return h;
+    return h ? h : (const uint8_t *)""; /* the empty pattern always matches */
   if (nn > hn)
     return NULL;
   return memmem(h, hn, nd, nn);
@@ -473,9 +473,11 @@ static bool glob_cstr(const uint8_t *pat, size_t pn, const uint8_t *s,
   sn = cstrlen(s, sn);
   if (sn > SIZE_MAX - pn - 2 || !vg_cmp_scratch_reserve(scr, sn + pn + 2))
     return false;
-  memcpy(scr->buf, s, sn);
+  if (sn)
+    memcpy(scr->buf, s, sn);
   scr->buf[sn] = '\0';
-  memcpy(scr->buf + sn + 1, pat, pn);
+  if (pn)
+    memcpy(scr->buf + sn + 1, pat, pn);
   scr->buf[sn + 1 + pn] = '\0';
   return fnmatch((const char *)scr->buf + sn + 1, (const char *)scr->buf,
                  icase ? FNM_CASEFOLD : 0) == 0;
@@ -508,9 +510,9 @@ static bool cmp_string(vg_cmpop op, const vg_value *a, const vg_value *b,
   case VG_CMP_ICONTAINS:
     return find_icase(ap, an, bp, bn);
   case VG_CMP_STARTSWITH:
-    return bn <= an && memcmp(ap, bp, bn) == 0;
+    return bn <= an && (bn == 0 || memcmp(ap, bp, bn) == 0);
   case VG_CMP_ENDSWITH:
-    return bn <= an && memcmp(ap + (an - bn), bp, bn) == 0;
+    return bn <= an && (bn == 0 || memcmp(ap + (an - bn), bp, bn) == 0);
   case VG_CMP_GLOB:
   case VG_CMP_IGLOB:
     return glob_cstr(bp, bn, ap, an, op == VG_CMP_IGLOB, scr);

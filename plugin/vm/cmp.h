@@ -189,7 +189,8 @@ vigil_status vg_regex_new(const char *pat, size_t n, vg_regex **out, char *err,
                           size_t errsz);
 void vg_regex_free(vg_regex *re);
 
-/* True if the whole of s[0..n) matches. Invalid UTF-8 in s is replaced by
+/* True if the whole of s[0..n) matches, trailing NUL bytes of s excluded
+ * (as libsinsp prepares regex subjects). Invalid UTF-8 in s is replaced by
  * U+FFFD (maximal subparts) before matching, as libsinsp does. No
  * allocation unless the sanitized copy outgrows scr->buf. */
 bool vg_regex_match(const vg_regex *re, const uint8_t *s, size_t n,
@@ -212,8 +213,9 @@ vigil_status vg_pmatch_new(vg_pmatch **out);
 vigil_status vg_pmatch_add(vg_pmatch *pm, const uint8_t *path, size_t n);
 void vg_pmatch_free(vg_pmatch *pm);
 /* True if some added path's components are a prefix of path's components
- * (8.4 'pmatch'). Glob components use fnmatch(3) without flags; scr holds
- * the NUL-terminated component copy. */
+ * (8.4 'pmatch'); trailing NUL bytes of path are ignored. Glob components
+ * use fnmatch(3) without flags; scr holds the NUL-terminated component
+ * copy. */
 bool vg_pmatch_match(const vg_pmatch *pm, const uint8_t *path, size_t n,
                      vg_cmp_scratch *scr);
 

@@ -274,5 +274,6 @@ bool vg_pmatch_match(const vg_pmatch *pm, const uint8_t *path, size_t n,
                      vg_cmp_scratch *scr) {
   if (pm == NULL || !pm->any || (n > 0 && path == NULL))
     return false;
-  return match_from(pm, 0, path, n, 0, scr);
+  /* Trailing NULs are not part of the value (craft_filter_value). */
+  return match_from(pm, 0, path, vg_cmp_strip_nul(path, n), 0, scr);
 }

@@ -759,6 +759,7 @@ bool vg_regex_match(const vg_regex *re, const uint8_t *s, size_t n,
   if (re == NULL || scr == NULL || scr->md == NULL || (s == NULL && n > 0))
     return false;
   const uint8_t *subj = s ? s : (const uint8_t *)"";
+  n = vg_cmp_strip_nul(subj, n); /* as libsinsp's craft_filter_value */
   size_t sn = n;
   if (!utf8_valid(subj, n)) {
     if (n > SIZE_MAX / 3 || !vg_cmp_scratch_reserve(scr, 3 * n))

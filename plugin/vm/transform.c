@@ -4,6 +4,8 @@
  */
 #include "vm/transform.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const tr_names[VG_TRK__COUNT] = {
@@ -51,7 +53,9 @@ bool vg_tr_result_type(vg_trkind k, vg_ftype t, bool is_list, vg_ftype *rt,
 }
 
 void vg_trbuf_init(vg_trbuf *b, uint8_t *mem, size_t cap) {
-  b->p = mem;
+  static uint8_t none[1];
+  /* Without memory, empty results still get a valid pointer. */
+  b->p = mem ? mem : none;
   b->cap = mem ? cap : 0;
   b->used = 0;
 }
@@ -277,6 +281,42 @@ vigil_status vg_tr_join(const vg_value *sep, const vg_value *items, size_t n,
 vigil_status vg_tr_concat(const vg_value *args, size_t n, vg_trbuf *buf,
                           vg_value *out) {
   return vg_tr_join(NULL, args, n, buf, out);
+}
+
+vigil_status vg_tr_numtext(const vg_value *v, vg_ftype t, vg_numfmt fmt,
+                           vg_trbuf *buf, vg_value *out) {
+  char tmp[32];
+  int n;
+  bool is_signed = t == VG_FT_INT64 || t == VG_FT_PID;
+  if (!is_signed && t != VG_FT_UINT64)
+    return VIGIL_E_INVAL;
+  switch (fmt) {
+  case VG_NUMFMT_HEX:
+    n = is_signed ? snprintf(tmp, sizeof tmp, "%" PRIX64, (uint64_t)v->v.i)
+                  : snprintf(tmp, sizeof tmp, "%" PRIX64, v->v.u);
+    break;
+  case VG_NUMFMT_OCT:
+    n = is_signed ? snprintf(tmp, sizeof tmp, "%" PRIo64, (uint64_t)v->v.i)
+                  : snprintf(tmp, sizeof tmp, "%" PRIo64, v->v.u);
+    break;
+  case VG_NUMFMT_PADDED_DEC:
+    n = is_signed ? snprintf(tmp, sizeof tmp, "%09" PRId64, v->v.i)
+                  : snprintf(tmp, sizeof tmp, "%09" PRIu64, v->v.u);
+    break;
+  default:
+    n = is_signed ? snprintf(tmp, sizeof tmp, "%" PRId64, v->v.i)
+                  : snprintf(tmp, sizeof tmp, "%" PRIu64, v->v.u);
+    break;
+  }
+  if (n < 0 || (size_t)n > room(buf))
+    return n < 0 ? VIGIL_E_INVAL : VIGIL_E_LIMIT;
+  uint8_t *o = buf->p + buf->used;
+  memcpy(o, tmp, (size_t)n);
+  buf->used += (size_t)n;
+  out->type = VG_FT_CHARBUF;
+  out->v.s.p = o;
+  out->v.s.n = (size_t)n;
+  return VIGIL_OK;
 }
 
 size_t vg_tr_getopt_max_out(const vg_value *argv, size_t argc) {

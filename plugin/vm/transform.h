@@ -106,6 +106,26 @@ vigil_status vg_tr_join(const vg_value *sep, const vg_value *items, size_t n,
 vigil_status vg_tr_concat(const vg_value *args, size_t n, vg_trbuf *buf,
                           vg_value *out);
 
+/* Print formats of numeric fields (libsinsp's PF_*), as far as they
+ * matter for numbers turned into text. */
+typedef enum vg_numfmt {
+  VG_NUMFMT_DEC = 0, /* PF_DEC and PF_ID */
+  VG_NUMFMT_HEX,     /* upper-case hex digits, no prefix */
+  VG_NUMFMT_OCT,
+  VG_NUMFMT_PADDED_DEC /* PF_10_PADDED_DEC: at least 9 digits */
+} vg_numfmt;
+
+/*
+ * A numeric element of a transformer list as text (7.8: "a transformer
+ * list behaves as a CHARBUF list whose numeric elements are rendered as
+ * decimal text"). libsinsp converts fields of type INT64, PID and UINT64
+ * this way (with the field's print format); for any other type this
+ * returns VIGIL_E_INVAL and the caller keeps the value as it is. Result:
+ * one CHARBUF in *out, bytes in buf (VIGIL_E_LIMIT if it is full).
+ */
+vigil_status vg_tr_numtext(const vg_value *v, vg_ftype t, vg_numfmt fmt,
+                           vg_trbuf *buf, vg_value *out);
+
 /*
  * getopt(argv, optstring)[selector]: getopt(3)-style scan of short options
  * (7.8). selector < 0: list mode, the results go to out[0..*outn)

@@ -2,13 +2,15 @@
  * fuzz_load.c - the pack trust boundary: raw bytes into the loader and
  * verifier; whatever verifies is then evaluated once per source and once
  * per rule against an event whose fields all have a value of their
- * declared type. Must never crash, hang, leak or read out of bounds.
+ * declared type, and disassembled. Must never crash, hang, leak or read out of bounds.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "back/back.h"
+#include "util/buf.h"
 #include "vigil/vm.h"
 
 typedef struct fz_event {
@@ -58,6 +60,12 @@ static void load_and_run(const uint8_t *data, size_t size) {
   if (vigil_program_load(data, size, NULL, NULL, &p, err, sizeof err) !=
       VIGIL_OK)
     return;
+  /* the disassembler and the summary read verified packs too */
+  vg_buf o;
+  vg_buf_init(&o);
+  vg_back_disasm(p, &o);
+  vg_back_info(p, data, size, &o);
+  vg_buf_fini(&o);
   vigil_vm *vm = vigil_vm_new(p, NULL);
   if (vm) {
     fz_event e = {.p = p};

@@ -73,7 +73,7 @@ Test(robust, every_field_on_every_corpus_event) {
   struct dirent *e;
   size_t files = 0, events = 0;
   while ((e = readdir(d)) != NULL) {
-    size_t l = strlen(e->d_name), n;
+    size_t l = strlen(e->d_name), n = 0;
     if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0)
       continue;
     char path[1024];

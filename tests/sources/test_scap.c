@@ -256,36 +256,36 @@ Test(scap, converter_and_fields) {
                           "res=5 data=hello fd=3(<f>/etc/passwd) size=10",
                           "true", "hello", "f", "5", "/home/alice"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-      vg_field_ref ref;
+      vg_sysf_ref ref;
       size_t used;
-      cr_assert_eq(vg_field_parse(names[i], &ref, &used), VIGIL_OK);
+      cr_assert_eq(vg_sysf_parse(names[i], &ref, &used), VIGIL_OK);
       cr_assert_eq(used, strlen(names[i]));
-      cr_assert_eq(vg_field_render(&a, &ref, buf, sizeof buf), 1);
+      cr_assert_eq(vg_sysf_render(&a, &ref, buf, sizeof buf), 1);
       cr_expect_str_eq(buf, want[i], "%s", names[i]);
     }
     /* typed extraction */
-    vg_field_ref ref;
+    vg_sysf_ref ref;
     size_t used, n;
     vg_value vals[8];
     uint8_t scratch[512];
-    cr_assert_eq(vg_field_parse("proc.pid", &ref, &used), VIGIL_OK);
-    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+    cr_assert_eq(vg_sysf_parse("proc.pid", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_sysf_extract(&a, &ref, vals, 8, &n, scratch,
                                   sizeof scratch, &used), VIGIL_OK);
     cr_assert_eq(n, 1);
     cr_assert_eq(vals[0].type, VG_FT_INT64);
     cr_assert_eq(vals[0].v.i, 100);
-    cr_assert_eq(vg_field_parse("evt.buffer", &ref, &used), VIGIL_OK);
-    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+    cr_assert_eq(vg_sysf_parse("evt.buffer", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_sysf_extract(&a, &ref, vals, 8, &n, scratch,
                                   sizeof scratch, &used), VIGIL_OK);
     cr_assert_eq(n, 1);
     cr_assert_eq(vals[0].v.s.n, 5);
     cr_assert(memcmp(vals[0].v.s.p, "hello", 5) == 0);
-    cr_assert_eq(vg_field_parse("fd.ip", &ref, &used), VIGIL_OK);
-    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+    cr_assert_eq(vg_sysf_parse("fd.ip", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_sysf_extract(&a, &ref, vals, 8, &n, scratch,
                                   sizeof scratch, &used), VIGIL_OK);
     cr_assert_eq(n, 0, "a file has no endpoints");
-    cr_assert_eq(vg_field_parse("proc.name", &ref, &used), VIGIL_OK);
-    cr_assert_eq(vg_field_extract(&a, &ref, vals, 8, &n, scratch,
+    cr_assert_eq(vg_sysf_parse("proc.name", &ref, &used), VIGIL_OK);
+    cr_assert_eq(vg_sysf_extract(&a, &ref, vals, 8, &n, scratch,
                                   sizeof scratch, &used), VIGIL_OK);
     cr_assert_eq(n, 1);
     cr_assert_eq(vals[0].v.s.n, 4);
@@ -526,4 +526,175 @@ Test(scap, syscall_source_events) {
   cr_assert_eq(events, 303);
   cr_assert_gt(cats, 40);
   vg_sys_source_free(s);
+}
+
+/* ------------------------------------------------------------ flows */
+
+/* Parameter list builder for current-format events. */
+typedef struct plist {
+  const void *p[40];
+  uint32_t l[40];
+  uint32_t n;
+  int64_t nums[40];
+} plist;
+
+static void pe(plist *pl) { /* empty */
+  pl->p[pl->n] = "";
+  pl->l[pl->n++] = 0;
+}
+static void ps(plist *pl, const char *s, uint32_t len) {
+  pl->p[pl->n] = s;
+  pl->l[pl->n++] = len;
+}
+static void pn(plist *pl, int64_t v, uint32_t size) {
+  pl->nums[pl->n] = v;
+  pl->p[pl->n] = &pl->nums[pl->n];
+  pl->l[pl->n++] = size;
+}
+
+/* A clone/fork exit (21 parameters) returning res in thread tid. */
+static void clone_exit(wbuf *b, int64_t tid, int64_t res, int64_t pid,
+                       int64_t ptid, const char *comm) {
+  plist pl = {.n = 0};
+  pn(&pl, res, 8);
+  ps(&pl, "/bin/bash", 10);
+  pe(&pl);
+  pn(&pl, tid, 8);
+  pn(&pl, pid, 8);
+  pn(&pl, ptid, 8);
+  pe(&pl);
+  pn(&pl, 1024, 8);
+  for (int i = 0; i < 5; i++)
+    pn(&pl, 0, i < 2 ? 8 : 4);
+  ps(&pl, comm, (uint32_t)strlen(comm) + 1);
+  pe(&pl);
+  pn(&pl, 0, 4);    /* flags */
+  pn(&pl, 1000, 4); /* uid */
+  pn(&pl, 1000, 4); /* gid */
+  pn(&pl, tid, 8);  /* vtid */
+  pn(&pl, pid, 8);  /* vpid */
+  pn(&pl, 0, 8);
+  event(b, VG_PPME_SYSCALL_CLONE_20_X, tid, pl.n, pl.p, pl.l);
+}
+
+static void build_flow(wbuf *b) {
+  build_capture(b);
+  /* bash (100) forks 200 */
+  clone_exit(b, 100, 200, 100, 1, "bash");
+  clone_exit(b, 200, 0, 200, 100, "bash");
+  /* 200 runs /bin/cat x */
+  plist en = {.n = 0};
+  ps(&en, "/bin/cat", 9);
+  event(b, VG_PPME_SYSCALL_EXECVE_19_E, 200, en.n, en.p, en.l);
+  plist ex = {.n = 0};
+  pn(&ex, 0, 8);
+  ps(&ex, "/bin/cat", 9);
+  ps(&ex, "x", 2);
+  pn(&ex, 200, 8);
+  pn(&ex, 200, 8);
+  pn(&ex, 100, 8);
+  ps(&ex, "/home/u", 8);
+  pn(&ex, 1024, 8);
+  for (int i = 0; i < 5; i++)
+    pn(&ex, 0, i < 2 ? 8 : 4);
+  ps(&ex, "cat", 4);
+  while (ex.n < 31)
+    pe(&ex);
+  event(b, VG_PPME_SYSCALL_EXECVE_19_X, 200, ex.n, ex.p, ex.l);
+  /* cat opens x.txt relative to its cwd */
+  plist oe = {.n = 0};
+  pn(&oe, -100, 8);
+  ps(&oe, "x.txt", 6);
+  pn(&oe, 1, 4);
+  pn(&oe, 0, 4);
+  event(b, VG_PPME_SYSCALL_OPENAT_2_E, 200, oe.n, oe.p, oe.l);
+  plist ox = {.n = 0};
+  pn(&ox, 4, 8);
+  pn(&ox, -100, 8);
+  ps(&ox, "x.txt", 6);
+  pn(&ox, 1, 4);
+  pn(&ox, 0, 4);
+  pn(&ox, 0, 4);
+  pn(&ox, 0, 8);
+  event(b, VG_PPME_SYSCALL_OPENAT_2_X, 200, ox.n, ox.p, ox.l);
+  /* dup(4) -> 5 */
+  plist dx = {.n = 0};
+  pn(&dx, 5, 8);
+  pn(&dx, 4, 8);
+  event(b, VG_PPME_SYSCALL_DUP_1_X, 200, dx.n, dx.p, dx.l);
+  /* cat exits; one more event of its tid afterwards */
+  plist px = {.n = 0};
+  for (int i = 0; i < 2; i++)
+    pn(&px, 0, 8);
+  pn(&px, 0, 1);
+  pn(&px, 0, 1);
+  pn(&px, 0, 8);
+  event(b, VG_PPME_PROCEXIT_1_E, 200, px.n, px.p, px.l);
+  plist cx = {.n = 0};
+  pn(&cx, 0, 8);
+  pn(&cx, 5, 8);
+  event(b, VG_PPME_SYSCALL_CLOSE_X, 200, cx.n, cx.p, cx.l);
+}
+
+Test(scap, process_and_fd_flow) {
+  static wbuf b;
+  build_flow(&b);
+  vg_scap *r;
+  vg_sysstate *s;
+  char err[256];
+  cr_assert_eq(vg_scap_open_mem(b.d, b.n, &r, err, sizeof err), VIGIL_OK);
+  cr_assert_eq(vg_sys_new(&s), VIGIL_OK);
+  vg_sys_accessor a;
+  vg_sys_accessor_for_state(&a, s);
+  const char *names[] = {"evt.type", "proc.name", "proc.pname",
+                         "proc.cmdline", "proc.exepath", "fd.name",
+                         "fd.num", "proc.cwd", "proc.pid"};
+  const char *want[][9] = {
+      /* read and close of the base capture */
+      {"read", "bash", "<NA>", "bash -c true", "/bin/bash",
+       "/etc/passwd", "3", "/home/u/", "100"},
+      {"close", "bash", "<NA>", "bash -c true", "/bin/bash",
+       "/etc/passwd", "3", "/home/u/", "100"},
+      {"clone", "bash", "<NA>", "bash -c true", "/bin/bash", "<NA>", "<NA>",
+       "/home/u/", "100"},
+      {"clone", "bash", "bash", "bash", "/bin/bash", "<NA>", "<NA>",
+       "/home/u/", "200"},
+      {"execve", "cat", "bash", "cat x", "/bin/cat", "<NA>", "<NA>",
+       "/home/u/", "200"},
+      {"openat", "cat", "bash", "cat x", "/bin/cat", "/home/u/x.txt", "4",
+       "/home/u/", "200"},
+      {"dup", "cat", "bash", "cat x", "/bin/cat", "/home/u/x.txt", "5",
+       "/home/u/", "200"},
+      {"procexit", "cat", "bash", "cat x", "/bin/cat", "<NA>", "<NA>",
+       "/home/u/", "200"},
+      /* the thread is gone: libsinsp makes a placeholder entry */
+      {"close", "<NA>", "<NA>", "<NA>", "", "", "5", "./", "-1"},
+  };
+  size_t row = 0;
+  vg_scap_item it;
+  uint64_t num = 0;
+  while (vg_scap_next(r, &it) == VIGIL_OK && it.kind != VG_SCAP_EOF) {
+    if (it.kind != VG_SCAP_EVENT) {
+      cr_assert_eq(vg_sys_item(s, &it), VIGIL_OK);
+      continue;
+    }
+    int shown;
+    cr_assert_eq(vg_sys_event(s, it.u.evt, ++num, &shown), VIGIL_OK);
+    if (!shown)
+      continue;
+    cr_assert_lt(row, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+      vg_sysf_ref ref;
+      size_t used;
+      char buf[512];
+      cr_assert_eq(vg_sysf_parse(names[i], &ref, &used), VIGIL_OK);
+      if (!vg_sysf_render(&a, &ref, buf, sizeof buf))
+        snprintf(buf, sizeof buf, "<NA>");
+      cr_expect_str_eq(buf, want[row][i], "row %zu %s", row, names[i]);
+    }
+    row++;
+  }
+  cr_assert_eq(row, sizeof want / sizeof want[0]);
+  vg_sys_free(s);
+  vg_scap_close(r);
 }

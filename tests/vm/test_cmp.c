@@ -565,3 +565,42 @@ Test(cmp, pmatch_prefix_search_cases) {
   T(PM("/one/two/three", "/var", "/"));
   T(PM("/", "/var", "/"));
 }
+
+Test(cmp, empty_values_without_storage) {
+  /* Extractors may hand out (NULL, 0) for an empty value. */
+  vg_value e = vbuf(NULL, 0), s = vs(""), empty = vs(""), x = vs("x");
+  s.v.s.p = NULL;
+  vg_value eb = vbuf("", 0);
+  T(run_check(VG_CMP_CONTAINS, 0, VG_FT_BYTEBUF, false, &e, 1, &eb, 1));
+  T(run_check(VG_CMP_EQ, 0, VG_FT_BYTEBUF, false, &e, 1, &eb, 1));
+  T(run_check(VG_CMP_STARTSWITH, 0, VG_FT_BYTEBUF, false, &e, 1, &eb, 1));
+  T(run_check(VG_CMP_EQ, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_CONTAINS, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_ENDSWITH, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  F(run_check(VG_CMP_CONTAINS, 0, VG_FT_CHARBUF, false, &s, 1, &x, 1));
+  T(run_check(VG_CMP_GLOB, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_REGEX, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  T(run_check(VG_CMP_IN, 0, VG_FT_CHARBUF, false, &s, 1, &empty, 1));
+  F(run_check(VG_CMP_PMATCH, 0, VG_FT_CHARBUF, false, &s, 1, &x, 1));
+  T(run_check(VG_CMP_LT, 0, VG_FT_CHARBUF, false, &s, 1, &x, 1));
+}
+
+Test(cmp, ip_modifiers_libsinsp_cases) {
+  vg_ftype t = VG_FT_IPADDR;
+  vg_value a = vip(t, "142.251.111.147"), s6 = vip(t, "2001:4860:4860::8888");
+  vg_value one[] = {vip(t, "142.251.111.147")};
+  vg_value two[] = {vip(t, "142.251.111.147"), vip(t, "10.0.0.1")};
+  vg_value none[] = {vip(t, "10.0.0.1"), vip(t, "192.168.0.1")};
+  vg_value lo4 = vip(t, "127.0.0.1");
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ALLOF, t, false, &a, 1, one, 1));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ALLOF, t, false, &a, 1, two, 2));
+  T(run_check(VG_CMP_EQ, VG_CMPMOD_ANYOF, t, false, &a, 1, one, 1));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ONEOF, t, false, &a, 1, none, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ALLOF, t, false, &a, 1, none, 2));
+  T(run_check(VG_CMP_NE, 0, t, false, &s6, 1, &lo4, 1));
+  F(run_check(VG_CMP_EQ, 0, t, false, &s6, 1, &lo4, 1));
+  /* a v6 value against v4 constants in a set or with modifiers */
+  F(run_check(VG_CMP_IN, 0, t, false, &s6, 1, none, 2));
+  T(run_check(VG_CMP_NE, VG_CMPMOD_ALLOF, t, false, &s6, 1, none, 2));
+  F(run_check(VG_CMP_EQ, VG_CMPMOD_ANYOF, t, false, &s6, 1, none, 2));
+}

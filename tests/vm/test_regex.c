@@ -257,3 +257,20 @@ Test(regex, random_patterns_translate_and_compile) {
   cr_assert_gt(accepted, 1000);
   vg_cmp_scratch_fini(&scr);
 }
+
+Test(regex, low_level_strips_trailing_nul) {
+  vg_regex *re;
+  char err[64];
+  cr_assert_eq(vg_regex_new("abc", 3, &re, err, sizeof err), VIGIL_OK);
+  vg_cmp_scratch scr;
+  cr_assert_eq(vg_cmp_scratch_init(&scr), VIGIL_OK);
+  cr_assert(vg_regex_match(re, (const uint8_t *)"abc\0\0", 5, &scr));
+  cr_assert(!vg_regex_match(re, (const uint8_t *)"ab\0c", 4, &scr));
+  vg_regex_free(re);
+  vg_pmatch *pm;
+  cr_assert_eq(vg_pmatch_new(&pm), VIGIL_OK);
+  cr_assert_eq(vg_pmatch_add(pm, (const uint8_t *)"/a/b", 4), VIGIL_OK);
+  cr_assert(vg_pmatch_match(pm, (const uint8_t *)"/a/b\0", 5, &scr));
+  vg_pmatch_free(pm);
+  vg_cmp_scratch_fini(&scr);
+}

@@ -292,3 +292,37 @@ Test(transform, getopt_selector_mode) {
   cr_assert(SEL(("-t", "v1", "-t"), "t:", 't', ""));
   cr_assert(SEL(("a", "-t", "x"), "t:", 't', NULL));
 }
+
+Test(transform, numeric_text) {
+  vg_trbuf b;
+  vg_trbuf_init(&b, mem, sizeof mem);
+  vg_value out, n1 = vu(VG_FT_UINT64, 1), m = vi(VG_FT_INT64, -42);
+  vg_value items[2];
+  cr_assert_eq(vg_tr_numtext(&n1, VG_FT_UINT64, VG_NUMFMT_DEC, &b, &items[0]),
+               VIGIL_OK);
+  cr_assert_eq(vg_tr_numtext(&n1, VG_FT_UINT64, VG_NUMFMT_DEC, &b, &items[1]),
+               VIGIL_OK);
+  vg_value comma = vs(",");
+  cr_assert_eq(vg_tr_join(&comma, items, 2, &b, &out), VIGIL_OK);
+  cr_assert(vals_eq(&out, "1,1")); /* join(",", (evt.num, evt.num)) */
+  cr_assert_eq(vg_tr_numtext(&m, VG_FT_INT64, VG_NUMFMT_DEC, &b, &out),
+               VIGIL_OK);
+  cr_assert(vals_eq(&out, "-42"));
+  vg_value h = vu(VG_FT_UINT64, 255);
+  cr_assert_eq(vg_tr_numtext(&h, VG_FT_UINT64, VG_NUMFMT_HEX, &b, &out),
+               VIGIL_OK);
+  cr_assert(vals_eq(&out, "FF"));
+  cr_assert_eq(vg_tr_numtext(&h, VG_FT_UINT64, VG_NUMFMT_OCT, &b, &out),
+               VIGIL_OK);
+  cr_assert(vals_eq(&out, "377"));
+  cr_assert_eq(vg_tr_numtext(&h, VG_FT_UINT64, VG_NUMFMT_PADDED_DEC, &b, &out),
+               VIGIL_OK);
+  cr_assert(vals_eq(&out, "000000255"));
+  vg_value c = vi(VG_FT_INT16, 3);
+  cr_assert_eq(vg_tr_numtext(&c, VG_FT_INT16, VG_NUMFMT_DEC, &b, &out),
+               VIGIL_E_INVAL);
+  uint8_t small[2];
+  vg_trbuf_init(&b, small, sizeof small);
+  cr_assert_eq(vg_tr_numtext(&m, VG_FT_INT64, VG_NUMFMT_DEC, &b, &out),
+               VIGIL_E_LIMIT);
+}
