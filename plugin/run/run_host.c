@@ -486,10 +486,10 @@ static bool is_numeric_type(vg_ftype t) {
 }
 
 /* Whether ref names a syscall field exactly (the whole text). */
-static bool sys_field_ok(const char *ref, vg_field_ref *out) {
-  vg_field_ref r;
+static bool sys_field_ok(const char *ref, vg_sysf_ref *out) {
+  vg_sysf_ref r;
   size_t used = 0;
-  if (vg_field_parse(ref, &r, &used) != VIGIL_OK || used != strlen(ref))
+  if (vg_sysf_parse(ref, &r, &used) != VIGIL_OK || used != strlen(ref))
     return false;
   if (out)
     *out = r;
@@ -526,9 +526,9 @@ static vigil_status add_field(vg_run_host *h, bool json, const char *ref,
       return st;
     }
   } else {
-    vg_field_ref r;
+    vg_sysf_ref r;
     if (sys_field_ok(ref, &r)) {
-      nf.numeric = is_numeric_type(vg_field_type(&r));
+      nf.numeric = is_numeric_type(vg_sysf_type(&r));
     } else if (lenient) {
       nf.none = true;
     } else {
