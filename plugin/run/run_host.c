@@ -1000,13 +1000,6 @@ vigil_status vg_run_host_next(vg_run_host *h, vg_run_result *res) {
     }
     res->source = "syscall";
     evtype = e->evtype;
-    if (h->f_rawtime >= 0) {
-      const vg_value *v;
-      size_t n = 0;
-      if (host_extract(h, (uint32_t)h->f_rawtime, &v, &n) == VIGIL_OK &&
-          n > 0)
-        res->ts = v[0].v.u;
-    }
     sidx = h->sys_sidx;
     if (h->skip_io && io_event(evtype))
       return VIGIL_OK;
@@ -1059,6 +1052,13 @@ vigil_status vg_run_host_next(vg_run_host *h, vg_run_result *res) {
       if (h->first_match)
         break;
     }
+  }
+  /* the capture's time is only extracted for events that alert */
+  if (res->nhits && h->sys && h->f_rawtime >= 0) {
+    const vg_value *v;
+    size_t k = 0;
+    if (host_extract(h, (uint32_t)h->f_rawtime, &v, &k) == VIGIL_OK && k)
+      res->ts = v[0].v.u;
   }
   return VIGIL_OK;
 }

@@ -102,7 +102,8 @@ bool vg_run_host_is_json(const vg_run_host *h);
 typedef struct vg_run_result {
   bool eof;             /* no more events in the input */
   const char *source;   /* the event's source name ("syscall", ...) */
-  uint64_t ts;          /* event time, ns since the epoch */
+  uint64_t ts;          /* event time, ns since the epoch (captures: set
+                           only when the event alerts) */
   bool evaluated;       /* false: the event was read but not evaluated */
   const uint32_t *hits; /* matching rule indices, load order */
   size_t nhits;
