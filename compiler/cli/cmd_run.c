@@ -679,10 +679,14 @@ int vg_cmd_run(int argc, char **argv) {
     fprintf(stderr, "vigil run: %s\n", err[0] ? err : vigil_status_str(st));
     goto out;
   }
-  size_t it = 0;
-  for (const char *f; (f = vg_run_host_unprovided(h, &it));)
-    fprintf(stderr, "vigil run: warning: no extractor for field '%s': it "
-                    "never has a value\n", f);
+  size_t it = 0, nun = 0;
+  for (const char *f; (f = vg_run_host_unprovided(h, &it)); nun++)
+    fprintf(stderr, "%s'%s'",
+            nun ? ", " : "vigil run: warning: fields no extractor provides "
+                         "(they never have a value): ",
+            f);
+  if (nun)
+    fputc('\n', stderr);
   select_rules(&o, p, h);
   st = vg_run_host_prepare(h, o.first_match);
   if (st != VIGIL_OK) {
