@@ -114,8 +114,9 @@ def events_read(err):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--vigil", default=os.path.join(here, "..", "build",
                                                     "vigil"))
     ap.add_argument("--sysdig", default="/usr/bin/sysdig")
