@@ -687,6 +687,7 @@ int vg_cmd_run(int argc, char **argv) {
             f);
   if (nun)
     fputc('\n', stderr);
+  vg_run_host_time_iso(h, o.iso_time);
   select_rules(&o, p, h);
   st = vg_run_host_prepare(h, o.first_match);
   if (st != VIGIL_OK) {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "fields/syscall_fields.h"
@@ -185,6 +186,8 @@ typedef struct hfield {
   char *ref;        /* text the extractor binds */
   bool json;        /* a JSON-source field (else syscall) */
   bool none;        /* no extractor provides it: never has a value */
+  bool rawts;       /* evt.time & co: output_fields has the raw time */
+  bool boolean;     /* BOOL: output_fields has true/false */
   uint8_t gen;      /* generic evt.* field of JSON events (GEN_*), or 0 */
   vg_value gv;      /* its value */
   char gbuf[64];    /* and text */
@@ -239,8 +242,11 @@ struct vg_run_host {
   int sys_sidx; /* program source index of "syscall", or -1 */
   int json_sidx[VG_JSRC__COUNT];
   uint64_t skipped;
-  uint64_t cur_ts, first_ts; /* JSON events: current and first time */
+  uint64_t cur_ts, first_ts; /* JSON events: current time; first event */
   long tzoff;
+  char hostname[256];
+  bool time_iso; /* output_fields carries evt.time.iso8601 */
+  bool have_first;
   /* the open input */
   vg_sys_source *sys;
   vg_json_reader *jr;
@@ -273,7 +279,8 @@ enum {
   GEN_RELTIME_NS,
   GEN_PLUGINNAME,
   GEN_SOURCE,
-  GEN_IS_ASYNC
+  GEN_IS_ASYNC,
+  GEN_HOSTNAME
 };
 
 static const struct {
@@ -296,6 +303,7 @@ static const struct {
     {"evt.pluginname", GEN_PLUGINNAME, false},
     {"evt.source", GEN_SOURCE, false},
     {"evt.is_async", GEN_IS_ASYNC, false},
+    {"evt.hostname", GEN_HOSTNAME, false},
 };
 
 static uint8_t generic_code(const char *ref, bool *numeric) {
@@ -331,35 +339,78 @@ static long local_offset(void) {
   return dt + (long)dir * 86400;
 }
 
-/* Computes a generic field of the current JSON event into f->gv. */
-static void generic_value(vg_run_host *h, hfield *f) {
+/* The current event's time, or false when there is none. */
+static bool cur_time(vg_run_host *h, uint64_t *ts) {
+  if (h->jev) {
+    *ts = h->cur_ts;
+    return true;
+  }
+  if (h->sys_ev && h->f_rawtime >= 0) {
+    const vg_value *v;
+    size_t n = 0;
+    if (h->ops.extract(h, (uint32_t)h->f_rawtime, &v, &n) == VIGIL_OK &&
+        n > 0) {
+      *ts = v[0].v.u;
+      return true;
+    }
+  }
+  return false;
+}
+
+/*
+ * Computes a generic field of the current event into f->gv: for JSON
+ * events all of them, for captures those the syscall extractors lack.
+ * Returns false when the field has no value for this event.
+ */
+static bool generic_value(vg_run_host *h, hfield *f) {
   const vg_json_event *je = h->jev;
-  uint64_t ts = h->cur_ts;
-  uint64_t sec = ts / 1000000000u;
-  unsigned ns = (unsigned)(ts % 1000000000u);
-  f->gv.type = VG_FT_UINT64;
+  uint64_t ts = 0;
   const char *str = NULL;
+  f->gv.type = VG_FT_UINT64;
   switch (f->gen) {
-  case GEN_NUM: f->gv.v.u = je->num; return;
-  case GEN_RAWTIME: f->gv.v.u = ts; return;
-  case GEN_RAWTIME_S: f->gv.v.u = sec; return;
-  case GEN_RAWTIME_NS: f->gv.v.u = ns; return;
-  case GEN_RELTIME: f->gv.v.u = ts - h->first_ts; return;
-  case GEN_RELTIME_S: f->gv.v.u = (ts - h->first_ts) / 1000000000u; return;
-  case GEN_RELTIME_NS: f->gv.v.u = (ts - h->first_ts) % 1000000000u; return;
+  case GEN_NUM:
+    f->gv.v.u = je ? je->num : vg_sys_source_num(h->sys);
+    return true;
   case GEN_IS_ASYNC:
     f->gv.type = VG_FT_BOOL;
     f->gv.v.b = false;
-    return;
-  case GEN_PLUGINNAME: str = plugin_name(je->src); break;
-  case GEN_SOURCE: str = vg_json_src_name(je->src); break;
-  default: {
+    return true;
+  case GEN_PLUGINNAME:
+    if (!je)
+      return false;
+    str = plugin_name(je->src);
+    break;
+  case GEN_SOURCE:
+    str = je ? vg_json_src_name(je->src) : "syscall";
+    break;
+  case GEN_HOSTNAME:
+    str = h->hostname;
+    break;
+  default:
+    break;
+  }
+  if (!str) {
+    if (!cur_time(h, &ts))
+      return false;
+    uint64_t sec = ts / 1000000000u;
+    unsigned ns = (unsigned)(ts % 1000000000u);
+    uint64_t rel = ts >= h->first_ts ? ts - h->first_ts : 0;
+    switch (f->gen) {
+    case GEN_RAWTIME: f->gv.v.u = ts; return true;
+    case GEN_RAWTIME_S: f->gv.v.u = sec; return true;
+    case GEN_RAWTIME_NS: f->gv.v.u = ns; return true;
+    case GEN_RELTIME: f->gv.v.u = rel; return true;
+    case GEN_RELTIME_S: f->gv.v.u = rel / 1000000000u; return true;
+    case GEN_RELTIME_NS: f->gv.v.u = rel % 1000000000u; return true;
+    default: break;
+    }
     time_t t = (time_t)sec;
     struct tm tm;
     if (f->gen == GEN_TIME_ISO) {
+      /* libsinsp's ts_to_iso_8601: UTC with a numeric offset */
       gmtime_r(&t, &tm);
       snprintf(f->gbuf, sizeof f->gbuf,
-               "%04d-%02d-%02dT%02d:%02d:%02d.%09uZ", tm.tm_year + 1900,
+               "%04d-%02d-%02dT%02d:%02d:%02d.%09u+0000", tm.tm_year + 1900,
                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                ns);
     } else {
@@ -381,12 +432,11 @@ static void generic_value(vg_run_host *h, hfield *f) {
                  tm.tm_hour, tm.tm_min, tm.tm_sec);
     }
     str = f->gbuf;
-    break;
-  }
   }
   f->gv.type = VG_FT_CHARBUF;
   f->gv.v.s.p = (const uint8_t *)str;
   f->gv.v.s.n = strlen(str);
+  return true;
 }
 
 static vigil_status host_extract(void *ctx, uint32_t id, const vg_value **vals,
@@ -403,8 +453,7 @@ static vigil_status host_extract(void *ctx, uint32_t id, const vg_value **vals,
     f->n = 0;
     if (f->gen) {
       f->st = VIGIL_OK;
-      if (h->jev) {
-        generic_value(h, f);
+      if ((h->jev || h->sys_ev) && generic_value(h, f)) {
         f->vals = &f->gv;
         f->n = 1;
       }
@@ -438,6 +487,8 @@ vg_run_host *vg_run_host_new(void) {
   }
   h->f_rawtime = -1;
   h->tzoff = local_offset();
+  if (gethostname(h->hostname, sizeof h->hostname - 1) != 0)
+    h->hostname[0] = 0;
   h->ops.struct_size = sizeof h->ops;
   h->ops.extract = host_extract;
   h->ev.ops = &h->ops;
@@ -530,6 +581,9 @@ static vigil_status add_field(vg_run_host *h, bool json, const char *ref,
     vg_sysf_ref r;
     if (sys_field_ok(ref, &r)) {
       nf.numeric = is_numeric_type(vg_sysf_type(&r));
+      nf.boolean = vg_sysf_type(&r) == VG_FT_BOOL;
+    } else if ((nf.gen = generic_code(ref, &nf.numeric)) != GEN_NONE) {
+      /* a generic field the syscall extractors lack: the host has it */
     } else if (lenient) {
       nf.none = true;
     } else {
@@ -538,6 +592,10 @@ static vigil_status add_field(vg_run_host *h, bool json, const char *ref,
     }
   }
   nf.json = json;
+  /* libsinsp gives the event time fields to JSON as the raw timestamp */
+  nf.rawts = !strcmp(ref, "evt.time") || !strcmp(ref, "evt.time.s") ||
+             !strcmp(ref, "evt.time.iso8601") ||
+             !strcmp(ref, "evt.datetime") || !strcmp(ref, "evt.datetime.s");
   nf.ref = strdup(ref);
   if (!nf.ref)
     return VIGIL_E_NOMEM;
@@ -627,8 +685,10 @@ static size_t match_token(vg_run_host *h, bool json, const char *s,
       continue;
     memcpy(cand, s, l);
     cand[l] = 0;
-    bool ok;
-    if (json) {
+    bool ok, num;
+    if (generic_code(cand, &num) != GEN_NONE) {
+      ok = true;
+    } else if (json) {
       int id;
       vg_json_arg a;
       char e[128];
@@ -784,6 +844,8 @@ bool vg_run_host_selected(const vg_run_host *h, size_t rule) {
 }
 
 size_t vg_run_host_nselected(const vg_run_host *h) { return h->nsel; }
+
+void vg_run_host_time_iso(vg_run_host *h, bool iso) { h->time_iso = iso; }
 
 void vg_run_host_skip_io(vg_run_host *h, bool skip_io) {
   h->skip_io = skip_io;
@@ -947,7 +1009,7 @@ vigil_status vg_run_host_open(vg_run_host *h, const char *path,
     if (st != VIGIL_OK)
       return st;
     for (size_t i = 0; i < h->nf; i++) {
-      if (h->f[i].json || h->f[i].none)
+      if (h->f[i].json || h->f[i].none || h->f[i].gen)
         continue;
       st = vg_sys_source_bind(h->sys, h->f[i].ref, &h->f[i].bid);
       if (st != VIGIL_OK) {
@@ -964,6 +1026,8 @@ vigil_status vg_run_host_open(vg_run_host *h, const char *path,
             ? -1
             : vigil_program_source_index(h->p, vg_json_src_name(s));
   h->err[0] = 0;
+  h->have_first = false;
+  h->first_ts = 0;
   return VIGIL_OK;
 }
 
@@ -1001,6 +1065,9 @@ vigil_status vg_run_host_next(vg_run_host *h, vg_run_result *res) {
     }
     res->source = "syscall";
     evtype = e->evtype;
+    if (!h->have_first) {
+      h->have_first = cur_time(h, &h->first_ts);
+    }
     sidx = h->sys_sidx;
     if (h->skip_io && io_event(evtype))
       return VIGIL_OK;
@@ -1021,8 +1088,10 @@ vigil_status vg_run_host_next(vg_run_host *h, vg_run_result *res) {
     vg_json_host_set_event(h->jh, je);
     res->source = vg_json_src_name(je->src);
     res->ts = je->has_ts ? je->ts : now_ns();
-    if (h->first_ts == 0)
+    if (!h->have_first) {
       h->first_ts = res->ts;
+      h->have_first = true;
+    }
     h->cur_ts = res->ts;
     sidx = je->src < VG_JSRC__COUNT ? h->json_sidx[je->src] : -1;
   } else {
@@ -1105,7 +1174,7 @@ static bool field_text(vg_run_host *h, uint32_t fi, vg_run_buf *val) {
   hfield *f = &h->f[fi];
   if (f->none)
     return false;
-  if (!f->json) {
+  if (!f->json && !f->gen) {
     if (!h->sys || !h->sys_ev)
       return false;
     if (!vg_sys_source_render(h->sys, f->bid, h->tmp, sizeof h->tmp))
@@ -1156,7 +1225,27 @@ static void field_json(vg_run_host *h, uint32_t fi, vg_run_buf *out,
     vg_run_buf_puts(out, "null");
     return;
   }
-  if (f->json) {
+  if (f->rawts) {
+    uint64_t ts = 0;
+    bool have = false;
+    if (f->json) {
+      have = h->jev != NULL;
+      ts = h->cur_ts;
+    } else if (h->f_rawtime >= 0) {
+      const vg_value *v;
+      size_t n = 0;
+      have = host_extract(h, (uint32_t)h->f_rawtime, &v, &n) == VIGIL_OK &&
+             n > 0;
+      if (have)
+        ts = v[0].v.u;
+    }
+    if (have)
+      put_u64(out, ts);
+    else
+      vg_run_buf_puts(out, "null");
+    return;
+  }
+  if (f->json || f->gen) {
     const vg_value *v;
     size_t n = 0;
     if (host_extract(h, fi, &v, &n) != VIGIL_OK || n == 0) {
@@ -1185,7 +1274,9 @@ static void field_json(vg_run_host *h, uint32_t fi, vg_run_buf *out,
     vg_run_buf_puts(out, "null");
     return;
   }
-  if (f->numeric && is_json_number(val->p, val->len))
+  if ((f->numeric && is_json_number(val->p, val->len)) ||
+      (f->boolean &&
+       (!strcmp(val->p, "true") || !strcmp(val->p, "false"))))
     vg_run_buf_put(out, val->p, val->len);
   else
     vg_run_buf_json_str(out, val->p, val->len);
@@ -1219,11 +1310,40 @@ vigil_status vg_run_host_render(vg_run_host *h, size_t rule,
   }
   bool ok = h->out.p != NULL;
   if (fields_json) {
+    /* Falco merges the fields of its "%evt.time: " prefix (the raw event
+     * time) into the rule's; keys come out sorted */
+    const char *tk = h->time_iso ? "evt.time.iso8601" : "evt.time";
+    size_t tkl = strlen(tk);
+    bool tdone = false;
+    uint64_t ts = 0;
+    bool have_ts = cur_time(h, &ts);
     h->fj.len = 0;
     vg_run_buf_put(&h->fj, "{", 1);
-    for (size_t k = 0; k < r->nkeys; k++) {
-      const tpiece *pc = &r->pieces[r->keys[k]];
-      if (k)
+    for (size_t k = 0; k <= r->nkeys; k++) {
+      const tpiece *pc = k < r->nkeys ? &r->pieces[r->keys[k]] : NULL;
+      int c = 1;
+      if (pc) {
+        size_t ml = pc->key_len < tkl ? pc->key_len : tkl;
+        c = memcmp(r->text + pc->key_off, tk, ml);
+        if (c == 0)
+          c = pc->key_len < tkl ? -1 : pc->key_len > tkl;
+      }
+      if (!tdone && c >= 0) {
+        tdone = true;
+        if (h->fj.len > 1)
+          vg_run_buf_put(&h->fj, ",", 1);
+        vg_run_buf_json_str(&h->fj, tk, tkl);
+        vg_run_buf_put(&h->fj, ":", 1);
+        if (have_ts)
+          put_u64(&h->fj, ts);
+        else
+          vg_run_buf_puts(&h->fj, "null");
+        if (c == 0)
+          continue;
+      }
+      if (!pc)
+        break;
+      if (h->fj.len > 1)
         vg_run_buf_put(&h->fj, ",", 1);
       vg_run_buf_json_str(&h->fj, r->text + pc->key_off, pc->key_len);
       vg_run_buf_put(&h->fj, ":", 1);

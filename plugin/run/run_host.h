@@ -78,6 +78,10 @@ vigil_status vg_run_host_prepare(vg_run_host *h, bool first_match);
 /* Number of selected rules (after prepare). */
 size_t vg_run_host_nselected(const vg_run_host *h);
 
+/* Which time field Falco's output prefix adds to output_fields:
+ * evt.time.iso8601 with time_format_iso_8601, else evt.time. */
+void vg_run_host_time_iso(vg_run_host *h, bool iso);
+
 /*
  * Syscall event types Falco's default base syscall set leaves out when it
  * captures live (high-volume I/O calls outside libsinsp's state set). With
@@ -127,8 +131,10 @@ uint64_t vg_run_host_skipped(const vg_run_host *h);
  * Renders rule `rule`'s output for the current event. *text: the output as
  * Falco prints it in text (NUL-terminated, control characters escaped,
  * invalid UTF-8 replaced by U+FFFD). *fields_json: the output_fields
- * object as JSON text ({"proc.name":"cat","fd.cport":null,...}; keys
- * sorted as Falco prints them), or NULL when fields_json is NULL. Both
+ * object as JSON text ({"evt.time":1470327477881785348,"fd.cport":null,
+ * "proc.name":"cat",...}: the template's fields plus the time field of
+ * Falco's output prefix, keys sorted as Falco prints them), not computed
+ * when fields_json is NULL. Both
  * stay valid until the next render or vg_run_host_next.
  */
 vigil_status vg_run_host_render(vg_run_host *h, size_t rule,

@@ -335,6 +335,12 @@ Test(run_cli, json_shape) {
   cr_assert(t && strlen(t) == 30 && t[10] == 'T' && t[29] == 'Z', "%s", t);
   const char *output = json_string_value(json_object_get(o, "output"));
   cr_assert(strstr(output, ": Warning open "), "%s", output);
+  /* the prefix's time joins output_fields as the raw timestamp */
+  json_t *of = json_object_get(o, "output_fields");
+  cr_assert(json_is_integer(json_object_get(of, "evt.time")));
+  cr_assert(json_is_null(json_object_get(of, "fd.cport")));
+  cr_assert_str_eq(json_string_value(json_object_get(of, "proc.name")),
+                   "cat");
   json_decref(o);
   free(out);
   /* the include properties drop their keys */
@@ -358,7 +364,21 @@ Test(run_cli, json_shape) {
 Test(run_cli, text_line_and_iso_time) {
   if (!have(CAPTURE))
     cr_skip_test("conformance captures not available");
-  char a[1024], *out;
+  char a[1024], *out, tf[300];
+  /* time fields the host computes render as libsinsp renders them */
+  snprintf(tf, sizeof tf, "%s/t.yaml", tmpdir);
+  FILE *f = fopen(tf, "w");
+  cr_assert(f);
+  fputs("- rule: t\n  desc: d\n  condition: evt.type=open\n"
+        "  output: iso=%evt.time.iso8601 s=%evt.rawtime.s src=%evt.source\n"
+        "  priority: INFO\n", f);
+  fclose(f);
+  snprintf(a, sizeof a, "run --rules %s -- %s", tf, CAPTURE);
+  cr_assert_eq(vigil(a, &out), 0);
+  cr_assert(strstr(out, "iso=2016-08-04T16:17:57."), "%s", out);
+  cr_assert(strstr(out, "+0000 s=1470327477 src=syscall"), "%s", out);
+  free(out);
+  unlink(tf);
   snprintf(a, sizeof a, "run -o time_format_iso_8601=true --rules %s -- %s",
            rules_path, CAPTURE);
   cr_assert_eq(vigil(a, &out), 0);
