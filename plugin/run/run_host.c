@@ -230,6 +230,7 @@ struct vg_run_host {
   hfield *f;
   size_t nf, capf;
   size_t nprog; /* fields 0..nprog-1 are the pack's */
+  bool binding;  /* inside the binder: no sharing of entries */
   int32_t f_rawtime;
   vg_json_host *jh;
   trule *rules;
@@ -552,7 +553,7 @@ static bool sys_field_ok(const char *ref, vg_sysf_ref *out) {
 static vigil_status add_field(vg_run_host *h, bool json, const char *ref,
                               bool lenient, uint32_t *idx, char *err,
                               size_t errsz) {
-  for (size_t i = h->nprog; i < h->nf; i++)
+  for (size_t i = 0; !h->binding && i < h->nf; i++)
     if (h->f[i].json == json && !strcmp(h->f[i].ref, ref)) {
       *idx = (uint32_t)i;
       return VIGIL_OK;
@@ -639,11 +640,10 @@ vigil_status vg_run_host_binder(void *ud, const char *source,
       memcpy(ref, dot, (size_t)k + 1);
   }
   /* the pack's fields are never shared: id must equal the record index */
-  size_t save = h->nprog;
-  h->nprog = h->nf; /* disable the dedup scan */
+  h->binding = true;
   uint32_t idx;
   vigil_status st = add_field(h, json, ref, true, &idx, err, errsz);
-  h->nprog = save;
+  h->binding = false;
   if (st != VIGIL_OK) {
     if (st == VIGIL_E_SYNTAX)
       st = VIGIL_E_NOTFOUND;
@@ -660,7 +660,7 @@ vigil_status vg_run_host_binder(void *ud, const char *source,
 /* ---- output templates --------------------------------------------------- */
 
 static bool name_char(char c) {
-  return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-';
+  return isalnum((unsigned char)c) || c == '_' || c == '.';
 }
 
 /*
@@ -707,18 +707,21 @@ static size_t match_token(vg_run_host *h, bool json, const char *s,
   }
   /* the loader validated the output, so the token is a field of the
    * source that no extractor provides: it renders <NA> */
-  while (nl > 0 && s[nl - 1] == '.')
-    nl--;
-  if (nl == 0 || nl >= sizeof cand)
+  if (full == nl) {
+    while (nl > 0 && s[nl - 1] == '.')
+      nl--;
+    full = nl;
+  }
+  if (nl == 0 || full >= sizeof cand)
     return 0;
-  memcpy(cand, s, nl);
-  cand[nl] = 0;
+  memcpy(cand, s, full);
+  cand[full] = 0;
   uint32_t idx;
   char e[128] = "";
   if (add_field(h, json, cand, true, &idx, e, sizeof e) != VIGIL_OK)
     return 0;
   *field = (int32_t)idx;
-  return nl;
+  return full;
 }
 
 static vigil_status parse_template(vg_run_host *h, trule *r) {
