@@ -56,7 +56,8 @@ static void usage(FILE *f) {
       "  --enable-tag T          only rules with one of these tags\n"
       "  --disable-tag T         disable rules with this tag\n"
       "  --disable-rule NAME     disable rules by name (* wildcards)\n"
-      "  --all-events            evaluate every event (Falco's -A)\n"
+      "  --all-events            Falco's -A; replayed captures are\n"
+      "                          evaluated whole either way, as in Falco\n"
       "  --source S, --plugin NAME[@VER], --no-plugins   as in lint\n"
       "  -o KEY=VALUE            Falco configuration (priority, "
       "rule_matching,\n"
@@ -694,7 +695,10 @@ int vg_cmd_run(int argc, char **argv) {
     fprintf(stderr, "vigil run: %s\n", vigil_status_str(st));
     goto out;
   }
-  (void)o.all_events; /* captures are replayed whole, as Falco does */
+  /* Falco applies its base syscall set (without -A: minus high-volume
+   * I/O calls) only to live captures: open_savefile takes no syscall set,
+   * so a replayed capture is evaluated whole with or without -A. */
+  (void)o.all_events;
   rc = run_events(&o, p, h);
 out:
   vg_run_host_free(h);
