@@ -86,7 +86,13 @@ static const char init_schema[] =
     "\"description\":\"Path of the compiled vigil rules pack "
     "(vigil compile -o PACK)\"},"
     "\"program\":{\"type\":\"string\",\"title\":\"Program\","
-    "\"description\":\"Alias of pack\"}"
+    "\"description\":\"Alias of pack\"},"
+    "\"passwd_file\":{\"type\":\"string\",\"title\":\"Passwd file\","
+    "\"description\":\"Where user.name, user.homedir and user.shell come "
+    "from (default /etc/passwd; empty: none)\"},"
+    "\"group_file\":{\"type\":\"string\",\"title\":\"Group file\","
+    "\"description\":\"Where group.name comes from (default /etc/group; "
+    "empty: none)\"}"
     "},"
     "\"additionalProperties\":false}";
 
@@ -115,6 +121,7 @@ typedef struct vstate {
   vigil_vm *vm;
   vg_ftables *tables;
   vg_json_host *jh;
+  vg_fusers users, groups;
   bound *b;
   size_t nb, capb;
   size_t nrules;
@@ -399,11 +406,19 @@ static bool read_file(vstate *s, const char *path, uint8_t **out,
   return true;
 }
 
-/* Parses the init config; *pack receives a pointer into root. */
+typedef struct vconfig {
+  const char *pack;
+  const char *passwd, *group;
+} vconfig;
+
+/* Parses the init config; the strings point into *root. */
 static bool parse_config(vstate *s, const char *config, json_t **root,
-                         const char **pack) {
+                         vconfig *c) {
   *root = NULL;
-  *pack = NULL;
+  c->pack = NULL;
+  c->passwd = "/etc/passwd";
+  c->group = "/etc/group";
+  const char **pack = &c->pack;
   if (!config || !*config)
     config = "{}";
   json_error_t je;
@@ -421,14 +436,23 @@ static bool parse_config(vstate *s, const char *config, json_t **root,
   const char *key;
   json_t *v;
   json_object_foreach(j, key, v) {
-    if (strcmp(key, "pack") != 0 && strcmp(key, "program") != 0) {
-      set_err(s, "init config: unknown key '%s' (expected 'pack')", key);
+    bool is_pack = !strcmp(key, "pack") || !strcmp(key, "program");
+    if (!is_pack && strcmp(key, "passwd_file") && strcmp(key, "group_file")) {
+      set_err(s, "init config: unknown key '%s' (expected 'pack', "
+                 "'passwd_file' or 'group_file')", key);
       return false;
     }
     if (!json_is_string(v)) {
-      set_err(s, "init config: '%s' must be a string (path of a vigil "
-                 "pack)", key);
+      set_err(s, "init config: '%s' must be a string (%s)", key,
+              is_pack ? "path of a vigil pack" : "a file path");
       return false;
+    }
+    if (!is_pack) {
+      if (!strcmp(key, "passwd_file"))
+        c->passwd = json_string_value(v);
+      else
+        c->group = json_string_value(v);
+      continue;
     }
     if (*pack && strcmp(*pack, json_string_value(v)) != 0) {
       set_err(s, "init config: 'pack' and 'program' name different files");
@@ -446,12 +470,13 @@ static bool parse_config(vstate *s, const char *config, json_t **root,
 
 static bool setup(vstate *s, const ss_plugin_init_input *in) {
   json_t *cfg = NULL;
-  const char *path = NULL;
+  vconfig vc;
   bool ok = false;
   uint8_t *bytes = NULL;
   size_t len = 0;
-  if (!parse_config(s, in->config, &cfg, &path))
+  if (!parse_config(s, in->config, &cfg, &vc))
     goto out;
+  const char *path = vc.pack;
   s->tables = vg_ftables_new();
   s->jh = vg_json_host_new();
   s->vpool = malloc(VPOOL * sizeof *s->vpool);
@@ -483,6 +508,12 @@ static bool setup(vstate *s, const ss_plugin_init_input *in) {
     set_err(s, "out of memory");
     goto out;
   }
+  if (!vg_fusers_load(&s->users, vc.passwd, false) ||
+      !vg_fusers_load(&s->groups, vc.group, true)) {
+    set_err(s, "out of memory");
+    goto out;
+  }
+  vg_ftables_set_users(s->tables, &s->users, &s->groups);
   const char *note = NULL;
   vg_ftables_bind(s->tables, in->tables, in->owner, &note);
   if (note)
@@ -540,6 +571,8 @@ PLUGIN_API void plugin_destroy(ss_plugin_t *p) {
   vigil_program_free(s->prog);
   vg_ftables_free(s->tables);
   vg_json_host_free(s->jh);
+  vg_fusers_fini(&s->users);
+  vg_fusers_fini(&s->groups);
   free(s->b);
   free(s->hash);
   free(s->evtypes);

@@ -129,6 +129,7 @@ struct vg_ftables {
   size_t nts;
   fslot fs[FSLOTS];
   size_t nfs;
+  const vg_fusers *users, *groups;
   vg_sys_accessor acc;
 };
 
@@ -589,7 +590,19 @@ static vg_fdinfo *a_fd(void *ctx) {
   return th ? load_fd(t, th->pid, t->evt_fd) : NULL;
 }
 
-static const vg_user *a_user(void *ctx, uint32_t id) { return NULL; }
+static const vg_user *a_user(void *ctx, uint32_t id) {
+  return vg_fusers_find(((vg_ftables *)ctx)->users, id);
+}
+
+static const vg_user *a_group(void *ctx, uint32_t id) {
+  return vg_fusers_find(((vg_ftables *)ctx)->groups, id);
+}
+
+void vg_ftables_set_users(vg_ftables *t, const vg_fusers *users,
+                          const vg_fusers *groups) {
+  t->users = users;
+  t->groups = groups;
+}
 
 void vg_ftables_begin(vg_ftables *t,
                       const ss_plugin_table_reader_vtable_ext *rd,
@@ -614,6 +627,6 @@ const vg_sys_accessor *vg_ftables_accessor(vg_ftables *t) {
   a->fd = a_fd;
   a->get_fd = a_get_fd;
   a->user = a_user;
-  a->group = a_user;
+  a->group = a_group;
   return a;
 }

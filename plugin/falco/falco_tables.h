@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "falco/falco_abi.h"
+#include "falco/falco_users.h"
 #include "fields/syscall_fields.h"
 #include "sources/scap.h"
 
@@ -62,6 +63,11 @@ int vg_falco_parse_event(const uint8_t *ev, size_t avail, vg_evt *out);
 void vg_ftables_begin(vg_ftables *t,
                       const ss_plugin_table_reader_vtable_ext *rd,
                       const vg_evt *e, uint64_t evtnum);
+
+/* The user and group tables behind user.name, group.name, ... (owned by
+ * the caller, which keeps them alive as long as t; NULL: none). */
+void vg_ftables_set_users(vg_ftables *t, const vg_fusers *users,
+                          const vg_fusers *groups);
 
 /* The accessor; valid as long as t. */
 const vg_sys_accessor *vg_ftables_accessor(vg_ftables *t);

@@ -129,7 +129,7 @@ static fthread threads[] = {
      {{0}}, 0},
     {100, 100, 1, "sshd", "/usr/sbin/sshd", "/usr/sbin/sshd", "/", 0,
      {"-D"}, 1, {{0}}, 0},
-    {101, 101, 100, "bash", "bash", "/bin/bash", "/root/", 0,
+    {101, 101, 100, "bash", "bash", "/bin/bash", "/root/", 1000,
      {"-c", "cat /etc/shadow"}, 2,
      {{3, 1, "/etc/shadow"}, {5, 1, "/tmp/x"}}, 2},
     /* a second thread of process 101 */
@@ -383,7 +383,13 @@ static const char rules[] =
     "  condition: ka.verb=get and ka.target.resource=secrets\n"
     "  output: secret by %ka.user.name\n"
     "  priority: CRITICAL\n"
-    "  source: k8s_audit\n";
+    "  source: k8s_audit\n"
+    "- rule: Alice shell\n"
+    "  desc: alice runs something\n"
+    "  condition: spawned_process and user.name=alice and "
+    "user.shell=/bin/zsh and user.homedir=/home/alice\n"
+    "  output: alice %proc.name\n"
+    "  priority: INFO\n";
 
 static void compile_pack(const char *rules_text, const char *pack,
                          const char *falco_rules) {
@@ -466,8 +472,16 @@ static void setup_ok(void) {
   mk_tmpdir();
   snprintf(pack, sizeof pack, "%s/rules.vpk", tmpdir);
   compile_pack(rules, pack, NULL);
-  char cfg[700];
-  snprintf(cfg, sizeof cfg, "{\"pack\":\"%s\"}", pack);
+  char cfg[2000], pw[600];
+  snprintf(pw, sizeof pw, "%s/passwd", tmpdir);
+  write_text(pw, "root:x:0:0:root:/root:/bin/bash\n"
+                 "# comment\n"
+                 "broken line\n"
+                 "alice:x:1000:1000:Alice:/home/alice:/bin/zsh\n"
+                 "alice2:x:1000:1000:dup:/nowhere:/bin/false");
+  snprintf(cfg, sizeof cfg,
+           "{\"pack\":\"%s\",\"passwd_file\":\"%s\",\"group_file\":\"\"}",
+           pack, pw);
   ss_plugin_rc rc = SS_PLUGIN_FAILURE;
   st = init_with(cfg, &rc, 1);
   cr_assert(st);
@@ -622,6 +636,10 @@ Test(falco_plugin, bad_configs) {
   expect_init_failure("{\"pack\":3}", "must be a string");
   expect_init_failure("{\"pack\":\"\"}", "'pack'");
   expect_init_failure("{\"pakc\":\"x\"}", "unknown key 'pakc'");
+  expect_init_failure("{\"pack\":\"x\",\"program\":\"y\"}",
+                      "different files");
+  expect_init_failure("{\"pack\":\"x\",\"passwd_file\":[]}",
+                      "must be a string");
   expect_init_failure("{\"pack\":\"/nonexistent/vigil.vpk\"}",
                       "cannot open pack");
   char cfg[700], path[512];
@@ -690,11 +708,12 @@ Test(falco_plugin, execve_from_thread_table, .init = setup_ok,
                                   mkfield(5, NULL),
                                   mkfield(2, "Shell with -c")};
   cr_assert_eq(extract(ev, "syscall", 10, f, 4), SS_PLUGIN_SUCCESS);
-  cr_assert_eq(f[0].res_len, 2);
+  cr_assert_eq(f[0].res_len, 3);
   cr_assert_str_eq(f[0].res.str[0], "Shell under sshd");
   cr_assert_str_eq(f[0].res.str[1], "Shell with -c");
+  cr_assert_str_eq(f[0].res.str[2], "Alice shell");
   cr_assert_eq(f[1].res_len, 1);
-  cr_assert_eq(f[1].res.u64[0], 2);
+  cr_assert_eq(f[1].res.u64[0], 3);
   cr_assert_eq(f[2].res_len, 2);
   cr_assert_str_eq(f[2].res.str[0], "mitre");
   cr_assert_eq(f[3].res_len, 1);
@@ -705,6 +724,7 @@ Test(falco_plugin, execve_from_thread_table, .init = setup_ok,
    * command line is empty */
   execve_exit(ev, 102);
   cr_assert_eq(rule_matches(ev, "syscall", 11, "Shell under sshd"), 1);
+  cr_assert_eq(rule_matches(ev, "syscall", 11, "Alice shell"), 0);
   cr_assert_eq(rule_matches(ev, "syscall", 11, "Shell with -c"), 0);
   /* a thread the table does not know: nothing matches */
   execve_exit(ev, 4242);

@@ -26,6 +26,7 @@
 
 #include "falco/falco_plugin.c"
 #include "falco/falco_tables.c"
+#include "falco/falco_users.c"
 
 static const char fz_rules[] =
     "- list: shells\n"
