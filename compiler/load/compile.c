@@ -432,7 +432,20 @@ typedef struct resolver {
   vg_ptrvec resolved; /* vg_macro_info* */
   vg_ptrvec exp_nodes, exp_macros; /* expansion roots and their macros */
   int depth;
+  size_t nodes; /* nodes copied by expansion so far */
 } resolver;
+
+/* Macros expand by copying, so a chain of macros that each use the
+ * previous one twice doubles at every step: cap the copied nodes per
+ * condition (Falco's largest rules expand to a few thousand). */
+#define VG_MACRO_EXPAND_MAX 200000
+
+static size_t count_nodes(const vg_node *n, size_t stop) {
+  size_t k = 1;
+  for (uint32_t i = 0; n && i < n->nkids && k <= stop; i++)
+    k += count_nodes(n->kids[i], stop - k);
+  return k;
+}
 
 static vg_node *resolve(resolver *rs, vg_node *n) {
   if (!n)
@@ -468,6 +481,18 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
           rs->err_msg = vg_fmt(rs->c, "reference loop in macro '%s'",
                                m->name);
           rs->err_pos = n->pos;
+        }
+        return n;
+      }
+      rs->nodes += count_nodes(m->ast, VG_MACRO_EXPAND_MAX);
+      if (rs->nodes > VG_MACRO_EXPAND_MAX) {
+        if (!rs->has_err) {
+          rs->has_err = true;
+          rs->err_msg = vg_fmt(rs->c, "expansion of macro '%s' too large: "
+                               "more than %u nodes (macro expansion limit)",
+                               m->name, (unsigned)VG_MACRO_EXPAND_MAX);
+          rs->err_pos = n->pos;
+          rs->err_len = n->str.len;
         }
         return n;
       }

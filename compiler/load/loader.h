@@ -54,6 +54,10 @@ const char *vg_itype_name(vg_itype t);
 
 #define VG_CTX_MAX 12
 
+/* Largest rules file read (bytes): bigger ones get one error naming the
+ * limit instead of being parsed (Falco's own rules are ~100 KB). */
+#define VG_MAX_RULES_FILE (16u << 20)
+
 /* A context: Falco's chain of locations plus vigil's precise span. */
 typedef struct vg_ctx {
   vigil_location locs[VG_CTX_MAX];

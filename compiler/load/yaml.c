@@ -68,11 +68,37 @@ typedef struct conv {
   const char *buf;
   size_t len;
   int depth;
+  size_t nodes;     /* converted so far: aliases count each time */
+  vg_yerror *err;   /* filled when a limit is hit (limit set) */
+  bool limit;
 } conv;
 
+/* Stops a limit with a message at the node's start mark. */
+static vg_ynode *too_big(conv *cv, yaml_node_t *yn, const char *what) {
+  if (!cv->limit) {
+    cv->limit = true;
+    cv->err->mark.line = (uint32_t)yn->start_mark.line;
+    cv->err->mark.col = (uint32_t)yn->start_mark.column;
+    cv->err->mark.off = (uint32_t)yn->start_mark.index;
+    snprintf(cv->err->msg, sizeof cv->err->msg,
+             "yaml error at line %zu, column %zu: %s", yn->start_mark.line + 1,
+             yn->start_mark.column + 1, what);
+  }
+  return NULL;
+}
+
 static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
-  if (!yn || cv->depth > 10000)
+  if (!yn)
     return NULL;
+  if (cv->depth >= VG_YAML_MAX_DEPTH)
+    return too_big(cv, yn, "nesting deeper than "
+                   VG_STR(VG_YAML_MAX_DEPTH) " levels (YAML depth limit)");
+  /* Aliases are expanded (a node is converted once per reference), so a
+   * few lines of anchors can stand for billions of nodes: cap the total.
+   * Alias-free input never gets near it (a node takes at least 2 bytes). */
+  if (++cv->nodes > VG_YAML_MAX_NODES + cv->len)
+    return too_big(cv, yn, "document too large after alias expansion "
+                   "(YAML alias expansion limit)");
   vg_ynode *n = vg_arena_alloc(cv->a, sizeof *n);
   if (!n)
     return NULL;
@@ -201,11 +227,11 @@ vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
       yaml_document_delete(&doc);
       break;
     }
-    conv cv = {a, &doc, buf, len, 0};
+    conv cv = {a, &doc, buf, len, 0, 0, err, false};
     vg_ynode *n = convert(&cv, root);
     yaml_document_delete(&doc);
     if (!n) {
-      st = VIGIL_E_NOMEM;
+      st = cv.limit ? VIGIL_E_LIMIT : VIGIL_E_NOMEM;
       break;
     }
     if (out->n == cap) {
