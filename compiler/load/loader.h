@@ -249,6 +249,14 @@ bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
 const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
                           const char *name, const char *const *items,
                           size_t nitems, bool *used, int32_t **origin_out);
+/* Same, NULL with *st VIGIL_E_LIMIT when the text would grow past
+ * VG_MAX_SUBST_TEXT bytes, or VIGIL_E_NOMEM (vg_subst_list then returns
+ * cnd unchanged). */
+#define VG_MAX_SUBST_TEXT (4u << 20)
+const char *vg_subst_list_ex(vg_arena *a, const char *cnd, int32_t *origin,
+                             const char *name, const char *const *items,
+                             size_t nitems, bool *used, int32_t **origin_out,
+                             vigil_status *st);
 /* 6.3: the rule condition with its exceptions, NULL + error on failure. */
 const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
                                bool *ok);
