@@ -260,18 +260,43 @@ static int parse_args(run_opts *o, int argc, char **argv) {
   return 0;
 }
 
+/* Prints each distinct diagnostic once: every file's result also repeats
+ * what recompiling the earlier files found, as Falco's results do. */
 static void print_diags(vigil_compiler *c, bool errors) {
+  char **seen = NULL;
+  size_t nseen = 0, cap = 0;
   for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
     const vigil_load_result *r = vigil_compiler_result(c, i);
     size_t n = errors ? r->nerrors : r->nwarnings;
     const vigil_diag *d = errors ? r->errors : r->warnings;
     for (size_t k = 0; k < n; k++) {
       char *t = NULL;
-      if (vigil_diag_render_text(c, &d[k], &t) == VIGIL_OK)
-        fputs(t, stderr);
-      free(t);
+      if (vigil_diag_render_text(c, &d[k], &t) != VIGIL_OK)
+        continue;
+      bool dup = false;
+      for (size_t j = 0; j < nseen && !dup; j++)
+        dup = !strcmp(seen[j], t);
+      if (dup) {
+        free(t);
+        continue;
+      }
+      fputs(t, stderr);
+      if (nseen == cap) {
+        size_t nc = cap ? cap * 2 : 64;
+        char **ns = realloc(seen, nc * sizeof *ns);
+        if (!ns) {
+          free(t);
+          continue;
+        }
+        seen = ns;
+        cap = nc;
+      }
+      seen[nseen++] = t;
     }
   }
+  for (size_t j = 0; j < nseen; j++)
+    free(seen[j]);
+  free(seen);
 }
 
 /* Loads and compiles the rule files; returns the exit status on failure
