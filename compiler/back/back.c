@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "back/back.h"
 #include "back/itab.h"
@@ -1132,6 +1133,40 @@ static void sec_rules(vg_back *b, vg_buf *s) {
   }
 }
 
+/* Stores the image in f compressed (program.h, VIGIL_PACK_F_DEFLATE):
+ * header bytes [0, 24), the image size, then image [24, end) deflated at
+ * zlib's best level (deterministic for a given zlib). Frees f. */
+static vigil_status deflate_pack(vg_buf *f, uint8_t **out, size_t *len) {
+  const uint8_t *img = (const uint8_t *)f->ptr;
+  size_t ilen = f->len;
+  if (ilen > VIGIL_PACK_MAX_IMAGE) {
+    vg_buf_fini(f);
+    return VIGIL_E_LIMIT;
+  }
+  uLongf zcap = compressBound((uLong)(ilen - 24));
+  uint8_t *p = vg_malloc(VIGIL_PACK_HEADER_SIZE + (size_t)zcap);
+  if (!p) {
+    vg_buf_fini(f);
+    return VIGIL_E_NOMEM;
+  }
+  memcpy(p, img, 24);
+  put_u32(p + 24, (uint32_t)ilen);
+  int zr = compress2(p + VIGIL_PACK_HEADER_SIZE, &zcap, img + 24,
+                     (uLong)(ilen - 24), Z_BEST_COMPRESSION);
+  vg_buf_fini(f);
+  if (zr != Z_OK) {
+    vg_free(p);
+    return zr == Z_MEM_ERROR ? VIGIL_E_NOMEM : VIGIL_E_LIMIT;
+  }
+  size_t n = VIGIL_PACK_HEADER_SIZE + (size_t)zcap;
+  put_u32(p + 12, VIGIL_PACK_F_DEFLATE);
+  put_u32(p + 16, (uint32_t)n);
+  put_u32(p + 20, vigil_crc32(0, p + 24, n - 24));
+  *out = p;
+  *len = n;
+  return VIGIL_OK;
+}
+
 vigil_status vg_back_finish(vg_back *b, uint8_t **out, size_t *len) {
   b->err = NULL;
   b->errsz = 0;
@@ -1197,6 +1232,8 @@ vigil_status vg_back_finish(vg_back *b, uint8_t **out, size_t *len) {
     vg_buf_fini(&f);
     return VIGIL_E_LIMIT;
   }
+  if (b->o.deflate)
+    return deflate_pack(&f, out, len);
   uint8_t *p = (uint8_t *)f.ptr;
   put_u32(p + 16, (uint32_t)f.len);
   put_u32(p + 20, vigil_crc32(0, p + 24, f.len - 24));

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "vm/cmp.h"
 #include "vm/pack.h"
 
@@ -567,6 +569,45 @@ static vigil_status build_dispatch(vigil_program *p) {
   return VIGIL_OK;
 }
 
+/* Replaces a compressed pack's bytes by its uncompressed image (program.h):
+ * the header's first 24 bytes, then the inflated rest. The size is declared
+ * up front and bounded, so hostile input cannot make us allocate more. */
+static vigil_status inflate_body(vigil_program *p, char *err, size_t errsz) {
+  if (p->len < VIGIL_PACK_HEADER_SIZE)
+    return fail(err, errsz, VIGIL_E_FORMAT, "truncated header");
+  uint32_t u = vg_rd_u32le(p->buf + 24);
+  if (u < VIGIL_PACK_HEADER_SIZE || u > VIGIL_PACK_MAX_IMAGE)
+    return fail(err, errsz, VIGIL_E_FORMAT, "bad uncompressed size %u",
+                (unsigned)u);
+  uint8_t *img = malloc(u);
+  if (!img)
+    return VIGIL_E_NOMEM;
+  memcpy(img, p->buf, 24);
+  z_stream zs;
+  memset(&zs, 0, sizeof zs);
+  if (inflateInit(&zs) != Z_OK) {
+    free(img);
+    return VIGIL_E_NOMEM;
+  }
+  zs.next_in = p->buf + VIGIL_PACK_HEADER_SIZE;
+  zs.avail_in = (uInt)(p->len - VIGIL_PACK_HEADER_SIZE);
+  zs.next_out = img + 24;
+  zs.avail_out = (uInt)(u - 24);
+  int zr = inflate(&zs, Z_FINISH);
+  bool ok = zr == Z_STREAM_END && zs.avail_out == 0 && zs.avail_in == 0;
+  inflateEnd(&zs);
+  if (!ok) {
+    free(img);
+    return fail(err, errsz, VIGIL_E_FORMAT,
+                zr == Z_MEM_ERROR ? "out of memory while inflating"
+                                  : "bad compressed body");
+  }
+  free(p->buf);
+  p->buf = img;
+  p->len = u;
+  return VIGIL_OK;
+}
+
 static vigil_status parse_header(vigil_program *p, char *err, size_t errsz) {
   const uint8_t *b = p->buf;
   size_t len = p->len;
@@ -579,7 +620,9 @@ static vigil_status parse_header(vigil_program *p, char *err, size_t errsz) {
     return fail(err, errsz, VIGIL_E_VERSION,
                 "pack format version %u.%u is not supported (expected %u.x)",
                 p->major, p->minor, VIGIL_PACK_MAJOR);
-  if (vg_rd_u32le(b + 12) != 0)
+  uint32_t hflags = vg_rd_u32le(b + 12);
+  if ((hflags & ~VIGIL_PACK_F_DEFLATE) ||
+      (hflags && p->minor < 1))
     return fail(err, errsz, VIGIL_E_FORMAT, "unknown header flags");
   if (vg_rd_u32le(b + 16) != len)
     return fail(err, errsz, VIGIL_E_FORMAT,
@@ -588,6 +631,13 @@ static vigil_status parse_header(vigil_program *p, char *err, size_t errsz) {
   p->crc = vg_rd_u32le(b + 20);
   if (vigil_crc32(0, b + 24, len - 24) != p->crc)
     return fail(err, errsz, VIGIL_E_CORRUPT, "checksum mismatch");
+  if (hflags & VIGIL_PACK_F_DEFLATE) {
+    vigil_status st = inflate_body(p, err, errsz);
+    if (st != VIGIL_OK)
+      return st;
+    b = p->buf;
+    len = p->len;
+  }
   uint32_t nsec = vg_rd_u32le(b + 24);
   if (nsec > 16 ||
       (uint64_t)VIGIL_PACK_HEADER_SIZE + (uint64_t)nsec * 16 > len)
