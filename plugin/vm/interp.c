@@ -212,6 +212,11 @@ static bool regex_one(vigil_vm *vm, const vg_ppat *pt, const vg_value *l) {
 static bool set_has(vigil_vm *vm, const vg_pset *s, const vg_value *v) {
   if (!same_repr(v->type, s->type))
     return false;
+  if (s->has_bloom) {
+    unsigned bit = vg_pack_bloom(v->v.s.p, v->v.s.n);
+    if (!((s->bloom[bit / 64] >> (bit % 64)) & 1))
+      return false; /* certainly not an element */
+  }
   return vg_valset_contains(s->vs, v);
 }
 
@@ -405,12 +410,53 @@ static bool xf_getopt(vigil_vm *vm, slot *argv, slot *opt, int sel,
 
 /* ---- checks over value entries ---------------------------------------- */
 
+/*
+ * Fast paths for a text value a against a NUL-free text constant k (the
+ * usual case), with cmp.h's C-string semantics: a counts up to its first
+ * NUL. Since k has no NUL, a match of k's bytes at the start of a cannot
+ * straddle a NUL, so only the byte after it needs a look (for '=').
+ * Returns false in *handled for the operators it does not cover.
+ */
+static bool fast_str(vg_pcmp op, const vg_value *a, const vg_value *k,
+                     bool *handled) {
+  const uint8_t *ap = a->v.s.p, *kp = k->v.s.p;
+  size_t an = a->v.s.n, kn = k->v.s.n;
+  *handled = true;
+  switch (op) {
+  case VG_PC_EQ:
+  case VG_PC_NE: {
+    bool eq = an >= kn && (kn == 0 || memcmp(ap, kp, kn) == 0) &&
+              (an == kn || ap[kn] == 0);
+    return op == VG_PC_EQ ? eq : !eq;
+  }
+  case VG_PC_STARTSWITH:
+    return an >= kn && (kn == 0 || memcmp(ap, kp, kn) == 0);
+  case VG_PC_CONTAINS: {
+    if (kn == 0)
+      return true;
+    const uint8_t *m = an >= kn ? memmem(ap, an, kp, kn) : NULL;
+    /* the first occurrence counts only if no NUL comes before it */
+    return m && (m == ap || !memchr(ap, 0, (size_t)(m - ap)));
+  }
+  default:
+    *handled = false;
+    return false;
+  }
+}
+
 /* l op k over the values of l: true when it holds for any value, except
- * '!=' on endpoint fields, where every value must differ (8.7). */
+ * '!=' on endpoint fields, where every value must differ (8.7). kidx is
+ * k's CONST index (fast paths), or UINT32_MAX. */
 static bool check_k(vigil_vm *vm, const slot *l, vg_pcmp op,
-                    const vg_value *k) {
+                    const vg_value *k, uint32_t kidx) {
   if (l->n == 0)
     return false;
+  if (l->n == 1 && kidx != UINT32_MAX && vm->p->kclean[kidx] &&
+      is_str(l->vals[0].type)) {
+    bool handled, m = fast_str(op, &l->vals[0], k, &handled);
+    if (handled)
+      return m;
+  }
   bool all = op == VG_PC_NE && (l->fflags & VIGIL_FIELD_ENDPOINT);
   for (uint32_t i = 0; i < l->n; i++) {
     bool m = cmp_one(vm, op, &l->vals[i], k);
@@ -477,7 +523,7 @@ static bool check_f(vigil_vm *vm, const slot *l, const slot *r, vg_pcmp op) {
     }
     return every;
   }
-  return check_k(vm, l, op, &r->vals[0]);
+  return check_k(vm, l, op, &r->vals[0], UINT32_MAX);
 }
 
 /* ---- the loop ----------------------------------------------------------- */
@@ -552,7 +598,7 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       break;
 #define CMPK(OP, C)                                                          \
   case VG_I_##OP:                                                            \
-    sp[-1].b = check_k(vm, &sp[-1], C, &p->consts[arg]);                     \
+    sp[-1].b = check_k(vm, &sp[-1], C, &p->consts[arg], arg);                \
     break;
       CMPK(EQ_K, VG_PC_EQ)
       CMPK(NE_K, VG_PC_NE)
@@ -714,8 +760,12 @@ vigil_status vigil_vm_eval(vigil_vm *vm, const vigil_event *ev) {
   }
   vigil_status first = VIGIL_OK;
   for (size_t i = 0; i < n; i++) {
+    const vg_prule *ru = &p->rules[list[i]];
+    uint32_t g = ru->guard;
+    if (g != VG_NO_GUARD && vm->memo_epoch[g] == vm->epoch && !vm->memo_val[g])
+      continue; /* its leading conjunct is already known false */
     vm->err = VIGIL_OK;
-    bool m = run(vm, &p->rules[list[i]]);
+    bool m = run(vm, ru);
     if (vm->err != VIGIL_OK) {
       if (first == VIGIL_OK)
         first = vm->err;

@@ -213,7 +213,8 @@ static vigil_status load_consts(vigil_program *p, char *err, size_t errsz) {
   if (!rd_count(&r, 20, &n))
     return fail(err, errsz, VIGIL_E_FORMAT, "CONST section: bad count");
   p->consts = calloc(n ? n : 1, sizeof *p->consts);
-  if (!p->consts)
+  p->kclean = calloc(n ? n : 1, 1);
+  if (!p->consts || !p->kclean)
     return VIGIL_E_NOMEM;
   p->nconsts = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -250,6 +251,9 @@ static vigil_status load_consts(vigil_program *p, char *err, size_t errsz) {
                     (unsigned)i);
       v->v.s.p = (const uint8_t *)p->strs[s].p;
       v->v.s.n = p->strs[s].n;
+      /* NUL-free text constants take the interpreter's fast paths */
+      p->kclean[i] = v->type != VG_FT_BYTEBUF &&
+                     (v->v.s.n == 0 || !memchr(v->v.s.p, 0, v->v.s.n));
       break;
     }
     case VG_FT_DOUBLE: {
@@ -342,6 +346,13 @@ static vigil_status load_sets(vigil_program *p, char *err, size_t errsz) {
       st = vg_valset_new(s->type, &s->vs);
       for (uint32_t j = 0; j < s->n && st == VIGIL_OK; j++)
         st = vg_valset_add(s->vs, &p->consts[ids[j]]);
+      s->has_bloom = s->type == VG_FT_CHARBUF || s->type == VG_FT_FSPATH ||
+                     s->type == VG_FT_FSRELPATH;
+      for (uint32_t j = 0; j < s->n && s->has_bloom; j++) {
+        const vg_value *e = &p->consts[ids[j]];
+        unsigned bit = vg_pack_bloom(e->v.s.p, e->v.s.n);
+        s->bloom[bit / 64] |= 1ull << (bit % 64);
+      }
     } else if (s->kind == VG_SET_PATHS) {
       if (s->type != VG_FT_CHARBUF)
         return fail(err, errsz, VIGIL_E_FORMAT, "SET %u: bad path table",
@@ -608,6 +619,24 @@ static vigil_status inflate_body(vigil_program *p, char *err, size_t errsz) {
   return VIGIL_OK;
 }
 
+/* Rule guards (pack.h): code that starts "MEMO_GET s; ...; JF_KEEP ->
+ * RET" is false whenever slot s is. Runs on verified code. */
+static void find_guards(vigil_program *p) {
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    vg_prule *ru = &p->rules[i];
+    ru->guard = VG_NO_GUARD;
+    uint32_t w = p->code[ru->start], end = ru->start + ru->len - 1;
+    if (VG_INS_OP(w) != VG_I_MEMO_GET)
+      continue;
+    uint32_t next = ru->start + 1 + (VG_INS_ARG(w) >> VG_MEMO_SLOT_BITS);
+    if (next >= end || VG_INS_OP(p->code[next]) != VG_I_JF_KEEP)
+      continue;
+    uint32_t t = next + 1 + VG_INS_ARG(p->code[next]);
+    if (t == end && VG_INS_OP(p->code[t]) == VG_I_RET)
+      ru->guard = VG_INS_ARG(w) & (VG_MEMO_MAX_SLOTS - 1);
+  }
+}
+
 static vigil_status parse_header(vigil_program *p, char *err, size_t errsz) {
   const uint8_t *b = p->buf;
   size_t len = p->len;
@@ -717,6 +746,8 @@ vigil_status vigil_program_load(const void *bytes, size_t len,
   if (st == VIGIL_OK)
     st = vg_pack_verify(p, err, errsz);
   if (st == VIGIL_OK)
+    find_guards(p);
+  if (st == VIGIL_OK)
     st = build_dispatch(p);
   if (st != VIGIL_OK) {
     if (st == VIGIL_E_NOMEM && err && errsz && !err[0])
@@ -746,6 +777,7 @@ void vigil_program_free(vigil_program *p) {
   free(p->sources);
   free(p->strs);
   free(p->consts);
+  free(p->kclean);
   free(p->sets);
   free(p->pats);
   free(p->fields);
