@@ -619,21 +619,32 @@ static vigil_status inflate_body(vigil_program *p, char *err, size_t errsz) {
   return VIGIL_OK;
 }
 
-/* Rule guards (pack.h): code that starts "MEMO_GET s; ...; JF_KEEP ->
- * RET" is false whenever slot s is. Runs on verified code. */
+/* Rule guards (pack.h): code that starts "MEMO_GET s; ...; MEMO_PUT s;
+ * JF_KEEP -> RET" is false whenever slot s is, and so on for the memoised
+ * conjuncts that follow. The scan stops at the first conjunct that is not
+ * one memo block (its extent is not known without parsing). Runs on
+ * verified code. */
 static void find_guards(vigil_program *p) {
   for (uint32_t i = 0; i < p->nrules; i++) {
     vg_prule *ru = &p->rules[i];
-    ru->guard = VG_NO_GUARD;
-    uint32_t w = p->code[ru->start], end = ru->start + ru->len - 1;
-    if (VG_INS_OP(w) != VG_I_MEMO_GET)
-      continue;
-    uint32_t next = ru->start + 1 + (VG_INS_ARG(w) >> VG_MEMO_SLOT_BITS);
-    if (next >= end || VG_INS_OP(p->code[next]) != VG_I_JF_KEEP)
-      continue;
-    uint32_t t = next + 1 + VG_INS_ARG(p->code[next]);
-    if (t == end && VG_INS_OP(p->code[t]) == VG_I_RET)
-      ru->guard = VG_INS_ARG(w) & (VG_MEMO_MAX_SLOTS - 1);
+    uint32_t pc = ru->start, end = ru->start + ru->len - 1;
+    ru->nguards = 0;
+    while (pc < end && ru->nguards < VG_MAX_GUARDS) {
+      uint32_t w = p->code[pc];
+      if (VG_INS_OP(w) != VG_I_MEMO_GET)
+        break;
+      uint32_t next = pc + 1 + (VG_INS_ARG(w) >> VG_MEMO_SLOT_BITS);
+      uint16_t slot = (uint16_t)(VG_INS_ARG(w) & (VG_MEMO_MAX_SLOTS - 1));
+      if (next == end) { /* the last conjunct (or the whole condition) */
+        ru->guards[ru->nguards++] = slot;
+        break;
+      }
+      if (next > end || VG_INS_OP(p->code[next]) != VG_I_JF_KEEP ||
+          next + 1 + VG_INS_ARG(p->code[next]) != end)
+        break;
+      ru->guards[ru->nguards++] = slot;
+      pc = next + 1;
+    }
   }
 }
 

@@ -133,6 +133,8 @@ typedef struct vg_pfield {
   uint32_t id; /* from the binder */
 } vg_pfield;
 
+#define VG_MAX_GUARDS 6
+
 typedef struct vg_prule {
   uint32_t name, source, output, desc;
   uint8_t priority, flags;
@@ -143,14 +145,13 @@ typedef struct vg_prule {
   const uint8_t *evt; /* nevt u16 codes, in the pack */
   uint32_t src_index; /* into vigil_program.sources */
   uint32_t max_stack; /* verifier fact */
-  /* MEMO slot of the rule's leading conjunct when the code starts with
-   * MEMO_GET followed by a JF_KEEP to the final RET: if that slot is
-   * already known false for the event, the rule is false without running
-   * (VG_NO_GUARD otherwise) */
-  uint32_t guard;
+  /* MEMO slots of the rule's leading conjuncts, as far as each is one
+   * MEMO_GET block followed by a JF_KEEP to the final RET: if any of them
+   * is already known false for the event, the rule is false without
+   * running */
+  uint8_t nguards;
+  uint16_t guards[VG_MAX_GUARDS];
 } vg_prule;
-
-#define VG_NO_GUARD 0xffffffffu
 
 typedef struct vg_pdebug {
   uint32_t pc, start, end;
