@@ -410,6 +410,16 @@ static bool xf_getopt(vigil_vm *vm, slot *argv, slot *opt, int sel,
 
 /* ---- checks over value entries ---------------------------------------- */
 
+/* Equal bytes; short runs (most constants) without a libc call. */
+static inline bool bytes_eq(const uint8_t *a, const uint8_t *b, size_t n) {
+  if (n > 16)
+    return memcmp(a, b, n) == 0;
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i])
+      return false;
+  return true;
+}
+
 /*
  * Fast paths for a text value a against a NUL-free text constant k (the
  * usual case), with cmp.h's C-string semantics: a counts up to its first
@@ -425,17 +435,27 @@ static bool fast_str(vg_pcmp op, const vg_value *a, const vg_value *k,
   switch (op) {
   case VG_PC_EQ:
   case VG_PC_NE: {
-    bool eq = an >= kn && (kn == 0 || memcmp(ap, kp, kn) == 0) &&
-              (an == kn || ap[kn] == 0);
+    bool eq = an >= kn && bytes_eq(ap, kp, kn) && (an == kn || ap[kn] == 0);
     return op == VG_PC_EQ ? eq : !eq;
   }
   case VG_PC_STARTSWITH:
-    return an >= kn && (kn == 0 || memcmp(ap, kp, kn) == 0);
+    return an >= kn && bytes_eq(ap, kp, kn);
   case VG_PC_CONTAINS: {
     if (kn == 0)
       return true;
-    const uint8_t *m = an >= kn ? memmem(ap, an, kp, kn) : NULL;
-    /* the first occurrence counts only if no NUL comes before it */
+    /* first occurrence; it counts only if no NUL comes before it. A
+     * memchr for the first byte beats memmem's set-up on short values. */
+    const uint8_t *m = NULL, *q = ap, *last = ap + (an - kn);
+    while (an >= kn && q <= last) {
+      q = memchr(q, kp[0], (size_t)(last - q) + 1);
+      if (!q)
+        break;
+      if (bytes_eq(q + 1, kp + 1, kn - 1)) {
+        m = q;
+        break;
+      }
+      q++;
+    }
     return m && (m == ap || !memchr(ap, 0, (size_t)(m - ap)));
   }
   default:
