@@ -133,6 +133,17 @@ static vg_value *scratch_vals(vigil_vm *vm, size_t n) {
 
 /* ---- semantics ------------------------------------------------------- */
 
+/* FIELD's fused checks rely on EQ_K .. ENDSWITH_K following the order of
+ * VG_PC_EQ .. VG_PC_ENDSWITH. */
+_Static_assert(VG_I_NE_K - VG_I_EQ_K == VG_PC_NE &&
+                   VG_I_GE_K - VG_I_EQ_K == VG_PC_GE &&
+                   VG_I_CONTAINS_K - VG_I_EQ_K == VG_PC_CONTAINS &&
+                   VG_I_BCONTAINS_K - VG_I_EQ_K == VG_PC_BCONTAINS &&
+                   VG_I_STARTSWITH_K - VG_I_EQ_K == VG_PC_STARTSWITH &&
+                   VG_I_ENDSWITH_K - VG_I_EQ_K == VG_PC_ENDSWITH &&
+                   VG_PC_EQ == 0,
+               "CMPK opcodes and vg_pcmp must line up");
+
 /* Pack operator numbers (pack.h) to cmp.h's. */
 static const vg_cmpop cmp_of[VG_PC__COUNT] = {
     [VG_PC_EQ] = VG_CMP_EQ,
@@ -593,13 +604,20 @@ static void field_values(vigil_vm *vm, uint32_t f, slot *s) {
 #define CASE(name) case VG_I_##name:
 #define NEXT break
 #endif
-/* A boolean result is nearly always followed by JF_KEEP/JT_KEEP (and/or):
- * handlers that produce one take that jump themselves, sparing a
- * dispatch. Verified code never ends a rule on a B-producing instruction
- * (RET comes last), so code[pc] is in the rule. */
+/* A boolean result is nearly always followed by an optional MEMO_PUT and
+ * a JF_KEEP/JT_KEEP (and/or): handlers that produce one do those
+ * themselves, sparing dispatches. Verified code never ends a rule on a
+ * B-producing instruction (RET comes last), so code[pc] is in the rule. */
 #define FUSE_JUMP()                                                            \
   do {                                                                         \
     uint32_t nw_ = code[pc], nop_ = VG_INS_OP(nw_);                            \
+    if (nop_ == VG_I_MEMO_PUT) {                                               \
+      uint32_t sl_ = VG_INS_ARG(nw_) & (VG_MEMO_MAX_SLOTS - 1);                \
+      vm->memo_epoch[sl_] = vm->epoch;                                         \
+      vm->memo_val[sl_] = sp[-1].b;                                            \
+      nw_ = code[++pc];                                                        \
+      nop_ = VG_INS_OP(nw_);                                                   \
+    }                                                                          \
     if (nop_ == VG_I_JF_KEEP) {                                                \
       pc++;                                                                    \
       if (!sp[-1].b)                                                           \
@@ -660,9 +678,24 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       else
         sp--;
       NEXT;
-    CASE(FIELD)
+    CASE(FIELD) {
       field_values(vm, arg, sp++);
+      /* A field is nearly always checked right away: do the usual checks
+       * here (EQ_K .. ENDSWITH_K are VG_PC_EQ .. VG_PC_ENDSWITH in order). */
+      uint32_t nw = code[pc], nop = VG_INS_OP(nw), na = VG_INS_ARG(nw);
+      if (nop >= VG_I_EQ_K && nop <= VG_I_ENDSWITH_K) {
+        pc++;
+        sp[-1].b = check_k(vm, &sp[-1], (vg_pcmp)(nop - VG_I_EQ_K),
+                           &p->consts[na], na);
+        FUSE_JUMP();
+      } else if (nop == VG_I_IN_S) {
+        pc++;
+        sp[-1].b = check_in(vm, &sp[-1], &p->sets[na],
+                            (sp[-1].fflags & VIGIL_FIELD_LIST) != 0);
+        FUSE_JUMP();
+      }
       NEXT;
+    }
     CASE(KVAL)
       sp->vals = &p->consts[arg];
       sp->n = 1;
@@ -801,7 +834,7 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       uint32_t slotn = arg & (VG_MEMO_MAX_SLOTS - 1);
       vm->memo_epoch[slotn] = vm->epoch;
       vm->memo_val[slotn] = sp[-1].b;
-      FUSE_JUMP();
+      FUSE_JUMP(); /* (a second MEMO_PUT: nested compounds) */
       NEXT;
     }
     case VG_I__COUNT:
