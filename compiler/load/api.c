@@ -90,7 +90,10 @@ vigil_status vigil_compiler_load_file(vigil_compiler *c, const char *path) {
   vg_buf_init(&b);
   char tmp[65536];
   size_t n;
-  while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
+  /* stop one chunk past the limit: the reader reports the size, and an
+   * endless file (/dev/zero) cannot exhaust memory */
+  while (b.len <= VG_MAX_RULES_FILE &&
+         (n = fread(tmp, 1, sizeof tmp, fp)) > 0)
     vg_buf_append(&b, tmp, n);
   bool err = ferror(fp);
   fclose(fp);

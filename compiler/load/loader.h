@@ -56,6 +56,10 @@ const char *vg_itype_name(vg_itype t);
 
 #define VG_CTX_MAX 12
 
+/* Largest rules file read (bytes): bigger ones get one error naming the
+ * limit instead of being parsed (Falco's own rules are ~100 KB). */
+#define VG_MAX_RULES_FILE (16u << 20)
+
 /* A context: Falco's chain of locations plus vigil's precise span. */
 typedef struct vg_ctx {
   vigil_location locs[VG_CTX_MAX];
@@ -252,6 +256,14 @@ bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
 const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
                           const char *name, const char *const *items,
                           size_t nitems, bool *used, int32_t **origin_out);
+/* Same, NULL with *st VIGIL_E_LIMIT when the text would grow past
+ * VG_MAX_SUBST_TEXT bytes, or VIGIL_E_NOMEM (vg_subst_list then returns
+ * cnd unchanged). */
+#define VG_MAX_SUBST_TEXT (4u << 20)
+const char *vg_subst_list_ex(vg_arena *a, const char *cnd, int32_t *origin,
+                             const char *name, const char *const *items,
+                             size_t nitems, bool *used, int32_t **origin_out,
+                             vigil_status *st);
 /* 6.3: the rule condition with its exceptions, NULL + error on failure. */
 const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
                                bool *ok);

@@ -1511,6 +1511,13 @@ void vg_read_file(vigil_compiler *c, const vg_file *f) {
   vg_ctx_root(c, &root, f->name);
   vg_ydocs docs;
   vg_yerror yerr;
+  if (f->len > VG_MAX_RULES_FILE) {
+    vg_add_error(c, VG_LOAD_ERR_FILE_READ,
+                 vg_fmt(c, "file too large: more than %u bytes (rules file "
+                           "size limit)", VG_MAX_RULES_FILE),
+                 &root);
+    return;
+  }
   vigil_status st = vg_yaml_load(&c->a, f->text, f->len, &docs, &yerr);
   if (st != VIGIL_OK) {
     if (st == VIGIL_E_NOMEM) {
