@@ -128,21 +128,71 @@ static void quote_item(vg_buf *b, const char *e) {
   }
 }
 
-const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
-                          const char *name, const char *const *items,
-                          size_t nitems, bool *used, int32_t **origin_out) {
-  const char *hit = name[0] ? strstr(cnd, name) : NULL;
+/* Growable text with a parallel origin map, in the arena's spirit but
+ * malloc'd while building (copied into the arena once done). */
+typedef struct otext {
+  char *s;
+  int32_t *o; /* NULL when origins are not tracked */
+  size_t len, cap;
+  bool track, failed;
+} otext;
+
+static bool ot_reserve(otext *t, size_t more) {
+  if (t->failed)
+    return false;
+  if (t->len + more + 1 <= t->cap)
+    return true;
+  size_t nc = t->cap ? t->cap * 2 : 256;
+  while (nc < t->len + more + 1)
+    nc *= 2;
+  char *ns = vg_realloc(t->s, nc);
+  if (!ns) {
+    t->failed = true;
+    return false;
+  }
+  t->s = ns;
+  if (t->track) {
+    int32_t *no = vg_realloc(t->o, nc * sizeof *no);
+    if (!no) {
+      t->failed = true;
+      return false;
+    }
+    t->o = no;
+  }
+  t->cap = nc;
+  return true;
+}
+
+static void ot_put(otext *t, const char *p, size_t n, const int32_t *org,
+                   int32_t same) {
+  if (!ot_reserve(t, n))
+    return;
+  memcpy(t->s + t->len, p, n);
+  if (t->track)
+    for (size_t i = 0; i < n; i++)
+      t->o[t->len + i] = org ? org[i] : same;
+  t->len += n;
+}
+
+/*
+ * Falco's textual list substitution (5.2) in one left-to-right pass: the
+ * text before a hit is copied, the hit (widened over blanks, and for an
+ * empty list over one comma) is replaced, and the search resumes where
+ * Falco's does: right after the inserted text (one byte further when the
+ * hit was at the very start). Widening may reach back into text already
+ * copied, so it trims the output. Linear in the size of the result.
+ */
+const char *vg_subst_list_ex(vg_arena *a, const char *cnd, int32_t *origin,
+                             const char *name, const char *const *items,
+                             size_t nitems, bool *used, int32_t **origin_out,
+                             vigil_status *st) {
+  *st = VIGIL_OK;
   if (origin_out)
     *origin_out = origin;
-  if (!hit)
+  const char *hit0 = name[0] ? strstr(cnd, name) : NULL;
+  if (!hit0)
     return cnd;
   size_t nl = strlen(name);
-  size_t len = strlen(cnd);
-  char *cur = vg_arena_strndup(a, cnd, len);
-  int32_t *org = origin;
-  if (!cur)
-    return cnd;
-  size_t start = (size_t)(hit - cnd);
   vg_buf sub;
   vg_buf_init(&sub);
   for (size_t i = 0; i < nitems; i++) {
@@ -150,65 +200,113 @@ const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
       vg_buf_puts(&sub, ", ");
     quote_item(&sub, items[i]);
   }
+  if (vg_buf_failed(&sub)) {
+    *st = VIGIL_E_NOMEM;
+    return cnd;
+  }
   size_t sl = sub.len;
+  otext out = {NULL, NULL, 0, 0, origin != NULL, false};
+  const char *rest = cnd;
+  const int32_t *rorg = origin;
+  size_t rlen = strlen(cnd);
+  size_t from = 0; /* where the search resumes in rest */
+  bool changed = false;
   for (;;) {
-    size_t end = start + nl;
-    if ((start == 0 || is_delim(cur[start - 1])) &&
-        (end >= len || is_delim(cur[end]))) {
-      size_t name_at = start;
-      while (start > 0 && is_blank(cur[start - 1]))
-        start--;
-      while (end < len && is_blank(cur[end]))
-        end++;
-      if (sl == 0) {
-        if (start > 0 && cur[start - 1] == ',')
-          start--;
-        else if (end < len && cur[end] == ',')
-          end++;
-      }
-      size_t nlen = (start > 0 ? start + 1 : 0) + sl + 1 + (len - end);
-      char *nc = vg_arena_alloc(a, nlen + 1);
-      int32_t *no = org ? vg_arena_alloc(a, (nlen + 1) * sizeof *no) : NULL;
-      if (!nc || (org && !no))
-        break;
-      size_t k = 0;
-      int32_t at = org ? org[name_at] : 0;
-      if (start > 0) {
-        memcpy(nc, cur, start);
-        if (no)
-          memcpy(no, org, start * sizeof *no);
-        k = start;
-        if (no)
-          no[k] = at;
-        nc[k++] = ' ';
-      }
-      memcpy(nc + k, sub.ptr ? sub.ptr : "", sl);
-      for (size_t i = 0; no && i < sl + 1; i++)
-        no[k + i] = at;
-      k += sl;
-      nc[k++] = ' ';
-      memcpy(nc + k, cur + end, len - end);
-      if (no)
-        memcpy(no + k, org + end, (len - end) * sizeof *no);
-      k += len - end;
-      nc[k] = 0;
-      cur = nc;
-      org = no;
-      len = k;
-      start += sl + 1;
-      *used = true;
+    const char *h = from <= rlen ? strstr(rest + from, name) : NULL;
+    if (!h)
+      break;
+    size_t hp = (size_t)(h - rest), end = hp + nl;
+    bool pre_ok;
+    if (hp > 0)
+      pre_ok = is_delim(rest[hp - 1]);
+    else
+      pre_ok = out.len == 0 || is_delim(out.s[out.len - 1]);
+    bool post_ok = end >= rlen || is_delim(rest[end]);
+    if (!pre_ok || !post_ok) {
+      from = hp + 1;
+      continue;
     }
-    if (start + 1 > len)
+    int32_t at = rorg ? rorg[hp] : 0;
+    size_t s0 = hp;
+    while (s0 > 0 && is_blank(rest[s0 - 1]))
+      s0--;
+    ot_put(&out, rest, s0, rorg, 0);
+    if (s0 == 0)
+      while (out.len > 0 && is_blank(out.s[out.len - 1]))
+        out.len--;
+    size_t e = end;
+    while (e < rlen && is_blank(rest[e]))
+      e++;
+    if (sl == 0) {
+      if (out.len > 0 && out.s[out.len - 1] == ',')
+        out.len--;
+      else if (e < rlen && rest[e] == ',')
+        e++;
+    }
+    bool at_start = out.len == 0;
+    if (!at_start)
+      ot_put(&out, " ", 1, NULL, at);
+    ot_put(&out, sub.ptr ? sub.ptr : "", sl, NULL, at);
+    ot_put(&out, " ", 1, NULL, at);
+    rest += e;
+    if (rorg)
+      rorg += e;
+    rlen -= e;
+    from = at_start ? 1 : 0;
+    changed = true;
+    *used = true;
+    if (out.len + rlen > VG_MAX_SUBST_TEXT) {
+      *st = VIGIL_E_LIMIT;
       break;
-    const char *nh = strstr(cur + start + 1, name);
-    if (!nh)
+    }
+    if (out.failed)
       break;
-    start = (size_t)(nh - cur);
   }
   vg_buf_fini(&sub);
+  if (!changed || *st != VIGIL_OK || out.failed) {
+    if (out.failed)
+      *st = VIGIL_E_NOMEM;
+    vg_free(out.s);
+    vg_free(out.o);
+    return *st == VIGIL_OK ? cnd : NULL;
+  }
+  ot_put(&out, rest, rlen, rorg, 0);
+  char *r = out.failed ? NULL : vg_arena_alloc(a, out.len + 1);
+  int32_t *ro = NULL;
+  if (r && out.track) {
+    ro = vg_arena_alloc(a, (out.len + 1) * sizeof *ro);
+    if (ro) {
+      memcpy(ro, out.o, out.len * sizeof *ro);
+      ro[out.len] = out.len ? ro[out.len - 1] + 1 : 0;
+    }
+  }
+  if (!r || (out.track && !ro)) {
+    vg_free(out.s);
+    vg_free(out.o);
+    *st = VIGIL_E_NOMEM;
+    return NULL;
+  }
+  memcpy(r, out.s, out.len);
+  r[out.len] = 0;
+  vg_free(out.s);
+  vg_free(out.o);
   if (origin_out)
-    *origin_out = org;
-  return cur;
+    *origin_out = ro;
+  return r;
+}
+
+const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
+                          const char *name, const char *const *items,
+                          size_t nitems, bool *used, int32_t **origin_out) {
+  vigil_status st;
+  const char *r = vg_subst_list_ex(a, cnd, origin, name, items, nitems, used,
+                                   origin_out, &st);
+  if (!r) {
+    if (origin_out)
+      *origin_out = origin;
+    return cnd;
+  }
+  return r;
 }
 
 static void compile_lists(vigil_compiler *c) {
@@ -247,7 +345,9 @@ static void compile_lists(vigil_compiler *c) {
 /* Substitutes every list in index order; records which lists were used
  * (names appended to *names when names != NULL). */
 static const char *subst_all(vigil_compiler *c, const char *text,
-                             int32_t **origin, vg_ptrvec *names) {
+                             int32_t **origin, vg_ptrvec *names,
+                             vigil_status *st) {
+  *st = VIGIL_OK;
   size_t len = strlen(text);
   int32_t *org = vg_arena_alloc(&c->a, (len + 1) * sizeof *org);
   if (org)
@@ -257,8 +357,12 @@ static const char *subst_all(vigil_compiler *c, const char *text,
   for (size_t i = 0; i < c->lists.n; i++) {
     vg_list_info *l = c->lists.v[i];
     bool used = false;
-    cur = vg_subst_list(&c->a, cur, org, l->name,
-                        (const char *const *)l->citems, l->nc, &used, &org);
+    const char *nx = vg_subst_list_ex(&c->a, cur, org, l->name,
+                                      (const char *const *)l->citems, l->nc,
+                                      &used, &org, st);
+    if (!nx)
+      return NULL;
+    cur = nx;
     if (used) {
       l->used = true;
       if (names)
@@ -267,6 +371,15 @@ static const char *subst_all(vigil_compiler *c, const char *text,
   }
   *origin = org;
   return cur;
+}
+
+static const char *subst_error(vigil_compiler *c, vigil_status st) {
+  if (st == VIGIL_E_LIMIT)
+    return vg_fmt(c,
+                  "condition exceeds the list expansion limit: more than "
+                  "%u bytes after list substitution",
+                  VG_MAX_SUBST_TEXT);
+  return "out of memory";
 }
 
 /* ------------------------------------------------------------ exceptions */
@@ -503,8 +616,8 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
           rs->has_err = true;
           rs->err_msg = vg_fmt(
               rs->c,
-              "expansion of macro '%s' is too large (more than %d "
-              "nodes or %d levels, or %d nodes in all)",
+              "expansion of macro '%s' exceeds the macro expansion limit "
+              "(%d nodes or %d levels per condition, %d nodes in all)",
               m->name, VG_MAX_EXPANSION, VG_MAX_TREE_DEPTH, VG_MAX_CLONED);
           rs->err_pos = n->pos;
           rs->err_len = n->str.len;
@@ -1058,12 +1171,17 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
   /* substitution and parse */
   int32_t *origin = NULL;
   vg_ptrvec lnames = {0};
-  const char *final = subst_all(c, cond, &origin, &lnames);
+  vigil_status st;
+  const char *final = subst_all(c, cond, &origin, &lnames, &st);
+  if (!final) {
+    vg_add_error(c, VG_LOAD_ERR_COMPILE_CONDITION, subst_error(c, st),
+                 &r->cond_ctx);
+    return;
+  }
   vg_node *ast = NULL;
   vg_parse_error perr;
   memset(&perr, 0, sizeof perr);
-  vigil_status st =
-      vg_parse_condition(&c->a, final, strlen(final), &ast, &perr);
+  st = vg_parse_condition(&c->a, final, strlen(final), &ast, &perr);
   if (st != VIGIL_OK) {
     if (st == VIGIL_E_NOMEM)
       perr.msg[0] = 0;
@@ -1198,7 +1316,14 @@ static void compile_macros(vigil_compiler *c) {
   for (size_t i = 0; i < c->macros.n && !c->stop; i++) {
     vg_macro_info *m = c->macros.v[i];
     int32_t *origin = NULL;
-    const char *final = subst_all(c, m->cond.text, &origin, NULL);
+    vigil_status sst;
+    const char *final = subst_all(c, m->cond.text, &origin, NULL, &sst);
+    if (!final) {
+      vg_add_error(c, VG_LOAD_ERR_COMPILE_CONDITION, subst_error(c, sst),
+                   &m->cond_ctx);
+      m->failed = true;
+      continue;
+    }
     m->subst = final;
     m->origin = origin;
     vg_parse_error perr;

@@ -43,6 +43,7 @@ struct vg_ynode {
   /* sequences: kids[0..n); mappings: kids[2i] key, kids[2i+1] value */
   vg_ynode **kids;
   size_t n;
+  size_t lsize; /* nodes of the subtree with aliases expanded (saturated) */
 };
 
 typedef struct vg_ydocs {
