@@ -106,7 +106,7 @@ static const char extract_sources[] =
     "[\"syscall\",\"k8s_audit\",\"aws_cloudtrail\",\"okta\",\"github\","
     "\"gcp_auditlog\"]";
 
-typedef enum bkind { B_NONE, B_SYS, B_JSON } bkind;
+typedef enum bkind { B_NONE, B_SYS, B_JSON, B_CONTAINER_ID } bkind;
 
 typedef struct bound {
   bkind kind;
@@ -231,7 +231,11 @@ static vigil_status binder(void *ud, const char *source, const char *name,
   memset(b, 0, sizeof *b);
   b->kind = B_NONE;
   char full[512];
-  if (source && strcmp(source, "syscall") == 0) {
+  if (source && !strcmp(source, "syscall") && !strcmp(name, "container.id") &&
+      !arg) {
+    /* the container plugin's field, from the thread table */
+    b->kind = B_CONTAINER_ID;
+  } else if (source && strcmp(source, "syscall") == 0) {
     const char *forms[2] = {"%s[%s]", "%s.%s"};
     for (int k = 0; k < (arg ? 2 : 1); k++) {
       int l = arg ? snprintf(full, sizeof full, forms[k], name, arg)
@@ -294,6 +298,20 @@ static vigil_status vm_extract(void *ctx, uint32_t id, const vg_value **vals,
     s->vused += *n;
     s->sused += used;
     *vals = out;
+    return VIGIL_OK;
+  }
+  case B_CONTAINER_ID: {
+    const char *cid = vg_ftables_container_id(s->tables);
+    if (!cid || s->vused >= VPOOL)
+      return VIGIL_OK;
+    if (!*cid)
+      cid = "host";
+    vg_value *out = s->vpool + s->vused++;
+    out->type = VG_FT_CHARBUF;
+    out->v.s.p = (const uint8_t *)cid;
+    out->v.s.n = strlen(cid);
+    *vals = out;
+    *n = 1;
     return VIGIL_OK;
   }
   case B_JSON:

@@ -7,6 +7,7 @@
  */
 #include "falco/falco_tables.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,7 @@ enum { FDT_IPV4 = 3, FDT_IPV6 = 4, FDT_IPV4S = 5, FDT_IPV6S = 6 };
 
 typedef struct tslot {
   int64_t tid;
+  const char *container_id; /* NULL when the table has no such field */
   vg_thread t;
   char *area;
   size_t used;
@@ -118,7 +120,7 @@ typedef struct fslot {
 struct vg_ftables {
   ss_plugin_table_t *threads;
   ss_plugin_table_field_t *th[T__COUNT];
-  ss_plugin_table_field_t *argval, *envval;
+  ss_plugin_table_field_t *argval, *envval, *container_id;
   ss_plugin_table_field_t *fdf[D__COUNT];
   /* per event */
   const ss_plugin_table_reader_vtable_ext *rd;
@@ -270,6 +272,14 @@ void vg_ftables_bind(vg_ftables *t, const ss_plugin_init_tables_input *in,
   t->threads = th;
   for (int i = 0; i < T__COUNT; i++)
     t->th[i] = fv->get_table_field(th, tspec[i].name, tspec[i].type);
+  /* static up to Falco 0.40, then a dynamic field of the container
+   * plugin: adding it ourselves gives the accessor the container plugin
+   * gets when it is initialised after us (plugin-abi.md 7.6) */
+  t->container_id =
+      fv->get_table_field(th, "container_id", SS_PLUGIN_ST_STRING);
+  if (!t->container_id && fv->add_table_field)
+    t->container_id =
+        fv->add_table_field(th, "container_id", SS_PLUGIN_ST_STRING);
   ss_plugin_table_entry_t *tmp = NULL;
   if (in->writer_ext && in->writer_ext->create_table_entry &&
       in->writer_ext->destroy_table_entry)
@@ -436,6 +446,10 @@ static vg_thread *load_thread(vg_ftables *t, int64_t tid) {
   slot_list(t, s, sub, t->argval, &th->args, &th->args_len, &th->nargs);
   sub = read_field(t, t->threads, e, t->th[T_ENV], &d) ? d.table : NULL;
   slot_list(t, s, sub, t->envval, &th->env, &th->env_len, NULL);
+  s->container_id = NULL;
+  if (t->container_id)
+    s->container_id = slot_str(
+        s, read_field(t, t->threads, e, t->container_id, &d) ? d.str : "");
   release(t, t->threads, e);
   th->lastevent_fd = -1;
   if (t->e && tid == t->e->tid) {
@@ -613,6 +627,14 @@ void vg_ftables_begin(vg_ftables *t,
   t->nts = 0;
   t->nfs = 0;
   t->evt_fd = e ? event_fd(e) : -1;
+}
+
+const char *vg_ftables_container_id(vg_ftables *t) {
+  vg_thread *th = a_thread(t);
+  if (!th)
+    return NULL;
+  tslot *s = (tslot *)(void *)((char *)th - offsetof(tslot, t));
+  return s->container_id;
 }
 
 const vg_sys_accessor *vg_ftables_accessor(vg_ftables *t) {

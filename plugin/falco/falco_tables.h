@@ -69,6 +69,11 @@ void vg_ftables_begin(vg_ftables *t,
 void vg_ftables_set_users(vg_ftables *t, const vg_fusers *users,
                           const vg_fusers *groups);
 
+/* The container id of the event's thread ("" for the host), or NULL when
+ * there is no thread or the host's table has no container_id field. Valid
+ * until the next vg_ftables_begin. */
+const char *vg_ftables_container_id(vg_ftables *t);
+
 /* The accessor; valid as long as t. */
 const vg_sys_accessor *vg_ftables_accessor(vg_ftables *t);
 

@@ -86,6 +86,7 @@ typedef struct fthread {
   int64_t tid, pid, ptid;
   const char *comm, *exe, *exe_path, *cwd;
   uint32_t uid;
+  const char *container_id;
   const char *args[4];
   uint32_t nargs;
   ffd fds[4];
@@ -122,18 +123,21 @@ static const ffield thread_fields[] = {
     {TK_FDS, "name", SS_PLUGIN_ST_STRING},
     {TK_FDS, "type", SS_PLUGIN_ST_UINT8},
     {TK_FDS, "fd", SS_PLUGIN_ST_INT64}};
+/* a dynamic field the plugin has to add itself (no container plugin) */
+static const ffield container_field = {TK_THREADS, "container_id",
+                                       SS_PLUGIN_ST_STRING};
 #define NTF (sizeof thread_fields / sizeof thread_fields[0])
 
 static fthread threads[] = {
-    {1, 1, 0, "systemd", "/sbin/init", "/sbin/init", "/", 0, {0}, 0,
+    {1, 1, 0, "systemd", "/sbin/init", "/sbin/init", "/", 0, "", {0}, 0,
      {{0}}, 0},
-    {100, 100, 1, "sshd", "/usr/sbin/sshd", "/usr/sbin/sshd", "/", 0,
+    {100, 100, 1, "sshd", "/usr/sbin/sshd", "/usr/sbin/sshd", "/", 0, "",
      {"-D"}, 1, {{0}}, 0},
     {101, 101, 100, "bash", "bash", "/bin/bash", "/root/", 1000,
-     {"-c", "cat /etc/shadow"}, 2,
+     "abc123def456", {"-c", "cat /etc/shadow"}, 2,
      {{3, 1, "/etc/shadow"}, {5, 1, "/tmp/x"}}, 2},
     /* a second thread of process 101 */
-    {102, 101, 100, "bash", "bash", "/bin/bash", "/root/", 0, {0}, 0,
+    {102, 101, 100, "bash", "bash", "/bin/bash", "/root/", 0, "", {0}, 0,
      {{0}}, 0}};
 #define NTHREADS (sizeof threads / sizeof threads[0])
 
@@ -188,6 +192,10 @@ static ss_plugin_table_field_t *get_table_field(ss_plugin_table_t *t,
 static ss_plugin_table_field_t *add_table_field(ss_plugin_table_t *t,
                                                 const char *name,
                                                 ss_plugin_state_type type) {
+  ftable *ft = t;
+  if (ft->kind == TK_THREADS && !strcmp(name, "container_id") &&
+      type == SS_PLUGIN_ST_STRING)
+    return (void *)&container_field;
   return NULL;
 }
 
@@ -276,6 +284,8 @@ static ss_plugin_rc read_field(ss_plugin_table_t *t,
       out->str = th->cwd;
     else if (!strcmp(fd->name, "uid"))
       out->u32 = th->uid;
+    else if (!strcmp(fd->name, "container_id"))
+      out->str = th->container_id;
     else if (!strcmp(fd->name, "args"))
       out->table = subtable(TK_ARGS, th);
     else if (!strcmp(fd->name, "env"))
@@ -389,6 +399,12 @@ static const char rules[] =
     "  condition: spawned_process and user.name=alice and "
     "user.shell=/bin/zsh and user.homedir=/home/alice\n"
     "  output: alice %proc.name\n"
+    "  priority: INFO\n"
+    "- rule: Container shell\n"
+    "  desc: a shell in a container\n"
+    "  condition: spawned_process and container.id != host and "
+    "proc.name=bash\n"
+    "  output: container %container.id\n"
     "  priority: INFO\n";
 
 static void compile_pack(const char *rules_text, const char *pack,
@@ -708,12 +724,13 @@ Test(falco_plugin, execve_from_thread_table, .init = setup_ok,
                                   mkfield(5, NULL),
                                   mkfield(2, "Shell with -c")};
   cr_assert_eq(extract(ev, "syscall", 10, f, 4), SS_PLUGIN_SUCCESS);
-  cr_assert_eq(f[0].res_len, 3);
+  cr_assert_eq(f[0].res_len, 4);
   cr_assert_str_eq(f[0].res.str[0], "Shell under sshd");
   cr_assert_str_eq(f[0].res.str[1], "Shell with -c");
   cr_assert_str_eq(f[0].res.str[2], "Alice shell");
+  cr_assert_str_eq(f[0].res.str[3], "Container shell");
   cr_assert_eq(f[1].res_len, 1);
-  cr_assert_eq(f[1].res.u64[0], 3);
+  cr_assert_eq(f[1].res.u64[0], 4);
   cr_assert_eq(f[2].res_len, 2);
   cr_assert_str_eq(f[2].res.str[0], "mitre");
   cr_assert_eq(f[3].res_len, 1);
@@ -725,6 +742,7 @@ Test(falco_plugin, execve_from_thread_table, .init = setup_ok,
   execve_exit(ev, 102);
   cr_assert_eq(rule_matches(ev, "syscall", 11, "Shell under sshd"), 1);
   cr_assert_eq(rule_matches(ev, "syscall", 11, "Alice shell"), 0);
+  cr_assert_eq(rule_matches(ev, "syscall", 11, "Container shell"), 0);
   cr_assert_eq(rule_matches(ev, "syscall", 11, "Shell with -c"), 0);
   /* a thread the table does not know: nothing matches */
   execve_exit(ev, 4242);
