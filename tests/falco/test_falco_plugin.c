@@ -40,6 +40,10 @@ typedef struct api {
   ss_plugin_rc (*extract)(ss_plugin_t *, const ss_plugin_event_input *,
                           const ss_plugin_field_extract_input *);
   const char *(*schema_version)(ss_plugin_t *);
+  uint16_t *(*ptypes)(uint32_t *, ss_plugin_t *);
+  const char *(*psources)(void);
+  ss_plugin_rc (*parse)(ss_plugin_t *, const ss_plugin_event_input *,
+                        const ss_plugin_event_parse_input *);
 } api;
 
 static api A;
@@ -66,6 +70,9 @@ static void load_module(void) {
   *(void **)&A.types = sym("plugin_get_extract_event_types");
   *(void **)&A.extract = sym("plugin_extract_fields");
   *(void **)&A.schema_version = sym("plugin_get_required_event_schema_version");
+  *(void **)&A.ptypes = sym("plugin_get_parse_event_types");
+  *(void **)&A.psources = sym("plugin_get_parse_event_sources");
+  *(void **)&A.parse = sym("plugin_parse_event");
 }
 
 static void unload_module(void) {
@@ -405,6 +412,11 @@ static const char rules[] =
     "  condition: spawned_process and container.id != host and "
     "proc.name=bash\n"
     "  output: container %container.id\n"
+    "  priority: INFO\n"
+    "- rule: Close etc\n"
+    "  desc: an etc file closed\n"
+    "  condition: evt.type=close and evt.dir=< and fd.name startswith /etc\n"
+    "  output: close %fd.name\n"
     "  priority: INFO\n";
 
 static void compile_pack(const char *rules_text, const char *pack,
@@ -461,6 +473,20 @@ static size_t openat_exit(uint8_t *out, uint64_t tid, int64_t fd,
                {&flags, 4}, {&mode, 4},  {&dev, 4},
                {&ino, 8}};
   return mkevt(out, 307, tid, 2, ps, 7);
+}
+
+/* close enter (fd) and exit: the old exit holds only the result, schema 4
+ * appends the fd */
+static size_t close_enter(uint8_t *out, uint64_t tid, int64_t fd) {
+  prm ps[1] = {{&fd, 8}};
+  return mkevt(out, 4, tid, 2, ps, 1);
+}
+
+static size_t close_exit(uint8_t *out, uint64_t tid, int with_fd,
+                         int64_t fd) {
+  int64_t res = 0;
+  prm ps[2] = {{&res, 8}, {&fd, 8}};
+  return mkevt(out, 5, tid, 2, ps, with_fd ? 2 : 1);
 }
 
 static size_t plugin_event(uint8_t *out, uint32_t plugin_id,
@@ -804,6 +830,56 @@ Test(falco_plugin, malformed_syscall_events, .init = setup_ok,
   put_le(ev + 20, 60000, 2);
   cr_assert_null(str1(ev, "syscall", 42, 0));
   (void)n;
+}
+
+static void parse(const uint8_t *ev, uint64_t num) {
+  ss_plugin_event_input ei = {(const ss_plugin_event *)(const void *)ev, num,
+                              "syscall"};
+  ss_plugin_event_parse_input in;
+  memset(&in, 0, sizeof in);
+  in.table_reader_ext = &reader_vt;
+  in.table_writer_ext = &writer_vt;
+  cr_assert_eq(A.parse(st, &ei, &in), SS_PLUGIN_SUCCESS);
+  end_callback();
+}
+
+Test(falco_plugin, fd_of_old_exit_events, .init = setup_ok,
+     .fini = teardown_ok) {
+  uint32_t n = 0;
+  uint16_t *t = A.ptypes(&n, st);
+  int has_close_e = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    cr_assert_lt(t[i], 426);
+    cr_assert_eq(t[i] & 1, 0, "only enter events are parsed");
+    cr_assert_neq(t[i], 6, "read is not needed by any rule");
+    has_close_e |= t[i] == 4;
+  }
+  cr_assert(has_close_e);
+  cr_assert_str_eq(A.psources(), "[\"syscall\"]");
+  uint8_t ev[256];
+  /* schema 4: the exit carries the fd */
+  close_exit(ev, 101, 1, 3);
+  cr_assert_eq(rule_matches(ev, "syscall", 70, "Close etc"), 1);
+  close_exit(ev, 101, 1, 5);
+  cr_assert_eq(rule_matches(ev, "syscall", 71, "Close etc"), 0);
+  /* older drivers: only the enter event has it */
+  close_exit(ev, 101, 0, 0);
+  cr_assert_eq(rule_matches(ev, "syscall", 72, "Close etc"), 0);
+  close_enter(ev, 101, 3);
+  parse(ev, 73);
+  close_exit(ev, 101, 0, 0);
+  parse(ev, 74);
+  cr_assert_eq(rule_matches(ev, "syscall", 74, "Close etc"), 1);
+  /* another thread's enter does not count */
+  close_enter(ev, 102, 3);
+  parse(ev, 75);
+  close_enter(ev, 101, 5);
+  parse(ev, 76);
+  close_exit(ev, 101, 0, 0);
+  cr_assert_eq(rule_matches(ev, "syscall", 77, "Close etc"), 0);
+  close_exit(ev, 102, 0, 0);
+  cr_assert_eq(rule_matches(ev, "syscall", 78, "Close etc"), 1);
+  cr_assert_eq(acquired, released);
 }
 
 /* ---- plugin events --------------------------------------------------------- */
