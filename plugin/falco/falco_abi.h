@@ -243,4 +243,14 @@ typedef struct ss_plugin_field_extract_input {
   /* value_offsets (3.11) follows on new hosts: never read by vigil */
 } ss_plugin_field_extract_input;
 
+/* The parse input (3.1+ layout, 112 bytes); vigil reads none of it. */
+typedef struct ss_plugin_event_parse_input {
+  ss_plugin_owner_t *owner;
+  vg_falco_owner_err_fn get_owner_last_error;
+  ss_plugin_table_reader_vtable table_reader;           /* deprecated */
+  ss_plugin_table_writer_vtable table_writer;           /* deprecated */
+  ss_plugin_table_reader_vtable_ext *table_reader_ext;  /* 3.1 */
+  ss_plugin_table_writer_vtable_ext *table_writer_ext;  /* 3.1 */
+} ss_plugin_event_parse_input;
+
 #endif

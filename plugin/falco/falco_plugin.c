@@ -43,6 +43,7 @@ _Static_assert(sizeof(ss_plugin_field_extract_input) == 72,
 _Static_assert(sizeof(ss_plugin_table_reader_vtable_ext) == 48,
                "reader vtable ABI");
 _Static_assert(sizeof(ss_plugin_byte_buffer) == 16, "byte buffer ABI");
+_Static_assert(sizeof(ss_plugin_event_parse_input) == 112, "parse input ABI");
 
 enum {
   VPOOL = 4096,              /* extracted values per event */
@@ -106,7 +107,7 @@ static const char extract_sources[] =
     "[\"syscall\",\"k8s_audit\",\"aws_cloudtrail\",\"okta\",\"github\","
     "\"gcp_auditlog\"]";
 
-typedef enum bkind { B_NONE, B_SYS, B_JSON } bkind;
+typedef enum bkind { B_NONE, B_SYS, B_JSON, B_CONTAINER_ID } bkind;
 
 typedef struct bound {
   bkind kind;
@@ -131,6 +132,8 @@ typedef struct vstate {
   size_t hcap;
   uint16_t *evtypes;
   uint32_t nevtypes;
+  uint16_t *ptypes; /* parse codes: enter events whose fd exits lack */
+  uint32_t nptypes;
   /* per event */
   bool have;
   uint64_t evtnum;
@@ -231,7 +234,11 @@ static vigil_status binder(void *ud, const char *source, const char *name,
   memset(b, 0, sizeof *b);
   b->kind = B_NONE;
   char full[512];
-  if (source && strcmp(source, "syscall") == 0) {
+  if (source && !strcmp(source, "syscall") && !strcmp(name, "container.id") &&
+      !arg) {
+    /* the container plugin's field, from the thread table */
+    b->kind = B_CONTAINER_ID;
+  } else if (source && strcmp(source, "syscall") == 0) {
     const char *forms[2] = {"%s[%s]", "%s.%s"};
     for (int k = 0; k < (arg ? 2 : 1); k++) {
       int l = arg ? snprintf(full, sizeof full, forms[k], name, arg)
@@ -296,6 +303,20 @@ static vigil_status vm_extract(void *ctx, uint32_t id, const vg_value **vals,
     *vals = out;
     return VIGIL_OK;
   }
+  case B_CONTAINER_ID: {
+    const char *cid = vg_ftables_container_id(s->tables);
+    if (!cid || s->vused >= VPOOL)
+      return VIGIL_OK;
+    if (!*cid)
+      cid = "host";
+    vg_value *out = s->vpool + s->vused++;
+    out->type = VG_FT_CHARBUF;
+    out->v.s.p = (const uint8_t *)cid;
+    out->v.s.n = strlen(cid);
+    *vals = out;
+    *n = 1;
+    return VIGIL_OK;
+  }
   case B_JSON:
     if (!s->jroot)
       return VIGIL_OK;
@@ -337,6 +358,24 @@ static bool build_evtypes(vstate *s) {
         seen[c] = 1;
     }
   }
+  /* parse codes: the enter events (with an fd) of the exit events the
+   * rules need, so Falco captures nothing it would not capture anyway */
+  size_t np = 0;
+  s->ptypes = malloc(VG_FALCO_EVENT_MAX_038 * sizeof *s->ptypes);
+  if (!s->ptypes) {
+    free(seen);
+    return false;
+  }
+  for (unsigned c = 1; c < VG_FALCO_EVENT_MAX_038 && c < VG_EVENT_MAX;
+       c += 2) {
+    uint32_t fl = vg_event_table[c - 1].flags;
+    if ((all || seen[c]) && (fl & (VG_EF_USES_FD | VG_EF_DESTROYS_FD)))
+      s->ptypes[np++] = (uint16_t)(c - 1);
+  }
+  /* an empty list would mean every code: name one that is no syscall */
+  if (np == 0)
+    s->ptypes[np++] = VG_FALCO_PLUGINEVENT;
+  s->nptypes = (uint32_t)np;
   if (other)
     seen[VG_FALCO_PLUGINEVENT] = 1;
   size_t n = 0;
@@ -577,6 +616,7 @@ PLUGIN_API void plugin_destroy(ss_plugin_t *p) {
   free(s->b);
   free(s->hash);
   free(s->evtypes);
+  free(s->ptypes);
   free(s->matched);
   free(s->vpool);
   free(s->scratch);
@@ -647,6 +687,43 @@ PLUGIN_API uint16_t *plugin_get_extract_event_types(uint32_t *n,
     return NULL;
   *n = s->nevtypes;
   return s->evtypes;
+}
+
+/* ---- parsing: the fd of enter events ---------------------------------- */
+
+PLUGIN_API const char *plugin_get_parse_event_sources(void) {
+  return "[\"syscall\"]";
+}
+
+PLUGIN_API uint16_t *plugin_get_parse_event_types(uint32_t *n,
+                                                  ss_plugin_t *p) {
+  vstate *s = p;
+  static uint16_t none[1] = {VG_FALCO_PLUGINEVENT};
+  if (!n)
+    return NULL;
+  if (!s || !s->prog || !s->nptypes) {
+    *n = 1;
+    return none;
+  }
+  *n = s->nptypes;
+  return s->ptypes;
+}
+
+PLUGIN_API ss_plugin_rc plugin_parse_event(
+    ss_plugin_t *p, const ss_plugin_event_input *ei,
+    const ss_plugin_event_parse_input *in) {
+  vstate *s = p;
+  if (!s || !s->prog || !ei || !ei->evt)
+    return SS_PLUGIN_FAILURE;
+  if (ei->evtsrc && strcmp(ei->evtsrc, "syscall"))
+    return SS_PLUGIN_SUCCESS;
+  const uint8_t *raw = (const uint8_t *)ei->evt;
+  size_t avail = (size_t)((uint32_t)raw[16] | (uint32_t)raw[17] << 8 |
+                          (uint32_t)raw[18] << 16 | (uint32_t)raw[19] << 24);
+  vg_evt e;
+  if (vg_falco_parse_event(raw, avail, &e))
+    vg_ftables_parse(s->tables, &e);
+  return SS_PLUGIN_SUCCESS;
 }
 
 static void reset_event(vstate *s) {
