@@ -449,13 +449,30 @@ static bool fast_str(vg_pcmp op, const vg_value *a, const vg_value *k,
   }
   case VG_PC_STARTSWITH:
     return an >= kn && bytes_eq(ap, kp, kn);
+  case VG_PC_ENDSWITH: {
+    const void *z = an ? memchr(ap, 0, an) : NULL;
+    if (z)
+      an = (size_t)((const uint8_t *)z - ap);
+    return an >= kn && bytes_eq(ap + an - kn, kp, kn);
+  }
   case VG_PC_CONTAINS: {
     if (kn == 0)
       return true;
-    /* first occurrence; it counts only if no NUL comes before it. A
-     * memchr for the first byte beats memmem's set-up on short values. */
+    if (an < kn)
+      return false;
+    if (an <= 128) {
+      /* one pass: a NUL before the first occurrence ends the value */
+      for (size_t i = 0; i + kn <= an; i++) {
+        if (ap[i] == 0)
+          return false;
+        if (ap[i] == kp[0] && bytes_eq(ap + i + 1, kp + 1, kn - 1))
+          return true;
+      }
+      return false;
+    }
+    /* first occurrence; it counts only if no NUL comes before it */
     const uint8_t *m = NULL, *q = ap, *last = ap + (an - kn);
-    while (an >= kn && q <= last) {
+    while (q <= last) {
       q = memchr(q, kp[0], (size_t)(last - q) + 1);
       if (!q)
         break;
