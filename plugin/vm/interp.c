@@ -566,7 +566,20 @@ static bool check_mod(vigil_vm *vm, const slot *l, vg_opcode mod,
   if (l->n == 0 || s->n == 0)
     return false;
   bool all = op == VG_PC_NE && (l->fflags & VIGIL_FIELD_ENDPOINT);
+  /* '= anyof' is 'in' and '!= allof' is 'not in': set lookups, with their
+   * string semantics (trailing NULs stripped, cmp.h), not per-element '=' */
+  bool in_like = s->kind == VG_SET_CONST && s->vs &&
+                 ((mod == VG_I_ANYOF_S && op == VG_PC_EQ) ||
+                  (mod == VG_I_ALLOF_S && op == VG_PC_NE));
   for (uint32_t i = 0; i < l->n; i++) {
+    if (in_like) {
+      bool r = set_has(vm, s, &l->vals[i]) == (op == VG_PC_EQ);
+      if (r && !all)
+        return true;
+      if (!r && all)
+        return false;
+      continue;
+    }
     uint32_t cnt = 0;
     for (uint32_t j = 0; j < s->n; j++)
       cnt += s->kind == VG_SET_PATTERN
@@ -583,6 +596,21 @@ static bool check_mod(vigil_vm *vm, const slot *l, vg_opcode mod,
   return all;
 }
 
+/* Element equality of 'in'/'intersects' against another field's values:
+ * a set lookup, so strings compare without trailing NULs (cmp.h). */
+static bool set_eq(vigil_vm *vm, const vg_value *a, const vg_value *b) {
+  if (is_str(a->type) && is_str(b->type) && a->type != VG_FT_BYTEBUF &&
+      b->type != VG_FT_BYTEBUF) {
+    size_t an = a->v.s.n, bn = b->v.s.n;
+    while (an > 0 && a->v.s.p[an - 1] == 0)
+      an--;
+    while (bn > 0 && b->v.s.p[bn - 1] == 0)
+      bn--;
+    return an == bn && (an == 0 || memcmp(a->v.s.p, b->v.s.p, an) == 0);
+  }
+  return cmp_one(vm, VG_PC_EQ, a, b);
+}
+
 static bool check_f(vigil_vm *vm, const slot *l, const slot *r, vg_pcmp op) {
   if (l->n == 0 || r->n == 0)
     return false;
@@ -591,7 +619,7 @@ static bool check_f(vigil_vm *vm, const slot *l, const slot *r, vg_pcmp op) {
     for (uint32_t i = 0; i < l->n; i++) {
       bool m = false;
       for (uint32_t j = 0; j < r->n && !m; j++)
-        m = cmp_one(vm, VG_PC_EQ, &l->vals[i], &r->vals[j]);
+        m = set_eq(vm, &l->vals[i], &r->vals[j]);
       if (m && !every)
         return true;
       if (!m && every)
