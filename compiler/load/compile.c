@@ -234,7 +234,8 @@ const char *vg_subst_list_ex(vg_arena *a, const char *cnd, int32_t *origin,
   nt[out.len] = 0;
   if (origin) {
     size_t tail = len - rd, head = out.len - tail;
-    memcpy(no, oo, head * sizeof *no);
+    if (head)
+      memcpy(no, oo, head * sizeof *no);
     memcpy(no + head, origin + rd, (tail + 1) * sizeof *no);
     if (origin_out)
       *origin_out = no;
@@ -718,23 +719,29 @@ bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
 /* Does text[0..len) compile as an output token for source? */
 static bool output_token_ok(vigil_compiler *c, const char *source,
                             vg_arena *a, const char *text, size_t len,
-                            vg_node **out) {
+                            vg_node **out, bool *oom) {
   vg_node *op = NULL;
   size_t used = 0;
   vg_parse_error perr;
-  if (vg_parse_operand(a, text, len, &op, &used, &perr) != VIGIL_OK || !op ||
-      used != len)
+  vigil_status st = vg_parse_operand(a, text, len, &op, &used, &perr);
+  if (st == VIGIL_E_NOMEM)
+    *oom = true;
+  if (st != VIGIL_OK || !op || used != len)
     return false;
   vg_pos p0 = {0, 1, 1};
   vg_node *u = vg_ast_new(a, VG_N_UNARY, p0);
-  if (!u || !vg_ast_add_kid(a, u, op))
+  if (!u || !vg_ast_add_kid(a, u, op)) {
+    *oom = true;
     return false;
+  }
   u->op = VG_OP_EXISTS;
   semacb s;
   memset(&s, 0, sizeof s);
   s.c = c;
-  if (vg_sema_check(c->env, source, a, u, sema_cb, &s) != VIGIL_OK ||
-      s.has_err)
+  st = vg_sema_check(c->env, source, a, u, sema_cb, &s);
+  if (st == VIGIL_E_NOMEM)
+    *oom = true;
+  if (st != VIGIL_OK || s.has_err)
     return false;
   *out = op;
   return true;
@@ -770,16 +777,22 @@ static const char *check_output(vigil_compiler *c, const char *source,
     size_t used = 0;
     vg_parse_error perr;
     size_t maxl = 0;
-    if (vg_parse_operand(&a, fmt + j, n - j, &op, &used, &perr) == VIGIL_OK &&
-        op)
+    bool oom = false;
+    vigil_status pst = vg_parse_operand(&a, fmt + j, n - j, &op, &used, &perr);
+    if (pst == VIGIL_OK && op)
       maxl = used;
+    oom = pst == VIGIL_E_NOMEM;
     size_t got = 0;
-    for (size_t l = maxl; l > 0; l--) {
+    for (size_t l = maxl; l > 0 && !oom; l--) {
       vg_node *tok;
-      if (output_token_ok(c, source, &a, fmt + j, l, &tok)) {
+      if (output_token_ok(c, source, &a, fmt + j, l, &tok, &oom)) {
         got = l;
         break;
       }
+    }
+    if (oom) {
+      err = "out of memory";
+      break;
     }
     if (!got) {
       err = "unknown filter: unexpected token after '";

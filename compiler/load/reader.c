@@ -866,7 +866,7 @@ static bool read_list(vigil_compiler *c, const vg_ynode *item,
     prev->visibility = c->counter++;
   } else if (!add_entity(c, &c->lists, &c->hlists, &v, v.name, sizeof v, &v.index,
                          &v.visibility)) {
-    return false;
+    return fail(c, VALID, "out of memory", &ctx);
   }
   static const char *const keys[] = {"list", "items", "append", "override",
                                      NULL};
@@ -922,7 +922,7 @@ static bool read_macro(vigil_compiler *c, const vg_ynode *item,
     prev->visibility = c->counter++;
   } else if (!add_entity(c, &c->macros, &c->hmacros, &v, v.name, sizeof v, &v.index,
                          &v.visibility)) {
-    return false;
+    return fail(c, VALID, "out of memory", &ctx);
   }
   static const char *const keys[] = {"macro", "condition", "append",
                                      "override", NULL};
@@ -1401,7 +1401,7 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
     }
     if (!add_entity(c, &c->rules, &c->hrules, &v, v.name, sizeof v, &v.index,
                     &v.visibility))
-      return false;
+      return fail(c, VALID, "out of memory", &ctx);
   }
   static const char *const keys[] = {
       "rule", "condition", "output", "desc", "priority", "source", "enabled",
