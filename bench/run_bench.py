@@ -30,7 +30,7 @@ import tempfile
 import time
 
 SHB = 0x0A0D0D0A
-EVENT_BLOCKS = {0x204, 0x208, 0x216, 0x217, 0x221, 0x222, 0x223}
+EVENT_BLOCKS = {0x204, 0x208, 0x216, 0x217, 0x221, 0x222}
 
 
 def read_blocks(data):
@@ -75,7 +75,8 @@ def synthesise(seed, path, want):
     ts = [struct.unpack_from("<Q", b, 8 + 2 + (4 if t in (0x208, 0x217, 0x222)
                                                 else 0))[0]
           for (t, b) in evb]
-    span = (max(ts) - min(ts)) + 1000
+    nz = [t for t in ts if t] or [0]
+    span = (max(nz) - min(nz)) + 1000
     rounds = max(1, (want + len(evs) - 1) // len(evs))
     with open(path, "wb") as f:
         for b in head:
@@ -85,7 +86,8 @@ def synthesise(seed, path, want):
             for t, b in zip(types, evs):
                 tsoff = 8 + 2 + (4 if t in (0x208, 0x217, 0x222) else 0)
                 old = struct.unpack_from("<Q", b, tsoff)[0]
-                f.write(b[:tsoff] + struct.pack("<Q", old + shift)
+                new = (old + shift) & 0xFFFFFFFFFFFFFFFF if old else 0
+                f.write(b[:tsoff] + struct.pack("<Q", new)
                         + b[tsoff + 8:])
     return rounds * len(evs)
 

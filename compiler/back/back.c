@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "back/back.h"
 #include "back/itab.h"
@@ -706,45 +707,41 @@ static void leaf_key(vg_buf *k, const vg_node *n) {
     leaf_key(k, n->kids[i]);
 }
 
-static void emit_leaf(vg_back *b, const vg_node *n) {
-  uint32_t slot = UINT32_MAX;
-  if (!b->o.no_memo) {
-    vg_buf k;
-    vg_buf_init(&k);
-    vg_buf_puts(&k, b->source);
-    vg_buf_putc(&k, 0);
-    leaf_key(&k, n);
-    if (vg_buf_failed(&k)) {
-      vg_buf_fini(&k);
-      nomem(b);
-      return;
-    }
-    slot = vg_itab_intern(&b->leaves, k.ptr, k.len, NULL);
-    vg_buf_fini(&k);
-    if (slot == UINT32_MAX) {
-      nomem(b);
-      return;
-    }
-    if (slot >= b->capuses) {
-      uint32_t nc = b->capuses ? b->capuses * 2 : 256;
-      uint32_t *u = vg_realloc(b->leaf_uses, nc * sizeof *u);
-      if (!u) {
-        nomem(b);
-        return;
-      }
-      memset(u + b->capuses, 0, (nc - b->capuses) * sizeof *u);
-      b->leaf_uses = u;
-      b->capuses = nc;
-    }
-    if (slot >= VG_MEMO_MAX_SLOTS)
-      slot = UINT32_MAX;
+/* Interns a memo key (source-qualified) and opens a MEMO_GET block.
+ * Returns the slot (UINT32_MAX: no memo) and the MEMO_GET's pc in *get. */
+static uint32_t memo_open(vg_back *b, vg_buf *k, uint32_t *get) {
+  *get = 0;
+  if (vg_buf_failed(k)) {
+    nomem(b);
+    return UINT32_MAX;
   }
-  uint32_t get = 0;
-  if (slot != UINT32_MAX)
-    get = emit(b, VG_I_MEMO_GET, slot);
-  uint32_t first = b->ncode;
-  emit_leaf_code(b, n);
-  add_debug(b, first, n);
+  uint32_t slot = vg_itab_intern(&b->leaves, k->ptr, k->len, NULL);
+  if (slot == UINT32_MAX) {
+    nomem(b);
+    return UINT32_MAX;
+  }
+  if (slot >= b->capuses) {
+    uint32_t nc = b->capuses ? b->capuses * 2 : 256;
+    while (nc <= slot)
+      nc *= 2;
+    uint32_t *u = vg_realloc(b->leaf_uses, nc * sizeof *u);
+    if (!u) {
+      nomem(b);
+      return UINT32_MAX;
+    }
+    memset(u + b->capuses, 0, (nc - b->capuses) * sizeof *u);
+    b->leaf_uses = u;
+    b->capuses = nc;
+  }
+  if (slot >= VG_MEMO_MAX_SLOTS)
+    return UINT32_MAX;
+  *get = emit(b, VG_I_MEMO_GET, slot);
+  return slot;
+}
+
+/* Closes a block opened by memo_open: MEMO_PUT, and the MEMO_GET's skip
+ * (both become NOPs when the block is too long to skip). */
+static void memo_close(vg_back *b, uint32_t slot, uint32_t get) {
   if (slot == UINT32_MAX || b->st != VIGIL_OK)
     return;
   uint32_t put = emit(b, VG_I_MEMO_PUT, slot);
@@ -756,6 +753,25 @@ static void emit_leaf(vg_back *b, const vg_node *n) {
   }
   b->code[get] = VG_INS(VG_I_MEMO_GET, slot | (skip << VG_MEMO_SLOT_BITS));
   b->leaf_uses[slot]++;
+}
+
+static void emit_leaf(vg_back *b, const vg_node *n) {
+  uint32_t slot = UINT32_MAX, get = 0;
+  if (!b->o.no_memo) {
+    vg_buf k;
+    vg_buf_init(&k);
+    vg_buf_puts(&k, b->source);
+    vg_buf_putc(&k, 0);
+    leaf_key(&k, n);
+    slot = memo_open(b, &k, &get);
+    vg_buf_fini(&k);
+    if (b->st != VIGIL_OK)
+      return;
+  }
+  uint32_t first = b->ncode;
+  emit_leaf_code(b, n);
+  add_debug(b, first, n);
+  memo_close(b, slot, get);
 }
 
 /* ---- boolean IR with folding ---------------------------------------------- */
@@ -897,6 +913,20 @@ static ir *build(vg_back *b, const vg_node *n, unsigned depth) {
   }
 }
 
+/* Structural key of a folded IR tree (compound memo slots). */
+static void ir_key(vg_buf *k, const ir *r) {
+  vg_buf_putc(k, (char)('0' + r->k));
+  if (r->k == IR_LEAF) {
+    leaf_key(k, r->leaf);
+    return;
+  }
+  if (r->k == IR_TRUE || r->k == IR_FALSE)
+    return;
+  buf_u32(k, r->n);
+  for (uint32_t i = 0; i < r->n; i++)
+    ir_key(k, r->kids[i]);
+}
+
 static void lower(vg_back *b, const ir *r) {
   if (b->st != VIGIL_OK)
     return;
@@ -921,6 +951,22 @@ static void lower(vg_back *b, const ir *r) {
       nomem(b);
       return;
     }
+    /* A compound shared by several rules (typically an expanded macro
+     * such as open_read) gets a MEMO slot too: identical folded
+     * expressions have identical values for an event. */
+    uint32_t slot = UINT32_MAX, get = 0;
+    if (!b->o.no_memo) {
+      vg_buf k;
+      vg_buf_init(&k);
+      vg_buf_puts(&k, b->source);
+      vg_buf_putc(&k, 0);
+      vg_buf_putc(&k, (char)0xff); /* never a leaf key's first byte */
+      ir_key(&k, r);
+      slot = memo_open(b, &k, &get);
+      vg_buf_fini(&k);
+      if (b->st != VIGIL_OK)
+        return;
+    }
     for (uint32_t i = 0; i < r->n; i++) {
       lower(b, r->kids[i]);
       if (i + 1 < r->n)
@@ -928,6 +974,7 @@ static void lower(vg_back *b, const ir *r) {
     }
     for (uint32_t i = 0; i + 1 < r->n; i++)
       patch_jump(b, jumps[i], b->ncode);
+    memo_close(b, slot, get);
     return;
   }
   }
@@ -1132,6 +1179,40 @@ static void sec_rules(vg_back *b, vg_buf *s) {
   }
 }
 
+/* Stores the image in f compressed (program.h, VIGIL_PACK_F_DEFLATE):
+ * header bytes [0, 24), the image size, then image [24, end) deflated at
+ * zlib's best level (deterministic for a given zlib). Frees f. */
+static vigil_status deflate_pack(vg_buf *f, uint8_t **out, size_t *len) {
+  const uint8_t *img = (const uint8_t *)f->ptr;
+  size_t ilen = f->len;
+  if (ilen > VIGIL_PACK_MAX_IMAGE) {
+    vg_buf_fini(f);
+    return VIGIL_E_LIMIT;
+  }
+  uLongf zcap = compressBound((uLong)(ilen - 24));
+  uint8_t *p = vg_malloc(VIGIL_PACK_HEADER_SIZE + (size_t)zcap);
+  if (!p) {
+    vg_buf_fini(f);
+    return VIGIL_E_NOMEM;
+  }
+  memcpy(p, img, 24);
+  put_u32(p + 24, (uint32_t)ilen);
+  int zr = compress2(p + VIGIL_PACK_HEADER_SIZE, &zcap, img + 24,
+                     (uLong)(ilen - 24), Z_BEST_COMPRESSION);
+  vg_buf_fini(f);
+  if (zr != Z_OK) {
+    vg_free(p);
+    return zr == Z_MEM_ERROR ? VIGIL_E_NOMEM : VIGIL_E_LIMIT;
+  }
+  size_t n = VIGIL_PACK_HEADER_SIZE + (size_t)zcap;
+  put_u32(p + 12, VIGIL_PACK_F_DEFLATE);
+  put_u32(p + 16, (uint32_t)n);
+  put_u32(p + 20, vigil_crc32(0, p + 24, n - 24));
+  *out = p;
+  *len = n;
+  return VIGIL_OK;
+}
+
 vigil_status vg_back_finish(vg_back *b, uint8_t **out, size_t *len) {
   b->err = NULL;
   b->errsz = 0;
@@ -1197,6 +1278,8 @@ vigil_status vg_back_finish(vg_back *b, uint8_t **out, size_t *len) {
     vg_buf_fini(&f);
     return VIGIL_E_LIMIT;
   }
+  if (b->o.deflate)
+    return deflate_pack(&f, out, len);
   uint8_t *p = (uint8_t *)f.ptr;
   put_u32(p + 16, (uint32_t)f.len);
   put_u32(p + 20, vigil_crc32(0, p + 24, f.len - 24));

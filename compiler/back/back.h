@@ -49,6 +49,7 @@ typedef struct vg_back_opts {
   void *resolve_ud;
   bool no_memo;  /* do not share predicates between rules */
   bool no_debug; /* omit the DEBUG section */
+  bool deflate;  /* store the body compressed (VIGIL_PACK_F_DEFLATE) */
 } vg_back_opts;
 
 typedef struct vg_back vg_back;

@@ -253,10 +253,13 @@ void vg_back_info(const vigil_program *p, const uint8_t *bytes, size_t len,
                   vg_buf *o) {
   vg_buf_printf(o, "format:    vigil pack %u.%u\n", p->major, p->minor);
   vg_buf_printf(o, "size:      %zu bytes\n", len);
+  if (p->len != len)
+    vg_buf_printf(o, "deflated:  %zu bytes inflated\n", p->len);
   vg_buf_printf(o, "crc32:     %08x (ok)\n", (unsigned)p->crc);
   vg_buf_printf(o, "sections:  %u\n", (unsigned)p->nsec);
   for (uint32_t i = 0; i < p->nsec; i++) {
-    uint32_t cnt = p->sec[i].size >= 4 ? vg_rd_u32le(bytes + p->sec[i].off)
+    /* counts from the (inflated) image the program was loaded from */
+    uint32_t cnt = p->sec[i].size >= 4 ? vg_rd_u32le(p->buf + p->sec[i].off)
                                        : 0;
     vg_buf_printf(o, "  %-8s offset %-8u size %-8u entries %u%s\n",
                   sec_kind(p->sec[i].kind), (unsigned)p->sec[i].off,

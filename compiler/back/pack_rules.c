@@ -22,7 +22,9 @@ vigil_status vg_pack_rules(const vigil_compiler *c, bool share, uint8_t **out,
     snprintf(err, errsz, "rules have errors");
     return VIGIL_E_INVAL;
   }
-  vg_back_opts bo = {.no_memo = !share};
+  /* Packs carry what evaluation needs: no descriptions, no DEBUG spans,
+   * body compressed (program.h). */
+  vg_back_opts bo = {.no_memo = !share, .no_debug = true, .deflate = true};
   vg_back *b = vg_back_new(&bo);
   if (!b)
     return VIGIL_E_NOMEM;
@@ -40,7 +42,7 @@ vigil_status vg_pack_rules(const vigil_compiler *c, bool share, uint8_t **out,
         .name = ri->name,
         .source = ri->source,
         .output = ri->output_final ? ri->output_final : ri->output,
-        .desc = ri->desc,
+        .desc = NULL,
         .priority = ri->priority >= 0 ? (unsigned)ri->priority : 7,
         .tags = ri->tags,
         .ntags = ri->ntags,

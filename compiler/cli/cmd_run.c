@@ -260,18 +260,43 @@ static int parse_args(run_opts *o, int argc, char **argv) {
   return 0;
 }
 
+/* Prints each distinct diagnostic once: every file's result also repeats
+ * what recompiling the earlier files found, as Falco's results do. */
 static void print_diags(vigil_compiler *c, bool errors) {
+  char **seen = NULL;
+  size_t nseen = 0, cap = 0;
   for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
     const vigil_load_result *r = vigil_compiler_result(c, i);
     size_t n = errors ? r->nerrors : r->nwarnings;
     const vigil_diag *d = errors ? r->errors : r->warnings;
     for (size_t k = 0; k < n; k++) {
       char *t = NULL;
-      if (vigil_diag_render_text(c, &d[k], &t) == VIGIL_OK)
-        fputs(t, stderr);
-      free(t);
+      if (vigil_diag_render_text(c, &d[k], &t) != VIGIL_OK)
+        continue;
+      bool dup = false;
+      for (size_t j = 0; j < nseen && !dup; j++)
+        dup = !strcmp(seen[j], t);
+      if (dup) {
+        free(t);
+        continue;
+      }
+      fputs(t, stderr);
+      if (nseen == cap) {
+        size_t nc = cap ? cap * 2 : 64;
+        char **ns = realloc(seen, nc * sizeof *ns);
+        if (!ns) {
+          free(t);
+          continue;
+        }
+        seen = ns;
+        cap = nc;
+      }
+      seen[nseen++] = t;
     }
   }
+  for (size_t j = 0; j < nseen; j++)
+    free(seen[j]);
+  free(seen);
 }
 
 /* Loads and compiles the rule files; returns the exit status on failure
@@ -440,7 +465,8 @@ static char *spool_stdin(void) {
 
 static void emit_alert(run_opts *o, vg_run_host *h, const vigil_program *p,
                        size_t rule, const vg_run_result *res,
-                       const char *host, long tzoff, vg_run_buf *line) {
+                       const char *host, long tzoff, vg_run_buf *line,
+                       vg_run_buf *full) {
   vigil_rule_info ri;
   vigil_program_rule(p, rule, &ri);
   const char *text = "", *fields = NULL;
@@ -460,12 +486,12 @@ static void emit_alert(run_opts *o, vg_run_host *h, const vigil_program *p,
     return;
   }
   /* keys in the order Falco's JSON writer prints them (sorted) */
-  vg_run_buf full = {0};
-  vg_run_buf_puts(&full, tb);
-  vg_run_buf_puts(&full, ": ");
-  vg_run_buf_puts(&full, pn);
-  vg_run_buf_puts(&full, " ");
-  vg_run_buf_puts(&full, text);
+  full->len = 0;
+  vg_run_buf_puts(full, tb);
+  vg_run_buf_puts(full, ": ");
+  vg_run_buf_puts(full, pn);
+  vg_run_buf_puts(full, " ");
+  vg_run_buf_puts(full, text);
   vg_run_buf_puts(line, "{\"hostname\":");
   vg_run_buf_json_str(line, host, strlen(host));
   if (o->inc_message) {
@@ -474,9 +500,8 @@ static void emit_alert(run_opts *o, vg_run_host *h, const vigil_program *p,
   }
   if (o->inc_output) {
     vg_run_buf_puts(line, ",\"output\":");
-    vg_run_buf_json_str(line, full.p ? full.p : "", full.len);
+    vg_run_buf_json_str(line, full->p ? full->p : "", full->len);
   }
-  vg_run_buf_fini(&full);
   if (o->inc_fields) {
     vg_run_buf_puts(line, ",\"output_fields\":");
     vg_run_buf_puts(line, fields ? fields : "{}");
@@ -560,7 +585,7 @@ static int run_events(run_opts *o, const vigil_program *p, vg_run_host *h) {
   long tzoff = local_offset();
   bool tty = isatty(2);
   double t0 = now_s(), last = t0;
-  vg_run_buf line = {0};
+  vg_run_buf line = {0}, full = {0};
   for (size_t i = 0; i < o->nevents; i++) {
     const char *path = o->events[i];
     char *spooled = NULL;
@@ -604,7 +629,7 @@ static int run_events(run_opts *o, const vigil_program *p, vg_run_host *h) {
         s.per_rule[r]++;
         s.per_prio[ri.priority < 8 ? ri.priority : 7]++;
         s.alerts++;
-        emit_alert(o, h, p, r, &res, host, tzoff, &line);
+        emit_alert(o, h, p, r, &res, host, tzoff, &line, &full);
       }
       if (tty && (s.events & 0xffff) == 0) {
         double t = now_s();
@@ -630,6 +655,7 @@ static int run_events(run_opts *o, const vigil_program *p, vg_run_host *h) {
   }
   print_summary(p, h, &s, now_s() - t0);
   vg_run_buf_fini(&line);
+  vg_run_buf_fini(&full);
   free(s.per_rule);
   return rc;
 }

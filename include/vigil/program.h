@@ -11,10 +11,19 @@
  *   8  u16    major version (VIGIL_PACK_MAJOR; another major is rejected
  *             with VIGIL_E_VERSION)
  *  10  u16    minor version (additions readers may ignore)
- *  12  u32    flags (none defined, must be 0)
+ *  12  u32    flags: VIGIL_PACK_F_DEFLATE (1.1) or 0; other bits must be 0
  *  16  u32    total size of the file in bytes
  *  20  u32    CRC-32 (zlib's polynomial) of bytes [24, total size)
  *  24  u32    number of sections
+ *
+ * With VIGIL_PACK_F_DEFLATE (minor 1 and later) the bytes after the
+ * header's first 24 are stored compressed: bytes [24, 28) hold the size U
+ * of the uncompressed image (at most VIGIL_PACK_MAX_IMAGE) and bytes [28,
+ * total size) a zlib stream that inflates to exactly U - 24 bytes: image
+ * bytes [24, U), i.e. the section count, the section table and the
+ * sections, with offsets relative to the image. The CRC covers the stored
+ * (compressed) bytes. A 1.0 reader rejects such a pack ("unknown header
+ * flags"); uncompressed packs are unchanged from 1.0.
  *  28  section table: per section {u32 kind, u32 flags, u32 offset,
  *      u32 size}; bit 0 of flags = optional (an unknown optional section is
  *      skipped, an unknown required one is rejected). Sections lie inside
@@ -42,14 +51,16 @@
  *            flags (VIGIL_FIELD_*), u16 0, u32 source string id. Bound to
  *            the host's extractors at load by the binder callback.
  *   RULE     count, then per rule: u32 name, u32 source, u32 output, u32
- *            description (string ids), u8 priority (0 emergency .. 7
+ *            description (string ids; packs built by vg_pack_rules leave
+ *            the description out, NONE: it is not needed to evaluate), u8 priority (0 emergency .. 7
  *            debug), u8 flags (VIGIL_RULE_*), u16 0, u32 code start, u32 code
  *            length (instruction indices into CODE), u32 ntags, u32
  *            tags[ntags], u32 nevt, u16 evt codes[nevt] (strictly
  *            increasing; ignored with VIGIL_RULE_ALL_EVENTS).
  *   CODE     count, then count u32 instructions: op:8 (low byte) | arg:24.
  *   DEBUG    optional: count records of 12 bytes {u32 pc, u32 start, u32
- *            end}: the condition byte span an instruction came from.
+ *            end}: the condition byte span an instruction came from (not
+ *            written by vg_pack_rules, which builds rules packs).
  *
  * Same input, same bytes: the compiler emits sections in kind order and
  * interns strings and constants in first-use order.
@@ -65,10 +76,12 @@
 #define VIGIL_PACK_MAGIC "\x89VGP\r\n\x1a\n"
 #define VIGIL_PACK_MAGIC_LEN 8
 #define VIGIL_PACK_MAJOR 1
-#define VIGIL_PACK_MINOR 0
+#define VIGIL_PACK_MINOR 1
 #define VIGIL_PACK_HEADER_SIZE 28
 #define VIGIL_PACK_SECTION_SIZE 16
 #define VIGIL_PACK_NONE 0xffffffffu
+#define VIGIL_PACK_F_DEFLATE 1u
+#define VIGIL_PACK_MAX_IMAGE (64u << 20) /* inflated size limit */
 
 typedef enum vigil_section_kind {
   VIGIL_SEC_STR = 1,

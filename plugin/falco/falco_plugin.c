@@ -30,6 +30,7 @@
 #include "vigil/program.h"
 #include "vigil/vigil.h"
 #include "vigil/vm.h"
+#include "vg_tables.h"
 
 #define PLUGIN_API __attribute__((visibility("default")))
 
@@ -685,6 +686,13 @@ static void evaluate(vstate *s, const ss_plugin_event_input *ei,
   ev.ops = &vm_ops;
   ev.ctx = s;
   if (strcmp(src, "syscall") == 0) {
+    /* the extractors index vigil's event table by type: a code newer
+     * than the table (a future Falco) cannot be evaluated */
+    if (s->evt.type >= VG_EVENT_MAX) {
+      snprintf(s->everr, sizeof s->everr, "unknown event type %u",
+               (unsigned)s->evt.type);
+      return;
+    }
     ev.evtype = s->evt.type;
     vg_ftables_begin(s->tables, in ? in->table_reader_ext : NULL, &s->evt,
                      ei->evtnum);

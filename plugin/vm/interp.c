@@ -133,6 +133,17 @@ static vg_value *scratch_vals(vigil_vm *vm, size_t n) {
 
 /* ---- semantics ------------------------------------------------------- */
 
+/* FIELD's fused checks rely on EQ_K .. ENDSWITH_K following the order of
+ * VG_PC_EQ .. VG_PC_ENDSWITH. */
+_Static_assert(VG_I_NE_K - VG_I_EQ_K == VG_PC_NE &&
+                   VG_I_GE_K - VG_I_EQ_K == VG_PC_GE &&
+                   VG_I_CONTAINS_K - VG_I_EQ_K == VG_PC_CONTAINS &&
+                   VG_I_BCONTAINS_K - VG_I_EQ_K == VG_PC_BCONTAINS &&
+                   VG_I_STARTSWITH_K - VG_I_EQ_K == VG_PC_STARTSWITH &&
+                   VG_I_ENDSWITH_K - VG_I_EQ_K == VG_PC_ENDSWITH &&
+                   VG_PC_EQ == 0,
+               "CMPK opcodes and vg_pcmp must line up");
+
 /* Pack operator numbers (pack.h) to cmp.h's. */
 static const vg_cmpop cmp_of[VG_PC__COUNT] = {
     [VG_PC_EQ] = VG_CMP_EQ,
@@ -212,6 +223,11 @@ static bool regex_one(vigil_vm *vm, const vg_ppat *pt, const vg_value *l) {
 static bool set_has(vigil_vm *vm, const vg_pset *s, const vg_value *v) {
   if (!same_repr(v->type, s->type))
     return false;
+  if (s->has_bloom) {
+    unsigned bit = vg_pack_bloom(v->v.s.p, v->v.s.n);
+    if (!((s->bloom[bit / 64] >> (bit % 64)) & 1))
+      return false; /* certainly not an element */
+  }
   return vg_valset_contains(s->vs, v);
 }
 
@@ -405,12 +421,73 @@ static bool xf_getopt(vigil_vm *vm, slot *argv, slot *opt, int sel,
 
 /* ---- checks over value entries ---------------------------------------- */
 
+/* Equal bytes; short runs (most constants) without a libc call. */
+static inline bool bytes_eq(const uint8_t *a, const uint8_t *b, size_t n) {
+  if (n > 16)
+    return memcmp(a, b, n) == 0;
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i])
+      return false;
+  return true;
+}
+
+/*
+ * Fast paths for a text value a against a NUL-free text constant k (the
+ * usual case), with cmp.h's C-string semantics: a counts up to its first
+ * NUL. Since k has no NUL, a match of k's bytes at the start of a cannot
+ * straddle a NUL, so only the byte after it needs a look (for '=').
+ * Returns false in *handled for the operators it does not cover.
+ */
+static bool fast_str(vg_pcmp op, const vg_value *a, const vg_value *k,
+                     bool *handled) {
+  const uint8_t *ap = a->v.s.p, *kp = k->v.s.p;
+  size_t an = a->v.s.n, kn = k->v.s.n;
+  *handled = true;
+  switch (op) {
+  case VG_PC_EQ:
+  case VG_PC_NE: {
+    bool eq = an >= kn && bytes_eq(ap, kp, kn) && (an == kn || ap[kn] == 0);
+    return op == VG_PC_EQ ? eq : !eq;
+  }
+  case VG_PC_STARTSWITH:
+    return an >= kn && bytes_eq(ap, kp, kn);
+  case VG_PC_CONTAINS: {
+    if (kn == 0)
+      return true;
+    /* first occurrence; it counts only if no NUL comes before it. A
+     * memchr for the first byte beats memmem's set-up on short values. */
+    const uint8_t *m = NULL, *q = ap, *last = ap + (an - kn);
+    while (an >= kn && q <= last) {
+      q = memchr(q, kp[0], (size_t)(last - q) + 1);
+      if (!q)
+        break;
+      if (bytes_eq(q + 1, kp + 1, kn - 1)) {
+        m = q;
+        break;
+      }
+      q++;
+    }
+    return m && (m == ap || !memchr(ap, 0, (size_t)(m - ap)));
+  }
+  default:
+    *handled = false;
+    return false;
+  }
+}
+
 /* l op k over the values of l: true when it holds for any value, except
- * '!=' on endpoint fields, where every value must differ (8.7). */
+ * '!=' on endpoint fields, where every value must differ (8.7). kidx is
+ * k's CONST index (fast paths), or UINT32_MAX. */
 static bool check_k(vigil_vm *vm, const slot *l, vg_pcmp op,
-                    const vg_value *k) {
+                    const vg_value *k, uint32_t kidx) {
   if (l->n == 0)
     return false;
+  if (l->n == 1 && kidx != UINT32_MAX && vm->p->kclean[kidx] &&
+      is_str(l->vals[0].type)) {
+    bool handled, m = fast_str(op, &l->vals[0], k, &handled);
+    if (handled)
+      return m;
+  }
   bool all = op == VG_PC_NE && (l->fflags & VIGIL_FIELD_ENDPOINT);
   for (uint32_t i = 0; i < l->n; i++) {
     bool m = cmp_one(vm, op, &l->vals[i], k);
@@ -477,7 +554,7 @@ static bool check_f(vigil_vm *vm, const slot *l, const slot *r, vg_pcmp op) {
     }
     return every;
   }
-  return check_k(vm, l, op, &r->vals[0]);
+  return check_k(vm, l, op, &r->vals[0], UINT32_MAX);
 }
 
 /* ---- the loop ----------------------------------------------------------- */
@@ -503,6 +580,59 @@ static void field_values(vigil_vm *vm, uint32_t f, slot *s) {
   s->fflags = vm->p->fields[f].flags;
 }
 
+/*
+ * Dispatch: with GCC or clang, each handler jumps straight to the next one
+ * through a label table ("threaded code"; bench/bench_vm.c measured about
+ * a fifth less time per event than the switch, whose single indirect jump
+ * the branch predictor cannot follow). Otherwise a plain switch. The table
+ * is generated from opcodes.def like everything else, and the verifier
+ * has rejected unknown opcodes, so every index is in range.
+ */
+#if defined(__GNUC__) && !defined(VG_NO_THREADED)
+#define VG_THREADED 1
+#define CASE(name) L_##name: case VG_I_##name:
+#define NEXT                                                                   \
+  do {                                                                         \
+    w = code[pc++];                                                            \
+    arg = VG_INS_ARG(w);                                                       \
+    goto *disp[VG_INS_OP(w)];                                                  \
+  } while (0)
+/* Label addresses and computed goto are GNU C. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#else
+#define CASE(name) case VG_I_##name:
+#define NEXT break
+#endif
+/* A boolean result is nearly always followed by an optional MEMO_PUT and
+ * a JF_KEEP/JT_KEEP (and/or): handlers that produce one do those
+ * themselves, sparing dispatches. Verified code never ends a rule on a
+ * B-producing instruction (RET comes last), so code[pc] is in the rule. */
+#define FUSE_JUMP()                                                            \
+  do {                                                                         \
+    uint32_t nw_ = code[pc], nop_ = VG_INS_OP(nw_);                            \
+    if (nop_ == VG_I_MEMO_PUT) {                                               \
+      uint32_t sl_ = VG_INS_ARG(nw_) & (VG_MEMO_MAX_SLOTS - 1);                \
+      vm->memo_epoch[sl_] = vm->epoch;                                         \
+      vm->memo_val[sl_] = sp[-1].b;                                            \
+      nw_ = code[++pc];                                                        \
+      nop_ = VG_INS_OP(nw_);                                                   \
+    }                                                                          \
+    if (nop_ == VG_I_JF_KEEP) {                                                \
+      pc++;                                                                    \
+      if (!sp[-1].b)                                                           \
+        pc += VG_INS_ARG(nw_);                                                 \
+      else                                                                     \
+        sp--;                                                                  \
+    } else if (nop_ == VG_I_JT_KEEP) {                                         \
+      pc++;                                                                    \
+      if (sp[-1].b)                                                            \
+        pc += VG_INS_ARG(nw_);                                                 \
+      else                                                                     \
+        sp--;                                                                  \
+    }                                                                          \
+  } while (0)
+
 static bool run(vigil_vm *vm, const vg_prule *ru) {
   const vigil_program *p = vm->p;
   const uint32_t *code = p->code;
@@ -510,50 +640,77 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
   uint32_t pc = ru->start;
   vm->scratch_used = 0;
   vm->vscratch_used = 0;
+  uint32_t w, arg;
+#ifdef VG_THREADED
+  static const void *const disp[VG_I__COUNT] = {
+#define VG_OP(name, a, pop, push) &&L_##name,
+#include "vm/opcodes.def"
+#undef VG_OP
+  };
+  NEXT;
+#endif
   for (;;) {
-    uint32_t w = code[pc++], arg = VG_INS_ARG(w);
+    w = code[pc++];
+    arg = VG_INS_ARG(w);
     switch ((vg_opcode)VG_INS_OP(w)) {
-    case VG_I_NOP:
-      break;
-    case VG_I_RET:
+    CASE(NOP)
+      NEXT;
+    CASE(RET)
       return sp[-1].b;
-    case VG_I_TRUE:
+    CASE(TRUE)
       (sp++)->b = true;
-      break;
-    case VG_I_FALSE:
+      NEXT;
+    CASE(FALSE)
       (sp++)->b = false;
-      break;
-    case VG_I_NOT:
+      NEXT;
+    CASE(NOT)
       sp[-1].b = !sp[-1].b;
-      break;
-    case VG_I_JF_KEEP:
+      NEXT;
+    CASE(JF_KEEP)
       if (!sp[-1].b)
         pc += arg;
       else
         sp--;
-      break;
-    case VG_I_JT_KEEP:
+      NEXT;
+    CASE(JT_KEEP)
       if (sp[-1].b)
         pc += arg;
       else
         sp--;
-      break;
-    case VG_I_FIELD:
+      NEXT;
+    CASE(FIELD) {
       field_values(vm, arg, sp++);
-      break;
-    case VG_I_KVAL:
+      /* A field is nearly always checked right away: do the usual checks
+       * here (EQ_K .. ENDSWITH_K are VG_PC_EQ .. VG_PC_ENDSWITH in order). */
+      uint32_t nw = code[pc], nop = VG_INS_OP(nw), na = VG_INS_ARG(nw);
+      if (nop >= VG_I_EQ_K && nop <= VG_I_ENDSWITH_K) {
+        pc++;
+        sp[-1].b = check_k(vm, &sp[-1], (vg_pcmp)(nop - VG_I_EQ_K),
+                           &p->consts[na], na);
+        FUSE_JUMP();
+      } else if (nop == VG_I_IN_S) {
+        pc++;
+        sp[-1].b = check_in(vm, &sp[-1], &p->sets[na],
+                            (sp[-1].fflags & VIGIL_FIELD_LIST) != 0);
+        FUSE_JUMP();
+      }
+      NEXT;
+    }
+    CASE(KVAL)
       sp->vals = &p->consts[arg];
       sp->n = 1;
       sp->fflags = 0;
       sp++;
-      break;
-    case VG_I_EXISTS:
+      NEXT;
+    CASE(EXISTS)
       sp[-1].b = sp[-1].n > 0;
-      break;
+      FUSE_JUMP();
+      NEXT;
 #define CMPK(OP, C)                                                          \
-  case VG_I_##OP:                                                            \
-    sp[-1].b = check_k(vm, &sp[-1], C, &p->consts[arg]);                     \
-    break;
+  CASE(OP)                                                                   \
+    sp[-1].b = check_k(vm, &sp[-1], C, &p->consts[arg], arg);                \
+    FUSE_JUMP();                                                               \
+    NEXT;
       CMPK(EQ_K, VG_PC_EQ)
       CMPK(NE_K, VG_PC_NE)
       CMPK(LT_K, VG_PC_LT)
@@ -567,8 +724,8 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       CMPK(BSTARTSWITH_K, VG_PC_BSTARTSWITH)
       CMPK(ENDSWITH_K, VG_PC_ENDSWITH)
 #undef CMPK
-    case VG_I_GLOB_P:
-    case VG_I_IGLOB_P: {
+    CASE(GLOB_P)
+    CASE(IGLOB_P) {
       const slot *l = &sp[-1];
       bool m = false;
       const vg_pstr *src = &p->strs[p->pats[arg].src];
@@ -579,24 +736,25 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       for (uint32_t i = 0; i < l->n && !m; i++)
         m = is_str(l->vals[i].type) && cmp_one(vm, op, &l->vals[i], &pv);
       sp[-1].b = m;
-      break;
+      NEXT;
     }
-    case VG_I_REGEX_P: {
+    CASE(REGEX_P) {
       const slot *l = &sp[-1];
       bool m = false;
       for (uint32_t i = 0; i < l->n && !m; i++)
         m = regex_one(vm, &p->pats[arg], &l->vals[i]);
       sp[-1].b = m;
-      break;
+      NEXT;
     }
-    case VG_I_IN_S:
+    CASE(IN_S)
       sp[-1].b = check_in(vm, &sp[-1], &p->sets[arg],
                           (sp[-1].fflags & VIGIL_FIELD_LIST) != 0);
-      break;
-    case VG_I_INTERSECTS_S:
+      FUSE_JUMP();
+      NEXT;
+    CASE(INTERSECTS_S)
       sp[-1].b = check_in(vm, &sp[-1], &p->sets[arg], false);
-      break;
-    case VG_I_PMATCH_S: {
+      NEXT;
+    CASE(PMATCH_S) {
       const slot *l = &sp[-1];
       const vg_pset *set = &p->sets[arg];
       bool m = false;
@@ -606,41 +764,41 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
                             &vm->scr);
       note_scr(vm);
       sp[-1].b = m;
-      break;
+      NEXT;
     }
-    case VG_I_ANYOF_S:
-    case VG_I_ALLOF_S:
-    case VG_I_ONEOF_S:
+    CASE(ANYOF_S)
+    CASE(ALLOF_S)
+    CASE(ONEOF_S)
       sp[-1].b = check_mod(vm, &sp[-1], (vg_opcode)VG_INS_OP(w), arg);
-      break;
-    case VG_I_CMP_F:
+      NEXT;
+    CASE(CMP_F)
       sp--;
       sp[-1].b = check_f(vm, &sp[-1], &sp[0], (vg_pcmp)arg);
-      break;
-    case VG_I_TOLOWER:
-    case VG_I_TOUPPER:
-    case VG_I_B64:
-    case VG_I_BASENAME:
-    case VG_I_LEN: {
+      NEXT;
+    CASE(TOLOWER)
+    CASE(TOUPPER)
+    CASE(B64)
+    CASE(BASENAME)
+    CASE(LEN) {
       static const vg_trkind kinds[] = {
           [VG_I_TOLOWER] = VG_TRK_TOLOWER, [VG_I_TOUPPER] = VG_TRK_TOUPPER,
           [VG_I_B64] = VG_TRK_B64,         [VG_I_BASENAME] = VG_TRK_BASENAME,
           [VG_I_LEN] = VG_TRK_LEN};
       if (!xf_one(vm, &sp[-1], kinds[VG_INS_OP(w)]))
         sp[-1].n = 0;
-      break;
+      NEXT;
     }
-    case VG_I_JOIN: {
+    CASE(JOIN) {
       slot res = {0};
       bool ok = xf_join(vm, &sp[-2], &sp[-1], &res);
       sp--;
       sp[-1] = res;
       if (!ok)
         sp[-1].n = 0;
-      break;
+      NEXT;
     }
-    case VG_I_CONCAT:
-    case VG_I_TLIST: {
+    CASE(CONCAT)
+    CASE(TLIST) {
       slot res = {0};
       bool ok = VG_INS_OP(w) == VG_I_CONCAT
                     ? xf_concat(vm, sp - arg, arg, &res)
@@ -650,10 +808,10 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       if (!ok)
         sp->n = 0;
       sp++;
-      break;
+      NEXT;
     }
-    case VG_I_GETOPT:
-    case VG_I_GETOPT_SEL: {
+    CASE(GETOPT)
+    CASE(GETOPT_SEL) {
       slot res = {0};
       bool ok = xf_getopt(vm, &sp[-2], &sp[-1],
                           VG_INS_OP(w) == VG_I_GETOPT ? -1 : (int)arg, &res);
@@ -661,27 +819,36 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       sp[-1] = res;
       if (!ok)
         sp[-1].n = 0;
-      break;
+      NEXT;
     }
-    case VG_I_MEMO_GET: {
+    CASE(MEMO_GET) {
       uint32_t slotn = arg & (VG_MEMO_MAX_SLOTS - 1);
       if (vm->memo_epoch[slotn] == vm->epoch) {
         (sp++)->b = vm->memo_val[slotn];
         pc += arg >> VG_MEMO_SLOT_BITS;
+        FUSE_JUMP();
       }
-      break;
+      NEXT;
     }
-    case VG_I_MEMO_PUT: {
+    CASE(MEMO_PUT) {
       uint32_t slotn = arg & (VG_MEMO_MAX_SLOTS - 1);
       vm->memo_epoch[slotn] = vm->epoch;
       vm->memo_val[slotn] = sp[-1].b;
-      break;
+      FUSE_JUMP(); /* (a second MEMO_PUT: nested compounds) */
+      NEXT;
     }
     case VG_I__COUNT:
       return false; /* unreachable: the verifier rejects unknown opcodes */
     }
   }
 }
+
+#ifdef VG_THREADED
+#pragma GCC diagnostic pop
+#endif
+#undef CASE
+#undef NEXT
+#undef FUSE_JUMP
 
 static void next_epoch(vigil_vm *vm, const vigil_event *ev) {
   vm->ev = ev;
@@ -714,8 +881,16 @@ vigil_status vigil_vm_eval(vigil_vm *vm, const vigil_event *ev) {
   }
   vigil_status first = VIGIL_OK;
   for (size_t i = 0; i < n; i++) {
+    const vg_prule *ru = &p->rules[list[i]];
+    bool known_false = false;
+    for (unsigned g = 0; g < ru->nguards && !known_false; g++) {
+      uint32_t sl = ru->guards[g];
+      known_false = vm->memo_epoch[sl] == vm->epoch && !vm->memo_val[sl];
+    }
+    if (known_false)
+      continue; /* a leading conjunct is already known false */
     vm->err = VIGIL_OK;
-    bool m = run(vm, &p->rules[list[i]]);
+    bool m = run(vm, ru);
     if (vm->err != VIGIL_OK) {
       if (first == VIGIL_OK)
         first = vm->err;

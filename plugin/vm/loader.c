@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "vm/cmp.h"
 #include "vm/pack.h"
 #include "vm/vmalloc.h" /* last: failure injection */
@@ -212,7 +214,8 @@ static vigil_status load_consts(vigil_program *p, char *err, size_t errsz) {
   if (!rd_count(&r, 20, &n))
     return fail(err, errsz, VIGIL_E_FORMAT, "CONST section: bad count");
   p->consts = calloc(n ? n : 1, sizeof *p->consts);
-  if (!p->consts)
+  p->kclean = calloc(n ? n : 1, 1);
+  if (!p->consts || !p->kclean)
     return VIGIL_E_NOMEM;
   p->nconsts = n;
   for (uint32_t i = 0; i < n; i++) {
@@ -249,6 +252,9 @@ static vigil_status load_consts(vigil_program *p, char *err, size_t errsz) {
                     (unsigned)i);
       v->v.s.p = (const uint8_t *)p->strs[s].p;
       v->v.s.n = p->strs[s].n;
+      /* NUL-free text constants take the interpreter's fast paths */
+      p->kclean[i] = v->type != VG_FT_BYTEBUF &&
+                     (v->v.s.n == 0 || !memchr(v->v.s.p, 0, v->v.s.n));
       break;
     }
     case VG_FT_DOUBLE: {
@@ -341,6 +347,13 @@ static vigil_status load_sets(vigil_program *p, char *err, size_t errsz) {
       st = vg_valset_new(s->type, &s->vs);
       for (uint32_t j = 0; j < s->n && st == VIGIL_OK; j++)
         st = vg_valset_add(s->vs, &p->consts[ids[j]]);
+      s->has_bloom = s->type == VG_FT_CHARBUF || s->type == VG_FT_FSPATH ||
+                     s->type == VG_FT_FSRELPATH;
+      for (uint32_t j = 0; j < s->n && s->has_bloom; j++) {
+        const vg_value *e = &p->consts[ids[j]];
+        unsigned bit = vg_pack_bloom(e->v.s.p, e->v.s.n);
+        s->bloom[bit / 64] |= 1ull << (bit % 64);
+      }
     } else if (s->kind == VG_SET_PATHS) {
       if (s->type != VG_FT_CHARBUF)
         return fail(err, errsz, VIGIL_E_FORMAT, "SET %u: bad path table",
@@ -568,6 +581,74 @@ static vigil_status build_dispatch(vigil_program *p) {
   return VIGIL_OK;
 }
 
+/* Replaces a compressed pack's bytes by its uncompressed image (program.h):
+ * the header's first 24 bytes, then the inflated rest. The size is declared
+ * up front and bounded, so hostile input cannot make us allocate more. */
+static vigil_status inflate_body(vigil_program *p, char *err, size_t errsz) {
+  if (p->len < VIGIL_PACK_HEADER_SIZE)
+    return fail(err, errsz, VIGIL_E_FORMAT, "truncated header");
+  uint32_t u = vg_rd_u32le(p->buf + 24);
+  if (u < VIGIL_PACK_HEADER_SIZE || u > VIGIL_PACK_MAX_IMAGE)
+    return fail(err, errsz, VIGIL_E_FORMAT, "bad uncompressed size %u",
+                (unsigned)u);
+  uint8_t *img = malloc(u);
+  if (!img)
+    return VIGIL_E_NOMEM;
+  memcpy(img, p->buf, 24);
+  z_stream zs;
+  memset(&zs, 0, sizeof zs);
+  if (inflateInit(&zs) != Z_OK) {
+    free(img);
+    return VIGIL_E_NOMEM;
+  }
+  zs.next_in = p->buf + VIGIL_PACK_HEADER_SIZE;
+  zs.avail_in = (uInt)(p->len - VIGIL_PACK_HEADER_SIZE);
+  zs.next_out = img + 24;
+  zs.avail_out = (uInt)(u - 24);
+  int zr = inflate(&zs, Z_FINISH);
+  bool ok = zr == Z_STREAM_END && zs.avail_out == 0 && zs.avail_in == 0;
+  inflateEnd(&zs);
+  if (!ok) {
+    free(img);
+    return fail(err, errsz, VIGIL_E_FORMAT,
+                zr == Z_MEM_ERROR ? "out of memory while inflating"
+                                  : "bad compressed body");
+  }
+  free(p->buf);
+  p->buf = img;
+  p->len = u;
+  return VIGIL_OK;
+}
+
+/* Rule guards (pack.h): code that starts "MEMO_GET s; ...; MEMO_PUT s;
+ * JF_KEEP -> RET" is false whenever slot s is, and so on for the memoised
+ * conjuncts that follow. The scan stops at the first conjunct that is not
+ * one memo block (its extent is not known without parsing). Runs on
+ * verified code. */
+static void find_guards(vigil_program *p) {
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    vg_prule *ru = &p->rules[i];
+    uint32_t pc = ru->start, end = ru->start + ru->len - 1;
+    ru->nguards = 0;
+    while (pc < end && ru->nguards < VG_MAX_GUARDS) {
+      uint32_t w = p->code[pc];
+      if (VG_INS_OP(w) != VG_I_MEMO_GET)
+        break;
+      uint32_t next = pc + 1 + (VG_INS_ARG(w) >> VG_MEMO_SLOT_BITS);
+      uint16_t slot = (uint16_t)(VG_INS_ARG(w) & (VG_MEMO_MAX_SLOTS - 1));
+      if (next == end) { /* the last conjunct (or the whole condition) */
+        ru->guards[ru->nguards++] = slot;
+        break;
+      }
+      if (next > end || VG_INS_OP(p->code[next]) != VG_I_JF_KEEP ||
+          next + 1 + VG_INS_ARG(p->code[next]) != end)
+        break;
+      ru->guards[ru->nguards++] = slot;
+      pc = next + 1;
+    }
+  }
+}
+
 static vigil_status parse_header(vigil_program *p, char *err, size_t errsz) {
   const uint8_t *b = p->buf;
   size_t len = p->len;
@@ -580,7 +661,9 @@ static vigil_status parse_header(vigil_program *p, char *err, size_t errsz) {
     return fail(err, errsz, VIGIL_E_VERSION,
                 "pack format version %u.%u is not supported (expected %u.x)",
                 p->major, p->minor, VIGIL_PACK_MAJOR);
-  if (vg_rd_u32le(b + 12) != 0)
+  uint32_t hflags = vg_rd_u32le(b + 12);
+  if ((hflags & ~VIGIL_PACK_F_DEFLATE) ||
+      (hflags && p->minor < 1))
     return fail(err, errsz, VIGIL_E_FORMAT, "unknown header flags");
   if (vg_rd_u32le(b + 16) != len)
     return fail(err, errsz, VIGIL_E_FORMAT,
@@ -589,6 +672,13 @@ static vigil_status parse_header(vigil_program *p, char *err, size_t errsz) {
   p->crc = vg_rd_u32le(b + 20);
   if (vigil_crc32(0, b + 24, len - 24) != p->crc)
     return fail(err, errsz, VIGIL_E_CORRUPT, "checksum mismatch");
+  if (hflags & VIGIL_PACK_F_DEFLATE) {
+    vigil_status st = inflate_body(p, err, errsz);
+    if (st != VIGIL_OK)
+      return st;
+    b = p->buf;
+    len = p->len;
+  }
   uint32_t nsec = vg_rd_u32le(b + 24);
   if (nsec > 16 ||
       (uint64_t)VIGIL_PACK_HEADER_SIZE + (uint64_t)nsec * 16 > len)
@@ -668,6 +758,8 @@ vigil_status vigil_program_load(const void *bytes, size_t len,
   if (st == VIGIL_OK)
     st = vg_pack_verify(p, err, errsz);
   if (st == VIGIL_OK)
+    find_guards(p);
+  if (st == VIGIL_OK)
     st = build_dispatch(p);
   if (st != VIGIL_OK) {
     if (st == VIGIL_E_NOMEM && err && errsz && !err[0])
@@ -697,6 +789,7 @@ void vigil_program_free(vigil_program *p) {
   free(p->sources);
   free(p->strs);
   free(p->consts);
+  free(p->kclean);
   free(p->sets);
   free(p->pats);
   free(p->fields);

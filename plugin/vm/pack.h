@@ -113,6 +113,10 @@ typedef struct vg_pset {
   uint32_t n;
   const uint32_t *ids; /* const or pattern indices */
   struct vg_valset *vs; /* VG_SET_CONST: hashed membership */
+  /* VG_SET_CONST of a string type: one bit per element (vg_pack_bloom of
+   * its bytes without trailing NULs), a quick "certainly not in" test */
+  bool has_bloom;
+  uint64_t bloom[4];
   struct vg_pmatch *pm; /* VG_SET_PATHS: path-prefix table */
 } vg_pset;
 
@@ -129,6 +133,8 @@ typedef struct vg_pfield {
   uint32_t id; /* from the binder */
 } vg_pfield;
 
+#define VG_MAX_GUARDS 6
+
 typedef struct vg_prule {
   uint32_t name, source, output, desc;
   uint8_t priority, flags;
@@ -139,6 +145,12 @@ typedef struct vg_prule {
   const uint8_t *evt; /* nevt u16 codes, in the pack */
   uint32_t src_index; /* into vigil_program.sources */
   uint32_t max_stack; /* verifier fact */
+  /* MEMO slots of the rule's leading conjuncts, as far as each is one
+   * MEMO_GET block followed by a JF_KEEP to the final RET: if any of them
+   * is already known false for the event, the rule is false without
+   * running */
+  uint8_t nguards;
+  uint16_t guards[VG_MAX_GUARDS];
 } vg_prule;
 
 typedef struct vg_pdebug {
@@ -169,6 +181,7 @@ struct vigil_program {
   vg_pstr *strs;
   uint32_t nstrs;
   vg_value *consts;
+  uint8_t *kclean; /* per constant: a string type without NUL bytes */
   uint32_t nconsts;
   vg_pset *sets;
   uint32_t nsets;
@@ -192,6 +205,20 @@ struct vigil_program {
 /* verify.c: structural checks of the code against the tables. Returns
  * VIGIL_E_FORMAT with "... at PC n" in err. Fills max_stack, nmemo. */
 vigil_status vg_pack_verify(vigil_program *p, char *err, size_t errsz);
+
+/* Bloom bit (0..255) of a string set element or value: bytes p[0..n)
+ * without trailing NULs, as the value set keys strings. */
+static inline unsigned vg_pack_bloom(const uint8_t *p, size_t n) {
+  while (n > 0 && p[n - 1] == 0)
+    n--;
+  uint32_t x = (uint32_t)n * 0x9e3779b1u;
+  if (n)
+    x ^= (uint32_t)p[0] * 0x85ebca6bu ^ (uint32_t)p[n - 1] * 0xc2b2ae35u ^
+         (uint32_t)p[n / 2] * 0x27d4eb2fu;
+  x ^= x >> 15;
+  x *= 0x2c1b3c6du;
+  return (x >> 24) & 255u;
+}
 
 /* Bytes of string id s ("" for VIGIL_PACK_NONE or out of range). */
 static inline const char *vg_pack_str(const vigil_program *p, uint32_t s) {
