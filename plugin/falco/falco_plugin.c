@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ _Static_assert(sizeof(ss_plugin_field_extract_input) == 72,
 _Static_assert(sizeof(ss_plugin_table_reader_vtable_ext) == 48,
                "reader vtable ABI");
 _Static_assert(sizeof(ss_plugin_byte_buffer) == 16, "byte buffer ABI");
+_Static_assert(sizeof(ss_plugin_metric) == 32, "metric ABI");
 _Static_assert(sizeof(ss_plugin_event_parse_input) == 112, "parse input ABI");
 
 enum {
@@ -149,6 +151,13 @@ typedef struct vstate {
   size_t vused;
   uint8_t *scratch;
   size_t sused;
+  /* metrics: written on the event thread, read by get_metrics, which the
+   * host may call from another thread at the same time (plugin-abi.md
+   * 6.2); writing the snapshot array is guarded by a spin flag (two
+   * concurrent callers may both read the fresher snapshot) */
+  atomic_uint_fast64_t n_events, n_matches, n_errors;
+  atomic_flag mlock;
+  ss_plugin_metric metrics[4];
   /* extraction results, valid until the next extract call */
   const char **rstr;
   uint64_t *ru64;
@@ -626,9 +635,20 @@ PLUGIN_API void plugin_destroy(ss_plugin_t *p) {
   free(s);
 }
 
+static vstate *state_new(void) {
+  vstate *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  atomic_flag_clear(&s->mlock);
+  atomic_init(&s->n_events, 0);
+  atomic_init(&s->n_matches, 0);
+  atomic_init(&s->n_errors, 0);
+  return s;
+}
+
 PLUGIN_API ss_plugin_t *plugin_init(const ss_plugin_init_input *in,
                                     ss_plugin_rc *rc) {
-  vstate *s = calloc(1, sizeof *s);
+  vstate *s = state_new();
   if (!s) {
     if (rc)
       *rc = SS_PLUGIN_FAILURE;
@@ -650,7 +670,7 @@ PLUGIN_API ss_plugin_t *plugin_init(const ss_plugin_init_input *in,
     ss_plugin_log_fn_t lf = s->log_fn;
     ss_plugin_owner_t *ow = s->owner;
     plugin_destroy(s);
-    s = calloc(1, sizeof *s);
+    s = state_new();
     if (!s) {
       if (rc)
         *rc = SS_PLUGIN_FAILURE;
@@ -687,6 +707,37 @@ PLUGIN_API uint16_t *plugin_get_extract_event_types(uint32_t *n,
     return NULL;
   *n = s->nevtypes;
   return s->evtypes;
+}
+
+/* ---- metrics ------------------------------------------------------------ */
+
+PLUGIN_API ss_plugin_metric *plugin_get_metrics(ss_plugin_t *p,
+                                                uint32_t *num) {
+  vstate *s = p;
+  if (num)
+    *num = 0;
+  if (!s || !num || !s->prog)
+    return NULL;
+  while (atomic_flag_test_and_set_explicit(&s->mlock, memory_order_acquire))
+    ;
+  static const char *const names[3] = {"events_evaluated", "rule_matches",
+                                       "evaluation_errors"};
+  atomic_uint_fast64_t *src[3] = {&s->n_events, &s->n_matches, &s->n_errors};
+  for (int i = 0; i < 3; i++) {
+    ss_plugin_metric *m = &s->metrics[i];
+    memset(m, 0, sizeof *m);
+    m->name = names[i];
+    m->type = SS_PLUGIN_METRIC_TYPE_MONOTONIC;
+    m->value_type = SS_PLUGIN_METRIC_VALUE_TYPE_U64;
+    m->value.u64 = atomic_load_explicit(src[i], memory_order_relaxed);
+  }
+  s->metrics[3].name = "rules_loaded";
+  s->metrics[3].type = SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC;
+  s->metrics[3].value_type = SS_PLUGIN_METRIC_VALUE_TYPE_U64;
+  s->metrics[3].value.u64 = s->nrules;
+  atomic_flag_clear_explicit(&s->mlock, memory_order_release);
+  *num = 4;
+  return s->metrics;
 }
 
 /* ---- parsing: the fd of enter events ---------------------------------- */
@@ -801,10 +852,14 @@ static void evaluate(vstate *s, const ss_plugin_event_input *ei,
     }
   }
   vigil_status st = vigil_vm_eval(s->vm, &ev);
+  if (st != VIGIL_OK)
+    atomic_fetch_add_explicit(&s->n_errors, 1, memory_order_relaxed);
   if (st != VIGIL_OK && !s->everr[0])
     snprintf(s->everr, sizeof s->everr, "evaluation: %s",
              vigil_status_str(st));
   s->matches = vigil_vm_matches(s->vm, &s->nmatches);
+  atomic_fetch_add_explicit(&s->n_events, 1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&s->n_matches, s->nmatches, memory_order_relaxed);
   for (size_t i = 0; i < s->nmatches; i++)
     if (s->matches[i] < s->nrules)
       s->matched[s->matches[i]] = 1;

@@ -44,6 +44,7 @@ typedef struct api {
   const char *(*psources)(void);
   ss_plugin_rc (*parse)(ss_plugin_t *, const ss_plugin_event_input *,
                         const ss_plugin_event_parse_input *);
+  ss_plugin_metric *(*metrics)(ss_plugin_t *, uint32_t *);
 } api;
 
 static api A;
@@ -73,6 +74,7 @@ static void load_module(void) {
   *(void **)&A.ptypes = sym("plugin_get_parse_event_types");
   *(void **)&A.psources = sym("plugin_get_parse_event_sources");
   *(void **)&A.parse = sym("plugin_parse_event");
+  *(void **)&A.metrics = sym("plugin_get_metrics");
 }
 
 static void unload_module(void) {
@@ -786,6 +788,16 @@ Test(falco_plugin, evaluated_once_per_event, .init = setup_ok,
   for (int i = 0; i < 5; i++)
     cr_assert_eq(rule_matches(ev, "syscall", 20, "Shell under sshd"), 1);
   cr_assert_eq(lookups, before, "the pack was evaluated again");
+  uint32_t nm = 0;
+  ss_plugin_metric *m = A.metrics(st, &nm);
+  cr_assert_eq(nm, 4);
+  cr_assert_str_eq(m[0].name, "events_evaluated");
+  cr_assert_eq(m[0].value_type, SS_PLUGIN_METRIC_VALUE_TYPE_U64);
+  cr_assert_eq(m[0].type, SS_PLUGIN_METRIC_TYPE_MONOTONIC);
+  cr_assert_eq(m[0].value.u64, 1);
+  cr_assert_eq(m[1].value.u64, 4, "4 rules matched the one event");
+  cr_assert_str_eq(m[3].name, "rules_loaded");
+  cr_assert_eq(m[3].value.u64, 7);
   /* a new event number re-evaluates */
   cr_assert_eq(rule_matches(ev, "syscall", 21, "Shell under sshd"), 1);
   cr_assert_gt(lookups, before);

@@ -301,6 +301,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint32_t nt = 0;
   (void)plugin_get_extract_event_types(&nt, s);
   (void)plugin_get_parse_event_types(&nt, s);
+  (void)plugin_get_metrics(s, &nt);
   static uint8_t ev[65536 + VG_FALCO_EVT_HDR];
   uint64_t num = 0;
   while (pos + 3 <= size) {
