@@ -128,171 +128,126 @@ static void quote_item(vg_buf *b, const char *e) {
   }
 }
 
-/* Growable text with a parallel origin map, in the arena's spirit but
- * malloc'd while building (copied into the arena once done). */
-typedef struct otext {
-  char *s;
-  int32_t *o; /* NULL when origins are not tracked */
-  size_t len, cap;
-  bool track, failed;
-} otext;
-
-static bool ot_reserve(otext *t, size_t more) {
-  if (t->failed)
-    return false;
-  if (t->len + more + 1 <= t->cap)
-    return true;
-  size_t nc = t->cap ? t->cap * 2 : 256;
-  while (nc < t->len + more + 1)
-    nc *= 2;
-  char *ns = vg_realloc(t->s, nc);
-  if (!ns) {
-    t->failed = true;
-    return false;
-  }
-  t->s = ns;
-  if (t->track) {
-    int32_t *no = vg_realloc(t->o, nc * sizeof *no);
-    if (!no) {
-      t->failed = true;
-      return false;
-    }
-    t->o = no;
-  }
-  t->cap = nc;
-  return true;
-}
-
-static void ot_put(otext *t, const char *p, size_t n, const int32_t *org,
-                   int32_t same) {
-  if (!ot_reserve(t, n))
-    return;
-  memcpy(t->s + t->len, p, n);
-  if (t->track)
-    for (size_t i = 0; i < n; i++)
-      t->o[t->len + i] = org ? org[i] : same;
-  t->len += n;
-}
-
-/*
- * Falco's textual list substitution (5.2) in one left-to-right pass: the
- * text before a hit is copied, the hit (widened over blanks, and for an
- * empty list over one comma) is replaced, and the search resumes where
- * Falco's does: right after the inserted text (one byte further when the
- * hit was at the very start). Widening may reach back into text already
- * copied, so it trims the output. Linear in the size of the result.
- */
+/* One linear pass (the text was once rebuilt per occurrence, quadratic in
+ * the number of references). The output is built in out/oo; "the new
+ * string" of the rules below is out followed by the unread rest of cnd:
+ * blanks before a reference are trimmed from out, the search resumes
+ * after the inserted text (one byte later when the insertion starts the
+ * string, as the per-occurrence version did). */
 const char *vg_subst_list_ex(vg_arena *a, const char *cnd, int32_t *origin,
                              const char *name, const char *const *items,
                              size_t nitems, bool *used, int32_t **origin_out,
                              vigil_status *st) {
   *st = VIGIL_OK;
+  const char *hit = name[0] ? strstr(cnd, name) : NULL;
   if (origin_out)
     *origin_out = origin;
-  const char *hit0 = name[0] ? strstr(cnd, name) : NULL;
-  if (!hit0)
+  if (!hit)
     return cnd;
-  size_t nl = strlen(name);
-  vg_buf sub;
+  size_t nl = strlen(name), len = strlen(cnd);
+  vg_buf sub, out;
   vg_buf_init(&sub);
+  vg_buf_init(&out);
   for (size_t i = 0; i < nitems; i++) {
     if (i)
       vg_buf_puts(&sub, ", ");
     quote_item(&sub, items[i]);
   }
-  if (vg_buf_failed(&sub)) {
-    *st = VIGIL_E_NOMEM;
-    return cnd;
-  }
   size_t sl = sub.len;
-  otext out = {NULL, NULL, 0, 0, origin != NULL, false};
-  const char *rest = cnd;
-  const int32_t *rorg = origin;
-  size_t rlen = strlen(cnd);
-  size_t from = 0; /* where the search resumes in rest */
-  bool changed = false;
+  int32_t *oo = NULL;
+  size_t ocap = 0;
+  size_t rd = 0; /* cnd[0..rd) has been consumed into out */
+  size_t p = (size_t)(hit - cnd);
+  const char *res = NULL;
   for (;;) {
-    const char *h = from <= rlen ? strstr(rest + from, name) : NULL;
-    if (!h)
-      break;
-    size_t hp = (size_t)(h - rest), end = hp + nl;
-    bool pre_ok;
-    if (hp > 0)
-      pre_ok = is_delim(rest[hp - 1]);
-    else
-      pre_ok = out.len == 0 || is_delim(out.s[out.len - 1]);
-    bool post_ok = end >= rlen || is_delim(rest[end]);
-    if (!pre_ok || !post_ok) {
-      from = hp + 1;
-      continue;
-    }
-    int32_t at = rorg ? rorg[hp] : 0;
-    size_t s0 = hp;
-    while (s0 > 0 && is_blank(rest[s0 - 1]))
-      s0--;
-    ot_put(&out, rest, s0, rorg, 0);
-    if (s0 == 0)
-      while (out.len > 0 && is_blank(out.s[out.len - 1]))
+    size_t end = p + nl;
+    /* the byte before the reference in the new string */
+    bool lead = p > rd ? is_delim(cnd[p - 1])
+                       : (out.len == 0 || is_delim(out.ptr[out.len - 1]));
+    if (lead && (end >= len || is_delim(cnd[end]))) {
+      int32_t at = origin ? origin[p] : 0;
+      vg_buf_append(&out, cnd + rd, p - rd);
+      size_t need = out.len + sl + 2 + (len - end);
+      if (need > VG_MAX_SUBST_TEXT) {
+        *st = VIGIL_E_LIMIT;
+        goto done;
+      }
+      if (origin && need + 1 > ocap) {
+        size_t nc = ocap ? ocap : 64;
+        while (nc < need + 1)
+          nc *= 2;
+        int32_t *no = vg_realloc(oo, nc * sizeof *no);
+        if (!no)
+          goto nomem;
+        oo = no;
+        ocap = nc;
+      }
+      if (origin)
+        for (size_t k = out.len - (p - rd); k < out.len; k++)
+          oo[k] = origin[rd + k - (out.len - (p - rd))];
+      while (out.len > 0 && is_blank(out.ptr[out.len - 1]))
         out.len--;
-    size_t e = end;
-    while (e < rlen && is_blank(rest[e]))
-      e++;
-    if (sl == 0) {
-      if (out.len > 0 && out.s[out.len - 1] == ',')
-        out.len--;
-      else if (e < rlen && rest[e] == ',')
-        e++;
+      while (end < len && is_blank(cnd[end]))
+        end++;
+      if (sl == 0) {
+        if (out.len > 0 && out.ptr[out.len - 1] == ',')
+          out.len--;
+        else if (end < len && cnd[end] == ',')
+          end++;
+      }
+      bool first = out.len == 0;
+      if (!first) {
+        if (origin)
+          oo[out.len] = at;
+        vg_buf_putc(&out, ' ');
+      }
+      for (size_t k = 0; origin && k < sl + 1; k++)
+        oo[out.len + k] = at;
+      vg_buf_append(&out, sub.ptr ? sub.ptr : "", sl);
+      vg_buf_putc(&out, ' ');
+      if (vg_buf_failed(&out))
+        goto nomem;
+      rd = end;
+      *used = true;
+      p = end + (first ? 1 : 0);
+      if (first && end + 1 > len)
+        break;
+    } else {
+      p++;
     }
-    bool at_start = out.len == 0;
-    if (!at_start)
-      ot_put(&out, " ", 1, NULL, at);
-    ot_put(&out, sub.ptr ? sub.ptr : "", sl, NULL, at);
-    ot_put(&out, " ", 1, NULL, at);
-    rest += e;
-    if (rorg)
-      rorg += e;
-    rlen -= e;
-    from = at_start ? 1 : 0;
-    changed = true;
-    *used = true;
-    if (out.len + rlen > VG_MAX_SUBST_TEXT) {
-      *st = VIGIL_E_LIMIT;
+    if (p > len)
       break;
-    }
-    if (out.failed)
+    const char *nh = strstr(cnd + p, name);
+    if (!nh)
       break;
+    p = (size_t)(nh - cnd);
   }
+  vg_buf_append(&out, cnd + rd, len - rd);
+  if (vg_buf_failed(&out))
+    goto nomem;
+  char *nt = vg_arena_alloc(a, out.len + 1);
+  int32_t *no = origin ? vg_arena_alloc(a, (out.len + 1) * sizeof *no) : NULL;
+  if (!nt || (origin && !no))
+    goto nomem;
+  memcpy(nt, out.ptr ? out.ptr : "", out.len);
+  nt[out.len] = 0;
+  if (origin) {
+    size_t tail = len - rd, head = out.len - tail;
+    if (head)
+      memcpy(no, oo, head * sizeof *no);
+    memcpy(no + head, origin + rd, (tail + 1) * sizeof *no);
+    if (origin_out)
+      *origin_out = no;
+  }
+  res = nt;
+  goto done;
+nomem:
+  *st = VIGIL_E_NOMEM;
+done:
+  vg_free(oo);
   vg_buf_fini(&sub);
-  if (!changed || *st != VIGIL_OK || out.failed) {
-    if (out.failed)
-      *st = VIGIL_E_NOMEM;
-    vg_free(out.s);
-    vg_free(out.o);
-    return *st == VIGIL_OK ? cnd : NULL;
-  }
-  ot_put(&out, rest, rlen, rorg, 0);
-  char *r = out.failed ? NULL : vg_arena_alloc(a, out.len + 1);
-  int32_t *ro = NULL;
-  if (r && out.track) {
-    ro = vg_arena_alloc(a, (out.len + 1) * sizeof *ro);
-    if (ro) {
-      memcpy(ro, out.o, out.len * sizeof *ro);
-      ro[out.len] = out.len ? ro[out.len - 1] + 1 : 0;
-    }
-  }
-  if (!r || (out.track && !ro)) {
-    vg_free(out.s);
-    vg_free(out.o);
-    *st = VIGIL_E_NOMEM;
-    return NULL;
-  }
-  memcpy(r, out.s, out.len);
-  r[out.len] = 0;
-  vg_free(out.s);
-  vg_free(out.o);
-  if (origin_out)
-    *origin_out = ro;
-  return r;
+  vg_buf_fini(&out);
+  return res;
 }
 
 const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
@@ -301,12 +256,7 @@ const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
   vigil_status st;
   const char *r = vg_subst_list_ex(a, cnd, origin, name, items, nitems, used,
                                    origin_out, &st);
-  if (!r) {
-    if (origin_out)
-      *origin_out = origin;
-    return cnd;
-  }
-  return r;
+  return r ? r : cnd;
 }
 
 static void compile_lists(vigil_compiler *c) {
@@ -343,11 +293,11 @@ static void compile_lists(vigil_compiler *c) {
 }
 
 /* Substitutes every list in index order; records which lists were used
- * (names appended to *names when names != NULL). */
+ * (names appended to *names when names != NULL). NULL with a message in
+ * *why past the list expansion limit or out of memory. */
 static const char *subst_all(vigil_compiler *c, const char *text,
                              int32_t **origin, vg_ptrvec *names,
-                             vigil_status *st) {
-  *st = VIGIL_OK;
+                             const char **why) {
   size_t len = strlen(text);
   int32_t *org = vg_arena_alloc(&c->a, (len + 1) * sizeof *org);
   if (org)
@@ -357,12 +307,20 @@ static const char *subst_all(vigil_compiler *c, const char *text,
   for (size_t i = 0; i < c->lists.n; i++) {
     vg_list_info *l = c->lists.v[i];
     bool used = false;
-    const char *nx = vg_subst_list_ex(&c->a, cur, org, l->name,
-                                      (const char *const *)l->citems, l->nc,
-                                      &used, &org, st);
-    if (!nx)
+    vigil_status st;
+    const char *next =
+        vg_subst_list_ex(&c->a, cur, org, l->name,
+                         (const char *const *)l->citems, l->nc, &used, &org,
+                         &st);
+    if (!next) {
+      *why = st == VIGIL_E_LIMIT
+                 ? vg_fmt(c, "condition too large after substituting list "
+                             "'%s': more than %u bytes (list expansion "
+                             "limit)", l->name, VG_MAX_SUBST_TEXT)
+                 : "out of memory";
       return NULL;
-    cur = nx;
+    }
+    cur = next;
     if (used) {
       l->used = true;
       if (names)
@@ -371,15 +329,6 @@ static const char *subst_all(vigil_compiler *c, const char *text,
   }
   *origin = org;
   return cur;
-}
-
-static const char *subst_error(vigil_compiler *c, vigil_status st) {
-  if (st == VIGIL_E_LIMIT)
-    return vg_fmt(c,
-                  "condition exceeds the list expansion limit: more than "
-                  "%u bytes after list substitution",
-                  VG_MAX_SUBST_TEXT);
-  return "out of memory";
 }
 
 /* ------------------------------------------------------------ exceptions */
@@ -616,8 +565,8 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
           rs->has_err = true;
           rs->err_msg = vg_fmt(
               rs->c,
-              "expansion of macro '%s' exceeds the macro expansion limit "
-              "(%d nodes or %d levels per condition, %d nodes in all)",
+              "expansion of macro '%s' is too large (more than %d "
+              "nodes or %d levels, or %d nodes in all)",
               m->name, VG_MAX_EXPANSION, VG_MAX_TREE_DEPTH, VG_MAX_CLONED);
           rs->err_pos = n->pos;
           rs->err_len = n->str.len;
@@ -761,44 +710,61 @@ static void sema_cb(void *ud, const vg_sema_diag *d) {
   }
 }
 
-bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
-                        const char *field) {
+bool vg_valid_lhs_field_ex(vigil_compiler *c, const char *source,
+                           const char *field, bool *oom) {
   char *txt = vg_fmt(c, "%s exists", field);
   vg_arena a;
   vg_arena_init(&a);
   vg_node *root = NULL;
   vg_parse_error perr;
   bool ok = false;
-  if (vg_parse_condition(&a, txt, strlen(txt), &root, &perr) == VIGIL_OK &&
-      root && root->kind == VG_N_UNARY) {
+  vigil_status st = txt[0] ? vg_parse_condition(&a, txt, strlen(txt), &root,
+                                                &perr)
+                           : VIGIL_E_NOMEM; /* vg_fmt gives "" on OOM */
+  if (st == VIGIL_OK && root && root->kind == VG_N_UNARY) {
     semacb s;
     memset(&s, 0, sizeof s);
     s.c = c;
-    ok = vg_sema_check(c->env, source, &a, root, sema_cb, &s) == VIGIL_OK &&
-         !s.has_err;
+    st = vg_sema_check(c->env, source, &a, root, sema_cb, &s);
+    ok = st == VIGIL_OK && !s.has_err;
   }
+  if (oom)
+    *oom = st == VIGIL_E_NOMEM;
   vg_arena_fini(&a);
   return ok;
 }
 
+bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
+                        const char *field) {
+  return vg_valid_lhs_field_ex(c, source, field, NULL);
+}
+
 /* Does text[0..len) compile as an output token for source? */
-static bool output_token_ok(vigil_compiler *c, const char *source, vg_arena *a,
-                            const char *text, size_t len, vg_node **out) {
+static bool output_token_ok(vigil_compiler *c, const char *source,
+                            vg_arena *a, const char *text, size_t len,
+                            vg_node **out, bool *oom) {
   vg_node *op = NULL;
   size_t used = 0;
   vg_parse_error perr;
-  if (vg_parse_operand(a, text, len, &op, &used, &perr) != VIGIL_OK || !op ||
-      used != len)
+  vigil_status st = vg_parse_operand(a, text, len, &op, &used, &perr);
+  if (st == VIGIL_E_NOMEM)
+    *oom = true;
+  if (st != VIGIL_OK || !op || used != len)
     return false;
   vg_pos p0 = {0, 1, 1};
   vg_node *u = vg_ast_new(a, VG_N_UNARY, p0);
-  if (!u || !vg_ast_add_kid(a, u, op))
+  if (!u || !vg_ast_add_kid(a, u, op)) {
+    *oom = true;
     return false;
+  }
   u->op = VG_OP_EXISTS;
   semacb s;
   memset(&s, 0, sizeof s);
   s.c = c;
-  if (vg_sema_check(c->env, source, a, u, sema_cb, &s) != VIGIL_OK || s.has_err)
+  st = vg_sema_check(c->env, source, a, u, sema_cb, &s);
+  if (st == VIGIL_E_NOMEM)
+    *oom = true;
+  if (st != VIGIL_OK || s.has_err)
     return false;
   *out = op;
   return true;
@@ -834,16 +800,22 @@ static const char *check_output(vigil_compiler *c, const char *source,
     size_t used = 0;
     vg_parse_error perr;
     size_t maxl = 0;
-    if (vg_parse_operand(&a, fmt + j, n - j, &op, &used, &perr) == VIGIL_OK &&
-        op)
+    bool oom = false;
+    vigil_status pst = vg_parse_operand(&a, fmt + j, n - j, &op, &used, &perr);
+    if (pst == VIGIL_OK && op)
       maxl = used;
+    oom = pst == VIGIL_E_NOMEM;
     size_t got = 0;
-    for (size_t l = maxl; l > 0; l--) {
+    for (size_t l = maxl; l > 0 && !oom; l--) {
       vg_node *tok;
-      if (output_token_ok(c, source, &a, fmt + j, l, &tok)) {
+      if (output_token_ok(c, source, &a, fmt + j, l, &tok, &oom)) {
         got = l;
         break;
       }
+    }
+    if (oom) {
+      err = "out of memory";
+      break;
     }
     if (!got) {
       err = "unknown filter: unexpected token after '";
@@ -1171,17 +1143,20 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
   /* substitution and parse */
   int32_t *origin = NULL;
   vg_ptrvec lnames = {0};
-  vigil_status st;
-  const char *final = subst_all(c, cond, &origin, &lnames, &st);
+  const char *why = NULL;
+  const char *final = subst_all(c, cond, &origin, &lnames, &why);
   if (!final) {
-    vg_add_error(c, VG_LOAD_ERR_COMPILE_CONDITION, subst_error(c, st),
-                 &r->cond_ctx);
+    vg_pos p0 = {0, 0, 0};
+    vg_ctx ctx;
+    vg_ctx_cond(c, &ctx, &r->cond_ctx, p0, cond);
+    vg_add_error(c, VALID, why, &ctx);
     return;
   }
   vg_node *ast = NULL;
   vg_parse_error perr;
   memset(&perr, 0, sizeof perr);
-  st = vg_parse_condition(&c->a, final, strlen(final), &ast, &perr);
+  vigil_status st =
+      vg_parse_condition(&c->a, final, strlen(final), &ast, &perr);
   if (st != VIGIL_OK) {
     if (st == VIGIL_E_NOMEM)
       perr.msg[0] = 0;
@@ -1316,11 +1291,13 @@ static void compile_macros(vigil_compiler *c) {
   for (size_t i = 0; i < c->macros.n && !c->stop; i++) {
     vg_macro_info *m = c->macros.v[i];
     int32_t *origin = NULL;
-    vigil_status sst;
-    const char *final = subst_all(c, m->cond.text, &origin, NULL, &sst);
+    const char *why = NULL;
+    const char *final = subst_all(c, m->cond.text, &origin, NULL, &why);
     if (!final) {
-      vg_add_error(c, VG_LOAD_ERR_COMPILE_CONDITION, subst_error(c, sst),
-                   &m->cond_ctx);
+      vg_pos p0 = {0, 0, 0};
+      vg_ctx ctx;
+      vg_ctx_cond(c, &ctx, &m->cond_ctx, p0, m->cond.text);
+      vg_add_error(c, VALID, why, &ctx);
       m->failed = true;
       continue;
     }

@@ -89,10 +89,11 @@ static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
     if (!cv->too_deep) {
       cv->too_deep = true;
       cv->deep_mark = yn->start_mark;
-      cv->why = cv->depth > VG_YAML_MAX_DEPTH
-                    ? "YAML depth limit exceeded: more than " VG_STR(
-                          VG_YAML_MAX_DEPTH) " levels of nesting"
-                    : "recursive alias";
+      cv->why =
+          cv->depth > VG_YAML_MAX_DEPTH
+              ? "maximum nesting depth exceeded (YAML depth limit: " VG_STR(
+                    VG_YAML_MAX_DEPTH) " levels)"
+              : "recursive alias";
     }
     return NULL;
   }
@@ -180,13 +181,6 @@ static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
     break;
   }
   cv->depth--;
-  n->lsize = 1;
-  size_t nk = n->kind == VG_Y_MAP ? 2 * n->n : n->kind == VG_Y_SEQ ? n->n : 0;
-  for (size_t i = 0; i < nk; i++) {
-    n->lsize += n->kids[i]->lsize;
-    if (n->lsize > SIZE_MAX / 4)
-      n->lsize = SIZE_MAX / 4;
-  }
   if (id < cv->nnodes) {
     cv->busy[id] = false;
     cv->memo[id] = n;
@@ -247,9 +241,9 @@ static bool flow_too_deep(const char *buf, size_t len, vg_yerror *err) {
         err->mark.col = (uint32_t)col;
         err->mark.off = (uint32_t)i;
         snprintf(err->msg, sizeof err->msg,
-                 "yaml-cpp: error at line %zu, column %zu: YAML depth "
-                 "limit exceeded: more than " VG_STR(
-                     VG_YAML_MAX_DEPTH) " levels of nesting",
+                 "yaml-cpp: error at line %zu, column %zu: maximum nesting "
+                 "depth exceeded (YAML depth limit: " VG_STR(
+                     VG_YAML_MAX_DEPTH) " levels)",
                  line + 1, col + 1);
         return true;
       }
@@ -320,17 +314,7 @@ vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
       st = VIGIL_E_NOMEM;
       break;
     }
-    /* aliases share nodes here, but every later pass walks the expanded
-     * tree: bound it (a "billion laughs" document) */
-    if (n->lsize > (size_t)VG_YAML_MAX_NODES + len) {
-      err->mark = n->mark;
-      snprintf(err->msg, sizeof err->msg,
-               "alias expansion limit exceeded: more than %zu nodes once "
-               "aliases are expanded",
-               (size_t)VG_YAML_MAX_NODES + len);
-      st = VIGIL_E_SYNTAX;
-      break;
-    }
+
     if (out->n == cap) {
       size_t nc = cap ? cap * 2 : 4;
       vg_ynode **nd = vg_arena_alloc(a, nc * sizeof *nd);

@@ -148,18 +148,17 @@ Test(reader, limits) {
   /* brackets inside quotes and comments do not count */
   const char *ok = "- a: '[[[[[[[[[['\n# [[[[[[[[[[\n";
   cr_assert_eq(vg_yaml_load(&a, ok, strlen(ok), &d, &e), VIGIL_OK);
-  /* aliases are shared, but their expanded size is bounded */
+  /* aliases are shared, not copied: a "billion laughs" loads at once */
   vg_buf b;
   vg_buf_init(&b);
   vg_buf_puts(&b, "a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n");
-  for (int i = 1; i < 8; i++) {
+  for (int i = 1; i < 12; i++) {
     vg_buf_printf(&b, "a%d: &a%d [", i, i);
     for (int k = 0; k < 10; k++)
       vg_buf_printf(&b, "%s*a%d", k ? "," : "", i - 1);
     vg_buf_puts(&b, "]\n");
   }
-  cr_assert_eq(vg_yaml_load(&a, b.ptr, b.len, &d, &e), VIGIL_E_SYNTAX);
-  cr_assert(strstr(e.msg, "alias expansion limit"));
+  cr_assert_eq(vg_yaml_load(&a, b.ptr, b.len, &d, &e), VIGIL_OK);
   vg_buf_fini(&b);
   const char *cyc = "- &a [*a]\n";
   cr_assert_eq(vg_yaml_load(&a, cyc, strlen(cyc), &d, &e), VIGIL_E_SYNTAX);
