@@ -62,7 +62,16 @@ enum {
   F_K8S_POD_SANDBOX_ID, F_K8S_POD_FULL_SANDBOX_ID, F_K8S_POD_LABEL,
   F_K8S_POD_LABELS, F_K8S_POD_IP, F_K8S_POD_CNI,
   F_K8S_DEPRECATED, /* k8s.rc/svc/ns.id/rs/deployment: never a value */
-  F_CT_LAST = F_K8S_DEPRECATED
+  F_CT_LAST = F_K8S_DEPRECATED,
+  /* more event and process fields: F_MORE_FIRST.. */
+  F_SYSCALL_TYPE, F_EVT_IS_IO, F_EVT_IS_IO_READ, F_EVT_IS_IO_WRITE,
+  F_EVT_IO_DIR, F_EVT_IS_WAIT,
+  F_PROC_EXELINE, F_PROC_CMDLENARGS, F_PROC_ACMDLINE, F_PROC_SID_EXE,
+  F_PROC_SID_EXEPATH, F_PROC_VPGID_NAME, F_PROC_VPGID_EXE,
+  F_PROC_VPGID_EXEPATH, F_PROC_PVPID, F_PROC_PGID, F_PROC_FDLIMIT,
+  F_PROC_VMSIZE, F_PROC_VMRSS, F_PROC_VMSWAP, F_THREAD_PFMAJOR,
+  F_THREAD_PFMINOR, F_THREAD_VMSIZE, F_THREAD_VMRSS, F_THREAD_CGROUPS,
+  F_THREAD_CGROUP
 };
 
 typedef struct fdef {
@@ -249,6 +258,32 @@ static const fdef FIELDS[] = {
     {"k8s.deployment.id", F_K8S_DEPRECATED, 0},
     {"k8s.deployment.label", F_K8S_DEPRECATED, 5},
     {"k8s.deployment.labels", F_K8S_DEPRECATED, 0},
+    {"syscall.type", F_SYSCALL_TYPE, 0},
+    {"evt.is_io", F_EVT_IS_IO, 0},
+    {"evt.is_io_read", F_EVT_IS_IO_READ, 0},
+    {"evt.is_io_write", F_EVT_IS_IO_WRITE, 0},
+    {"evt.io_dir", F_EVT_IO_DIR, 0},
+    {"evt.is_wait", F_EVT_IS_WAIT, 0},
+    {"proc.exeline", F_PROC_EXELINE, 0},
+    {"proc.cmdlenargs", F_PROC_CMDLENARGS, 0},
+    {"proc.acmdline", F_PROC_ACMDLINE, 1},
+    {"proc.sid.exe", F_PROC_SID_EXE, 0},
+    {"proc.sid.exepath", F_PROC_SID_EXEPATH, 0},
+    {"proc.vpgid.name", F_PROC_VPGID_NAME, 0},
+    {"proc.vpgid.exe", F_PROC_VPGID_EXE, 0},
+    {"proc.vpgid.exepath", F_PROC_VPGID_EXEPATH, 0},
+    {"proc.pvpid", F_PROC_PVPID, 0},
+    {"proc.pgid", F_PROC_PGID, 0},
+    {"proc.fdlimit", F_PROC_FDLIMIT, 0},
+    {"proc.vmsize", F_PROC_VMSIZE, 0},
+    {"proc.vmrss", F_PROC_VMRSS, 0},
+    {"proc.vmswap", F_PROC_VMSWAP, 0},
+    {"thread.pfmajor", F_THREAD_PFMAJOR, 0},
+    {"thread.pfminor", F_THREAD_PFMINOR, 0},
+    {"thread.vmsize", F_THREAD_VMSIZE, 0},
+    {"thread.vmrss", F_THREAD_VMRSS, 0},
+    {"thread.cgroups", F_THREAD_CGROUPS, 0},
+    {"thread.cgroup", F_THREAD_CGROUP, 2},
 };
 
 vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
@@ -1247,6 +1282,190 @@ static int put_bool(char *buf, size_t len, int v) {
   return put(buf, len, v ? "true" : "false");
 }
 
+
+/* libsinsp's renaming of cgroup subsystems: the first "_cgroup" removed,
+ * perf -> perf_event, mem -> memory, io -> blkio */
+static void subsys_name(char *out, size_t len, const char *p, size_t n) {
+  char tmp[256];
+  if (n >= sizeof tmp)
+    n = sizeof tmp - 1;
+  memcpy(tmp, p, n);
+  tmp[n] = 0;
+  char *c = strstr(tmp, "_cgroup");
+  if (c)
+    memmove(c, c + 7, strlen(c + 7) + 1);
+  if (!strcmp(tmp, "perf"))
+    snprintf(out, len, "perf_event");
+  else if (!strcmp(tmp, "mem"))
+    snprintf(out, len, "memory");
+  else if (!strcmp(tmp, "io"))
+    snprintf(out, len, "blkio");
+  else
+    snprintf(out, len, "%s", tmp);
+}
+
+/* The session or process-group leader as libsinsp finds it: on the host
+ * the thread whose tid is the id, else the oldest ancestor in an unbroken
+ * run with the same id (the thread itself when its parent differs). */
+static vg_thread *group_leader(const vg_sys_accessor *a, vg_thread *t,
+                               int by_sid) {
+  int64_t id = by_sid ? t->sid : t->vpgid;
+  int in_ns = (t->flags & (1u << 29)) || (t->tid != t->vtid && t->vtid >= 0);
+  if (!in_ns) {
+    vg_thread *l = a->find_thread(a->ctx, id);
+    if (l)
+      return l;
+  }
+  vg_thread *chain[256];
+  vg_thread *leader = t;
+  size_t nc = parent_chain(a, t, chain, 256);
+  for (size_t k = 0; k < nc && (by_sid ? chain[k]->sid : chain[k]->vpgid) == id;
+       k++)
+    leader = chain[k];
+  return leader;
+}
+
+/* Event and process fields added after the generic ones; -1 when f is not
+ * one of them. */
+static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
+                       const vg_evt *e, char *buf, size_t len) {
+  uint32_t efl = vg_event_table[e->type].flags;
+  switch (f->id) {
+  case F_SYSCALL_TYPE:
+    if (!(vg_event_table[e->type].category & VG_EC_SYSCALL))
+      return 0;
+    return put(buf, len, evt_name(e));
+  case F_EVT_IS_IO:
+    return put_bool(buf, len,
+                    (efl & (VG_EF_READS_FROM_FD | VG_EF_WRITES_TO_FD)) != 0);
+  case F_EVT_IS_IO_READ:
+    return put_bool(buf, len, (efl & VG_EF_READS_FROM_FD) != 0);
+  case F_EVT_IS_IO_WRITE:
+    return put_bool(buf, len, (efl & VG_EF_WRITES_TO_FD) != 0);
+  case F_EVT_IO_DIR:
+    if (efl & VG_EF_WRITES_TO_FD)
+      return put(buf, len, "write");
+    if (efl & VG_EF_READS_FROM_FD)
+      return put(buf, len, "read");
+    return 0;
+  case F_EVT_IS_WAIT:
+    return put_bool(buf, len, (efl & VG_EF_WAITS) != 0);
+  default:
+    break;
+  }
+  if (f->id < F_PROC_EXELINE || f->id > F_THREAD_CGROUP)
+    return -1;
+  vg_thread *t = a->thread(a->ctx);
+  if (!t)
+    return 0;
+  vg_thread *m = a->main_thread(a->ctx, t);
+  switch (f->id) {
+  case F_PROC_EXELINE: {
+    size_t o = (size_t)snprintf(buf, len, "%s ", t->exe);
+    if (o < len)
+      join_args(t, buf + o, len - o);
+    return 1;
+  }
+  case F_PROC_CMDLENARGS: {
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < t->args_len; i++)
+      n += t->args[i] != 0;
+    return put_u64(buf, len, n);
+  }
+  case F_PROC_ACMDLINE: {
+    if (f->argn >= 0) {
+      vg_thread *p = ancestor(a, t, f->argn);
+      if (!p)
+        return 0;
+      cmdline(p, buf, len);
+      return 1;
+    }
+    if (!m)
+      return 0;
+    size_t o = 0;
+    vg_thread *chain[256];
+    size_t nc = parent_chain(a, m, chain, 256);
+    for (size_t k = 0; k < nc; k++) {
+      if (o && o + 1 < len)
+        buf[o++] = ' ';
+      if (o < len)
+        cmdline(chain[k], buf + o, len - o);
+      o += strlen(buf + o);
+    }
+    return o > 0;
+  }
+  case F_PROC_SID_EXE:
+  case F_PROC_SID_EXEPATH: {
+    vg_thread *l = group_leader(a, t, 1);
+    return put(buf, len, f->id == F_PROC_SID_EXE ? l->exe : l->exepath);
+  }
+  case F_PROC_VPGID_NAME:
+  case F_PROC_VPGID_EXE:
+  case F_PROC_VPGID_EXEPATH: {
+    vg_thread *l = group_leader(a, t, 0);
+    return put(buf, len, f->id == F_PROC_VPGID_NAME ? l->comm
+                         : f->id == F_PROC_VPGID_EXE ? l->exe
+                                                     : l->exepath);
+  }
+  case F_PROC_PVPID: {
+    vg_thread *p = a->find_thread(a->ctx, t->ptid);
+    if (!p || !xid_ok(p->vpid))
+      return 0;
+    return put_i64(buf, len, p->vpid);
+  }
+  case F_PROC_PGID:
+    return put_i64(buf, len, t->pgid);
+  case F_PROC_FDLIMIT:
+    return put_i64(buf, len, (m ? m : t)->fdlimit);
+  /* libsinsp: proc.vm* are the thread's own counters, thread.vm* those
+   * of a main thread and 0 for other threads */
+  case F_PROC_VMSIZE:
+    return put_u64(buf, len, t->vmsize_kb);
+  case F_PROC_VMRSS:
+    return put_u64(buf, len, t->vmrss_kb);
+  case F_PROC_VMSWAP:
+    return put_u64(buf, len, t->vmswap_kb);
+  case F_THREAD_PFMAJOR:
+    return put_u64(buf, len, t->pfmajor);
+  case F_THREAD_PFMINOR:
+    return put_u64(buf, len, t->pfminor);
+  case F_THREAD_VMSIZE:
+  case F_THREAD_VMRSS: {
+    int is_main = t->tid == t->pid || (t->flags & (1u << 30));
+    if (!is_main)
+      return put_u64(buf, len, 0);
+    return put_u64(buf, len, f->id == F_THREAD_VMSIZE ? t->vmsize_kb
+                                                      : t->vmrss_kb);
+  }
+  case F_THREAD_CGROUPS:
+  case F_THREAD_CGROUP: {
+    size_t o = 0;
+    const char *p = t->cgroups, *end = t->cgroups + t->cgroups_len;
+    buf[0] = 0;
+    while (p && p < end) {
+      size_t el = strnlen(p, (size_t)(end - p));
+      const char *eq = memchr(p, '=', el);
+      if (!eq)
+        break;
+      char sub[256];
+      subsys_name(sub, sizeof sub, p, (size_t)(eq - p));
+      int vl = (int)(el - (size_t)(eq - p) - 1);
+      if (f->id == F_THREAD_CGROUP) {
+        if (!strcmp(sub, f->argname))
+          return snprintf(buf, len, "%.*s", vl, eq + 1), 1;
+      } else {
+        o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s=%.*s",
+                              o ? " " : "", sub, vl, eq + 1);
+      }
+      p += el + 1;
+    }
+    return f->id == F_THREAD_CGROUPS && o > 0;
+  }
+  default:
+    return 0;
+  }
+}
+
 /* Generic event fields and the container plugin's fields; -1 when f is
  * not one of them. */
 static int render_gen_ctr(const vg_sys_accessor *a, const vg_sysf_ref *f,
@@ -1453,6 +1672,8 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
   buf[0] = 0;
   if (f->id >= F_EVT_TIME) {
     int r = render_gen_ctr(a, f, e, buf, len);
+    if (r < 0)
+      r = render_more(a, f, e, buf, len);
     if (r >= 0)
       return r;
   }
@@ -2075,6 +2296,15 @@ vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
   case F_EVT_RELTIME: case F_EVT_RELTIME_S: case F_EVT_RELTIME_NS:
   case F_CT_DURATION:
     return VG_FT_RELTIME;
+  case F_EVT_IS_IO: case F_EVT_IS_IO_READ: case F_EVT_IS_IO_WRITE:
+  case F_EVT_IS_WAIT:
+    return VG_FT_BOOL;
+  case F_PROC_CMDLENARGS: case F_PROC_VMSIZE: case F_PROC_VMRSS:
+  case F_PROC_VMSWAP: case F_THREAD_PFMAJOR: case F_THREAD_PFMINOR:
+  case F_THREAD_VMSIZE: case F_THREAD_VMRSS:
+    return VG_FT_UINT64;
+  case F_PROC_PVPID: case F_PROC_PGID: case F_PROC_FDLIMIT:
+    return VG_FT_INT64;
   case F_EVT_IS_ASYNC: case F_CT_PRIVILEGED: case F_CT_HOST_PID:
   case F_CT_HOST_NET: case F_CT_HOST_IPC: case F_CT_IS_HEALTHCHECK:
   case F_CT_IS_LIVENESS: case F_CT_IS_READINESS:
@@ -2169,6 +2399,31 @@ vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
       out[*n].v.s.p = scratch + off;
       out[*n].v.s.n = l;
       off += l;
+      (*n)++;
+    }
+    *used = off;
+    return VIGIL_OK;
+  }
+  if (f->id == F_PROC_ACMDLINE && f->argn < 0) {
+    /* each ancestor's command line is one value */
+    vg_thread *th = a->thread(a->ctx);
+    vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
+    vg_thread *chain[MAX_CHAIN];
+    size_t nc = m ? parent_chain(a, m, chain, max < MAX_CHAIN ? max
+                                                              : MAX_CHAIN)
+                  : 0;
+    size_t off = 0;
+    for (size_t k = 0; k < nc; k++) {
+      if (off + 2 > cap)
+        return VIGIL_E_LIMIT;
+      cmdline(chain[k], (char *)scratch + off, cap - off);
+      size_t l = strlen((const char *)scratch + off);
+      if (off + l + 1 >= cap)
+        return VIGIL_E_LIMIT;
+      out[*n].type = VG_FT_CHARBUF;
+      out[*n].v.s.p = scratch + off;
+      out[*n].v.s.n = l;
+      off += l + 1;
       (*n)++;
     }
     *used = off;
