@@ -268,3 +268,32 @@ Test(fields2, cgroup_matchers) {
   cr_assert_str_eq(cid(cg, &ty), "zad64969c62e");
   cr_assert_eq(ty, 7);
 }
+
+Test(fields2, process_and_io_fields) {
+  const char *p = capture("cat_write.scap");
+  if (!p)
+    cr_skip_test("conformance captures not available");
+  /* event 144: cat's read of libc (checked against sysdig 0.29.3, whose
+   * memory counters follow the brk/mmap exits as here) */
+  static const char *const f[] = {
+      "syscall.type", "evt.is_io", "evt.is_io_read", "evt.is_io_write",
+      "evt.io_dir", "evt.is_wait", "proc.exeline", "proc.cmdlenargs",
+      "proc.vmsize", "proc.vmrss", "proc.vmswap", "thread.vmsize",
+      "thread.pfmajor", "thread.pfminor", "proc.fdlimit",
+      "thread.cgroup.cpuacct", "thread.cgroup.nosuch", "proc.acmdline[1]",
+      "proc.pvpid"};
+  char out[8192];
+  cr_assert(render_at(p, 144, f, NF(f), out, sizeof out));
+  cr_assert_str_eq(out, "read|true|true|false|read|false|cat /dev/null|9|"
+                        "440|4|0|440|0|61|1024|"
+                        "/user.slice/user-1000.slice/session-1.scope|<NA>|"
+                        "bash --noediting -i|11310");
+  static const char *const g[] = {"thread.cgroups"};
+  cr_assert(render_at(p, 144, g, NF(g), out, sizeof out));
+  cr_assert(strncmp(out, "cpuset=/user.slice/user-1000.slice/session-1.scope "
+                         "cpu=/user.slice/", 67) == 0, "%s", out);
+  /* procexit is a tracepoint, not a syscall */
+  static const char *const h[] = {"evt.type", "syscall.type"};
+  cr_assert(render_at(p, 177, h, NF(h), out, sizeof out));
+  cr_assert_str_eq(out, "procexit|<NA>");
+}
