@@ -70,8 +70,10 @@ enum {
   F_PROC_SID_EXEPATH, F_PROC_VPGID_NAME, F_PROC_VPGID_EXE,
   F_PROC_VPGID_EXEPATH, F_PROC_PVPID, F_PROC_PGID, F_PROC_FDLIMIT,
   F_PROC_VMSIZE, F_PROC_VMRSS, F_PROC_VMSWAP, F_THREAD_PFMAJOR,
-  F_THREAD_PFMINOR, F_THREAD_VMSIZE, F_THREAD_VMRSS, F_THREAD_CGROUPS,
-  F_THREAD_CGROUP
+  F_THREAD_PFMINOR, F_THREAD_VMSIZE, F_THREAD_VMRSS, F_THREAD_VMSIZE_B,
+  F_THREAD_VMRSS_B, F_PROC_STDIN_TYPE, F_PROC_STDOUT_TYPE,
+  F_PROC_STDERR_TYPE, F_PROC_STDIN_NAME, F_PROC_STDOUT_NAME,
+  F_PROC_STDERR_NAME, F_THREAD_CGROUPS, F_THREAD_CGROUP
 };
 
 typedef struct fdef {
@@ -282,6 +284,14 @@ static const fdef FIELDS[] = {
     {"thread.pfminor", F_THREAD_PFMINOR, 0},
     {"thread.vmsize", F_THREAD_VMSIZE, 0},
     {"thread.vmrss", F_THREAD_VMRSS, 0},
+    {"thread.vmsize.b", F_THREAD_VMSIZE_B, 0},
+    {"thread.vmrss.b", F_THREAD_VMRSS_B, 0},
+    {"proc.stdin.type", F_PROC_STDIN_TYPE, 0},
+    {"proc.stdout.type", F_PROC_STDOUT_TYPE, 0},
+    {"proc.stderr.type", F_PROC_STDERR_TYPE, 0},
+    {"proc.stdin.name", F_PROC_STDIN_NAME, 0},
+    {"proc.stdout.name", F_PROC_STDOUT_NAME, 0},
+    {"proc.stderr.name", F_PROC_STDERR_NAME, 0},
     {"thread.cgroups", F_THREAD_CGROUPS, 0},
     {"thread.cgroup", F_THREAD_CGROUP, 2},
 };
@@ -1430,12 +1440,34 @@ static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_THREAD_PFMINOR:
     return put_u64(buf, len, t->pfminor);
   case F_THREAD_VMSIZE:
-  case F_THREAD_VMRSS: {
+  case F_THREAD_VMRSS:
+  case F_THREAD_VMSIZE_B:
+  case F_THREAD_VMRSS_B: {
     int is_main = t->tid == t->pid || (t->flags & (1u << 30));
+    uint64_t kb = (f->id == F_THREAD_VMSIZE || f->id == F_THREAD_VMSIZE_B)
+                      ? t->vmsize_kb : t->vmrss_kb;
     if (!is_main)
-      return put_u64(buf, len, 0);
-    return put_u64(buf, len, f->id == F_THREAD_VMSIZE ? t->vmsize_kb
-                                                      : t->vmrss_kb);
+      kb = 0;
+    return put_u64(buf, len, (f->id == F_THREAD_VMSIZE_B ||
+                              f->id == F_THREAD_VMRSS_B) ? kb * 1024 : kb);
+  }
+  case F_PROC_STDIN_TYPE:
+  case F_PROC_STDOUT_TYPE:
+  case F_PROC_STDERR_TYPE:
+  case F_PROC_STDIN_NAME:
+  case F_PROC_STDOUT_NAME:
+  case F_PROC_STDERR_NAME: {
+    /* descriptor 0, 1 or 2 of the process */
+    int64_t n = f->id == F_PROC_STDIN_TYPE || f->id == F_PROC_STDIN_NAME ? 0
+                : f->id == F_PROC_STDOUT_TYPE || f->id == F_PROC_STDOUT_NAME
+                    ? 1 : 2;
+    vg_fdinfo *fd = a->get_fd(a->ctx, t, n);
+    if (!fd)
+      return 0;
+    if (f->id == F_PROC_STDIN_TYPE || f->id == F_PROC_STDOUT_TYPE ||
+        f->id == F_PROC_STDERR_TYPE)
+      return put(buf, len, typestr(fd->type));
+    return put(buf, len, fd->name);
   }
   case F_THREAD_CGROUPS:
   case F_THREAD_CGROUP: {
@@ -2301,7 +2333,8 @@ vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
     return VG_FT_BOOL;
   case F_PROC_CMDLENARGS: case F_PROC_VMSIZE: case F_PROC_VMRSS:
   case F_PROC_VMSWAP: case F_THREAD_PFMAJOR: case F_THREAD_PFMINOR:
-  case F_THREAD_VMSIZE: case F_THREAD_VMRSS:
+  case F_THREAD_VMSIZE: case F_THREAD_VMRSS: case F_THREAD_VMSIZE_B:
+  case F_THREAD_VMRSS_B:
     return VG_FT_UINT64;
   case F_PROC_PVPID: case F_PROC_PGID: case F_PROC_FDLIMIT:
     return VG_FT_INT64;
