@@ -297,3 +297,17 @@ Test(fields2, process_and_io_fields) {
   cr_assert(render_at(p, 177, h, NF(h), out, sizeof out));
   cr_assert_str_eq(out, "procexit|<NA>");
 }
+
+Test(fields2, standard_descriptors) {
+  const char *p = capture("cat_write.scap");
+  if (!p)
+    cr_skip_test("conformance captures not available");
+  static const char *const f[] = {
+      "proc.name", "proc.stdin.type", "proc.stdin.name", "proc.stdout.type",
+      "proc.stdout.name", "proc.stderr.type", "proc.stderr.name",
+      "thread.vmsize.b"};
+  char out[8192];
+  cr_assert(render_at(p, 230, f, NF(f), out, sizeof out));
+  cr_assert_str_eq(out, "bash|file|/dev/pts/0|file|/dev/pts/0|file|"
+                        "/dev/pts/0|24494080");
+}
