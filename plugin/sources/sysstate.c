@@ -832,6 +832,11 @@ static vg_container *ctr_put(vg_sysstate *s, vg_container *c) {
     *old = *c;
     return old;
   }
+  if (s->nctrs >= VG_MAX_CONTAINERS) {
+    /* bounded like the thread table: further containers are not kept */
+    ctr_fini(c);
+    return NULL;
+  }
   if (s->nctrs == s->capctrs) {
     size_t nc = s->capctrs ? s->capctrs * 2 : 8;
     vg_container *na = realloc(s->ctrs, nc * sizeof *na);
