@@ -65,7 +65,7 @@ enum {
   F_CT_LAST = F_K8S_DEPRECATED,
   /* more event and process fields: F_MORE_FIRST.. */
   F_SYSCALL_TYPE, F_EVT_IS_IO, F_EVT_IS_IO_READ, F_EVT_IS_IO_WRITE,
-  F_EVT_IO_DIR, F_EVT_IS_WAIT,
+  F_EVT_IO_DIR, F_EVT_IS_WAIT, F_EVT_BUFLEN,
   F_PROC_EXELINE, F_PROC_CMDLENARGS, F_PROC_ACMDLINE, F_PROC_SID_EXE,
   F_PROC_SID_EXEPATH, F_PROC_VPGID_NAME, F_PROC_VPGID_EXE,
   F_PROC_VPGID_EXEPATH, F_PROC_PVPID, F_PROC_PGID, F_PROC_FDLIMIT,
@@ -266,6 +266,7 @@ static const fdef FIELDS[] = {
     {"evt.is_io_write", F_EVT_IS_IO_WRITE, 0},
     {"evt.io_dir", F_EVT_IO_DIR, 0},
     {"evt.is_wait", F_EVT_IS_WAIT, 0},
+    {"evt.buflen", F_EVT_BUFLEN, 0},
     {"proc.exeline", F_PROC_EXELINE, 0},
     {"proc.cmdlenargs", F_PROC_CMDLENARGS, 0},
     {"proc.acmdline", F_PROC_ACMDLINE, 1},
@@ -1360,6 +1361,13 @@ static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
     return 0;
   case F_EVT_IS_WAIT:
     return put_bool(buf, len, (efl & VG_EF_WAITS) != 0);
+  case F_EVT_BUFLEN:
+    /* I/O exits on a known fd: the byte count the call returned */
+    if (!a->fd(a->ctx) || !(vg_event_table[e->type].category & VG_EC_IO_READ) ||
+        !(e->type & 1) || e->nparams == 0 || e->plen[0] == 0 ||
+        retval(e) < 0)
+      return 0;
+    return put_i64(buf, len, retval(e));
   default:
     break;
   }
@@ -2331,6 +2339,7 @@ vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
   case F_EVT_IS_IO: case F_EVT_IS_IO_READ: case F_EVT_IS_IO_WRITE:
   case F_EVT_IS_WAIT:
     return VG_FT_BOOL;
+  case F_EVT_BUFLEN:
   case F_PROC_CMDLENARGS: case F_PROC_VMSIZE: case F_PROC_VMRSS:
   case F_PROC_VMSWAP: case F_THREAD_PFMAJOR: case F_THREAD_PFMINOR:
   case F_THREAD_VMSIZE: case F_THREAD_VMRSS: case F_THREAD_VMSIZE_B:

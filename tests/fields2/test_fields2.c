@@ -281,13 +281,13 @@ Test(fields2, process_and_io_fields) {
       "proc.vmsize", "proc.vmrss", "proc.vmswap", "thread.vmsize",
       "thread.pfmajor", "thread.pfminor", "proc.fdlimit",
       "thread.cgroup.cpuacct", "thread.cgroup.nosuch", "proc.acmdline[1]",
-      "proc.pvpid"};
+      "proc.pvpid", "evt.buflen"};
   char out[8192];
   cr_assert(render_at(p, 144, f, NF(f), out, sizeof out));
   cr_assert_str_eq(out, "read|true|true|false|read|false|cat /dev/null|9|"
                         "440|4|0|440|0|61|1024|"
                         "/user.slice/user-1000.slice/session-1.scope|<NA>|"
-                        "bash --noediting -i|11310");
+                        "bash --noediting -i|11310|832");
   static const char *const g[] = {"thread.cgroups"};
   cr_assert(render_at(p, 144, g, NF(g), out, sizeof out));
   cr_assert(strncmp(out, "cpuset=/user.slice/user-1000.slice/session-1.scope "
