@@ -49,7 +49,7 @@ enum {
   F_EVT_TIME, F_EVT_TIME_S, F_EVT_TIME_ISO, F_EVT_DATETIME,
   F_EVT_DATETIME_S, F_EVT_RAWTIME_S, F_EVT_RAWTIME_NS, F_EVT_RELTIME,
   F_EVT_RELTIME_S, F_EVT_RELTIME_NS, F_EVT_PLUGINNAME, F_EVT_PLUGININFO,
-  F_EVT_SOURCE, F_EVT_IS_ASYNC, F_EVT_ASYNCTYPE, F_EVT_HOSTNAME,
+  F_EVT_SOURCE, F_EVT_IS_ASYNC, F_EVT_ASYNCTYPE, F_EVT_HOSTNAME, F_EVT_COUNT,
   /* container plugin fields: F_CT_FIRST..F_CT_LAST */
   F_CT_ID, F_CT_FULL_ID, F_CT_NAME, F_CT_IMAGE, F_CT_IMAGE_ID, F_CT_TYPE,
   F_CT_PRIVILEGED, F_CT_MOUNTS, F_CT_MOUNT, F_CT_MOUNT_SOURCE,
@@ -199,6 +199,7 @@ static const fdef FIELDS[] = {
     {"evt.is_async", F_EVT_IS_ASYNC, 0},
     {"evt.asynctype", F_EVT_ASYNCTYPE, 0},
     {"evt.hostname", F_EVT_HOSTNAME, 0},
+    {"evt.count", F_EVT_COUNT, 0},
     {"container.id", F_CT_ID, 0},
     {"container.full_id", F_CT_FULL_ID, 0},
     {"container.name", F_CT_NAME, 0},
@@ -1530,8 +1531,11 @@ static int render_gen_ctr(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_EVT_RELTIME:
   case F_EVT_RELTIME_S:
   case F_EVT_RELTIME_NS: {
-    /* unsigned difference, wrapping like libsinsp's before the origin */
-    uint64_t rel = e->ts - (a->first_ts ? a->first_ts(a->ctx) : 0);
+    /* unsigned difference, wrapping like libsinsp's before the origin;
+     * no value where the host does not know the origin */
+    if (!a->first_ts)
+      return 0;
+    uint64_t rel = e->ts - a->first_ts(a->ctx);
     if (f->id == F_EVT_RELTIME_S)
       return put_u64(buf, len, rel / 1000000000u);
     snprintf(buf, len, "%09" PRIu64,
@@ -1543,6 +1547,8 @@ static int render_gen_ctr(const vg_sys_accessor *a, const vg_sysf_ref *f,
     return 0; /* no plugin is loaded when replaying a capture */
   case F_EVT_SOURCE:
     return put(buf, len, "syscall");
+  case F_EVT_COUNT:
+    return put(buf, len, "1");
   case F_EVT_IS_ASYNC:
     return put_bool(buf, len,
                     (vg_event_table[e->type].category & VG_EC_METAEVENT) != 0);
@@ -2339,6 +2345,8 @@ vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
   case F_EVT_IS_IO: case F_EVT_IS_IO_READ: case F_EVT_IS_IO_WRITE:
   case F_EVT_IS_WAIT:
     return VG_FT_BOOL;
+  case F_EVT_COUNT:
+    return VG_FT_UINT32;
   case F_EVT_BUFLEN:
   case F_PROC_CMDLENARGS: case F_PROC_VMSIZE: case F_PROC_VMRSS:
   case F_PROC_VMSWAP: case F_THREAD_PFMAJOR: case F_THREAD_PFMINOR:
