@@ -65,7 +65,7 @@ enum {
   F_CT_LAST = F_K8S_DEPRECATED,
   /* more event and process fields: F_MORE_FIRST.. */
   F_SYSCALL_TYPE, F_EVT_IS_IO, F_EVT_IS_IO_READ, F_EVT_IS_IO_WRITE,
-  F_EVT_IO_DIR, F_EVT_IS_WAIT, F_EVT_BUFLEN,
+  F_EVT_IO_DIR, F_EVT_IS_WAIT, F_EVT_BUFLEN, F_EVT_TYPE_IS,
   F_PROC_EXELINE, F_PROC_CMDLENARGS, F_PROC_ACMDLINE, F_PROC_SID_EXE,
   F_PROC_SID_EXEPATH, F_PROC_VPGID_NAME, F_PROC_VPGID_EXE,
   F_PROC_VPGID_EXEPATH, F_PROC_PVPID, F_PROC_PGID, F_PROC_FDLIMIT,
@@ -268,6 +268,7 @@ static const fdef FIELDS[] = {
     {"evt.io_dir", F_EVT_IO_DIR, 0},
     {"evt.is_wait", F_EVT_IS_WAIT, 0},
     {"evt.buflen", F_EVT_BUFLEN, 0},
+    {"evt.type.is", F_EVT_TYPE_IS, 2},
     {"proc.exeline", F_PROC_EXELINE, 0},
     {"proc.cmdlenargs", F_PROC_CMDLENARGS, 0},
     {"proc.acmdline", F_PROC_ACMDLINE, 1},
@@ -1362,6 +1363,26 @@ static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
     return 0;
   case F_EVT_IS_WAIT:
     return put_bool(buf, len, (efl & VG_EF_WAITS) != 0);
+  case F_EVT_TYPE_IS: {
+    /* libsinsp compares codes: .NUMBER is one code; .NAME the first event
+     * table entry of that name and the code after it (so only the oldest
+     * layout of a renamed-in-place syscall such as execve matches) */
+    uint32_t id0 = UINT32_MAX, id1 = UINT32_MAX;
+    const char *an = f->argname;
+    if (!an[0] && f->argn >= 0) {
+      id0 = (uint32_t)f->argn;
+    } else if (an[0] && strspn(an, "0123456789") == strlen(an)) {
+      id0 = (uint32_t)strtoul(an, NULL, 10);
+    } else {
+      for (uint32_t j = 0; j < VG_EVENT_MAX; j++)
+        if (!strcmp(vg_event_table[j].name, an)) {
+          id0 = j;
+          id1 = j + 1;
+          break;
+        }
+    }
+    return put(buf, len, e->type == id0 || e->type == id1 ? "1" : "0");
+  }
   case F_EVT_BUFLEN:
     /* I/O exits on a known fd: the byte count the call returned */
     if (!a->fd(a->ctx) || !(vg_event_table[e->type].category & VG_EC_IO_READ) ||
@@ -2345,7 +2366,7 @@ vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
   case F_EVT_IS_IO: case F_EVT_IS_IO_READ: case F_EVT_IS_IO_WRITE:
   case F_EVT_IS_WAIT:
     return VG_FT_BOOL;
-  case F_EVT_COUNT:
+  case F_EVT_COUNT: case F_EVT_TYPE_IS:
     return VG_FT_UINT32;
   case F_EVT_BUFLEN:
   case F_PROC_CMDLENARGS: case F_PROC_VMSIZE: case F_PROC_VMRSS:

@@ -311,3 +311,18 @@ Test(fields2, standard_descriptors) {
   cr_assert_str_eq(out, "bash|file|/dev/pts/0|file|/dev/pts/0|file|"
                         "/dev/pts/0|24494080");
 }
+
+Test(fields2, type_is_and_count) {
+  const char *p = capture("cat_write.scap");
+  if (!p)
+    cr_skip_test("conformance captures not available");
+  /* event 143: open exit (code 3); execve's first table entry is its
+   * oldest layout, so the current execve event (131) does not match */
+  static const char *const f[] = {"evt.type.is.open", "evt.type.is.3",
+                                  "evt.type.is.execve", "evt.count"};
+  char out[8192];
+  cr_assert(render_at(p, 143, f, NF(f), out, sizeof out));
+  cr_assert_str_eq(out, "1|1|0|1");
+  cr_assert(render_at(p, 131, f, NF(f), out, sizeof out));
+  cr_assert_str_eq(out, "0|0|0|1");
+}
