@@ -73,7 +73,7 @@ enum {
   F_THREAD_PFMINOR, F_THREAD_VMSIZE, F_THREAD_VMRSS, F_THREAD_VMSIZE_B,
   F_THREAD_VMRSS_B, F_PROC_STDIN_TYPE, F_PROC_STDOUT_TYPE,
   F_PROC_STDERR_TYPE, F_PROC_STDIN_NAME, F_PROC_STDOUT_NAME,
-  F_PROC_STDERR_NAME, F_THREAD_CGROUPS, F_THREAD_CGROUP
+  F_PROC_STDERR_NAME, F_PROC_AENV, F_THREAD_CGROUPS, F_THREAD_CGROUP
 };
 
 typedef struct fdef {
@@ -295,6 +295,7 @@ static const fdef FIELDS[] = {
     {"proc.stdin.name", F_PROC_STDIN_NAME, 0},
     {"proc.stdout.name", F_PROC_STDOUT_NAME, 0},
     {"proc.stderr.name", F_PROC_STDERR_NAME, 0},
+    {"proc.aenv", F_PROC_AENV, 3},
     {"thread.cgroups", F_THREAD_CGROUPS, 0},
     {"thread.cgroup", F_THREAD_CGROUP, 2},
 };
@@ -1338,6 +1339,40 @@ static vg_thread *group_leader(const vg_sys_accessor *a, vg_thread *t,
   return leader;
 }
 
+/* A process's environment (its main thread's) joined with spaces, and one
+ * variable's value with surrounding spaces removed ("" when unset). */
+static void env_all(const vg_sys_accessor *a, vg_thread *t, char *buf,
+                    size_t len) {
+  vg_thread *m = a->main_thread(a->ctx, t);
+  const vg_thread *et = m ? m : t;
+  size_t o = 0;
+  for (uint32_t i = 0; i < et->env_len && o + 1 < len; i++)
+    buf[o++] = et->env[i] ? et->env[i] : ' ';
+  buf[o] = 0;
+}
+
+static void env_get(const vg_sys_accessor *a, vg_thread *t, const char *name,
+                    char *buf, size_t len) {
+  vg_thread *m = a->main_thread(a->ctx, t);
+  const vg_thread *et = m ? m : t;
+  const char *p = et->env, *end = et->env + et->env_len;
+  size_t nl = strlen(name);
+  buf[0] = 0;
+  while (p < end) {
+    size_t el = strnlen(p, (size_t)(end - p));
+    if (el > nl + 1 && p[nl] == '=' && !strncmp(p, name, nl)) {
+      const char *v = p + nl + 1, *ve = p + el;
+      while (v < ve && *v == ' ')
+        v++;
+      while (ve > v && ve[-1] == ' ')
+        ve--;
+      snprintf(buf, len, "%.*s", (int)(ve - v), v);
+      return;
+    }
+    p += el + 1;
+  }
+}
+
 /* Event and process fields added after the generic ones; -1 when f is not
  * one of them. */
 static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
@@ -1498,6 +1533,40 @@ static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
         f->id == F_PROC_STDERR_TYPE)
       return put(buf, len, typestr(fd->type));
     return put(buf, len, fd->name);
+  }
+  case F_PROC_AENV: {
+    /* [N]: the N-th ancestor's whole environment ([0] or none: the
+     * process's); [NAME]: the first non-empty value up the parents */
+    const char *an = f->argname;
+    int numeric = an[0] && strspn(an, "0123456789") == strlen(an) &&
+                  strlen(an) < 7;
+    long lvl = numeric ? strtol(an, NULL, 10) : 0;
+    if ((!an[0] || numeric) && lvl < 1) {
+      env_all(a, t, buf, len);
+      return 1;
+    }
+    if (!m)
+      return put(buf, len, "");
+    vg_thread *cur = m;
+    if (!numeric) {
+      buf[0] = 0;
+      for (int j = 0; j < 20; j++) {
+        cur = a->find_thread(a->ctx, cur->ptid);
+        if (!cur)
+          break;
+        env_get(a, cur, an, buf, len);
+        if (buf[0])
+          break;
+      }
+      return 1;
+    }
+    for (long j = 0; j < lvl; j++) {
+      cur = a->find_thread(a->ctx, cur->ptid);
+      if (!cur)
+        return 0;
+    }
+    env_all(a, cur, buf, len);
+    return 1;
   }
   case F_THREAD_CGROUPS:
   case F_THREAD_CGROUP: {

@@ -326,3 +326,19 @@ Test(fields2, type_is_and_count) {
   cr_assert(render_at(p, 131, f, NF(f), out, sizeof out));
   cr_assert_str_eq(out, "0|0|0|1");
 }
+
+Test(fields2, ancestor_environment) {
+  const char *p = capture("cat_write.scap");
+  if (!p)
+    cr_skip_test("conformance captures not available");
+  static const char *const f[] = {"proc.aenv[HOME]", "proc.aenv[NOSUCH]"};
+  char out[65536], env[65536];
+  cr_assert(render_at(p, 131, f, NF(f), out, sizeof out));
+  cr_assert_str_eq(out, "/home/mstemm|");
+  /* without an argument (or with [0]) it is the process's environment */
+  static const char *const g[] = {"proc.aenv", "proc.aenv[0]"};
+  static const char *const h[] = {"proc.env", "proc.env"};
+  cr_assert(render_at(p, 131, g, NF(g), out, sizeof out));
+  cr_assert(render_at(p, 131, h, NF(h), env, sizeof env));
+  cr_assert_str_eq(out, env);
+}
