@@ -22,7 +22,9 @@
 #include "cli/cmds.h"
 #include "cli/loadargs.h"
 #include "cli/packfile.h"
+#include "json/json_source.h"
 #include "run/run_host.h"
+#include "sema/catalog.h"
 #include "util/alloc.h"
 #include "vigil/compiler.h"
 #include "vigil/program.h"
@@ -299,9 +301,81 @@ static void print_diags(vigil_compiler *c, bool errors) {
   free(seen);
 }
 
+/* The event source of one input file: forced, JSON recognised from its
+ * first event, or syscall (a capture). NULL when it cannot be told now
+ * (standard input, unreadable or empty files: reading reports those). */
+static const char *input_source(const run_opts *o, const char *path) {
+  if (o->force_source)
+    return o->force_source;
+  if (!strcmp(path, "-"))
+    return NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  unsigned char head[4096];
+  size_t n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  bool gz = n >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+  if (!gz && !vg_json_sniff(head, n))
+    return n ? "syscall" : NULL;
+  vg_json_reader *r = NULL;
+  char err[256];
+  if (vg_json_reader_open_file(path, NULL, &r, err, sizeof err) != VIGIL_OK)
+    return gz ? "syscall" : NULL;
+  vg_json_event *ev = NULL;
+  const char *src = NULL;
+  if (vg_json_reader_next(r, &ev) == VIGIL_OK && ev)
+    src = vg_json_src_name(ev->src);
+  else if (gz)
+    src = "syscall"; /* a gzip capture, not JSON */
+  vg_json_reader_free(r);
+  return src && *src ? src : NULL;
+}
+
+/* Without --no-plugins the compiler loads the plugins the rules require
+ * (compiler.h auto_plugins); a Falco set up to read these inputs also has
+ * each input's source plugin (and the json plugin for JSON payloads), so
+ * add those. */
+static bool add_input_plugins(run_opts *o) {
+  if (o->la.no_plugins)
+    return true;
+  for (size_t i = 0; i < o->nevents; i++) {
+    const char *src = input_source(o, o->events[i]);
+    if (!src || !strcmp(src, "syscall"))
+      continue;
+    const vg_plugin_def *pd = vg_plugin_for_source(src);
+    const char *names[2] = {pd ? pd->name : NULL, "json"};
+    for (size_t k = 0; k < 2; k++) {
+      if (!names[k])
+        continue;
+      bool have = false;
+      for (size_t j = 0; j < o->la.nplugins && !have; j++)
+        have = !strcmp(o->la.plugins[j].name, names[k]);
+      if (have)
+        continue;
+      vigil_plugin_spec *np = realloc(
+          o->la.plugins, (o->la.nplugins + 1) * sizeof *o->la.plugins);
+      if (!np)
+        return false;
+      o->la.plugins = np;
+      char *nm = strdup(names[k]);
+      if (!nm)
+        return false;
+      np[o->la.nplugins].name = nm;
+      np[o->la.nplugins].version = NULL;
+      o->la.nplugins++;
+    }
+  }
+  return true;
+}
+
 /* Loads and compiles the rule files; returns the exit status on failure
  * (and 0 with *bytes set on success). */
 static int compile_rules(run_opts *o, uint8_t **bytes, size_t *len) {
+  if (!add_input_plugins(o)) {
+    fprintf(stderr, "vigil run: out of memory\n");
+    return 2;
+  }
   vigil_compiler_options co = VIGIL_COMPILER_OPTIONS_INIT;
   vg_loadargs_options(&o->la, &co);
   vigil_compiler *c;
