@@ -460,17 +460,8 @@ static bool fast_str(vg_pcmp op, const vg_value *a, const vg_value *k,
       return true;
     if (an < kn)
       return false;
-    if (an <= 128) {
-      /* one pass: a NUL before the first occurrence ends the value */
-      for (size_t i = 0; i + kn <= an; i++) {
-        if (ap[i] == 0)
-          return false;
-        if (ap[i] == kp[0] && bytes_eq(ap + i + 1, kp + 1, kn - 1))
-          return true;
-      }
-      return false;
-    }
-    /* first occurrence; it counts only if no NUL comes before it */
+    /* first occurrence (memchr for its first byte: cheaper than memmem's
+     * set-up on short values); it counts only if no NUL comes before it */
     const uint8_t *m = NULL, *q = ap, *last = ap + (an - kn);
     while (q <= last) {
       q = memchr(q, kp[0], (size_t)(last - q) + 1);
@@ -493,7 +484,8 @@ static bool fast_str(vg_pcmp op, const vg_value *a, const vg_value *k,
 /* l op k over the values of l: true when it holds for any value, except
  * '!=' on endpoint fields, where every value must differ (8.7). kidx is
  * k's CONST index (fast paths), or UINT32_MAX. */
-static bool check_k(vigil_vm *vm, const slot *l, vg_pcmp op,
+static inline __attribute__((always_inline)) bool
+check_k(vigil_vm *vm, const slot *l, vg_pcmp op,
                     const vg_value *k, uint32_t kidx) {
   if (l->n == 0)
     return false;
