@@ -64,6 +64,7 @@ typedef struct vg_cond_lexer {
   uint32_t max_depth;
   bool after_comma; /* next transformer argument follows a ',' */
   bool or_only;     /* AFTER state right after an "or(" group */
+  bool had_blank;   /* a blank followed the string operator (modifiers) */
 
   vg_lex_frame *stack;
   uint32_t nstack, capstack;

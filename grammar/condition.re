@@ -439,11 +439,11 @@ static int rhs_field(vg_cond_lexer *lx, int r, VG_YYSTYPE *lval,
                      VG_YYLTYPE *lloc) {
   uint32_t t = lx->o + 6; /* try_parse_transformer_or_val */
   if (r == R_VALLP) {
+    /* the field inside is parsed at t + 1 (VG_ST_VALARG) */
     int tok = emit(lx, lloc, VG_TOK_VALLP, off(lx, lx->tok));
     set_last(lx, "val", 3);
     skip_blanks(lx);
     lx->st = VG_ST_VALARG;
-    (void)t;
     return tok;
   }
   if (r == R_TRF) {
@@ -455,8 +455,6 @@ static int rhs_field(vg_cond_lexer *lx, int r, VG_YYSTYPE *lval,
   }
   return 0;
 }
-
-static const char *op_text(vg_op op) { return vg_op_name(op); }
 
 /* Modifier after a string operator (rules-language.md 7.3 note 4): the
  * word, at least one blank, then '(' or an identifier that is not a whole
@@ -672,13 +670,12 @@ int vg_yylex(VG_YYSTYPE *lval, VG_YYLTYPE *lloc, vg_cond_parser *p) {
       case R_STROP:
       case R_WORDOP: {
         lval->op = lx->op;
-        const char *name = op_text(lx->op);
+        const char *name = vg_op_name(lx->op);
         set_last(lx, name, strlen(name));
         lloc->pos = vg_cond_lex_pos(lx, off(lx, lx->tok));
         lloc->end = off(lx, lx->tok) + (uint32_t)strlen(name);
         /* word operators include their mandatory blank */
-        bool had_blank = skip_blanks(lx) || r == R_WORDOP;
-        lx->or_only = had_blank; /* reused as a flag for STRAFTER */
+        lx->had_blank = skip_blanks(lx) || r == R_WORDOP;
         lx->st = VG_ST_STRAFTER;
         return VG_TOK_STROP;
       }
@@ -697,8 +694,7 @@ int vg_yylex(VG_YYSTYPE *lval, VG_YYLTYPE *lloc, vg_cond_parser *p) {
 
     case VG_ST_STRAFTER: {
       vg_mod mod = VG_MOD_NONE;
-      const char *q = lx->or_only ? modifier_follows(lx, &mod) : NULL;
-      lx->or_only = false;
+      const char *q = lx->had_blank ? modifier_follows(lx, &mod) : NULL;
       if (q) {
         lx->tok = lx->cur;
         lx->cur = q;
@@ -810,7 +806,10 @@ int vg_yylex(VG_YYSTYPE *lval, VG_YYLTYPE *lloc, vg_cond_parser *p) {
           if (q < 0) {
             if (!first || lx->status == VIGIL_E_NOMEM)
               continue;
-            lx->failed = false; /* swallowed */
+            lx->failed = false; /* swallowed, as libsinsp's catch */
+            lx->status = VIGIL_OK;
+            if (lx->err)
+              lx->err->msg[0] = '\0';
             ok = false;
           } else if (q == 0) {
             ok = false;

@@ -17,6 +17,7 @@
 #include "back/back.h"
 #include "back/pack_rules.h"
 #include "cli/cmds.h"
+#include "cli/falco_rules.h"
 #include "cli/loadargs.h"
 #include "front/parser.h"
 #include "sema/sema.h"
@@ -27,9 +28,12 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: vigil compile [-o PACK] [--source S]... "
           "[--plugin NAME[@VER]]...\n"
-          "                     [--no-plugins] [--no-share] PATH...\n"
+          "                     [--no-plugins] [--no-share] "
+          "[--falco-rules FILE] PATH...\n"
           "       vigil compile [-o PACK] [--source S] --condition TEXT\n"
-          "Compiles rule files to a bytecode pack (default rules.vpk).\n");
+          "Compiles rule files to a bytecode pack (default rules.vpk).\n"
+          "--falco-rules FILE also writes Falco rules forwarding each rule "
+          "to the vigil plugin.\n");
 }
 
 static int write_pack(const char *path, const uint8_t *b, size_t n) {
@@ -151,6 +155,10 @@ out:
 static void print_findings(vigil_compiler *c) {
   for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
     const vigil_load_result *r = vigil_compiler_result(c, i);
+    if (!r) {
+      fputs("vigil compile: out of memory\n", stderr);
+      continue;
+    }
     for (size_t k = 0; k < r->nerrors; k++) {
       char *t = NULL;
       if (vigil_diag_render_text(c, &r->errors[k], &t) == VIGIL_OK)
@@ -164,6 +172,7 @@ int vg_cmd_compile(int argc, char **argv) {
   vg_loadargs la;
   memset(&la, 0, sizeof la);
   const char *out = "rules.vpk", *condition = NULL, *source = NULL;
+  const char *falco_rules = NULL;
   bool share = true;
   int rc = 2;
   for (int i = 1; i < argc; i++) {
@@ -175,6 +184,10 @@ int vg_cmd_compile(int argc, char **argv) {
     }
     if (!strcmp(a, "--condition") && i + 1 < argc) {
       condition = argv[++i];
+      continue;
+    }
+    if (!strcmp(a, "--falco-rules") && i + 1 < argc) {
+      falco_rules = argv[++i];
       continue;
     }
     if (!strcmp(a, "--no-share")) {
@@ -202,7 +215,7 @@ int vg_cmd_compile(int argc, char **argv) {
       goto done;
   }
   if (condition) {
-    if (la.nfiles) {
+    if (la.nfiles || falco_rules) {
       usage(stderr);
       goto done;
     }
@@ -232,8 +245,10 @@ int vg_cmd_compile(int argc, char **argv) {
   }
   vigil_compiler_finish(c);
   size_t nerr = 0;
-  for (size_t i = 0; i < vigil_compiler_nresults(c); i++)
-    nerr += vigil_compiler_result(c, i)->nerrors;
+  for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
+    const vigil_load_result *r = vigil_compiler_result(c, i);
+    nerr += r ? r->nerrors : 1; /* NULL: out of memory, never a pack */
+  }
   if (nerr) {
     print_findings(c);
     fprintf(stderr, "vigil compile: rules have errors, no pack written\n");
@@ -255,6 +270,11 @@ int vg_cmd_compile(int argc, char **argv) {
     if (rc == 0 && strcmp(out, "-"))
       fprintf(stderr, "vigil compile: %zu rule%s, %zu bytes -> %s\n",
               nrules, nrules == 1 ? "" : "s", len, out);
+    if (rc == 0 && falco_rules &&
+        vg_write_falco_rules(falco_rules, bytes, len, err, sizeof err)) {
+      fprintf(stderr, "vigil compile: --falco-rules: %s\n", err);
+      rc = 2;
+    }
   }
   vg_free(bytes);
   vigil_compiler_free(c);

@@ -47,6 +47,7 @@ int vg_cmd_describe(int argc, char **argv) {
   memset(&la, 0, sizeof la);
   bool json = false;
   int rc = 2;
+  int npaths = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int r = vg_loadargs_option(&la, argc, argv, &i);
@@ -76,14 +77,18 @@ int vg_cmd_describe(int argc, char **argv) {
       fprintf(stderr, "vigil describe: unknown option '%s'\n", a);
       usage(stderr);
       goto out;
-    } else if (vg_loadargs_path(&la, a) < 0) {
-      goto out;
+    } else {
+      npaths++;
+      if (vg_loadargs_path(&la, a) < 0)
+        goto out;
     }
   }
-  if (!la.nfiles) {
+  if (!npaths) {
     usage(stderr);
     goto out;
   }
+  /* paths without .yaml/.yml files are skipped, as Falco does: then there
+   * is simply nothing to check */
   vigil_compiler_options o = VIGIL_COMPILER_OPTIONS_INIT;
   vg_loadargs_options(&la, &o);
   vigil_compiler *c;

@@ -25,6 +25,14 @@ uint8_t *vg_cli_read_file(const char *prog, const char *path, size_t *len) {
     n += r;
     if (n < cap)
       break;
+    if (cap >= VG_CLI_MAX_PACK) {
+      fprintf(stderr, "vigil %s: %s: larger than %u bytes (pack file size "
+                      "limit)\n", prog, path, (unsigned)VG_CLI_MAX_PACK);
+      vg_free(b);
+      if (f != stdin)
+        fclose(f);
+      return NULL;
+    }
     uint8_t *nb = vg_realloc(b, cap * 2);
     if (!nb) {
       vg_free(b);

@@ -37,11 +37,29 @@ static bool seen_add(seen *s, const char *t) {
   return true;
 }
 
+typedef struct ordered {
+  const vigil_diag *d;
+  size_t seq;
+  bool own; /* located in the result's own file */
+} ordered;
+
+/* The result's own file first, in offset order; findings located in
+ * earlier files after them; ties keep the loader's order. */
+static int cmp_ordered(const void *a, const void *b) {
+  const ordered *x = a, *y = b;
+  if (x->own != y->own)
+    return x->own ? -1 : 1;
+  if (x->own && x->d->span.start != y->d->span.start)
+    return x->d->span.start < y->d->span.start ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 int vg_cmd_lint(int argc, char **argv) {
   vg_loadargs la;
   memset(&la, 0, sizeof la);
   bool json = false, werror = false, all_errors = false;
   int rc = 2;
+  int npaths = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int r = vg_loadargs_option(&la, argc, argv, &i);
@@ -75,14 +93,18 @@ int vg_cmd_lint(int argc, char **argv) {
       fprintf(stderr, "vigil lint: unknown option '%s'\n", a);
       usage(stderr);
       goto out;
-    } else if (vg_loadargs_path(&la, a) < 0) {
-      goto out;
+    } else {
+      npaths++;
+      if (vg_loadargs_path(&la, a) < 0)
+        goto out;
     }
   }
-  if (!la.nfiles) {
+  if (!npaths) {
     usage(stderr);
     goto out;
   }
+  /* paths without .yaml/.yml files are skipped, as Falco does: then there
+   * is simply nothing to check */
   vigil_compiler_options o = VIGIL_COMPILER_OPTIONS_INIT;
   vg_loadargs_options(&la, &o);
   /* the text format lists every finding, like compilers do */
@@ -109,8 +131,10 @@ int vg_cmd_lint(int argc, char **argv) {
   size_t nerr = 0, nwarn = 0;
   for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
     const vigil_load_result *r = vigil_compiler_result(c, i);
-    if (!r)
+    if (!r) {
+      nerr++; /* out of memory: never report a clean lint */
       continue;
+    }
     nerr += r->nerrors;
     nwarn += r->nwarnings;
   }
@@ -132,23 +156,33 @@ int vg_cmd_lint(int argc, char **argv) {
       const vigil_load_result *r = vigil_compiler_result(c, i);
       if (!r)
         continue;
-      for (int pass = 0; pass < 2; pass++) {
-        const vigil_diag *ds = pass ? r->warnings : r->errors;
-        size_t n = pass ? r->nwarnings : r->nerrors;
-        for (size_t k = 0; k < n; k++) {
-          char *t = NULL;
-          if (vigil_diag_render_text(c, &ds[k], &t) != VIGIL_OK)
-            continue;
-          if (seen_add(&sn, t)) {
-            fputs(t, stdout);
-            if (pass)
-              pw++;
-            else
-              pe++;
-          }
-          free(t);
-        }
+      /* one file's findings in source order, as compilers print them */
+      size_t n = r->nerrors + r->nwarnings;
+      ordered *ord = calloc(n ? n : 1, sizeof *ord);
+      if (!ord)
+        continue;
+      for (size_t k = 0; k < n; k++) {
+        ord[k].d =
+            k < r->nerrors ? &r->errors[k] : &r->warnings[k - r->nerrors];
+        ord[k].seq = k;
+        ord[k].own = ord[k].d->span.valid && ord[k].d->span.file &&
+                     !strcmp(ord[k].d->span.file, r->name);
       }
+      qsort(ord, n, sizeof *ord, cmp_ordered);
+      for (size_t k = 0; k < n; k++) {
+        char *t = NULL;
+        if (vigil_diag_render_text(c, ord[k].d, &t) != VIGIL_OK)
+          continue;
+        if (seen_add(&sn, t)) {
+          fputs(t, stdout);
+          if (ord[k].d->severity == VIGIL_SEV_ERROR)
+            pe++;
+          else
+            pw++;
+        }
+        free(t);
+      }
+      free(ord);
     }
     for (size_t i = 0; i < sn.n; i++)
       free(sn.v[i]);

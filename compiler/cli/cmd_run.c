@@ -1,11 +1,740 @@
-/* PLACEHOLDER until the run command lands: replace this whole file. */
+/*
+ * cmd_run.c - `vigil run [OPTIONS] (--rules PATH... | --pack PACK) [--]
+ * EVENTS...` (cli.md): loads rule files with Falco's semantics and compiles
+ * them to a pack in memory (or loads a pack), selects rules as Falco's
+ * priority/tag/name options do, reads captures and JSON event files
+ * through the host glue (plugin/run) and prints one alert per match in
+ * Falco's text or JSON form. A summary goes to standard error at the end;
+ * a progress line too, while standard error is a terminal.
+ *
+ * Without `--`, the arguments after --rules that are directories or end in
+ * .yaml/.yml are rule files, anything else an event file.
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "back/pack_rules.h"
 #include "cli/cmds.h"
+#include "cli/loadargs.h"
+#include "cli/packfile.h"
+#include "run/run_host.h"
+#include "util/alloc.h"
+#include "vigil/compiler.h"
+#include "vigil/program.h"
+
+typedef struct run_opts {
+  vg_loadargs la;
+  const char *pack;
+  const char **events;
+  size_t nevents;
+  bool json;
+  int min_prio; /* -1: none */
+  const char **en_tags, **dis_tags, **dis_rules;
+  size_t nen_tags, ndis_tags, ndis_rules;
+  bool all_events;
+  bool first_match;
+  bool inc_output, inc_tags, inc_message, inc_fields;
+  bool iso_time;
+  char *append_output;
+  const char *force_source;
+} run_opts;
+
+static void usage(FILE *f) {
+  fprintf(f,
+      "usage: vigil run [OPTIONS] (--rules PATH... | --pack PACK) [--] "
+      "EVENTS...\n"
+      "Evaluates rules over capture files (.scap, plain or gzip) and JSON\n"
+      "event files (k8s audit, CloudTrail, ...; '-' = standard input) and\n"
+      "prints one alert per match.\n"
+      "  --format text|json      Falco's text line or JSON alert object\n"
+      "  --min-priority P        only rules at priority P or more severe\n"
+      "  --enable-tag T          only rules with one of these tags\n"
+      "  --disable-tag T         disable rules with this tag\n"
+      "  --disable-rule NAME     disable rules by name (* wildcards)\n"
+      "  --all-events            Falco's -A; replayed captures are\n"
+      "                          evaluated whole either way, as in Falco\n"
+      "  --source S, --plugin NAME[@VER], --no-plugins   as in lint\n"
+      "  -o KEY=VALUE            Falco configuration (priority, "
+      "rule_matching,\n"
+      "                          json_output, json_include_*_property,\n"
+      "                          time_format_iso_8601, append_output)\n");
+}
+
+static bool push(const char ***v, size_t *n, const char *s) {
+  const char **nv = realloc((void *)*v, (*n + 1) * sizeof *nv);
+  if (!nv)
+    return false;
+  nv[(*n)++] = s;
+  *v = nv;
+  return true;
+}
+
+static int parse_bool(const char *key, const char *v, bool *out) {
+  if (!strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "yes")) {
+    *out = true;
+    return 0;
+  }
+  if (!strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "no")) {
+    *out = false;
+    return 0;
+  }
+  fprintf(stderr, "vigil run: -o %s: expected true or false, got '%s'\n",
+          key, v);
+  return -1;
+}
+
+/* -o KEY=VALUE with Falco's meaning. */
+static int config_option(run_opts *o, const char *kv) {
+  const char *eq = strchr(kv, '=');
+  if (!eq) {
+    fprintf(stderr, "vigil run: -o needs KEY=VALUE, got '%s'\n", kv);
+    return -1;
+  }
+  size_t kl = (size_t)(eq - kv);
+  char key[64];
+  if (kl >= sizeof key) {
+    fprintf(stderr, "vigil run: unknown configuration key in -o %s\n", kv);
+    return -1;
+  }
+  memcpy(key, kv, kl);
+  key[kl] = 0;
+  const char *v = eq + 1;
+  if (!strcmp(key, "priority")) {
+    int p = vg_run_priority_parse(v);
+    if (p < 0) {
+      fprintf(stderr, "vigil run: invalid priority '%s'\n", v);
+      return -1;
+    }
+    o->min_prio = p;
+    return 0;
+  }
+  if (!strcmp(key, "rule_matching")) {
+    if (!strcmp(v, "first") || !strcmp(v, "all")) {
+      o->first_match = !strcmp(v, "first");
+      return 0;
+    }
+    fprintf(stderr, "vigil run: rule_matching must be first or all\n");
+    return -1;
+  }
+  if (!strcmp(key, "json_output"))
+    return parse_bool(key, v, &o->json);
+  if (!strcmp(key, "json_include_output_property"))
+    return parse_bool(key, v, &o->inc_output);
+  if (!strcmp(key, "json_include_tags_property"))
+    return parse_bool(key, v, &o->inc_tags);
+  if (!strcmp(key, "json_include_message_property"))
+    return parse_bool(key, v, &o->inc_message);
+  if (!strcmp(key, "json_include_output_fields_property"))
+    return parse_bool(key, v, &o->inc_fields);
+  if (!strcmp(key, "time_format_iso_8601"))
+    return parse_bool(key, v, &o->iso_time);
+  if (!strcmp(key, "buffered_outputs")) {
+    bool ignored;
+    return parse_bool(key, v, &ignored);
+  }
+  if (!strcmp(key, "append_output")) {
+    /* the extra_output of an append_output entry matching every rule */
+    size_t old = o->append_output ? strlen(o->append_output) : 0;
+    size_t add = strlen(v);
+    char *n = realloc(o->append_output, old + add + 2);
+    if (!n)
+      return -1;
+    if (old)
+      n[old++] = ' ';
+    memcpy(n + old, v, add + 1);
+    o->append_output = n;
+    return 0;
+  }
+  fprintf(stderr, "vigil run: unknown configuration key in -o %s\n", kv);
+  return -1;
+}
+
+static bool is_rules_path(const char *a) {
+  size_t n = strlen(a);
+  if ((n > 5 && !strcmp(a + n - 5, ".yaml")) ||
+      (n > 4 && !strcmp(a + n - 4, ".yml")))
+    return true;
+  /* a directory of rule files */
+  FILE *f = fopen(a, "r");
+  if (!f)
+    return false;
+  char c;
+  errno = 0;
+  bool dir = fread(&c, 1, 1, f) == 0 && errno == EISDIR;
+  fclose(f);
+  return dir;
+}
+
+/* Returns 0 to go on, 1 when done (help), -1 on a usage error. */
+static int parse_args(run_opts *o, int argc, char **argv) {
+  bool in_rules = false, rules_given = false, dashdash = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (dashdash || !strcmp(a, "-") || a[0] != '-') {
+      if (!dashdash && in_rules && is_rules_path(a)) {
+        if (vg_loadargs_path(&o->la, a) < 0)
+          return -2;
+        continue;
+      }
+      in_rules = false;
+      if (!push(&o->events, &o->nevents, a))
+        return -1;
+      continue;
+    }
+    in_rules = false;
+    bool has = i + 1 < argc;
+    if (!strcmp(a, "--")) {
+      dashdash = true;
+    } else if (!strcmp(a, "--rules")) {
+      in_rules = rules_given = true;
+      if (!has) {
+        fprintf(stderr, "vigil run: --rules needs a path\n");
+        return -1;
+      }
+    } else if (!strcmp(a, "--pack") && has) {
+      o->pack = argv[++i];
+    } else if (!strcmp(a, "--format") && has) {
+      const char *f = argv[++i];
+      if (strcmp(f, "text") && strcmp(f, "json")) {
+        fprintf(stderr, "vigil run: --format must be text or json\n");
+        return -1;
+      }
+      o->json = !strcmp(f, "json");
+    } else if (!strcmp(a, "--min-priority") && has) {
+      o->min_prio = vg_run_priority_parse(argv[++i]);
+      if (o->min_prio < 0) {
+        fprintf(stderr, "vigil run: invalid priority '%s'\n", argv[i]);
+        return -1;
+      }
+    } else if (!strcmp(a, "--enable-tag") && has) {
+      if (!push(&o->en_tags, &o->nen_tags, argv[++i]))
+        return -1;
+    } else if (!strcmp(a, "--disable-tag") && has) {
+      if (!push(&o->dis_tags, &o->ndis_tags, argv[++i]))
+        return -1;
+    } else if (!strcmp(a, "--disable-rule") && has) {
+      if (!push(&o->dis_rules, &o->ndis_rules, argv[++i]))
+        return -1;
+    } else if (!strcmp(a, "--all-events") || !strcmp(a, "-A")) {
+      o->all_events = true;
+    } else if (!strcmp(a, "-o") && has) {
+      if (config_option(o, argv[++i]) < 0)
+        return -1;
+    } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
+      return 1;
+    } else {
+      if (!strcmp(a, "--source") && has)
+        o->force_source = argv[i + 1];
+      int r = vg_loadargs_option(&o->la, argc, argv, &i);
+      if (r < 0)
+        return -1;
+      if (r == 0) {
+        fprintf(stderr, "vigil run: unknown option or missing value: '%s'\n",
+                a);
+        return -1;
+      }
+    }
+  }
+  if (rules_given == (o->pack != NULL)) {
+    fprintf(stderr, "vigil run: give either --rules PATH... or --pack "
+                    "PACK\n");
+    return -1;
+  }
+  if (rules_given && !o->la.nfiles) {
+    fprintf(stderr, "vigil run: --rules needs a path\n");
+    return -1;
+  }
+  if (!o->nevents) {
+    fprintf(stderr, "vigil run: no event files\n");
+    return -1;
+  }
+  /* --source forces the event source only when it names one source */
+  if (o->la.nsources != 1)
+    o->force_source = NULL;
+  return 0;
+}
+
+/* Prints each distinct diagnostic once: every file's result also repeats
+ * what recompiling the earlier files found, as Falco's results do. */
+static void print_diags(vigil_compiler *c, bool errors) {
+  char **seen = NULL;
+  size_t nseen = 0, cap = 0;
+  for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
+    const vigil_load_result *r = vigil_compiler_result(c, i);
+    size_t n = errors ? r->nerrors : r->nwarnings;
+    const vigil_diag *d = errors ? r->errors : r->warnings;
+    for (size_t k = 0; k < n; k++) {
+      char *t = NULL;
+      if (vigil_diag_render_text(c, &d[k], &t) != VIGIL_OK)
+        continue;
+      bool dup = false;
+      for (size_t j = 0; j < nseen && !dup; j++)
+        dup = !strcmp(seen[j], t);
+      if (dup) {
+        free(t);
+        continue;
+      }
+      fputs(t, stderr);
+      if (nseen == cap) {
+        size_t nc = cap ? cap * 2 : 64;
+        char **ns = realloc(seen, nc * sizeof *ns);
+        if (!ns) {
+          free(t);
+          continue;
+        }
+        seen = ns;
+        cap = nc;
+      }
+      seen[nseen++] = t;
+    }
+  }
+  for (size_t j = 0; j < nseen; j++)
+    free(seen[j]);
+  free(seen);
+}
+
+/* Loads and compiles the rule files; returns the exit status on failure
+ * (and 0 with *bytes set on success). */
+static int compile_rules(run_opts *o, uint8_t **bytes, size_t *len) {
+  vigil_compiler_options co = VIGIL_COMPILER_OPTIONS_INIT;
+  vg_loadargs_options(&o->la, &co);
+  vigil_compiler *c;
+  if (vigil_compiler_new(&co, &c) != VIGIL_OK) {
+    fprintf(stderr, "vigil run: out of memory\n");
+    return 2;
+  }
+  for (size_t i = 0; i < o->la.nfiles; i++) {
+    vigil_status st = vigil_compiler_load_file(c, o->la.files[i]);
+    if (st == VIGIL_E_IO || st == VIGIL_E_NOMEM) {
+      fprintf(stderr, "vigil run: %s: %s\n", o->la.files[i],
+              st == VIGIL_E_IO ? "cannot read" : "out of memory");
+      vigil_compiler_free(c);
+      return 2;
+    }
+  }
+  vigil_compiler_finish(c);
+  size_t nerr = 0;
+  for (size_t i = 0; i < vigil_compiler_nresults(c); i++)
+    nerr += vigil_compiler_result(c, i)->nerrors;
+  if (nerr) {
+    print_diags(c, true);
+    fprintf(stderr, "vigil run: rules have errors\n");
+    vigil_compiler_free(c);
+    return 1;
+  }
+  print_diags(c, false);
+  size_t nrules = 0;
+  char err[1024] = "";
+  vigil_status st = vg_pack_rules(c, true, bytes, len, &nrules, err,
+                                  sizeof err);
+  vigil_compiler_free(c);
+  if (st != VIGIL_OK) {
+    fprintf(stderr, "vigil run: %s\n", err[0] ? err : vigil_status_str(st));
+    return st == VIGIL_E_NOMEM ? 2 : 1;
+  }
+  return 0;
+}
+
+static bool rule_has_tag(const vigil_program *p, size_t r, size_t ntags,
+                         const char **tags, size_t n) {
+  for (size_t i = 0; i < ntags; i++) {
+    const char *t = vigil_program_rule_tag(p, r, i);
+    for (size_t k = 0; k < n; k++)
+      if (t && !strcmp(t, tags[k]))
+        return true;
+  }
+  return false;
+}
+
+/* Falco's rule selection: priority threshold, then tags, then names. */
+static void select_rules(run_opts *o, const vigil_program *p,
+                         vg_run_host *h) {
+  size_t n = vigil_program_nrules(p);
+  for (size_t r = 0; r < n; r++) {
+    vigil_rule_info ri;
+    vigil_program_rule(p, r, &ri);
+    bool on = vg_run_host_selected(h, r);
+    if (o->nen_tags)
+      on = rule_has_tag(p, r, ri.ntags, o->en_tags, o->nen_tags);
+    if (o->ndis_tags && rule_has_tag(p, r, ri.ntags, o->dis_tags,
+                                     o->ndis_tags))
+      on = false;
+    for (size_t k = 0; k < o->ndis_rules; k++)
+      if (vg_run_wildcard(o->dis_rules[k], ri.name))
+        on = false;
+    if (o->min_prio >= 0 && ri.priority > (unsigned)o->min_prio)
+      on = false;
+    vg_run_host_select(h, r, on);
+  }
+}
+
+/* Falco's time prefix: local HH:MM:SS.nnnnnnnnn, or ISO 8601 in UTC. */
+static void format_time(char *b, size_t n, uint64_t ts, bool iso,
+                        long tzoff) {
+  time_t sec = (time_t)(ts / 1000000000u);
+  unsigned ns = (unsigned)(ts % 1000000000u);
+  struct tm tm;
+  if (iso) {
+    gmtime_r(&sec, &tm);
+    snprintf(b, n, "%04d-%02d-%02dT%02d:%02d:%02d.%09u+0000",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec, ns);
+  } else {
+    long s = (long)(((int64_t)(ts / 1000000000u) + tzoff) % 86400);
+    if (s < 0)
+      s += 86400;
+    snprintf(b, n, "%02ld:%02ld:%02ld.%09u", s / 3600, (s % 3600) / 60,
+             s % 60, ns);
+  }
+}
+
+static void format_json_time(char *b, size_t n, uint64_t ts) {
+  time_t sec = (time_t)(ts / 1000000000u);
+  struct tm tm;
+  gmtime_r(&sec, &tm);
+  snprintf(b, n, "%04d-%02d-%02dT%02d:%02d:%02d.%09uZ", tm.tm_year + 1900,
+           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+           (unsigned)(ts % 1000000000u));
+}
+
+static long local_offset(void) {
+  time_t now = time(NULL);
+  struct tm g, l;
+  gmtime_r(&now, &g);
+  localtime_r(&now, &l);
+  long dt = (long)(l.tm_hour - g.tm_hour) * 3600 +
+            (long)(l.tm_min - g.tm_min) * 60;
+  int dir = l.tm_year - g.tm_year;
+  if (dir == 0)
+    dir = l.tm_yday - g.tm_yday;
+  return dt + (long)dir * 86400;
+}
+
+typedef struct run_stats {
+  uint64_t events, alerts;
+  uint64_t *per_rule;
+  uint64_t per_prio[8];
+} run_stats;
+
+static double now_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Standard input is spooled to a temporary file, so its content can be
+ * sniffed and read like any other event file. */
+static char *spool_stdin(void) {
+  const char *dir = getenv("TMPDIR");
+  char *path = malloc(4096);
+  if (!path)
+    return NULL;
+  snprintf(path, 4096, "%s/vigil-run-XXXXXX", dir && *dir ? dir : "/tmp");
+  int fd = mkstemp(path);
+  if (fd < 0) {
+    free(path);
+    return NULL;
+  }
+  FILE *f = fdopen(fd, "wb");
+  if (!f) {
+    close(fd);
+    unlink(path);
+    free(path);
+    return NULL;
+  }
+  char buf[65536];
+  size_t n;
+  bool ok = true;
+  while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+    ok = ok && fwrite(buf, 1, n, f) == n;
+  ok = !ferror(stdin) && ok;
+  ok = fclose(f) == 0 && ok;
+  if (!ok) {
+    unlink(path);
+    free(path);
+    return NULL;
+  }
+  return path;
+}
+
+static void emit_alert(run_opts *o, vg_run_host *h, const vigil_program *p,
+                       size_t rule, const vg_run_result *res,
+                       const char *host, long tzoff, vg_run_buf *line,
+                       vg_run_buf *full) {
+  vigil_rule_info ri;
+  vigil_program_rule(p, rule, &ri);
+  const char *text = "", *fields = NULL;
+  vg_run_host_render(h, rule, &text, o->json ? &fields : NULL);
+  char tb[64];
+  format_time(tb, sizeof tb, res->ts, o->iso_time, tzoff);
+  const char *pn = vg_run_priority_name(ri.priority);
+  line->len = 0;
+  if (!o->json) {
+    vg_run_buf_puts(line, tb);
+    vg_run_buf_puts(line, ": ");
+    vg_run_buf_puts(line, pn);
+    vg_run_buf_puts(line, " ");
+    vg_run_buf_puts(line, text);
+    vg_run_buf_puts(line, "\n");
+    fwrite(line->p, 1, line->len, stdout);
+    return;
+  }
+  /* keys in the order Falco's JSON writer prints them (sorted) */
+  full->len = 0;
+  vg_run_buf_puts(full, tb);
+  vg_run_buf_puts(full, ": ");
+  vg_run_buf_puts(full, pn);
+  vg_run_buf_puts(full, " ");
+  vg_run_buf_puts(full, text);
+  vg_run_buf_puts(line, "{\"hostname\":");
+  vg_run_buf_json_str(line, host, strlen(host));
+  if (o->inc_message) {
+    vg_run_buf_puts(line, ",\"message\":");
+    vg_run_buf_json_str(line, text, strlen(text));
+  }
+  if (o->inc_output) {
+    vg_run_buf_puts(line, ",\"output\":");
+    vg_run_buf_json_str(line, full->p ? full->p : "", full->len);
+  }
+  if (o->inc_fields) {
+    vg_run_buf_puts(line, ",\"output_fields\":");
+    vg_run_buf_puts(line, fields ? fields : "{}");
+  }
+  vg_run_buf_puts(line, ",\"priority\":");
+  vg_run_buf_json_str(line, pn, strlen(pn));
+  vg_run_buf_puts(line, ",\"rule\":");
+  vg_run_buf_json_str(line, ri.name, strlen(ri.name));
+  vg_run_buf_puts(line, ",\"source\":");
+  vg_run_buf_json_str(line, ri.source, strlen(ri.source));
+  if (o->inc_tags) {
+    vg_run_buf_puts(line, ",\"tags\":[");
+    for (size_t i = 0; i < ri.ntags; i++) {
+      const char *t = vigil_program_rule_tag(p, rule, i);
+      if (i)
+        vg_run_buf_puts(line, ",");
+      vg_run_buf_json_str(line, t ? t : "", t ? strlen(t) : 0);
+    }
+    vg_run_buf_puts(line, "]");
+  }
+  char jt[64];
+  format_json_time(jt, sizeof jt, res->ts);
+  vg_run_buf_puts(line, ",\"time\":");
+  vg_run_buf_json_str(line, jt, strlen(jt));
+  vg_run_buf_puts(line, "}\n");
+  fwrite(line->p, 1, line->len, stdout);
+}
+
+static void print_summary(const vigil_program *p, vg_run_host *h,
+                          const run_stats *s, double secs) {
+  size_t n = vigil_program_nrules(p);
+  fprintf(stderr, "Events read: %llu\n", (unsigned long long)s->events);
+  fprintf(stderr, "Rules loaded: %zu (%zu enabled)\n", n,
+          vg_run_host_nselected(h));
+  fprintf(stderr, "Events detected: %llu\n", (unsigned long long)s->alerts);
+  if (s->alerts) {
+    fprintf(stderr, "Rule counts by severity:\n");
+    for (unsigned i = 0; i < 8; i++)
+      if (s->per_prio[i]) {
+        char up[32];
+        const char *nm = vg_run_priority_name(i);
+        size_t k = 0;
+        for (; nm[k] && k + 1 < sizeof up; k++)
+          up[k] = (char)(nm[k] >= 'a' && nm[k] <= 'z' ? nm[k] - 32 : nm[k]);
+        up[k] = 0;
+        fprintf(stderr, "   %s: %llu\n", up,
+                (unsigned long long)s->per_prio[i]);
+      }
+    fprintf(stderr, "Triggered rules by rule name:\n");
+    for (size_t r = 0; r < n; r++)
+      if (s->per_rule[r]) {
+        vigil_rule_info ri;
+        vigil_program_rule(p, r, &ri);
+        fprintf(stderr, "   %s: %llu\n", ri.name,
+                (unsigned long long)s->per_rule[r]);
+      }
+  }
+  if (vg_run_host_skipped(h))
+    fprintf(stderr, "Events dropped as the source plugin would: %llu\n",
+            (unsigned long long)vg_run_host_skipped(h));
+  fprintf(stderr, "Elapsed time: %.3f s, %.0f events/s\n", secs,
+          secs > 0 ? (double)s->events / secs : 0.0);
+}
+
+static int run_events(run_opts *o, const vigil_program *p, vg_run_host *h) {
+  int rc = 0;
+  run_stats s;
+  memset(&s, 0, sizeof s);
+  size_t nrules = vigil_program_nrules(p);
+  s.per_rule = calloc(nrules ? nrules : 1, sizeof *s.per_rule);
+  if (!s.per_rule) {
+    fprintf(stderr, "vigil run: out of memory\n");
+    return 2;
+  }
+  char host[256] = "";
+  const char *env = getenv("FALCO_HOSTNAME");
+  if (env && *env)
+    snprintf(host, sizeof host, "%s", env);
+  else if (gethostname(host, sizeof host - 1) != 0)
+    host[0] = 0;
+  long tzoff = local_offset();
+  bool tty = isatty(2);
+  double t0 = now_s(), last = t0;
+  vg_run_buf line = {0}, full = {0};
+  for (size_t i = 0; i < o->nevents; i++) {
+    const char *path = o->events[i];
+    char *spooled = NULL;
+    if (!strcmp(path, "-")) {
+      spooled = spool_stdin();
+      if (!spooled) {
+        fprintf(stderr, "vigil run: cannot read standard input\n");
+        rc = 2;
+        continue;
+      }
+      path = spooled;
+    }
+    char err[700] = "";
+    vigil_status st = vg_run_host_open(h, path, o->force_source, err,
+                                       sizeof err);
+    if (st != VIGIL_OK) {
+      fprintf(stderr, "vigil run: %s: %s\n", o->events[i],
+              err[0] ? err : vigil_status_str(st));
+      rc = 2;
+    }
+    while (st == VIGIL_OK) {
+      vg_run_result res;
+      st = vg_run_host_next(h, &res);
+      if (st != VIGIL_OK) {
+        fprintf(stderr, "vigil run: %s: %s\n", o->events[i],
+                vg_run_host_error(h));
+        rc = 2;
+        if (st == VIGIL_E_SYNTAX && vg_run_host_is_json(h)) {
+          st = VIGIL_OK; /* JSON lines go on with the next line */
+          continue;
+        }
+        break;
+      }
+      if (res.eof)
+        break;
+      s.events++;
+      for (size_t k = 0; k < res.nhits; k++) {
+        uint32_t r = res.hits[k];
+        vigil_rule_info ri;
+        vigil_program_rule(p, r, &ri);
+        s.per_rule[r]++;
+        s.per_prio[ri.priority < 8 ? ri.priority : 7]++;
+        s.alerts++;
+        emit_alert(o, h, p, r, &res, host, tzoff, &line, &full);
+      }
+      if (tty && (s.events & 0xffff) == 0) {
+        double t = now_s();
+        if (t - last >= 1.0) {
+          fprintf(stderr, "\r%llu events, %llu alerts",
+                  (unsigned long long)s.events,
+                  (unsigned long long)s.alerts);
+          last = t;
+        }
+      }
+    }
+    vg_run_host_close(h);
+    if (spooled) {
+      unlink(spooled);
+      free(spooled);
+    }
+  }
+  if (tty && last != t0)
+    fprintf(stderr, "\r\033[K");
+  if (fflush(stdout) != 0) {
+    fprintf(stderr, "vigil run: write error\n");
+    rc = 2;
+  }
+  print_summary(p, h, &s, now_s() - t0);
+  vg_run_buf_fini(&line);
+  vg_run_buf_fini(&full);
+  free(s.per_rule);
+  return rc;
+}
 
 int vg_cmd_run(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
-  fprintf(stderr, "vigil run: not available in this build\n");
-  return 2;
+  run_opts o;
+  memset(&o, 0, sizeof o);
+  o.min_prio = -1;
+  o.first_match = true;
+  o.inc_output = o.inc_tags = o.inc_fields = true;
+  int rc = 2;
+  uint8_t *bytes = NULL;
+  size_t len = 0;
+  vigil_program *p = NULL;
+  vg_run_host *h = NULL;
+  int pr = parse_args(&o, argc, argv);
+  if (pr != 0) {
+    if (pr == -1)
+      usage(stderr);
+    rc = pr == 1 ? 0 : 2;
+    goto out;
+  }
+  if (o.pack) {
+    bytes = vg_cli_read_file("run", o.pack, &len);
+    if (!bytes)
+      goto out;
+  } else {
+    rc = compile_rules(&o, &bytes, &len);
+    if (rc != 0)
+      goto out;
+    rc = 2;
+  }
+  h = vg_run_host_new();
+  if (!h) {
+    fprintf(stderr, "vigil run: out of memory\n");
+    goto out;
+  }
+  char err[1024] = "";
+  vigil_status st = vigil_program_load(bytes, len, vg_run_host_binder, h, &p,
+                                       err, sizeof err);
+  if (st != VIGIL_OK) {
+    fprintf(stderr, "vigil run: %s: %s\n", o.pack ? o.pack : "rules",
+            err[0] ? err : vigil_status_str(st));
+    goto out;
+  }
+  st = vg_run_host_attach(h, p, o.append_output, err, sizeof err);
+  if (st != VIGIL_OK) {
+    fprintf(stderr, "vigil run: %s\n", err[0] ? err : vigil_status_str(st));
+    goto out;
+  }
+  size_t it = 0, nun = 0;
+  for (const char *f; (f = vg_run_host_unprovided(h, &it)); nun++)
+    fprintf(stderr, "%s'%s'",
+            nun ? ", " : "vigil run: warning: fields no extractor provides "
+                         "(they never have a value): ",
+            f);
+  if (nun)
+    fputc('\n', stderr);
+  vg_run_host_time_iso(h, o.iso_time);
+  select_rules(&o, p, h);
+  st = vg_run_host_prepare(h, o.first_match);
+  if (st != VIGIL_OK) {
+    fprintf(stderr, "vigil run: %s\n", vigil_status_str(st));
+    goto out;
+  }
+  /* Falco applies its base syscall set (without -A: minus high-volume
+   * I/O calls) only to live captures: open_savefile takes no syscall set,
+   * so a replayed capture is evaluated whole with or without -A. */
+  (void)o.all_events;
+  rc = run_events(&o, p, h);
+out:
+  vg_run_host_free(h);
+  vigil_program_free(p);
+  vg_free(bytes);
+  vg_loadargs_free(&o.la);
+  free((void *)o.events);
+  free((void *)o.en_tags);
+  free((void *)o.dis_tags);
+  free((void *)o.dis_rules);
+  free(o.append_output);
+  return rc;
 }

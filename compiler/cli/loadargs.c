@@ -28,11 +28,17 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static const char *const KNOWN_KEYS[] = {
-    "priority", "rule_matching", "json_output",
-    "json_include_output_property", "json_include_tags_property",
-    "json_include_message_property", "json_include_output_fields_property",
-    "time_format_iso_8601", "append_output", "buffered_outputs", NULL};
+static const char *const KNOWN_KEYS[] = {"priority",
+                                         "rule_matching",
+                                         "json_output",
+                                         "json_include_output_property",
+                                         "json_include_tags_property",
+                                         "json_include_message_property",
+                                         "json_include_output_fields_property",
+                                         "time_format_iso_8601",
+                                         "append_output",
+                                         "buffered_outputs",
+                                         NULL};
 
 int vg_loadargs_option(vg_loadargs *la, int argc, char **argv, int *i) {
   const char *a = argv[*i];

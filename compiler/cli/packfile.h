@@ -8,7 +8,9 @@
 #include <stdint.h>
 
 /* Reads the whole file ("-" = stdin) into a malloc'd buffer (vg_free).
- * Returns NULL and prints a message on failure. */
+ * Returns NULL and prints a message on failure, also for files larger than
+ * VG_CLI_MAX_PACK bytes (an endless stream cannot exhaust memory). */
+#define VG_CLI_MAX_PACK (256u << 20)
 uint8_t *vg_cli_read_file(const char *prog, const char *path, size_t *len);
 
 #endif

@@ -35,8 +35,8 @@ vigil_status vigil_compiler_new(const vigil_compiler_options *o,
       pl[i].version = o->plugins[i].version;
     }
   }
-  c->env = vg_sema_env_new(o->sources, o->nsources, pl, o->nplugins,
-                           !o->no_plugins);
+  c->env =
+      vg_sema_env_new(o->sources, o->nsources, pl, o->nplugins, !o->no_plugins);
   if (!c->env) {
     vigil_compiler_free(c);
     return VIGIL_E_NOMEM;
@@ -73,6 +73,7 @@ vigil_status vigil_compiler_load_buffer(vigil_compiler *c, const char *name,
   c->res = r;
   c->cur = f;
   c->stop = false;
+  c->xbudget = 0;
   vg_read_file(c, f);
   if (!r->errs.n || c->opts.all_errors) {
     c->stop = false;
@@ -89,7 +90,10 @@ vigil_status vigil_compiler_load_file(vigil_compiler *c, const char *path) {
   vg_buf_init(&b);
   char tmp[65536];
   size_t n;
-  while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
+  /* stop one chunk past the limit: the reader reports the size, and an
+   * endless file (/dev/zero) cannot exhaust memory */
+  while (b.len <= VG_MAX_RULES_FILE &&
+         (n = fread(tmp, 1, sizeof tmp, fp)) > 0)
     vg_buf_append(&b, tmp, n);
   bool err = ferror(fp);
   fclose(fp);
@@ -189,8 +193,8 @@ const vigil_load_result *vigil_compiler_result(const vigil_compiler *c,
   return &r->pub;
 }
 
-const char *vigil_compiler_file_text(const vigil_compiler *c,
-                                     const char *name, size_t *len) {
+const char *vigil_compiler_file_text(const vigil_compiler *c, const char *name,
+                                     size_t *len) {
   for (size_t i = c->files.n; i-- > 0;) {
     const vg_file *f = c->files.v[i];
     if (!strcmp(f->name, name)) {
@@ -202,7 +206,6 @@ const char *vigil_compiler_file_text(const vigil_compiler *c,
   return NULL;
 }
 
-vigil_status vigil_compiler_describe_json(const vigil_compiler *c,
-                                          char **out) {
+vigil_status vigil_compiler_describe_json(const vigil_compiler *c, char **out) {
   return vg_describe(c, out);
 }

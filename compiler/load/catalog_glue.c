@@ -12,7 +12,6 @@
 #include "sema/catalog.h"
 #include "util/buf.h"
 
-
 const char *vg_load_suggest_field(const char *source, const char *name);
 const char *vg_load_suggested_output(vigil_compiler *c, const char *source);
 
@@ -123,7 +122,8 @@ const char *vg_load_field_plugin(vigil_compiler *c, const char *source,
   vg_field_ref ref;
   char msg[256];
   if (vg_field_resolve(&fs, f, nl, arg, al, arg != NULL, &ref, msg,
-                       sizeof msg) != VIGIL_OK || !ref.cls)
+                       sizeof msg) != VIGIL_OK ||
+      !ref.cls)
     return NULL;
   return ref.cls->plugin;
 }

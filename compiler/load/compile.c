@@ -64,8 +64,7 @@ static void set_cond_span(vigil_compiler *c, vg_ctx *ctx, const vg_ctext *t,
     b = flen;
   if (b < a)
     b = a;
-  long oa = origin ? (a < flen ? origin[a] : (flen ? origin[flen - 1] + 1
-                                                   : 0))
+  long oa = origin ? (a < flen ? origin[a] : (flen ? origin[flen - 1] + 1 : 0))
                    : (long)a;
   long ob = b > a ? (origin ? origin[b - 1] + 1 : (long)b) : oa;
   oa -= exc_shift;
@@ -129,87 +128,135 @@ static void quote_item(vg_buf *b, const char *e) {
   }
 }
 
-const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
-                          const char *name, const char *const *items,
-                          size_t nitems, bool *used, int32_t **origin_out) {
+/* One linear pass (the text was once rebuilt per occurrence, quadratic in
+ * the number of references). The output is built in out/oo; "the new
+ * string" of the rules below is out followed by the unread rest of cnd:
+ * blanks before a reference are trimmed from out, the search resumes
+ * after the inserted text (one byte later when the insertion starts the
+ * string, as the per-occurrence version did). */
+const char *vg_subst_list_ex(vg_arena *a, const char *cnd, int32_t *origin,
+                             const char *name, const char *const *items,
+                             size_t nitems, bool *used, int32_t **origin_out,
+                             vigil_status *st) {
+  *st = VIGIL_OK;
   const char *hit = name[0] ? strstr(cnd, name) : NULL;
   if (origin_out)
     *origin_out = origin;
   if (!hit)
     return cnd;
-  size_t nl = strlen(name);
-  size_t len = strlen(cnd);
-  char *cur = vg_arena_strndup(a, cnd, len);
-  int32_t *org = origin;
-  if (!cur)
-    return cnd;
-  size_t start = (size_t)(hit - cnd);
-  vg_buf sub;
+  size_t nl = strlen(name), len = strlen(cnd);
+  vg_buf sub, out;
   vg_buf_init(&sub);
+  vg_buf_init(&out);
   for (size_t i = 0; i < nitems; i++) {
     if (i)
       vg_buf_puts(&sub, ", ");
     quote_item(&sub, items[i]);
   }
   size_t sl = sub.len;
+  int32_t *oo = NULL;
+  size_t ocap = 0;
+  size_t rd = 0; /* cnd[0..rd) has been consumed into out */
+  size_t p = (size_t)(hit - cnd);
+  const char *res = NULL;
   for (;;) {
-    size_t end = start + nl;
-    if ((start == 0 || is_delim(cur[start - 1])) &&
-        (end >= len || is_delim(cur[end]))) {
-      size_t name_at = start;
-      while (start > 0 && is_blank(cur[start - 1]))
-        start--;
-      while (end < len && is_blank(cur[end]))
+    size_t end = p + nl;
+    /* the byte before the reference in the new string */
+    bool lead = p > rd ? is_delim(cnd[p - 1])
+                       : (out.len == 0 || is_delim(out.ptr[out.len - 1]));
+    if (lead && (end >= len || is_delim(cnd[end]))) {
+      int32_t at = origin ? origin[p] : 0;
+      vg_buf_append(&out, cnd + rd, p - rd);
+      size_t need = out.len + sl + 2 + (len - end);
+      if (need > VG_MAX_SUBST_TEXT) {
+        *st = VIGIL_E_LIMIT;
+        goto done;
+      }
+      if (origin && need + 1 > ocap) {
+        size_t nc = ocap ? ocap : 64;
+        while (nc < need + 1)
+          nc *= 2;
+        int32_t *no = vg_realloc(oo, nc * sizeof *no);
+        if (!no)
+          goto nomem;
+        oo = no;
+        ocap = nc;
+      }
+      if (origin)
+        for (size_t k = out.len - (p - rd); k < out.len; k++)
+          oo[k] = origin[rd + k - (out.len - (p - rd))];
+      while (out.len > 0 && is_blank(out.ptr[out.len - 1]))
+        out.len--;
+      while (end < len && is_blank(cnd[end]))
         end++;
       if (sl == 0) {
-        if (start > 0 && cur[start - 1] == ',')
-          start--;
-        else if (end < len && cur[end] == ',')
+        if (out.len > 0 && out.ptr[out.len - 1] == ',')
+          out.len--;
+        else if (end < len && cnd[end] == ',')
           end++;
       }
-      size_t nlen = (start > 0 ? start + 1 : 0) + sl + 1 + (len - end);
-      char *nc = vg_arena_alloc(a, nlen + 1);
-      int32_t *no = org ? vg_arena_alloc(a, (nlen + 1) * sizeof *no) : NULL;
-      if (!nc || (org && !no))
-        break;
-      size_t k = 0;
-      int32_t at = org ? org[name_at] : 0;
-      if (start > 0) {
-        memcpy(nc, cur, start);
-        if (no)
-          memcpy(no, org, start * sizeof *no);
-        k = start;
-        if (no)
-          no[k] = at;
-        nc[k++] = ' ';
+      bool first = out.len == 0;
+      if (!first) {
+        if (origin)
+          oo[out.len] = at;
+        vg_buf_putc(&out, ' ');
       }
-      memcpy(nc + k, sub.ptr ? sub.ptr : "", sl);
-      for (size_t i = 0; no && i < sl + 1; i++)
-        no[k + i] = at;
-      k += sl;
-      nc[k++] = ' ';
-      memcpy(nc + k, cur + end, len - end);
-      if (no)
-        memcpy(no + k, org + end, (len - end) * sizeof *no);
-      k += len - end;
-      nc[k] = 0;
-      cur = nc;
-      org = no;
-      len = k;
-      start += sl + 1;
+      for (size_t k = 0; origin && k < sl + 1; k++)
+        oo[out.len + k] = at;
+      vg_buf_append(&out, sub.ptr ? sub.ptr : "", sl);
+      vg_buf_putc(&out, ' ');
+      if (vg_buf_failed(&out))
+        goto nomem;
+      rd = end;
       *used = true;
+      p = end + (first ? 1 : 0);
+      if (first && end + 1 > len)
+        break;
+    } else {
+      p++;
     }
-    if (start + 1 > len)
+    if (p > len)
       break;
-    const char *nh = strstr(cur + start + 1, name);
+    const char *nh = strstr(cnd + p, name);
     if (!nh)
       break;
-    start = (size_t)(nh - cur);
+    p = (size_t)(nh - cnd);
   }
+  vg_buf_append(&out, cnd + rd, len - rd);
+  if (vg_buf_failed(&out))
+    goto nomem;
+  char *nt = vg_arena_alloc(a, out.len + 1);
+  int32_t *no = origin ? vg_arena_alloc(a, (out.len + 1) * sizeof *no) : NULL;
+  if (!nt || (origin && !no))
+    goto nomem;
+  memcpy(nt, out.ptr ? out.ptr : "", out.len);
+  nt[out.len] = 0;
+  if (origin) {
+    size_t tail = len - rd, head = out.len - tail;
+    if (head)
+      memcpy(no, oo, head * sizeof *no);
+    memcpy(no + head, origin + rd, (tail + 1) * sizeof *no);
+    if (origin_out)
+      *origin_out = no;
+  }
+  res = nt;
+  goto done;
+nomem:
+  *st = VIGIL_E_NOMEM;
+done:
+  vg_free(oo);
   vg_buf_fini(&sub);
-  if (origin_out)
-    *origin_out = org;
-  return cur;
+  vg_buf_fini(&out);
+  return res;
+}
+
+const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
+                          const char *name, const char *const *items,
+                          size_t nitems, bool *used, int32_t **origin_out) {
+  vigil_status st;
+  const char *r = vg_subst_list_ex(a, cnd, origin, name, items, nitems, used,
+                                   origin_out, &st);
+  return r ? r : cnd;
 }
 
 static void compile_lists(vigil_compiler *c) {
@@ -246,9 +293,11 @@ static void compile_lists(vigil_compiler *c) {
 }
 
 /* Substitutes every list in index order; records which lists were used
- * (names appended to *names when names != NULL). */
+ * (names appended to *names when names != NULL). NULL with a message in
+ * *why past the list expansion limit or out of memory. */
 static const char *subst_all(vigil_compiler *c, const char *text,
-                             int32_t **origin, vg_ptrvec *names) {
+                             int32_t **origin, vg_ptrvec *names,
+                             const char **why) {
   size_t len = strlen(text);
   int32_t *org = vg_arena_alloc(&c->a, (len + 1) * sizeof *org);
   if (org)
@@ -258,8 +307,20 @@ static const char *subst_all(vigil_compiler *c, const char *text,
   for (size_t i = 0; i < c->lists.n; i++) {
     vg_list_info *l = c->lists.v[i];
     bool used = false;
-    cur = vg_subst_list(&c->a, cur, org, l->name,
-                        (const char *const *)l->citems, l->nc, &used, &org);
+    vigil_status st;
+    const char *next =
+        vg_subst_list_ex(&c->a, cur, org, l->name,
+                         (const char *const *)l->citems, l->nc, &used, &org,
+                         &st);
+    if (!next) {
+      *why = st == VIGIL_E_LIMIT
+                 ? vg_fmt(c, "condition too large after substituting list "
+                             "'%s': more than %u bytes (list expansion "
+                             "limit)", l->name, VG_MAX_SUBST_TEXT)
+                 : "out of memory";
+      return NULL;
+    }
+    cur = next;
     if (used) {
       l->used = true;
       if (names)
@@ -426,13 +487,37 @@ typedef struct resolver {
   size_t err_len;
   bool has_err;
   bool hit_failed;
+  size_t expansions; /* substitutions so far (a cap against blow-ups) */
+  size_t nodes;      /* nodes cloned so far (same) */
   const char *unk_name;
   vg_pos unk_pos;
   bool has_unk;
-  vg_ptrvec resolved; /* vg_macro_info* */
+  vg_ptrvec resolved;              /* vg_macro_info* */
   vg_ptrvec exp_nodes, exp_macros; /* expansion roots and their macros */
   int depth;
 } resolver;
+
+/* Nodes of a tree; a tree deeper than VG_MAX_TREE_DEPTH counts as too
+ * large, since every later pass recurses over it. The caps are far above
+ * real rule sets (Falco's three packs clone some 20000 nodes in all). */
+#define VG_MAX_EXPANSION 500000 /* nodes per resolved condition */
+#define VG_MAX_CLONED 2000000   /* nodes cloned per compile */
+#define VG_MAX_TREE_DEPTH 5000
+
+static size_t count_nodes_d(const vg_node *n, size_t depth) {
+  if (!n)
+    return 0;
+  if (depth > VG_MAX_TREE_DEPTH)
+    return VG_MAX_EXPANSION + 1;
+  size_t k = 1;
+  for (uint32_t i = 0; i < n->nkids && k <= VG_MAX_EXPANSION; i++)
+    k += count_nodes_d(n->kids[i], depth + 1);
+  return k;
+}
+
+static size_t count_nodes(const vg_node *n) {
+  return count_nodes_d(n, 0);
+}
 
 static vg_node *resolve(resolver *rs, vg_node *n) {
   if (!n)
@@ -455,8 +540,8 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
         if (!strcmp(rs->path[i], m->name)) {
           if (!rs->has_err) {
             rs->has_err = true;
-            rs->err_msg = vg_fmt(rs->c, "reference loop in macro '%s'",
-                                 m->name);
+            rs->err_msg =
+                vg_fmt(rs->c, "reference loop in macro '%s'", m->name);
             rs->err_pos = n->pos;
             rs->err_len = n->str.len;
           }
@@ -465,9 +550,26 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
       if (rs->npath >= 256) {
         if (!rs->has_err) {
           rs->has_err = true;
-          rs->err_msg = vg_fmt(rs->c, "reference loop in macro '%s'",
-                               m->name);
+          rs->err_msg = vg_fmt(rs->c, "reference loop in macro '%s'", m->name);
           rs->err_pos = n->pos;
+        }
+        return n;
+      }
+      if (!m->nodes)
+        m->nodes = count_nodes(m->ast);
+      rs->nodes += m->nodes;
+      rs->c->cloned += m->nodes;
+      if (++rs->expansions > 1000000 || rs->nodes > VG_MAX_EXPANSION ||
+          rs->c->cloned > VG_MAX_CLONED) {
+        if (!rs->has_err) {
+          rs->has_err = true;
+          rs->err_msg = vg_fmt(
+              rs->c,
+              "expansion of macro '%s' is too large (more than %d "
+              "nodes or %d levels, or %d nodes in all)",
+              m->name, VG_MAX_EXPANSION, VG_MAX_TREE_DEPTH, VG_MAX_CLONED);
+          rs->err_pos = n->pos;
+          rs->err_len = n->str.len;
         }
         return n;
       }
@@ -496,7 +598,7 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
 
 /* ------------------------------------------------------------ did you mean */
 
-static size_t edit_distance(const char *a, const char *b) {
+size_t vg_edit_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
   if (la > 64 || lb > 64)
     return 99;
@@ -519,7 +621,7 @@ static void suggest_macro(vigil_compiler *c, const char *name) {
   size_t bd = 99;
   for (size_t i = 0; i < c->macros.n; i++) {
     vg_macro_info *m = c->macros.v[i];
-    size_t d = edit_distance(name, m->name);
+    size_t d = vg_edit_distance(name, m->name);
     if (d < bd) {
       bd = d;
       best = m->name;
@@ -527,7 +629,7 @@ static void suggest_macro(vigil_compiler *c, const char *name) {
   }
   for (size_t i = 0; i < c->lists.n; i++) {
     vg_list_info *l = c->lists.v[i];
-    size_t d = edit_distance(name, l->name);
+    size_t d = vg_edit_distance(name, l->name);
     if (d < bd) {
       bd = d;
       best = vg_fmt(c, "(%s)", l->name);
@@ -539,8 +641,7 @@ static void suggest_macro(vigil_compiler *c, const char *name) {
 }
 
 /* "... nonexistent field X": suggest a field of the same source. */
-extern const char *vg_load_suggest_field(const char *source,
-                                         const char *name);
+extern const char *vg_load_suggest_field(const char *source, const char *name);
 extern const char *vg_load_suggested_output(vigil_compiler *c,
                                             const char *source);
 
@@ -553,7 +654,7 @@ static void note_for_message(vigil_compiler *c, const char *source,
     size_t bd = 99, nl = strlen(name);
     for (size_t i = 0; i < c->lists.n; i++) {
       vg_list_info *l = c->lists.v[i];
-      size_t d = edit_distance(name, l->name);
+      size_t d = vg_edit_distance(name, l->name);
       if (d < bd) {
         bd = d;
         best = l->name;
@@ -609,46 +710,61 @@ static void sema_cb(void *ud, const vg_sema_diag *d) {
   }
 }
 
-bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
-                        const char *field) {
+bool vg_valid_lhs_field_ex(vigil_compiler *c, const char *source,
+                           const char *field, bool *oom) {
   char *txt = vg_fmt(c, "%s exists", field);
   vg_arena a;
   vg_arena_init(&a);
   vg_node *root = NULL;
   vg_parse_error perr;
   bool ok = false;
-  if (vg_parse_condition(&a, txt, strlen(txt), &root, &perr) == VIGIL_OK &&
-      root && root->kind == VG_N_UNARY) {
+  vigil_status st = txt[0] ? vg_parse_condition(&a, txt, strlen(txt), &root,
+                                                &perr)
+                           : VIGIL_E_NOMEM; /* vg_fmt gives "" on OOM */
+  if (st == VIGIL_OK && root && root->kind == VG_N_UNARY) {
     semacb s;
     memset(&s, 0, sizeof s);
     s.c = c;
-    ok = vg_sema_check(c->env, source, &a, root, sema_cb, &s) == VIGIL_OK &&
-         !s.has_err;
+    st = vg_sema_check(c->env, source, &a, root, sema_cb, &s);
+    ok = st == VIGIL_OK && !s.has_err;
   }
+  if (oom)
+    *oom = st == VIGIL_E_NOMEM;
   vg_arena_fini(&a);
   return ok;
+}
+
+bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
+                        const char *field) {
+  return vg_valid_lhs_field_ex(c, source, field, NULL);
 }
 
 /* Does text[0..len) compile as an output token for source? */
 static bool output_token_ok(vigil_compiler *c, const char *source,
                             vg_arena *a, const char *text, size_t len,
-                            vg_node **out) {
+                            vg_node **out, bool *oom) {
   vg_node *op = NULL;
   size_t used = 0;
   vg_parse_error perr;
-  if (vg_parse_operand(a, text, len, &op, &used, &perr) != VIGIL_OK || !op ||
-      used != len)
+  vigil_status st = vg_parse_operand(a, text, len, &op, &used, &perr);
+  if (st == VIGIL_E_NOMEM)
+    *oom = true;
+  if (st != VIGIL_OK || !op || used != len)
     return false;
   vg_pos p0 = {0, 1, 1};
   vg_node *u = vg_ast_new(a, VG_N_UNARY, p0);
-  if (!u || !vg_ast_add_kid(a, u, op))
+  if (!u || !vg_ast_add_kid(a, u, op)) {
+    *oom = true;
     return false;
+  }
   u->op = VG_OP_EXISTS;
   semacb s;
   memset(&s, 0, sizeof s);
   s.c = c;
-  if (vg_sema_check(c->env, source, a, u, sema_cb, &s) != VIGIL_OK ||
-      s.has_err)
+  st = vg_sema_check(c->env, source, a, u, sema_cb, &s);
+  if (st == VIGIL_E_NOMEM)
+    *oom = true;
+  if (st != VIGIL_OK || s.has_err)
     return false;
   *out = op;
   return true;
@@ -684,16 +800,22 @@ static const char *check_output(vigil_compiler *c, const char *source,
     size_t used = 0;
     vg_parse_error perr;
     size_t maxl = 0;
-    if (vg_parse_operand(&a, fmt + j, n - j, &op, &used, &perr) == VIGIL_OK &&
-        op)
+    bool oom = false;
+    vigil_status pst = vg_parse_operand(&a, fmt + j, n - j, &op, &used, &perr);
+    if (pst == VIGIL_OK && op)
       maxl = used;
+    oom = pst == VIGIL_E_NOMEM;
     size_t got = 0;
-    for (size_t l = maxl; l > 0; l--) {
+    for (size_t l = maxl; l > 0 && !oom; l--) {
       vg_node *tok;
-      if (output_token_ok(c, source, &a, fmt + j, l, &tok)) {
+      if (output_token_ok(c, source, &a, fmt + j, l, &tok, &oom)) {
         got = l;
         break;
       }
+    }
+    if (oom) {
+      err = "out of memory";
+      break;
     }
     if (!got) {
       err = "unknown filter: unexpected token after '";
@@ -709,12 +831,17 @@ static const char *check_output(vigil_compiler *c, const char *source,
 
 /* ------------------------------------------------------------ warnings */
 
-static const char *const DEPRECATED_FIELDS[] = {
-    "evt.dir", "evt.latency", "evt.latency.s", "evt.latency.ns",
-    "evt.latency.human", "evt.wait_latency", NULL};
+static const char *const DEPRECATED_FIELDS[] = {"evt.dir",
+                                                "evt.latency",
+                                                "evt.latency.s",
+                                                "evt.latency.ns",
+                                                "evt.latency.human",
+                                                "evt.wait_latency",
+                                                NULL};
 
 static bool err_is_unknown(const char *e) {
-  return strstr(e, "nonexistent field") || strstr(e, "invalid formatting token") ||
+  return strstr(e, "nonexistent field") ||
+         strstr(e, "invalid formatting token") ||
          strstr(e, "unknown event type") || strstr(e, "unknown filter:");
 }
 
@@ -796,7 +923,8 @@ static void locate_walk(locate_st *ls, const vg_node *n,
   if (n->pos.idx == ls->idx && n->kind != VG_N_AND && n->kind != VG_N_OR) {
     const vg_node *f = n;
     while ((f->kind == VG_N_BINARY || f->kind == VG_N_UNARY ||
-            f->kind == VG_N_NOT) && f->nkids)
+            f->kind == VG_N_NOT) &&
+           f->nkids)
       f = f->kids[0];
     int score = 1;
     if (f->str.ptr && f->str.len && ls->msg && strstr(ls->msg, f->str.ptr))
@@ -835,10 +963,9 @@ static const vg_node *refine(const vg_node *n, const char *msg) {
     return n;
   for (uint32_t i = 0; i < n->nkids; i++) {
     const vg_node *r = refine(n->kids[i], msg);
-    if (r != n->kids[i] || ((n->kids[i]->kind == VG_N_FIELD ||
-                             n->kids[i]->kind == VG_N_VALUE) &&
-                            names(msg, n->kids[i]->str.ptr,
-                                  n->kids[i]->str.len)))
+    if (r != n->kids[i] ||
+        ((n->kids[i]->kind == VG_N_FIELD || n->kids[i]->kind == VG_N_VALUE) &&
+         names(msg, n->kids[i]->str.ptr, n->kids[i]->str.len)))
       return r;
   }
   return n;
@@ -851,6 +978,37 @@ static const vg_node *locate(const resolver *rs, const vg_node *root,
   locate_walk(&ls, root, NULL);
   *macro = ls.best_m;
   return ls.best ? refine(ls.best, msg) : NULL;
+}
+
+/* The first node of kind k named name (pre-order) and its expansion. */
+static const vg_node *find_named_walk(const resolver *rs, const vg_node *n,
+                                      vg_node_kind k, const char *name,
+                                      const vg_macro_info *m,
+                                      const vg_macro_info **mout) {
+  if (!n)
+    return NULL;
+  for (size_t i = 0; i < rs->exp_nodes.n; i++)
+    if (rs->exp_nodes.v[i] == n) {
+      m = rs->exp_macros.v[i];
+      break;
+    }
+  if (n->kind == k && n->str.ptr && !strcmp(n->str.ptr, name)) {
+    *mout = m;
+    return n;
+  }
+  for (uint32_t i = 0; i < n->nkids; i++) {
+    const vg_node *f = find_named_walk(rs, n->kids[i], k, name, m, mout);
+    if (f)
+      return f;
+  }
+  return NULL;
+}
+
+static const vg_node *find_named(const resolver *rs, const vg_node *root,
+                                 vg_node_kind k, const char *name,
+                                 const vg_macro_info **mout) {
+  *mout = NULL;
+  return find_named_walk(rs, root, k, name, NULL, mout);
 }
 
 /* The span of a finding at parser offset p (node nd, maybe from macro m). */
@@ -954,23 +1112,51 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
     vg_add_error(c, VG_LOAD_ERR_COMPILE_OUTPUT, oerr, &octx);
     return;
   }
-  for (size_t i = 0; DEPRECATED_FIELDS[i]; i++)
-    if (strstr(output, DEPRECATED_FIELDS[i]))
-      vg_add_warning(c, VG_LOAD_DEPRECATED_ITEM,
-                     vg_fmt(c,
-                            "usage of deprecated field '%s' has been detected "
-                            "in the rule output",
-                            DEPRECATED_FIELDS[i]),
-                     &r->output_ctx, DEPRECATED_FIELDS[i]);
+  for (size_t i = 0; DEPRECATED_FIELDS[i]; i++) {
+    if (!strstr(output, DEPRECATED_FIELDS[i]))
+      continue;
+    vg_ctx octx = r->output_ctx;
+    const vg_ynode *on = r->output_node;
+    if (on && on->omap) {
+      /* point at the %token when there is one, else at the text */
+      char *tok = vg_fmt(c, "%%%s", DEPRECATED_FIELDS[i]);
+      const char *at = strstr(on->str, tok);
+      size_t fl = strlen(DEPRECATED_FIELDS[i]);
+      if (!at)
+        at = strstr(on->str, DEPRECATED_FIELDS[i]);
+      else
+        at++;
+      if (at) {
+        size_t k = (size_t)(at - on->str);
+        octx.has_span = true;
+        octx.start = on->omap[k];
+        octx.end = on->omap[k + fl - 1] + 1;
+      }
+    }
+    vg_add_warning(c, VG_LOAD_DEPRECATED_ITEM,
+                   vg_fmt(c,
+                          "usage of deprecated field '%s' has been detected "
+                          "in the rule output",
+                          DEPRECATED_FIELDS[i]),
+                   &octx, DEPRECATED_FIELDS[i]);
+  }
   /* substitution and parse */
   int32_t *origin = NULL;
   vg_ptrvec lnames = {0};
-  const char *final = subst_all(c, cond, &origin, &lnames);
+  const char *why = NULL;
+  const char *final = subst_all(c, cond, &origin, &lnames, &why);
+  if (!final) {
+    vg_pos p0 = {0, 0, 0};
+    vg_ctx ctx;
+    vg_ctx_cond(c, &ctx, &r->cond_ctx, p0, cond);
+    vg_add_error(c, VALID, why, &ctx);
+    return;
+  }
   vg_node *ast = NULL;
   vg_parse_error perr;
   memset(&perr, 0, sizeof perr);
-  vigil_status st = vg_parse_condition(&c->a, final, strlen(final), &ast,
-                                       &perr);
+  vigil_status st =
+      vg_parse_condition(&c->a, final, strlen(final), &ast, &perr);
   if (st != VIGIL_OK) {
     if (st == VIGIL_E_NOMEM)
       perr.msg[0] = 0;
@@ -992,10 +1178,10 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
   ast = resolve(&rs, ast);
   if (rs.has_err || rs.has_unk) {
     vg_pos p = rs.has_err ? rs.err_pos : rs.unk_pos;
-    const char *msg = rs.has_err
-                          ? rs.err_msg
-                          : vg_fmt(c, "Undefined macro '%s' used in filter.",
-                                   rs.unk_name);
+    const char *msg =
+        rs.has_err
+            ? rs.err_msg
+            : vg_fmt(c, "Undefined macro '%s' used in filter.", rs.unk_name);
     vg_ctx ctx;
     vg_ctx_cond(c, &ctx, &r->ctx, p, cond);
     size_t nlen = rs.has_err ? rs.err_len : strlen(rs.unk_name);
@@ -1022,13 +1208,15 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
     ctx.start = r->cond_ctx.start;
     ctx.end = r->cond_ctx.start;
     const vg_macro_info *wm = NULL;
-    if (!s.warns[i].at_root) {
-      const vg_node *nd =
-          locate(&rs, ast, s.warns[i].pos.idx, s.warns[i].msg, &wm);
-      if (nd)
-        finding_span(c, &ctx, r, final, origin, exc_shift, nd->pos.idx, nd,
-                     wm);
-    }
+    const vg_node *nd = NULL;
+    if (!s.warns[i].at_root)
+      nd = locate(&rs, ast, s.warns[i].pos.idx, s.warns[i].msg, &wm);
+    else if (s.warns[i].deprecated_field)
+      nd = find_named(&rs, ast, VG_N_FIELD, s.warns[i].deprecated_field, &wm);
+    else if (s.warns[i].warn == VG_LOAD_UNSAFE_NA_CHECK)
+      nd = find_named(&rs, ast, VG_N_VALUE, "<NA>", &wm);
+    if (nd)
+      finding_span(c, &ctx, r, final, origin, exc_shift, nd->pos.idx, nd, wm);
     vg_add_warning(c, s.warns[i].warn, s.warns[i].msg, &ctx,
                    s.warns[i].deprecated_field);
     note_macro(c, wm);
@@ -1061,8 +1249,8 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
     const vg_macro_info *wm = NULL;
     const vg_node *nd =
         locate(&rs, ast, s.warns[i].pos.idx, s.warns[i].msg, &wm);
-    finding_span(c, &ctx, r, final, origin, exc_shift, s.warns[i].pos.idx,
-                 nd, wm);
+    finding_span(c, &ctx, r, final, origin, exc_shift, s.warns[i].pos.idx, nd,
+                 wm);
     vg_add_warning(c, s.warns[i].warn, s.warns[i].msg, &ctx,
                    s.warns[i].deprecated_field);
     note_macro(c, wm);
@@ -1098,11 +1286,21 @@ static void compile_macros(vigil_compiler *c) {
     m->ast = NULL;
     m->compiled = false;
     m->failed = false;
+    m->nodes = 0;
   }
   for (size_t i = 0; i < c->macros.n && !c->stop; i++) {
     vg_macro_info *m = c->macros.v[i];
     int32_t *origin = NULL;
-    const char *final = subst_all(c, m->cond.text, &origin, NULL);
+    const char *why = NULL;
+    const char *final = subst_all(c, m->cond.text, &origin, NULL, &why);
+    if (!final) {
+      vg_pos p0 = {0, 0, 0};
+      vg_ctx ctx;
+      vg_ctx_cond(c, &ctx, &m->cond_ctx, p0, m->cond.text);
+      vg_add_error(c, VALID, why, &ctx);
+      m->failed = true;
+      continue;
+    }
     m->subst = final;
     m->origin = origin;
     vg_parse_error perr;
@@ -1136,12 +1334,13 @@ static void compile_macros(vigil_compiler *c) {
     rs.c = c;
     rs.visibility = m->visibility;
     m->ast = resolve(&rs, m->ast);
+    m->nodes = 0; /* its size changed: count again when needed */
     if (rs.has_err || rs.has_unk) {
       vg_pos p = rs.has_err ? rs.err_pos : rs.unk_pos;
       const char *msg =
-          rs.has_err ? rs.err_msg
-                     : vg_fmt(c, "Undefined macro '%s' used in filter.",
-                              rs.unk_name);
+          rs.has_err
+              ? rs.err_msg
+              : vg_fmt(c, "Undefined macro '%s' used in filter.", rs.unk_name);
       vg_ctx ctx;
       vg_ctx_cond(c, &ctx, &m->ctx, p, m->cond.text);
       bool precise;
@@ -1168,6 +1367,7 @@ static void compile_macros(vigil_compiler *c) {
 
 void vg_compile_all(vigil_compiler *c) {
   c->compiled_ok = false;
+  c->cloned = 0;
   compile_lists(c);
   compile_macros(c);
   for (size_t i = 0; i < c->rules.n; i++) {

@@ -154,8 +154,8 @@ static json_t *events_json(const vigil_compiler *c, const vg_evtset *s) {
   return a;
 }
 
-static const char *const PRIO[] = {"Emergency", "Alert",   "Critical",
-                                   "Error",     "Warning", "Notice",
+static const char *const PRIO[] = {"Emergency",     "Alert",   "Critical",
+                                   "Error",         "Warning", "Notice",
                                    "Informational", "Debug"};
 
 static json_t *rule_json(const vigil_compiler *c, const vg_rule_info *r) {
@@ -166,7 +166,8 @@ static json_t *rule_json(const vigil_compiler *c, const vg_rule_info *r) {
   json_object_set_new(info, "condition", vg_json_str(r->cond.text));
   json_object_set_new(info, "priority",
                       vg_json_str(r->priority >= 0 && r->priority < 8
-                                      ? PRIO[r->priority] : ""));
+                                      ? PRIO[r->priority]
+                                      : ""));
   json_object_set_new(info, "output", vg_json_str(r->output));
   json_object_set_new(info, "description", vg_json_str(r->desc));
   json_object_set_new(info, "enabled", json_boolean(r->enabled));
@@ -203,8 +204,7 @@ static json_t *rule_json(const vigil_compiler *c, const vg_rule_info *r) {
       size_t used = 0;
       vg_parse_error perr;
       if (j < n &&
-          vg_parse_operand(&a, fmt + j, n - j, &op, &used, &perr) ==
-              VIGIL_OK &&
+          vg_parse_operand(&a, fmt + j, n - j, &op, &used, &perr) == VIGIL_OK &&
           used) {
         /* the longest prefix that resolves (same rule as validation) */
         size_t got = used;
@@ -312,7 +312,8 @@ static json_t *macro_json(const vigil_compiler *c, const vg_macro_info *m) {
   json_object_set_new(det, "condition_operators", d.ops);
   vg_evtset es;
   memset(&es, 0, sizeof es);
-  if (m->ast && vg_sema_evttypes(c->env, m->ast, &es, ignore_diag, NULL) == VIGIL_OK)
+  if (m->ast &&
+      vg_sema_evttypes(c->env, m->ast, &es, ignore_diag, NULL) == VIGIL_OK)
     json_object_set_new(det, "events", events_json(c, &es));
   else
     json_object_set_new(det, "events", json_array());
@@ -346,8 +347,7 @@ static json_t *list_json(const vg_list_info *l) {
   json_t *det = json_object();
   json_object_set_new(det, "used", json_boolean(l->used));
   json_object_set_new(det, "lists", lists);
-  json_object_set_new(det, "items_compiled",
-                      str_array(l->citems, l->nc));
+  json_object_set_new(det, "items_compiled", str_array(l->citems, l->nc));
   json_object_set_new(det, "plugins", json_array());
   json_object_set_new(o, "details", det);
   return o;

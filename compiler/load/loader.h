@@ -4,9 +4,11 @@
  * lists, macros and rules, and the compiler object behind compiler.h.
  *
  * Everything is allocated in the compiler's arena (c->a) and lives until
- * vigil_compiler_free. Files: reader.c (YAML items -> collector operations,
- * sections 2-4, 6.1-6.2), compile.c (sections 5, 6.3, 9.2, 12.2),
- * result.c (diagnostics, snippets, JSON, text), describe.c (falco -L).
+ * vigil_compiler_free. Files: yaml.c (libyaml reader), reader.c (YAML
+ * items -> collector operations, sections 2-4, 6.1-6.2), compile.c
+ * (sections 5, 6.3, 9.2, 12.2), result.c (diagnostics, snippets, JSON,
+ * text), describe.c (falco -L), catalog_glue.c (what the loader asks of
+ * the field catalogs), api.c (compiler.h).
  */
 #ifndef VG_LOAD_LOADER_H
 #define VG_LOAD_LOADER_H
@@ -54,6 +56,10 @@ const char *vg_itype_name(vg_itype t);
 
 #define VG_CTX_MAX 12
 
+/* Largest rules file read (bytes): bigger ones get one error naming the
+ * limit instead of being parsed (Falco's own rules are ~100 KB). */
+#define VG_MAX_RULES_FILE (16u << 20)
+
 /* A context: Falco's chain of locations plus vigil's precise span. */
 typedef struct vg_ctx {
   vigil_location locs[VG_CTX_MAX];
@@ -86,7 +92,7 @@ typedef struct vg_exception {
 /* A piece of a condition text that came from one YAML scalar; used to map
  * condition offsets back to file offsets. */
 typedef struct vg_cseg {
-  size_t toff;          /* offset in the condition text */
+  size_t toff; /* offset in the condition text */
   size_t len;
   const vg_ynode *node; /* the scalar (its omap) */
   const char *file;
@@ -128,6 +134,7 @@ typedef struct vg_macro_info {
   bool used;
   bool compiled;
   bool failed; /* reported an error this compile (no cascades) */
+  size_t nodes; /* size of ast (0: not counted yet) */
 } vg_macro_info;
 
 typedef struct vg_rule_info {
@@ -137,7 +144,7 @@ typedef struct vg_rule_info {
   const vg_ynode *output_node; /* scalar of the defining output (spans) */
   const char *desc;
   const char *source;
-  bool has_source; /* source written explicitly ("" counts as absent) */
+  bool has_source;   /* source written explicitly ("" counts as absent) */
   const char **tags; /* sorted, unique */
   size_t ntags;
   vg_exception *exceptions;
@@ -175,7 +182,6 @@ typedef struct vg_plugin_group {
 
 /* A growable array of pointers in the arena. */
 
-
 typedef struct vg_file {
   const char *name;
   const char *text;
@@ -191,12 +197,12 @@ struct vigil_compiler {
   vg_arena a;
   vigil_compiler_options opts;
   vg_sema_env *env;
-  vg_ptrvec files;   /* vg_file* */
-  vg_ptrvec results; /* vg_result* */
+  vg_ptrvec files;           /* vg_file* */
+  vg_ptrvec results;         /* vg_result* */
   vigil_load_result *pubres; /* flattened views, rebuilt on demand */
-  vg_result *res;    /* result of the file being loaded */
+  vg_result *res;            /* result of the file being loaded */
   const vg_file *cur;
-  bool stop;         /* an error was recorded and !all_errors */
+  bool stop; /* an error was recorded and !all_errors */
   uint32_t counter;
   /* collector */
   vg_ptrvec lists, macros, rules; /* vg_*_info*, index order */
@@ -204,10 +210,12 @@ struct vigil_compiler {
     void **slots; /* entities by name (their first member) */
     size_t n;
   } hlists, hmacros, hrules;
-  vg_ptrvec plugin_groups;        /* vg_plugin_group* */
+  vg_ptrvec plugin_groups; /* vg_plugin_group* */
   bool has_engine_version;
   unsigned ev_major, ev_minor, ev_patch;
   bool compiled_ok; /* last compile of the collection succeeded */
+  size_t xbudget;   /* exception entries decoded in this file */
+  size_t cloned;    /* macro nodes cloned by the current compile */
 };
 
 /* contexts */
@@ -233,6 +241,9 @@ vg_list_info *vg_find_list(vigil_compiler *c, const char *name);
 vg_macro_info *vg_find_macro(vigil_compiler *c, const char *name);
 vg_rule_info *vg_find_rule(vigil_compiler *c, const char *name);
 
+/* Levenshtein distance (99 for very long texts), for "did you mean". */
+size_t vg_edit_distance(const char *a, const char *b);
+
 /* version strings "x.y.z..." */
 bool vg_parse_version(const char *s, unsigned v[3]);
 
@@ -240,11 +251,22 @@ bool vg_parse_version(const char *s, unsigned v[3]);
 void vg_compile_all(vigil_compiler *c);
 bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
                         const char *field);
+/* Same; *oom tells whether the answer is false for lack of memory. */
+bool vg_valid_lhs_field_ex(vigil_compiler *c, const char *source,
+                           const char *field, bool *oom);
 /* 5.2 on text with origin tracking; origin may be NULL. Returns the new
  * text; *origin_out (if non-NULL) receives the new origin map. */
 const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
                           const char *name, const char *const *items,
                           size_t nitems, bool *used, int32_t **origin_out);
+/* Same, NULL with *st VIGIL_E_LIMIT when the text would grow past
+ * VG_MAX_SUBST_TEXT bytes, or VIGIL_E_NOMEM (vg_subst_list then returns
+ * cnd unchanged). */
+#define VG_MAX_SUBST_TEXT (4u << 20)
+const char *vg_subst_list_ex(vg_arena *a, const char *cnd, int32_t *origin,
+                             const char *name, const char *const *items,
+                             size_t nitems, bool *used, int32_t **origin_out,
+                             vigil_status *st);
 /* 6.3: the rule condition with its exceptions, NULL + error on failure. */
 const char *vg_exceptions_text(vigil_compiler *c, const vg_rule_info *r,
                                bool *ok);

@@ -20,27 +20,27 @@
 #define YAMLV VG_LOAD_ERR_YAML_VALIDATE
 #define VALID VG_LOAD_ERR_VALIDATE
 
-#define WARNING_APPEND                                                       \
-  "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: "     \
+#define WARNING_APPEND                                                         \
+  "'append' key is deprecated. Add an 'append' entry (e.g. 'condition: "       \
   "append') under 'override' instead."
-#define WARNING_ENABLED                                                      \
-  "The standalone 'enabled' key usage is deprecated. The correct approach "  \
-  "requires also a 'replace' entry under the 'override' key (i.e. "          \
+#define WARNING_ENABLED                                                        \
+  "The standalone 'enabled' key usage is deprecated. The correct approach "    \
+  "requires also a 'replace' entry under the 'override' key (i.e. "            \
   "'enabled: replace')."
-#define ERROR_OVERRIDE_APPEND                                                \
-  "Keys 'override' and 'append: true' cannot be used together. Add an "      \
+#define ERROR_OVERRIDE_APPEND                                                  \
+  "Keys 'override' and 'append: true' cannot be used together. Add an "        \
   "'append' entry (e.g. 'condition: append') under 'override' instead."
-#define ERROR_NO_PREVIOUS_MACRO                                              \
-  "Macro uses 'append' or 'override.condition: append' but no macro by "     \
+#define ERROR_NO_PREVIOUS_MACRO                                                \
+  "Macro uses 'append' or 'override.condition: append' but no macro by "       \
   "that name already exists"
-#define ERROR_NO_PREVIOUS_LIST                                               \
-  "List uses 'append' or 'override.items: append' but no list by that name " \
+#define ERROR_NO_PREVIOUS_LIST                                                 \
+  "List uses 'append' or 'override.items: append' but no list by that name "   \
   "already exists"
-#define ERROR_NO_PREVIOUS_RULE_APPEND                                        \
-  "Rule uses 'append' or 'override.<key>: append' but no rule by that name " \
+#define ERROR_NO_PREVIOUS_RULE_APPEND                                          \
+  "Rule uses 'append' or 'override.<key>: append' but no rule by that name "   \
   "already exists"
-#define ERROR_NO_PREVIOUS_RULE_REPLACE                                       \
-  "An 'override.<key>: replace' to a rule was requested but no rule by "     \
+#define ERROR_NO_PREVIOUS_RULE_REPLACE                                         \
+  "An 'override.<key>: replace' to a rule was requested but no rule by "       \
   "that name already exists"
 
 /* ------------------------------------------------------------ helpers */
@@ -66,6 +66,21 @@ static bool fail(vigil_compiler *c, vg_err_code code, const char *msg,
   return false;
 }
 
+/* A required key is missing: is one of the item's keys a typo of it? */
+static void note_misspelled_key(vigil_compiler *c, const vg_ynode *item,
+                                const char *key) {
+  if (!item || item->kind != VG_Y_MAP)
+    return;
+  for (size_t i = 0; i < item->n; i++) {
+    const char *k = item->kids[2 * i]->str;
+    if (k && strcmp(k, key) && vg_edit_distance(k, key) <= 2) {
+      vg_add_note(c,
+                  vg_fmt(c, "the item has '%s': did you mean '%s'?", k, key));
+      return;
+    }
+  }
+}
+
 typedef enum { K_STR, K_BOOL, K_U32 } dkind;
 
 typedef struct dval {
@@ -77,8 +92,8 @@ typedef struct dval {
 } dval;
 
 static bool decode(vigil_compiler *c, const vg_ynode *item, const char *key,
-                   dkind k, bool optional, bool can_be_empty,
-                   const vg_ctx *ctx, dval *out) {
+                   dkind k, bool optional, bool can_be_empty, const vg_ctx *ctx,
+                   dval *out) {
   memset(out, 0, sizeof *out);
   out->s = "";
   const vg_ynode *val = vg_ymap_get(item, key);
@@ -86,14 +101,14 @@ static bool decode(vigil_compiler *c, const vg_ynode *item, const char *key,
   if (!val) {
     if (optional)
       return true;
-    return fail(c, YAMLV,
-                vg_fmt(c, "Item has no mapping for key '%s'", key), ctx);
+    fail(c, YAMLV, vg_fmt(c, "Item has no mapping for key '%s'", key), ctx);
+    note_misspelled_key(c, item, key);
+    return false;
   }
   if (val->kind == VG_Y_NULL && can_be_empty)
     return true;
   if (val->kind == VG_Y_NULL)
-    return fail(c, YAMLV, vg_fmt(c, "Mapping for key '%s' is empty", key),
-                ctx);
+    return fail(c, YAMLV, vg_fmt(c, "Mapping for key '%s' is empty", key), ctx);
   vg_ctx vctx;
   vg_ctx_child(&vctx, ctx, val, VG_IT_VALUE_FOR, key);
   if (val->kind != VG_Y_SCALAR)
@@ -120,16 +135,16 @@ static bool decode(vigil_compiler *c, const vg_ynode *item, const char *key,
 }
 
 /* Sequence of scalars (items, tags). */
-static bool decode_seq(vigil_compiler *c, const vg_ynode *item,
-                       const char *key, bool optional, const vg_ctx *ctx,
+static bool decode_seq(vigil_compiler *c, const vg_ynode *item, const char *key,
+                       bool optional, const vg_ctx *ctx,
                        const vg_ynode **seq_out) {
   *seq_out = NULL;
   const vg_ynode *val = vg_ymap_get(item, key);
   if (!val) {
     if (optional)
       return true;
-    return fail(c, YAMLV,
-                vg_fmt(c, "Item has no mapping for key '%s'", key), ctx);
+    return fail(c, YAMLV, vg_fmt(c, "Item has no mapping for key '%s'", key),
+                ctx);
   }
   vg_ctx vctx;
   vg_ctx_child(&vctx, ctx, val, VG_IT_VALUE_FOR, key);
@@ -181,12 +196,20 @@ static const char **seq_items(vigil_compiler *c, const vg_ynode *seq,
 /* Overridable key sets. */
 static const char *const LIST_OVR[] = {"items", NULL};
 static const char *const MACRO_OVR[] = {"condition", NULL};
-static const char *const RULE_APPEND[] = {"condition", "output", "desc",
-                                          "tags", "exceptions", NULL};
-static const char *const RULE_REPLACE[] = {
-    "condition", "output",  "desc",    "priority",
-    "capture",   "capture_duration",   "tags",
-    "exceptions", "enabled", "warn_evttypes", "skip-if-unknown-filter", NULL};
+static const char *const RULE_APPEND[] = {"condition", "output",     "desc",
+                                          "tags",      "exceptions", NULL};
+static const char *const RULE_REPLACE[] = {"condition",
+                                           "output",
+                                           "desc",
+                                           "priority",
+                                           "capture",
+                                           "capture_duration",
+                                           "tags",
+                                           "exceptions",
+                                           "enabled",
+                                           "warn_evttypes",
+                                           "skip-if-unknown-filter",
+                                           NULL};
 
 static bool in_set(const char *const *set, const char *k) {
   for (; *set; set++)
@@ -219,8 +242,8 @@ static bool decode_overrides(vigil_compiler *c, const vg_ynode *item,
   vg_ctx_child(&octx, ctx, item, VG_IT_OVERRIDES, "");
   for (size_t i = 0; i < val->n; i++) {
     const vg_ynode *kn = val->kids[2 * i], *vn = val->kids[2 * i + 1];
-    const char *key = kn->kind == VG_Y_SCALAR || kn->kind == VG_Y_NULL
-                          ? kn->str : "";
+    const char *key =
+        kn->kind == VG_Y_SCALAR || kn->kind == VG_Y_NULL ? kn->str : "";
     const char *op = vn->kind == VG_Y_SCALAR ? vn->str : "";
     bool ia = in_set(can_app, key), ir = in_set(can_rep, key);
     if (!strcmp(op, "append")) {
@@ -266,8 +289,7 @@ static void warn_unknown_keys(vigil_compiler *c, const vg_ynode *item,
     const char *k = kn->str ? kn->str : "";
     if (!in_set(keys, k)) {
       vg_add_warning(c, VG_LOAD_UNKNOWN_KEY,
-                     vg_fmt(c, "Unknown key '%s'. The key will be ignored.",
-                            k),
+                     vg_fmt(c, "Unknown key '%s'. The key will be ignored.", k),
                      ctx, NULL);
       /* vigil's own precise place: the key itself */
       vg_result *r = c->res;
@@ -278,6 +300,17 @@ static void warn_unknown_keys(vigil_compiler *c, const vg_ynode *item,
         d->span.start = kn->mark.off;
         d->span.end = kn->mark.off + kn->len;
       }
+      const char *best = NULL;
+      size_t bd = 3;
+      for (size_t j = 0; keys[j]; j++) {
+        size_t dd = vg_edit_distance(k, keys[j]);
+        if (dd < bd) {
+          bd = dd;
+          best = keys[j];
+        }
+      }
+      if (best)
+        vg_add_note(c, vg_fmt(c, "did you mean '%s'?", best));
     }
   }
 }
@@ -316,12 +349,14 @@ static bool version_ge(const unsigned a[3], const unsigned b[3]) {
 /* ------------------------------------------------------------ exceptions */
 
 static bool decode_xentry(vigil_compiler *c, const vg_ynode *val,
-                          const char *key, vg_xentry *out,
-                          const vg_ctx *ctx) {
+                          const char *key, vg_xentry *out, const vg_ctx *ctx) {
   memset(out, 0, sizeof *out);
   if (!val)
     return true;
   out->node = val;
+  /* aliases can make a small file name an enormous value tree */
+  if (++c->xbudget > 1000000)
+    return fail(c, YAMLV, "Rule exception values are too large", ctx);
   vg_ctx vctx;
   vg_ctx_child(&vctx, ctx, val, VG_IT_VALUE_FOR, key ? key : "");
   if (val->kind == VG_Y_SCALAR) {
@@ -416,8 +451,8 @@ static bool read_exceptions(vigil_compiler *c, const vg_ynode *item,
       }
     } else if (append) {
       vg_add_warning(c, VG_LOAD_APPEND_NO_VALUES,
-                     "Overriding/appending exception with no values",
-                     &e->ctx, NULL);
+                     "Overriding/appending exception with no values", &e->ctx,
+                     NULL);
     }
     n++;
   }
@@ -429,13 +464,15 @@ static bool read_exceptions(vigil_compiler *c, const vg_ynode *item,
 bool vg_load_source_known(vigil_compiler *c, const char *source);
 
 static const char *const OPERATORS[] = {
-    "=",     "==",      "!=",         "<",          "<=",
-    ">",     ">=",      "contains",   "icontains",  "bcontains",
-    "startswith", "bstartswith", "endswith", "glob", "iglob",
-    "regex", "in",      "intersects", "pmatch",     "exists", NULL};
+    "=",          "==",          "!=",         "<",         "<=",
+    ">",          ">=",          "contains",   "icontains", "bcontains",
+    "startswith", "bstartswith", "endswith",   "glob",      "iglob",
+    "regex",      "in",          "intersects", "pmatch",    "exists",
+    NULL};
 static const char *const MOD_OPS[] = {
-    "=",  "==", "!=", "contains", "icontains", "bcontains", "startswith",
-    "bstartswith", "endswith", "glob", "iglob", "regex", NULL};
+    "=",         "==",         "!=",          "contains", "icontains",
+    "bcontains", "startswith", "bstartswith", "endswith", "glob",
+    "iglob",     "regex",      NULL};
 
 bool vg_is_str_op_with_modifier(const char *s);
 bool vg_is_str_op_with_modifier(const char *s) {
@@ -496,20 +533,22 @@ static bool validate_exception(vigil_compiler *c, const char *source,
     for (size_t i = 0; i < ex->comps.n; i++) {
       vg_xentry *v = &ex->comps.items[i];
       v->item = trim_comp(c, v->item ? v->item : "");
-      if (!in_set(OPERATORS, v->item) &&
-          !vg_is_str_op_with_modifier(v->item))
-        return fail_at(c,
-                       vg_fmt(c, "'%s' is not a supported comparison operator",
-                              v->item),
-                       ex, v);
+      if (!in_set(OPERATORS, v->item) && !vg_is_str_op_with_modifier(v->item))
+        return fail_at(
+            c,
+            vg_fmt(c, "'%s' is not a supported comparison operator", v->item),
+            ex, v);
     }
     if (source)
       for (size_t i = 0; i < ex->fields.n; i++) {
-        const char *f = ex->fields.items[i].item ? ex->fields.items[i].item
-                                                 : "";
-        if (!vg_valid_lhs_field(c, source, f))
+        const char *f =
+            ex->fields.items[i].item ? ex->fields.items[i].item : "";
+        bool oom = false;
+        if (!vg_valid_lhs_field_ex(c, source, f, &oom))
           return fail_at(c,
-                         vg_fmt(c, "'%s' is not a supported filter field", f),
+                         oom ? "out of memory"
+                             : vg_fmt(c, "'%s' is not a supported filter "
+                                         "field", f),
                          ex, &ex->fields.items[i]);
       }
   } else {
@@ -530,11 +569,14 @@ static bool validate_exception(vigil_compiler *c, const char *source,
                      "(in, pmatch, intersects) or a modifier operator (e.g. "
                      "startswith oneof)",
                      ex, &ex->comps);
-    if (source && !vg_valid_lhs_field(c, source, ex->fields.item))
-      return fail_at(c,
-                     vg_fmt(c, "'%s' is not a supported filter field",
-                            ex->fields.item),
-                     ex, &ex->fields);
+    bool oom = false;
+    if (source && !vg_valid_lhs_field_ex(c, source, ex->fields.item, &oom))
+      return fail_at(
+          c,
+          oom ? "out of memory"
+              : vg_fmt(c, "'%s' is not a supported filter field",
+                       ex->fields.item),
+          ex, &ex->fields);
   }
   return true;
 }
@@ -616,8 +658,7 @@ static vg_ctext ctext_of(vigil_compiler *c, const vg_ynode *n) {
 }
 
 /* old + " " + new, keeping the segments. */
-static void ctext_append(vigil_compiler *c, vg_ctext *t,
-                         const vg_ctext *add) {
+static void ctext_append(vigil_compiler *c, vg_ctext *t, const vg_ctext *add) {
   size_t ol = strlen(t->text);
   const char *s = vg_fmt(c, "%s %s", t->text, add->text);
   vg_cseg *segs =
@@ -646,9 +687,9 @@ static bool find_prev_rule(vigil_compiler *c, const char *name,
   return true;
 }
 
-static bool add_entity(vigil_compiler *c, vg_ptrvec *tab,
-                       struct vg_htab *ht, void *e, const char *name,
-                       size_t size, uint32_t *index, uint32_t *vis) {
+static bool add_entity(vigil_compiler *c, vg_ptrvec *tab, struct vg_htab *ht,
+                       void *e, const char *name, size_t size, uint32_t *index,
+                       uint32_t *vis) {
   void *prev = ht_find(ht, name);
   uint32_t id = c->counter++;
   if (prev) {
@@ -667,9 +708,17 @@ static bool add_entity(vigil_compiler *c, vg_ptrvec *tab,
 
 /* ------------------------------------------------------------ items */
 
+static bool fail_prio(vigil_compiler *c, const vg_ctx *ctx) {
+  fail(c, YAMLV, "Invalid priority", ctx);
+  vg_add_note(c, "priorities are emergency, alert, critical, error, "
+                 "warning, notice, informational (or info) and debug, in "
+                 "any case");
+  return false;
+}
+
 static int parse_priority(const char *s) {
-  static const char *const names[] = {"emergency", "alert",  "critical",
-                                      "error",     "warning", "notice",
+  static const char *const names[] = {"emergency",     "alert",   "critical",
+                                      "error",         "warning", "notice",
                                       "informational", "debug"};
   for (int i = 0; i < 8; i++)
     if (!strcasecmp(s, names[i]))
@@ -864,9 +913,9 @@ static bool read_list(vigil_compiler *c, const vg_ynode *item,
     prev->items = ni;
     prev->nitems += v.nitems;
     prev->visibility = c->counter++;
-  } else if (!add_entity(c, &c->lists, &c->hlists, &v, v.name, sizeof v, &v.index,
-                         &v.visibility)) {
-    return false;
+  } else if (!add_entity(c, &c->lists, &c->hlists, &v, v.name, sizeof v,
+                         &v.index, &v.visibility)) {
+    return fail(c, VALID, "out of memory", &ctx);
   }
   static const char *const keys[] = {"list", "items", "append", "override",
                                      NULL};
@@ -920,20 +969,20 @@ static bool read_macro(vigil_compiler *c, const vg_ynode *item,
       return fail(c, VALID, ERROR_NO_PREVIOUS_MACRO, &ctx);
     ctext_append(c, &prev->cond, &v.cond);
     prev->visibility = c->counter++;
-  } else if (!add_entity(c, &c->macros, &c->hmacros, &v, v.name, sizeof v, &v.index,
-                         &v.visibility)) {
-    return false;
+  } else if (!add_entity(c, &c->macros, &c->hmacros, &v, v.name, sizeof v,
+                         &v.index, &v.visibility)) {
+    return fail(c, VALID, "out of memory", &ctx);
   }
-  static const char *const keys[] = {"macro", "condition", "append",
-                                     "override", NULL};
+  static const char *const keys[] = {"macro", "condition", "append", "override",
+                                     NULL};
   warn_unknown_keys(c, item, keys, &ctx);
   return true;
 }
 
 /* The update part of a rule item (append or selective replace). */
 typedef struct rupd {
-  bool has_cond, has_output, has_desc, has_tags, has_exc, has_prio,
-      has_capture, has_capdur, has_enabled, has_warn, has_skip;
+  bool has_cond, has_output, has_desc, has_tags, has_exc, has_prio, has_capture,
+      has_capdur, has_enabled, has_warn, has_skip;
   vg_ctext cond;
   const char *source, *output, *desc;
   const char **tags;
@@ -1003,8 +1052,8 @@ static bool rule_append(vigil_compiler *c, const char *name, rupd *u,
                       &ex->ctx);
         if (!validate_exception(c, source, ex))
           return false;
-        vg_exception *ne = vg_arena_alloc(
-            &c->a, (prev->nexceptions + 1) * sizeof *ne);
+        vg_exception *ne =
+            vg_arena_alloc(&c->a, (prev->nexceptions + 1) * sizeof *ne);
         if (!ne)
           return false;
         if (prev->nexceptions)
@@ -1022,8 +1071,8 @@ static bool rule_append(vigil_compiler *c, const char *name, rupd *u,
                       "Can not append exception comps to existing "
                       "exception, only values",
                       &ex->ctx);
-        vg_xentry *nv = vg_arena_alloc(
-            &c->a, (pe->nvalues + ex->nvalues + 1) * sizeof *nv);
+        vg_xentry *nv =
+            vg_arena_alloc(&c->a, (pe->nvalues + ex->nvalues + 1) * sizeof *nv);
         if (!nv)
           return false;
         if (pe->nvalues)
@@ -1182,7 +1231,7 @@ static bool read_update(vigil_compiler *c, const vg_ynode *item,
     vg_ctx_child(&pctx, ctx, d.node, VG_IT_RULE_PRIORITY, "");
     u->prio = parse_priority(d.s);
     if (u->prio < 0)
-      return fail(c, YAMLV, "Invalid priority", &pctx);
+      return fail_prio(c, &pctx);
     u->has_prio = true;
   }
   static const struct {
@@ -1201,11 +1250,26 @@ static bool read_update(vigil_compiler *c, const vg_ynode *item,
     if (!decode(c, item, rest[i].key, rest[i].k, false, false, ctx, &d))
       return false;
     switch (i) {
-    case 0: u->has_capture = true; u->capture = d.b; break;
-    case 1: u->has_capdur = true; u->capdur = d.u; break;
-    case 2: u->has_enabled = true; u->enabled = d.b; break;
-    case 3: u->has_warn = true; u->warn = d.b; break;
-    default: u->has_skip = true; u->skip = d.b; break;
+    case 0:
+      u->has_capture = true;
+      u->capture = d.b;
+      break;
+    case 1:
+      u->has_capdur = true;
+      u->capdur = d.u;
+      break;
+    case 2:
+      u->has_enabled = true;
+      u->enabled = d.b;
+      break;
+    case 3:
+      u->has_warn = true;
+      u->warn = d.b;
+      break;
+    default:
+      u->has_skip = true;
+      u->skip = d.b;
+      break;
     }
   }
   return true;
@@ -1241,9 +1305,10 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
     const char *exp[32];
     size_t nexp = 0;
     static const char *const all[] = {
-        "capture", "capture_duration", "condition", "desc", "enabled",
-        "exceptions", "output", "priority", "skip-if-unknown-filter",
-        "tags", "warn_evttypes", NULL};
+        "capture", "capture_duration", "condition",
+        "desc",    "enabled",          "exceptions",
+        "output",  "priority",         "skip-if-unknown-filter",
+        "tags",    "warn_evttypes",    NULL};
     for (size_t i = 0; all[i]; i++)
       if (vg_ymap_get(item, all[i]))
         exp[nexp++] = all[i];
@@ -1256,8 +1321,8 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
         return false;
     }
     if (o.nrep) {
-      if (!read_update(c, item, &ctx, source, false, o.rep, o.nrep, exp,
-                       &nexp, &u))
+      if (!read_update(c, item, &ctx, source, false, o.rep, o.nrep, exp, &nexp,
+                       &u))
         return false;
       if (!rule_replace(c, name.s, &u, &ctx))
         return false;
@@ -1297,9 +1362,8 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
     }
     if (!rule_append(c, name.s, &u, &ctx))
       return false;
-  } else if (!vg_ymap_get(item, "condition") &&
-             !vg_ymap_get(item, "output") && !vg_ymap_get(item, "desc") &&
-             !vg_ymap_get(item, "priority")) {
+  } else if (!vg_ymap_get(item, "condition") && !vg_ymap_get(item, "output") &&
+             !vg_ymap_get(item, "desc") && !vg_ymap_get(item, "priority")) {
     dval en;
     if (!decode(c, item, "enabled", K_BOOL, false, false, &ctx, &en))
       return false;
@@ -1343,7 +1407,7 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
     vg_ctx_child(&pctx, &ctx, d.node, VG_IT_RULE_PRIORITY, "");
     v.priority = parse_priority(d.s);
     if (v.priority < 0)
-      return fail(c, YAMLV, "Invalid priority", &pctx);
+      return fail_prio(c, &pctx);
     v.source = "syscall";
     if (!decode(c, item, "source", K_STR, true, false, &ctx, &d))
       return false;
@@ -1401,13 +1465,24 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
     }
     if (!add_entity(c, &c->rules, &c->hrules, &v, v.name, sizeof v, &v.index,
                     &v.visibility))
-      return false;
+      return fail(c, VALID, "out of memory", &ctx);
   }
-  static const char *const keys[] = {
-      "rule", "condition", "output", "desc", "priority", "source", "enabled",
-      "capture", "capture_duration", "warn_evttypes",
-      "skip-if-unknown-filter", "tags", "exceptions", "override", "append",
-      NULL};
+  static const char *const keys[] = {"rule",
+                                     "condition",
+                                     "output",
+                                     "desc",
+                                     "priority",
+                                     "source",
+                                     "enabled",
+                                     "capture",
+                                     "capture_duration",
+                                     "warn_evttypes",
+                                     "skip-if-unknown-filter",
+                                     "tags",
+                                     "exceptions",
+                                     "override",
+                                     "append",
+                                     NULL};
   warn_unknown_keys(c, item, keys, &ctx);
   return true;
 }
@@ -1434,8 +1509,7 @@ static bool read_item(vigil_compiler *c, const vg_ynode *item,
     return read_rule(c, item, parent);
   vg_ctx ctx;
   vg_ctx_child(&ctx, parent, item, VG_IT_RULES_CONTENT_ITEM, "");
-  vg_add_warning(c, VG_LOAD_UNKNOWN_ITEM, "Unknown top level item", &ctx,
-                 NULL);
+  vg_add_warning(c, VG_LOAD_UNKNOWN_ITEM, "Unknown top level item", &ctx, NULL);
   return true;
 }
 
@@ -1444,6 +1518,13 @@ void vg_read_file(vigil_compiler *c, const vg_file *f) {
   vg_ctx_root(c, &root, f->name);
   vg_ydocs docs;
   vg_yerror yerr;
+  if (f->len > VG_MAX_RULES_FILE) {
+    vg_add_error(c, VG_LOAD_ERR_FILE_READ,
+                 vg_fmt(c, "file too large: more than %u bytes (rules file "
+                           "size limit)", VG_MAX_RULES_FILE),
+                 &root);
+    return;
+  }
   vigil_status st = vg_yaml_load(&c->a, f->text, f->len, &docs, &yerr);
   if (st != VIGIL_OK) {
     if (st == VIGIL_E_NOMEM) {

@@ -38,7 +38,9 @@ static const char *const itype_names[] = {
     "overrides",
     "extension item"};
 
-const char *vg_itype_name(vg_itype t) { return itype_names[t]; }
+const char *vg_itype_name(vg_itype t) {
+  return itype_names[t];
+}
 
 char *vg_fmt(vigil_compiler *c, const char *fmt, ...) {
   va_list ap;
@@ -414,8 +416,8 @@ vigil_status vigil_diag_render_text(const vigil_compiler *c,
   vg_buf b;
   vg_buf_init(&b);
   const char *sev = d->severity == VIGIL_SEV_ERROR ? "error" : "warning";
-  const vg_file *f = d->span.valid && d->span.file
-                         ? find_file(c, d->span.file) : NULL;
+  const vg_file *f =
+      d->span.valid && d->span.file ? find_file(c, d->span.file) : NULL;
   if (f) {
     size_t pos = d->span.start > f->len ? f->len : d->span.start;
     size_t line = 1, ls = 0;
@@ -436,28 +438,35 @@ vigil_status vigil_diag_render_text(const vigil_compiler *c,
       if (p)
         msg = p + 2;
     }
-    vg_buf_printf(&b, "%s:%zu:%zu: %s: %s [%s]\n", f->name, line,
-                  pos - ls + 1, sev, msg, d->code_name);
+    vg_buf_printf(&b, "%s:%zu:%zu: %s: %s [%s]\n", f->name, line, pos - ls + 1,
+                  sev, msg, d->code_name);
     char lno[32];
     int w = snprintf(lno, sizeof lno, "%zu", line);
     if (w < 4)
       w = 4;
-    vg_buf_printf(&b, " %*zu | ", w, line);
-    vg_buf_append(&b, f->text + ls, le - ls);
-    vg_buf_printf(&b, "\n %*s | ", w, "");
-    for (size_t i = ls; i < pos && i < le; i++)
+    /* very long lines: a window around the place, cut ends shown as ... */
+    size_t from = ls, to = le;
+    const size_t half = 80;
+    if (pos > from + half)
+      from = pos - half;
+    if (to > pos + half)
+      to = pos + half;
+    vg_buf_printf(&b, " %*zu | %s", w, line, from > ls ? "..." : "");
+    vg_buf_append(&b, f->text + from, to - from);
+    vg_buf_printf(&b, "%s\n %*s | %s", to < le ? "..." : "", w, "",
+                  from > ls ? "   " : "");
+    for (size_t i = from; i < pos && i < le; i++)
       vg_buf_putc(&b, f->text[i] == '\t' ? '\t' : ' ');
     vg_buf_putc(&b, '^');
     size_t end = d->span.end;
-    if (end > le)
-      end = le;
+    if (end > to)
+      end = to;
     for (size_t i = pos + 1; i < end; i++)
       vg_buf_putc(&b, '~');
     vg_buf_putc(&b, '\n');
   } else {
     const char *name = d->nlocations ? d->locations[0].name : "";
-    vg_buf_printf(&b, "%s: %s: %s [%s]\n", name, sev, d->message,
-                  d->code_name);
+    vg_buf_printf(&b, "%s: %s: %s [%s]\n", name, sev, d->message, d->code_name);
   }
   for (size_t i = 0; i < d->nnotes; i++)
     vg_buf_printf(&b, "note: %s\n", d->notes[i]);

@@ -68,11 +68,33 @@ typedef struct conv {
   const char *buf;
   size_t len;
   int depth;
+  bool too_deep;
+  yaml_mark_t deep_mark;
+  const char *why;
+  /* aliases share their node: one conversion per libyaml node */
+  vg_ynode **memo;
+  bool *busy;
+  size_t nnodes;
 } conv;
 
 static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
-  if (!yn || cv->depth > 10000)
+  if (!yn)
     return NULL;
+  size_t id = (size_t)(yn - cv->doc->nodes.start);
+  if (id < cv->nnodes && cv->memo[id])
+    return cv->memo[id];
+  if (cv->depth > 10000 || (id < cv->nnodes && cv->busy[id])) {
+    /* a cap of our own (our conversion recurses), and no alias cycles */
+    if (!cv->too_deep) {
+      cv->too_deep = true;
+      cv->deep_mark = yn->start_mark;
+      cv->why = cv->depth > 10000 ? "maximum nesting depth exceeded"
+                                  : "recursive alias";
+    }
+    return NULL;
+  }
+  if (id < cv->nnodes)
+    cv->busy[id] = true;
   vg_ynode *n = vg_arena_alloc(cv->a, sizeof *n);
   if (!n)
     return NULL;
@@ -117,14 +139,14 @@ static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
   }
   case YAML_SEQUENCE_NODE: {
     n->kind = VG_Y_SEQ;
-    size_t cnt = (size_t)(yn->data.sequence.items.top -
-                          yn->data.sequence.items.start);
+    size_t cnt =
+        (size_t)(yn->data.sequence.items.top - yn->data.sequence.items.start);
     n->kids = vg_arena_alloc(cv->a, (cnt + 1) * sizeof *n->kids);
     if (!n->kids)
       return NULL;
     for (size_t i = 0; i < cnt; i++) {
-      yaml_node_t *k = yaml_document_get_node(
-          cv->doc, yn->data.sequence.items.start[i]);
+      yaml_node_t *k =
+          yaml_document_get_node(cv->doc, yn->data.sequence.items.start[i]);
       n->kids[i] = convert(cv, k);
       if (!n->kids[i])
         return NULL;
@@ -134,8 +156,8 @@ static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
   }
   case YAML_MAPPING_NODE: {
     n->kind = VG_Y_MAP;
-    size_t cnt = (size_t)(yn->data.mapping.pairs.top -
-                          yn->data.mapping.pairs.start);
+    size_t cnt =
+        (size_t)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
     n->kids = vg_arena_alloc(cv->a, (2 * cnt + 1) * sizeof *n->kids);
     if (!n->kids)
       return NULL;
@@ -155,6 +177,10 @@ static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
     break;
   }
   cv->depth--;
+  if (id < cv->nnodes) {
+    cv->busy[id] = false;
+    cv->memo[id] = n;
+  }
   return n;
 }
 
@@ -201,9 +227,32 @@ vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
       yaml_document_delete(&doc);
       break;
     }
-    conv cv = {a, &doc, buf, len, 0};
+    conv cv;
+    memset(&cv, 0, sizeof cv);
+    cv.a = a;
+    cv.doc = &doc;
+    cv.buf = buf;
+    cv.len = len;
+    cv.nnodes = (size_t)(doc.nodes.top - doc.nodes.start);
+    cv.memo = vg_arena_alloc(a, (cv.nnodes + 1) * sizeof *cv.memo);
+    cv.busy = vg_arena_alloc(a, cv.nnodes + 1);
+    if (!cv.memo || !cv.busy) {
+      yaml_document_delete(&doc);
+      st = VIGIL_E_NOMEM;
+      break;
+    }
     vg_ynode *n = convert(&cv, root);
     yaml_document_delete(&doc);
+    if (!n && cv.too_deep) {
+      err->mark.line = (uint32_t)cv.deep_mark.line;
+      err->mark.col = (uint32_t)cv.deep_mark.column;
+      err->mark.off = (uint32_t)cv.deep_mark.index;
+      snprintf(err->msg, sizeof err->msg,
+               "yaml-cpp: error at line %zu, column %zu: %s",
+               cv.deep_mark.line + 1, cv.deep_mark.column + 1, cv.why);
+      st = VIGIL_E_SYNTAX;
+      break;
+    }
     if (!n) {
       st = VIGIL_E_NOMEM;
       break;
@@ -237,12 +286,14 @@ vg_ynode *vg_ymap_get(const vg_ynode *map, const char *key) {
   return NULL;
 }
 
-bool vg_ynode_is_null(const vg_ynode *n) { return !n || n->kind == VG_Y_NULL; }
+bool vg_ynode_is_null(const vg_ynode *n) {
+  return !n || n->kind == VG_Y_NULL;
+}
 
 bool vg_yaml_bool(const char *s, bool *out) {
-  static const char *const t[] = {"y", "Y", "yes", "Yes", "YES", "true",
-                                  "True", "TRUE", "on", "On", "ON"};
-  static const char *const f[] = {"n", "N", "no", "No", "NO", "false",
+  static const char *const t[] = {"y",    "Y",    "yes", "Yes", "YES", "true",
+                                  "True", "TRUE", "on",  "On",  "ON"};
+  static const char *const f[] = {"n",     "N",     "no",  "No",  "NO", "false",
                                   "False", "FALSE", "off", "Off", "OFF"};
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
     if (!strcmp(s, t[i])) {

@@ -51,7 +51,8 @@ typedef struct vg_ydocs {
 } vg_ydocs;
 
 typedef struct vg_yerror {
-  char msg[256]; /* yaml-cpp style: "yaml-cpp: error at line L, column C: ..." */
+  char
+      msg[256]; /* yaml-cpp style: "yaml-cpp: error at line L, column C: ..." */
   vg_ymark mark;
 } vg_yerror;
 

@@ -50,7 +50,7 @@ typedef struct vigil_compiler_options {
   bool all_errors;
 } vigil_compiler_options;
 
-#define VIGIL_COMPILER_OPTIONS_INIT \
+#define VIGIL_COMPILER_OPTIONS_INIT                                            \
   { sizeof(vigil_compiler_options), NULL, 0, NULL, 0, false, false }
 
 VIGIL_API vigil_status vigil_compiler_new(const vigil_compiler_options *o,
@@ -69,8 +69,7 @@ VIGIL_API vigil_status vigil_compiler_load_file(vigil_compiler *c,
 /* Same with content in memory (copied). */
 VIGIL_API vigil_status vigil_compiler_load_buffer(vigil_compiler *c,
                                                   const char *name,
-                                                  const char *data,
-                                                  size_t len);
+                                                  const char *data, size_t len);
 /*
  * After the last file: checks required_plugin_versions against the loaded
  * plugins, as Falco's host does; an unsatisfied requirement is recorded as
@@ -84,16 +83,14 @@ vigil_compiler_result(const vigil_compiler *c, size_t i);
 
 /* The full text of a loaded file (for rendering source lines), or NULL. */
 VIGIL_API const char *vigil_compiler_file_text(const vigil_compiler *c,
-                                               const char *name,
-                                               size_t *len);
+                                               const char *name, size_t *len);
 
 /*
  * Falco's validation JSON for all results so far:
  * {"falco_load_results":[...]} (keys sorted, compact). *out is malloc'd;
  * the caller frees it with free().
  */
-VIGIL_API vigil_status vigil_results_json(const vigil_compiler *c,
-                                          char **out);
+VIGIL_API vigil_status vigil_results_json(const vigil_compiler *c, char **out);
 
 /*
  * `falco -L` JSON description of the currently loaded (last successfully
@@ -112,7 +109,6 @@ VIGIL_API vigil_status vigil_compiler_describe_json(const vigil_compiler *c,
  * *out is malloc'd (free()).
  */
 VIGIL_API vigil_status vigil_diag_render_text(const vigil_compiler *c,
-                                              const vigil_diag *d,
-                                              char **out);
+                                              const vigil_diag *d, char **out);
 
 #endif

@@ -38,15 +38,15 @@ typedef struct vigil_location {
  * precise place (then vigil falls back to the innermost YAML location). */
 typedef struct vigil_span {
   bool valid;
-  const char *file; /* the file name as given */
+  const char *file;  /* the file name as given */
   size_t start, end; /* byte offsets, end exclusive (end >= start) */
 } vigil_span;
 
 typedef struct vigil_diag {
   vigil_severity severity;
-  int code;               /* Falco's enumeration value (12.1) */
-  const char *code_name;  /* "LOAD_ERR_COMPILE_CONDITION", ... */
-  const char *codedesc;   /* as Falco reports it (13.5) */
+  int code;              /* Falco's enumeration value (12.1) */
+  const char *code_name; /* "LOAD_ERR_COMPILE_CONDITION", ... */
+  const char *codedesc;  /* as Falco reports it (13.5) */
   const char *message;
   const vigil_location *locations;
   size_t nlocations;

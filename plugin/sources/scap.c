@@ -281,7 +281,8 @@ static vigil_status read_block(vg_scap *r, int *eof) {
   if (len < 12 || (type == SHB_TYPE && len < 28))
     return fail(r, VIGIL_E_FORMAT, "invalid block length %u", len);
   if (len > MAX_BLOCK)
-    return fail(r, VIGIL_E_LIMIT, "block length %u exceeds the limit", len);
+    return fail(r, VIGIL_E_LIMIT, "block length %u exceeds the scap block "
+                "size limit (%u bytes)", len, MAX_BLOCK);
   if (r->blk_cap < len) {
     size_t cap = r->blk_cap ? r->blk_cap : 65536;
     while (cap < len)
@@ -690,7 +691,8 @@ static vigil_status decode_event(vg_scap *r, int *skip) {
                   "of a v1 event (type %u)", e->type);
   }
   if (np > VG_EVT_MAX_PARAMS)
-    return fail(r, VIGIL_E_FORMAT, "event with %u parameters", np);
+    return fail(r, VIGIL_E_FORMAT, "event with %u parameters exceeds the "
+                "scap parameter count limit (%u)", np, VG_EVT_MAX_PARAMS);
   const uint8_t *data = lens + (size_t)np * lsz;
   uint64_t left = len - hl - (uint64_t)np * lsz;
   e->nparams = np;

@@ -149,10 +149,25 @@ def loader_case(vigil, conf, d):
     return not why, "; ".join(why)
 
 
+def load_xfail():
+    """Known data problems (see loader_xfail.txt): name -> reason."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "loader_xfail.txt")
+    out = {}
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            line = line.strip()
+            if line and not line.startswith("#"):
+                parts = line.split(None, 1)
+                out[parts[0]] = parts[1] if len(parts) > 1 else ""
+    return out
+
+
 def check_loader(a, conf):
     root = os.path.join(conf, "loader")
-    p = f = s = 0
+    p = f = s = xf = 0
     fails = []
+    xfail = load_xfail()
     for c in sorted(os.listdir(root)):
         d = os.path.join(root, c)
         if a.case and a.case not in c:
@@ -162,15 +177,21 @@ def check_loader(a, conf):
         ok, why = loader_case(a.vigil, conf, d)
         if ok is None:
             s += 1
+        elif ok and c in xfail:
+            f += 1
+            fails.append((c, "XPASS: listed in loader_xfail.txt but passes"))
         elif ok:
             p += 1
+        elif c in xfail:
+            xf += 1
+            print("  XFAIL loader %s: %s" % (c, xfail[c][:300]))
         else:
             f += 1
             fails.append((c, why))
     for c, why in fails:
-        if a.verbose:
-            print("  FAIL loader %s: %s" % (c, why[:600]))
-    print("loader: %d/%d cases pass (%d skipped)" % (p, p + f, s))
+        print("  FAIL loader %s: %s" % (c, why[:600]))
+    print("loader: %d/%d cases pass (%d skipped, %d known data problems)"
+          % (p, p + f + xf, s, xf))
     return f == 0
 
 

@@ -20,7 +20,7 @@ static inline void tu_add_pos(vg_buf *b, const char *kind, vg_pos p) {
 
 /* Pre-order "<kind><idx> <line> <col>" as libsinsp's test visitor: list
  * and transformer-list children are not visited. */
-static void tu_positions(vg_buf *b, const vg_node *n) {
+static inline void tu_positions(vg_buf *b, const vg_node *n) {
   static const char *const names[] = {[VG_N_AND] = "and",
                                       [VG_N_OR] = "or",
                                       [VG_N_NOT] = "not",
@@ -39,13 +39,13 @@ static void tu_positions(vg_buf *b, const vg_node *n) {
     tu_positions(b, n->kids[i]);
 }
 
-static bool tu_str_eq(vg_str a, vg_str b) {
+static inline bool tu_str_eq(vg_str a, vg_str b) {
   return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
 /* Structural equality ignoring positions ('=' and '==' differ, as the
  * operator text differs in libsinsp). */
-static bool tu_equal(const vg_node *a, const vg_node *b) {
+static inline bool tu_equal(const vg_node *a, const vg_node *b) {
   if (a->kind != b->kind || a->op != b->op || a->mod != b->mod ||
       a->nkids != b->nkids || a->has_arg != b->has_arg)
     return false;

@@ -17,7 +17,7 @@ typedef struct tsv_cell {
   size_t len;
 } tsv_cell;
 
-static int tsv_hex(char c) {
+static inline int tsv_hex(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
   if (c >= 'a' && c <= 'f')
@@ -28,7 +28,7 @@ static int tsv_hex(char c) {
 }
 
 /* Unescapes s[0..n) in place; returns the new length. */
-static size_t tsv_unescape(char *s, size_t n) {
+static inline size_t tsv_unescape(char *s, size_t n) {
   size_t o = 0;
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '\\' && i + 1 < n) {
@@ -67,7 +67,7 @@ static size_t tsv_unescape(char *s, size_t n) {
 }
 
 /* Reads the whole file; NULL if missing. */
-static char *tsv_slurp(const char *path, size_t *len) {
+static inline char *tsv_slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f)
     return NULL;
@@ -90,7 +90,8 @@ static char *tsv_slurp(const char *path, size_t *len) {
 /* Splits the next line starting at *pos into cells (in place); returns
  * the number of cells, 0 at the end. The header line (the first line,
  * starting with '#') is skipped; later lines may start with '#'. */
-static int tsv_next(char *buf, size_t len, size_t *pos, tsv_cell *cells) {
+static inline int tsv_next(char *buf, size_t len, size_t *pos,
+                           tsv_cell *cells) {
   while (*pos < len) {
     char *line = buf + *pos;
     char *nl = memchr(line, '\n', len - *pos);

@@ -5,6 +5,7 @@
  * location chains, positions, snippets and the JSON shape.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +18,7 @@ static vigil_compiler *new_c(void) {
   return c;
 }
 
-static vigil_status load(vigil_compiler *c, const char *name,
-                         const char *s) {
+static vigil_status load(vigil_compiler *c, const char *name, const char *s) {
   return vigil_compiler_load_buffer(c, name, s, strlen(s));
 }
 
@@ -63,9 +63,9 @@ Test(collector, one_level_list_inclusion) {
 
 Test(collector, append_without_previous) {
   vigil_compiler *c = new_c();
-  cr_assert_eq(load(c, "a.yaml",
-                    "- macro: m\n  condition: and x\n  append: true\n"),
-               VIGIL_E_COMPILE);
+  cr_assert_eq(
+      load(c, "a.yaml", "- macro: m\n  condition: and x\n  append: true\n"),
+      VIGIL_E_COMPILE);
   const vigil_diag *d = first_error(c, 0);
   cr_assert_str_eq(d->code_name, "LOAD_ERR_VALIDATE");
   cr_assert_str_eq(d->message,
@@ -138,8 +138,7 @@ Test(collector, unexpected_key_without_override_entry) {
 
 Test(collector, engine_versions) {
   vigil_compiler *c = new_c();
-  cr_assert_eq(load(c, "a.yaml", "- required_engine_version: 63\n"),
-               VIGIL_OK);
+  cr_assert_eq(load(c, "a.yaml", "- required_engine_version: 63\n"), VIGIL_OK);
   cr_assert_eq(load(c, "b.yaml", "- required_engine_version: 0.26.0-rc1\n"),
                VIGIL_OK);
   cr_assert_eq(load(c, "c.yaml", "- required_engine_version: 64\n"),
@@ -194,10 +193,11 @@ Test(collector, snippet_cuts_long_lines) {
   vigil_compiler *c = new_c();
   char buf[400];
   memset(buf, 0, sizeof buf);
-  strcpy(buf, "- rule: r\n  desc: ");
+  snprintf(buf, sizeof buf, "- rule: r\n  desc: ");
   size_t n = strlen(buf);
   memset(buf + n, 'x', 200);
-  strcat(buf, "\n  condition: \"\"\n");
+  snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+           "\n  condition: \"\"\n");
   load(c, "a.yaml", buf);
   const vigil_diag *d = first_error(c, 0);
   cr_assert_str_eq(d->message, "Value must be non-empty");

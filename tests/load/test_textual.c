@@ -13,8 +13,8 @@ static const char *DIRS[] = {"/etc", "/usr dir"};
 
 static const char *subst(vg_arena *a, const char *in) {
   bool used = false;
-  const char *s = vg_subst_list(a, in, NULL, "shell_binaries", SHELLS, 2,
-                                &used, NULL);
+  const char *s =
+      vg_subst_list(a, in, NULL, "shell_binaries", SHELLS, 2, &used, NULL);
   s = vg_subst_list(a, s, NULL, "dirs", DIRS, 2, &used, NULL);
   s = vg_subst_list(a, s, NULL, "empty", NULL, 0, &used, NULL);
   return s;
@@ -29,10 +29,8 @@ Test(textual, list_substitution_examples) {
                    "proc.name in ( sh, bash , /etc, \"/usr dir\" , x)");
   cr_assert_str_eq(subst(&a, "fd.directory pmatch (dirs)"),
                    "fd.directory pmatch ( /etc, \"/usr dir\" )");
-  cr_assert_str_eq(subst(&a, "proc.name in (a, empty)"),
-                   "proc.name in (a  )");
-  cr_assert_str_eq(subst(&a, "proc.name in (empty, a)"),
-                   "proc.name in (   a)");
+  cr_assert_str_eq(subst(&a, "proc.name in (a, empty)"), "proc.name in (a  )");
+  cr_assert_str_eq(subst(&a, "proc.name in (empty, a)"), "proc.name in (   a)");
   cr_assert_str_eq(subst(&a, "proc.name = shell_binaries"),
                    "proc.name = sh, bash ");
   /* words inside field names are not delimited */
@@ -50,8 +48,8 @@ Test(textual, substitution_origin_map) {
     org[i] = (int32_t)i;
   bool used = false;
   int32_t *no = NULL;
-  const char *s = vg_subst_list(&a, in, org, "shell_binaries", SHELLS, 2,
-                                &used, &no);
+  const char *s =
+      vg_subst_list(&a, in, org, "shell_binaries", SHELLS, 2, &used, &no);
   cr_assert(used);
   const char *b = strrchr(s, 'b');
   cr_assert_eq(no[b - s], (int32_t)(strrchr(in, 'b') - in));
@@ -138,11 +136,10 @@ Test(textual, exceptions_worked_example) {
   const char *t = vg_exceptions_text(c, &r, &ok);
   cr_assert(ok);
   cr_assert_str_eq(
-      t,
-      "(evt.type = open) and not (proc.name in (cat, \"my app\")) and not "
-      "(( proc.name = nginx and  fd.name startswith /var/log/) or ( "
-      "proc.name = apache and  fd.name startswith \"/srv/www dir/\")) and "
-      "not (( proc.name = sshd and  fd.directory pmatch (my_dirs))) and not "
-      "(( proc.name startswith oneof (ba, zs)))");
+      t, "(evt.type = open) and not (proc.name in (cat, \"my app\")) and not "
+         "(( proc.name = nginx and  fd.name startswith /var/log/) or ( "
+         "proc.name = apache and  fd.name startswith \"/srv/www dir/\")) and "
+         "not (( proc.name = sshd and  fd.directory pmatch (my_dirs))) and not "
+         "(( proc.name startswith oneof (ba, zs)))");
   vigil_compiler_free(c);
 }

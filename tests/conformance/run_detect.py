@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Conformance runner for `vigil run` over conformance/detect/.
+
+Runs every detect case exactly as the scoreboard's check_detect does (same
+arguments, same checks) and fails when any countable case fails. Cases the
+scoreboard skips (output-format cases, nothing countable) are skipped here
+too. Exit 77 when the conformance data is absent.
+
+usage: run_detect.py --vigil PATH --shared DIR [--verbose] [--only CASE,...]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+
+def data(conf, sub, name):
+    return os.path.join(conf, sub, name)
+
+
+def case_files(conf, d, exp):
+    files = [data(conf, "rules", f) for f in exp.get("shared_rules", [])]
+    files += sorted(os.path.join(d, f) for f in os.listdir(d)
+                    if f.endswith((".yaml", ".yml")))
+    return files
+
+
+def run(argv, env=None, timeout=60):
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    try:
+        p = subprocess.run(argv, capture_output=True, timeout=timeout, env=e)
+        return (p.returncode, p.stdout.decode("utf-8", "replace"),
+                p.stderr.decode("utf-8", "replace"))
+    except subprocess.TimeoutExpired:
+        return 124, "", "timeout"
+
+
+def detect_case(vigil, conf, d):
+    exp = json.load(open(os.path.join(d, "expect.json")))
+    opts = exp.get("options", {})
+    if opts.get("append_output") or "stdout_contains_lines_of" in exp:
+        return None, "output-format case"
+    checks = [k for k in ("detect", "detect_total", "detect_counts",
+                          "detect_level", "detect_level_absent") if k in exp]
+    if not checks:
+        return None, "nothing countable"
+    ev = exp["events"]
+    evpath = data(conf, "captures" if ev.endswith(".scap") else "events", ev)
+    argv = [vigil, "run", "--format", "json"]
+    if opts.get("min_priority"):
+        argv += ["--min-priority", opts["min_priority"]]
+    for t in opts.get("disabled_tags", []):
+        argv += ["--disable-tag", t]
+    for t in opts.get("enabled_tags", []):
+        argv += ["--enable-tag", t]
+    for t in opts.get("disabled_rules", []):
+        argv += ["--disable-rule", t]
+    if opts.get("all_events"):
+        argv.append("--all-events")
+    for o in opts.get("config_overrides", []):
+        argv += ["-o", o]
+    argv += ["--rules"] + case_files(conf, d, exp) + ["--", evpath]
+    rc, out, err = run(argv, env=opts.get("env"))
+    if rc != 0:
+        return False, "rc=%d %s" % (rc, err.strip()[-200:])
+    alerts = []
+    for line in out.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            alerts.append(json.loads(line))
+        except ValueError:
+            return False, "stdout line is not JSON: %r" % line[:80]
+    why = []
+    counts = {}
+    for a in alerts:
+        counts[a.get("rule")] = counts.get(a.get("rule"), 0) + 1
+    if "detect" in exp and exp["detect"] != bool(alerts):
+        why.append("%d alerts, expected detect=%s" % (len(alerts),
+                                                      exp["detect"]))
+    if "detect_total" in exp and exp["detect_total"] != len(alerts):
+        why.append("%d alerts, expected %d" % (len(alerts),
+                                               exp["detect_total"]))
+    for rule, n in exp.get("detect_counts", {}).items():
+        if counts.get(rule, 0) != n:
+            why.append("%r fired %d, expected %d" % (rule,
+                                                     counts.get(rule, 0), n))
+    pris = [str(a.get("priority", "")).lower() for a in alerts]
+    for lvl in exp.get("detect_level", []):
+        if not any(lvl.lower() in x for x in pris):
+            why.append("no alert at %s" % lvl)
+    for lvl in exp.get("detect_level_absent", []):
+        if any(lvl.lower() in x for x in pris):
+            why.append("alert at %s" % lvl)
+    return not why, "; ".join(why)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--vigil", required=True)
+    ap.add_argument("--shared", required=True)
+    ap.add_argument("--verbose", "-v", action="store_true")
+    ap.add_argument("--only")
+    args = ap.parse_args()
+    conf = os.path.join(args.shared, "conformance")
+    root = os.path.join(conf, "detect")
+    if not os.path.isdir(root) or not os.path.exists(args.vigil):
+        print("no detect cases or no vigil binary: skipped")
+        return 77
+    only = set(args.only.split(",")) if args.only else None
+    p = f = s = 0
+    for c in sorted(os.listdir(root)):
+        d = os.path.join(root, c)
+        if not os.path.isfile(os.path.join(d, "expect.json")):
+            continue
+        if only and c not in only:
+            continue
+        ok, why = detect_case(args.vigil, conf, d)
+        if ok is None:
+            s += 1
+            if args.verbose:
+                print("SKIP %s: %s" % (c, why))
+        elif ok:
+            p += 1
+            if args.verbose:
+                print("PASS %s" % c)
+        else:
+            f += 1
+            print("FAIL %s: %s" % (c, why[:400]))
+    print("detect: %d/%d cases pass (%d skipped)" % (p, p + f, s))
+    return 0 if f == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
