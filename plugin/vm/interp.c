@@ -164,14 +164,19 @@ static const vg_cmpop cmp_of[VG_PC__COUNT] = {
     [VG_PC_PMATCH] = VG_CMP_PMATCH,
 };
 
-static bool is_str(vg_ftype t) {
-  return t == VG_FT_CHARBUF || t == VG_FT_FSPATH || t == VG_FT_FSRELPATH ||
-         t == VG_FT_BYTEBUF;
+/* Representation of a type: 1 string or buffer, 2 address, 0 number. */
+static const uint8_t repr_of[VG_FT__MAX] = {
+    [VG_FT_CHARBUF] = 1,  [VG_FT_FSPATH] = 1,   [VG_FT_FSRELPATH] = 1,
+    [VG_FT_BYTEBUF] = 1,  [VG_FT_IPV4ADDR] = 2, [VG_FT_IPV6ADDR] = 2,
+    [VG_FT_IPADDR] = 2,   [VG_FT_IPV4NET] = 2,  [VG_FT_IPV6NET] = 2,
+    [VG_FT_IPNET] = 2};
+
+/* Host-supplied types are not trusted to be in range. */
+static inline unsigned repr(vg_ftype t) {
+  return (unsigned)t < VG_FT__MAX ? repr_of[t] : 0;
 }
-static bool is_ip(vg_ftype t) {
-  return t == VG_FT_IPV4ADDR || t == VG_FT_IPV6ADDR || t == VG_FT_IPADDR ||
-         t == VG_FT_IPV4NET || t == VG_FT_IPV6NET || t == VG_FT_IPNET;
-}
+static inline bool is_str(vg_ftype t) { return repr(t) == 1; }
+static inline bool is_ip(vg_ftype t) { return repr(t) == 2; }
 static bool is_signed(vg_ftype t) {
   return t == VG_FT_INT8 || t == VG_FT_INT16 || t == VG_FT_INT32 ||
          t == VG_FT_INT64 || t == VG_FT_ERRNO || t == VG_FT_FD ||
@@ -181,8 +186,8 @@ static bool is_signed(vg_ftype t) {
 /* cmp.h reads the union member the type t names, so a value must be of
  * the same representation (string, address or number) as t before it is
  * compared: the pack is verified, but value types come from the host. */
-static bool same_repr(vg_ftype a, vg_ftype t) {
-  return is_str(a) == is_str(t) && is_ip(a) == is_ip(t);
+static inline bool same_repr(vg_ftype a, vg_ftype t) {
+  return repr(a) == repr(t);
 }
 
 /* Bytes before the first NUL (C-string view). */
