@@ -610,9 +610,9 @@ static vigil_status inflate_body(vigil_program *p, char *err, size_t errsz) {
   inflateEnd(&zs);
   if (!ok) {
     free(img);
-    return fail(err, errsz, VIGIL_E_FORMAT,
-                zr == Z_MEM_ERROR ? "out of memory while inflating"
-                                  : "bad compressed body");
+    if (zr == Z_MEM_ERROR)
+      return fail(err, errsz, VIGIL_E_NOMEM, "out of memory");
+    return fail(err, errsz, VIGIL_E_FORMAT, "bad compressed body");
   }
   free(p->buf);
   p->buf = img;
