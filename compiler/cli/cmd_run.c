@@ -44,6 +44,7 @@ typedef struct run_opts {
   bool iso_time;
   char *append_output;
   const char *force_source;
+  char *stdin_spool; /* standard input, spooled early to tell its source */
 } run_opts;
 
 static void usage(FILE *f) {
@@ -301,14 +302,22 @@ static void print_diags(vigil_compiler *c, bool errors) {
   free(seen);
 }
 
+static char *spool_stdin(void);
+
 /* The event source of one input file: forced, JSON recognised from its
  * first event, or syscall (a capture). NULL when it cannot be told now
- * (standard input, unreadable or empty files: reading reports those). */
-static const char *input_source(const run_opts *o, const char *path) {
+ * (unreadable or empty files: reading reports those). Standard input is
+ * spooled here so its content can be looked at twice. */
+static const char *input_source(run_opts *o, const char *path) {
   if (o->force_source)
     return o->force_source;
-  if (!strcmp(path, "-"))
-    return NULL;
+  if (!strcmp(path, "-")) {
+    if (!o->stdin_spool)
+      o->stdin_spool = spool_stdin();
+    if (!o->stdin_spool)
+      return NULL;
+    path = o->stdin_spool;
+  }
   FILE *f = fopen(path, "rb");
   if (!f)
     return NULL;
@@ -663,7 +672,9 @@ static int run_events(run_opts *o, const vigil_program *p, vg_run_host *h) {
   for (size_t i = 0; i < o->nevents; i++) {
     const char *path = o->events[i];
     char *spooled = NULL;
-    if (!strcmp(path, "-")) {
+    if (!strcmp(path, "-") && o->stdin_spool) {
+      path = o->stdin_spool;
+    } else if (!strcmp(path, "-")) {
       spooled = spool_stdin();
       if (!spooled) {
         fprintf(stderr, "vigil run: cannot read standard input\n");
@@ -810,5 +821,9 @@ out:
   free((void *)o.dis_tags);
   free((void *)o.dis_rules);
   free(o.append_output);
+  if (o.stdin_spool) {
+    unlink(o.stdin_spool);
+    free(o.stdin_spool);
+  }
   return rc;
 }
