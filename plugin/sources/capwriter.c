@@ -8,6 +8,7 @@
  */
 #include "sources/capwriter.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,8 +216,12 @@ vigil_status vg_capw_open(const char *path, int gzip_level, vg_capw **out,
 vigil_status vg_capw_close(vg_capw *w, char *err, size_t errlen) {
   if (!w)
     return VIGIL_OK;
+  errno = 0;
   int rc = gzclose(w->gz);
-  if (rc != Z_OK)
+  if (rc == Z_ERRNO)
+    fail(w, VIGIL_E_IO, "write failed: %s",
+         errno ? strerror(errno) : "I/O error");
+  else if (rc != Z_OK)
     fail(w, VIGIL_E_IO, "close failed (zlib error %d)", rc);
   vigil_status st = w->st;
   if (st != VIGIL_OK && err && errlen)
@@ -1956,14 +1961,14 @@ vigil_status vg_capgen_write(const char *path, const vg_capgen_opts *o,
   g->st.events = vg_capw_count(g->w);
   if (stats)
     *stats = g->st;
+  /* the writer keeps its first error; closing reports it (or its own) */
   char cerr[256];
   vigil_status cst = vg_capw_close(g->w, cerr, sizeof cerr);
-  if (st == VIGIL_OK && cst != VIGIL_OK) {
+  if (st == VIGIL_OK)
     st = cst;
-    snprintf(err, errlen, "%s: %s", path, cerr);
-  } else if (st != VIGIL_OK) {
-    snprintf(err, errlen, "%s: write failed", path);
-  }
+  if (st != VIGIL_OK)
+    snprintf(err, errlen, "%s: %s", path,
+             cst != VIGIL_OK ? cerr : "write failed");
   free(g);
   return st;
 }

@@ -123,9 +123,15 @@ def measure(argv, ok=(0,)):
 
 
 def vigil_run_available(vigil):
-    p = subprocess.run([vigil, "run", "--help"], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, text=True)
-    return "not available" not in (p.stdout + p.stderr)
+    try:
+        p = subprocess.run([vigil, "run", "--help"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    except OSError:
+        return False
+    out = p.stdout + p.stderr
+    if "not available" in out:  # the placeholder before `vigil run` landed
+        return False
+    return p.returncode == 0 or "usage" in out.lower()
 
 
 def main():
