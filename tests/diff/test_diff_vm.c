@@ -33,10 +33,6 @@
 #include "vigil/compiler.h"
 #include "vigil/vm.h"
 
-/* LeakSanitizer's interface when linked in (sanitizer builds), else NULL */
-extern void __lsan_disable(void) __attribute__((weak));
-extern void __lsan_enable(void) __attribute__((weak));
-
 #define DF_NEVT 1024 /* codes the VM dispatches on (pack.h) */
 
 typedef struct drule {
@@ -169,15 +165,9 @@ static void run_pack(const char *label, const char *const *files,
     r->ri = ri;
     r->enabled = ri->enabled;
     df_compile_err ce = {""};
-    /* the reference never frees its trees (test scaffolding): keep
-     * LeakSanitizer from reporting them, and only them (harden) */
-    if (__lsan_disable)
-      __lsan_disable();
     r->ref = df_compile(&d.t, ri->source, ri->ast, &ce);
     if (r->ref)
       df_locals(r->ref, &r->loc, &r->nloc);
-    if (__lsan_enable)
-      __lsan_enable();
     if (!r->ref) {
       cr_log_info("%s: rule '%s' skipped by the reference: %s", label,
                   ri->name, ce.msg);
