@@ -1,10 +1,15 @@
 /*
  * scap.c - the streaming capture reader and old-event converter (see
- * scap.h and spec/scap-format.md sections 3-13 and 16). Blocks are read
- * one at a time through gzread; metadata blocks are then walked entry by
- * entry, event blocks are decoded into a vg_evt and passed through the
- * converter, whose stored enter events are the only state kept across
- * blocks (bounded: the store is flushed when it grows past a limit).
+ * scap.h and spec/scap-format.md sections 3-13 and 16). Input goes through
+ * gzread into one buffer and blocks are decoded where they lie: a plain
+ * file is read in large chunks (zlib then reads straight into the buffer),
+ * a gzip stream block by block, exactly as much as each block needs, so
+ * that a corrupt stream still delivers every block before the damage.
+ * Metadata blocks are walked entry by entry, event blocks are decoded into
+ * a vg_evt and passed through the converter, whose stored enter events are
+ * the only state kept across blocks (bounded: the store is flushed when it
+ * grows past a limit; records are recycled, so steady-state reading
+ * allocates nothing).
  */
 #include "sources/scap.h"
 
@@ -24,6 +29,7 @@
 #define MAX_STORED 65536u
 #define MAX_ROUNDS 16
 #define CONV_BUF (1u << 20)
+#define IN_CHUNK (1u << 20) /* plain input: bytes asked of gzread at once */
 
 enum blk_kind {
   BK_UNKNOWN,
@@ -61,23 +67,31 @@ static const blk_desc BLOCKS[] = {
     {0x8012ABCD, BK_UL, 1, 0, "UL"},     {0x220, BK_UL, 2, 0, "UL_V2"},
 };
 
-/* A stored enter event: header plus a private copy of its parameters. */
+/* A stored enter event: header plus a private copy of its parameters.
+ * Records are recycled through the reader's free list and keep their data
+ * buffer (cap bytes) between uses. */
 typedef struct stored_evt {
   int64_t tid;
   uint16_t type;
   uint32_t nparams;
   uint32_t plen[VG_EVT_MAX_PARAMS];
   uint32_t off[VG_EVT_MAX_PARAMS];
-  uint8_t data[];
+  uint8_t *data;
+  size_t cap;
 } stored_evt;
 
 struct vg_scap {
   gzFile gz;
   uint64_t off;        /* uncompressed bytes consumed so far */
   uint64_t blk_off;    /* offset of the current block */
-  uint8_t *blk;        /* current block (header included) */
-  size_t blk_cap;
+  const uint8_t *blk;  /* current block (header included), inside in */
   uint32_t blk_len;
+  /* input buffer: bytes [in_pos, in_len) are read but not consumed */
+  uint8_t *in;
+  size_t in_cap, in_pos, in_len;
+  int in_eof;          /* gzread reported the end of the input */
+  int in_err;          /* gzread failed */
+  int direct;          /* -1 unknown, 1 plain file, 0 gzip stream */
   const blk_desc *desc;
   size_t cur;          /* cursor in the current metadata block */
   int in_meta;         /* walking entries of a metadata block */
@@ -100,6 +114,11 @@ struct vg_scap {
   /* converter storage: open addressing on tid */
   stored_evt **store;
   size_t store_cap, store_n;
+  stored_evt **freel; /* recycled records */
+  size_t nfree, capfree;
+  /* last block type looked up */
+  uint32_t last_id;
+  const blk_desc *last_desc;
 };
 
 static vigil_status fail(vg_scap *r, vigil_status st, const char *fmt, ...)
@@ -146,7 +165,10 @@ static vigil_status init_reader(gzFile gz, vg_scap **out, char *err,
   r->convbuf[1] = malloc(CONV_BUF);
   r->store_cap = 1024;
   r->store = calloc(r->store_cap, sizeof *r->store);
-  if (!r->convbuf[0] || !r->convbuf[1] || !r->store) {
+  r->in_cap = 2 * IN_CHUNK;
+  r->in = malloc(r->in_cap);
+  r->direct = -1;
+  if (!r->convbuf[0] || !r->convbuf[1] || !r->store || !r->in) {
     vg_scap_close(r);
     snprintf(err, errlen, "out of memory");
     return VIGIL_E_NOMEM;
@@ -199,12 +221,24 @@ vigil_status vg_scap_open_mem(const void *buf, size_t len, vg_scap **out,
   return init_reader(gz, out, err, errlen);
 }
 
+static void rec_free(stored_evt *s) {
+  if (s) {
+    free(s->data);
+    free(s);
+  }
+}
+
+/* Drops every stored event and frees the records (the store only reaches
+ * this after a section change or when it overflows: give memory back). */
 static void store_clear(vg_scap *r) {
   for (size_t i = 0; i < r->store_cap; i++) {
-    free(r->store[i]);
+    rec_free(r->store[i]);
     r->store[i] = NULL;
   }
   r->store_n = 0;
+  for (size_t i = 0; i < r->nfree; i++)
+    rec_free(r->freel[i]);
+  r->nfree = 0;
 }
 
 void vg_scap_close(vg_scap *r) {
@@ -215,7 +249,8 @@ void vg_scap_close(vg_scap *r) {
   if (r->store)
     store_clear(r);
   free(r->store);
-  free(r->blk);
+  free(r->freel);
+  free(r->in);
   free(r->convbuf[0]);
   free(r->convbuf[1]);
   free(r);
@@ -225,40 +260,79 @@ const char *vg_scap_error(const vg_scap *r) { return r->err; }
 
 /* ------------------------------------------------------------ raw input */
 
-/* Reads exactly n bytes; returns bytes read (< n at end of file), or -1. */
-static long read_n(vg_scap *r, uint8_t *dst, size_t n) {
-  size_t got = 0;
-  while (got < n) {
-    size_t chunk = n - got > (1u << 30) ? (1u << 30) : n - got;
-    int k = gzread(r->gz, dst + got, (unsigned)chunk);
-    if (k < 0)
-      return -1;
-    if (k == 0)
-      break;
-    got += (size_t)k;
+/* Makes at least `need` unconsumed bytes available in r->in (fewer at the
+ * end of the input). Returns the number available, or -1 on a read error.
+ * Plain files are read IN_CHUNK bytes at a time; a gzip stream exactly as
+ * much as asked, because gzread drops the bytes of a call that hits
+ * corrupt data. Moves the unconsumed bytes to the start of the buffer, so
+ * pointers into it are invalidated. */
+static long fill(vg_scap *r, size_t need) {
+  size_t avail = r->in_len - r->in_pos;
+  if (avail >= need || r->in_eof)
+    return (long)avail;
+  if (r->in_err)
+    return -1;
+  if (r->in_pos) {
+    if (avail)
+      memmove(r->in, r->in + r->in_pos, avail);
+    r->in_pos = 0;
+    r->in_len = avail;
   }
-  r->off += got;
-  return (long)got;
+  if (r->direct < 0)
+    r->direct = gzdirect(r->gz) ? 1 : 0;
+  size_t want = need + (r->direct ? IN_CHUNK : 0);
+  if (want > r->in_cap) {
+    size_t cap = r->in_cap;
+    while (cap < want)
+      cap *= 2;
+    uint8_t *nb = realloc(r->in, cap);
+    if (!nb)
+      return -2;
+    r->in = nb;
+    r->in_cap = cap;
+  }
+  while (r->in_len < need) {
+    size_t room = r->direct ? r->in_cap - r->in_len : need - r->in_len;
+    unsigned chunk = room > (1u << 30) ? (1u << 30) : (unsigned)room;
+    int k = gzread(r->gz, r->in + r->in_len, chunk);
+    if (k < 0) {
+      r->in_err = 1;
+      return -1;
+    }
+    if (k == 0) {
+      r->in_eof = 1;
+      break;
+    }
+    r->in_len += (size_t)k;
+  }
+  return (long)(r->in_len - r->in_pos);
 }
 
-static const blk_desc *find_desc(uint32_t id) {
+static const blk_desc *find_desc(vg_scap *r, uint32_t id) {
+  if (r->last_desc && r->last_id == id)
+    return r->last_desc;
   for (size_t i = 0; i < sizeof BLOCKS / sizeof BLOCKS[0]; i++)
-    if (BLOCKS[i].id == id)
+    if (BLOCKS[i].id == id) {
+      r->last_id = id;
+      r->last_desc = &BLOCKS[i];
       return &BLOCKS[i];
+    }
   return NULL;
 }
 
 static const blk_desc SHB_DESC = {SHB_TYPE, BK_UNKNOWN, 0, 0, "SHB"};
 static const blk_desc UNK_DESC = {0, BK_UNKNOWN, 0, 0, "unknown"};
 
-/* Reads the next whole block into r->blk. Returns VIGIL_OK and sets
- * *eof at a clean end of file. */
+/* Makes the next whole block r->blk (a view into the input buffer, valid
+ * until the next read). Returns VIGIL_OK and sets *eof at a clean end of
+ * file. */
 static vigil_status read_block(vg_scap *r, int *eof) {
-  uint8_t hdr[8];
   *eof = 0;
   r->desc = NULL;
   r->blk_off = r->off;
-  long k = read_n(r, hdr, 8);
+  long k = fill(r, 8);
+  if (k == -2)
+    return fail(r, VIGIL_E_NOMEM, "out of memory");
   if (k < 0)
     return fail(r, VIGIL_E_IO, "read error (%s)",
                 gzerror(r->gz, &(int){0}));
@@ -266,11 +340,15 @@ static vigil_status read_block(vg_scap *r, int *eof) {
     *eof = 1;
     return VIGIL_OK;
   }
-  if (k < 8)
+  if (k < 8) {
+    r->off += (uint64_t)k;
+    r->in_pos = r->in_len;
     return fail(r, VIGIL_E_FORMAT,
                 "truncated block header (%ld of 8 bytes)", k);
+  }
+  const uint8_t *hdr = r->in + r->in_pos;
   uint32_t type = rd32(hdr), len = rd32(hdr + 4);
-  const blk_desc *d = type == SHB_TYPE ? &SHB_DESC : find_desc(type);
+  const blk_desc *d = type == SHB_TYPE ? &SHB_DESC : find_desc(r, type);
   r->desc = d ? d : &UNK_DESC;
   if (!d) {
     static blk_desc unk;
@@ -278,29 +356,30 @@ static vigil_status read_block(vg_scap *r, int *eof) {
     unk.id = type;
     r->desc = &unk;
   }
-  if (len < 12 || (type == SHB_TYPE && len < 28))
+  if (len < 12 || (type == SHB_TYPE && len < 28)) {
+    r->off += 8;
     return fail(r, VIGIL_E_FORMAT, "invalid block length %u", len);
-  if (len > MAX_BLOCK)
+  }
+  if (len > MAX_BLOCK) {
+    r->off += 8;
     return fail(r, VIGIL_E_LIMIT, "block length %u exceeds the scap block "
                 "size limit (%u bytes)", len, MAX_BLOCK);
-  if (r->blk_cap < len) {
-    size_t cap = r->blk_cap ? r->blk_cap : 65536;
-    while (cap < len)
-      cap *= 2;
-    uint8_t *nb = realloc(r->blk, cap);
-    if (!nb)
-      return fail(r, VIGIL_E_NOMEM, "out of memory");
-    r->blk = nb;
-    r->blk_cap = cap;
   }
-  memcpy(r->blk, hdr, 8);
-  k = read_n(r, r->blk + 8, len - 8);
+  k = fill(r, len);
+  if (k == -2)
+    return fail(r, VIGIL_E_NOMEM, "out of memory");
   if (k < 0)
     return fail(r, VIGIL_E_IO, "read error");
-  if ((uint32_t)k < len - 8)
+  if ((uint32_t)k < len) {
+    r->off += (uint64_t)k;
+    r->in_pos = r->in_len;
     return fail(r, VIGIL_E_FORMAT,
                 "truncated block: %u bytes expected, %ld available", len,
-                k + 8);
+                k);
+  }
+  r->blk = r->in + r->in_pos;
+  r->in_pos += len;
+  r->off += len;
   r->blk_len = len;
   return VIGIL_OK;
 }
@@ -723,11 +802,27 @@ static stored_evt *store_get(const vg_scap *r, int64_t tid) {
   return r->store[store_slot(r, tid)];
 }
 
+/* Puts a record on the free list (or frees it when the list is full). */
+static void rec_recycle(vg_scap *r, stored_evt *s) {
+  if (r->nfree == r->capfree) {
+    size_t nc = r->capfree ? r->capfree * 2 : 64;
+    stored_evt **nf = nc <= MAX_STORED ? realloc(r->freel, nc * sizeof *nf)
+                                       : NULL;
+    if (!nf) {
+      rec_free(s);
+      return;
+    }
+    r->freel = nf;
+    r->capfree = nc;
+  }
+  r->freel[r->nfree++] = s;
+}
+
 static void store_del(vg_scap *r, int64_t tid) {
   size_t i = store_slot(r, tid);
   if (!r->store[i])
     return;
-  free(r->store[i]);
+  rec_recycle(r, r->store[i]);
   r->store[i] = NULL;
   r->store_n--;
   /* re-insert the rest of the cluster */
@@ -761,9 +856,21 @@ static vigil_status store_put(vg_scap *r, const vg_evt *e) {
   size_t total = 0;
   for (uint32_t i = 0; i < e->nparams; i++)
     total += e->plen[i];
-  stored_evt *s = malloc(sizeof *s + total);
+  stored_evt *s = r->nfree ? r->freel[--r->nfree] : calloc(1, sizeof *s);
   if (!s)
     return fail(r, VIGIL_E_NOMEM, "out of memory");
+  if (s->cap < total) {
+    size_t nc = s->cap ? s->cap : 256;
+    while (nc < total)
+      nc *= 2;
+    uint8_t *nd = realloc(s->data, nc);
+    if (!nd) {
+      rec_recycle(r, s);
+      return fail(r, VIGIL_E_NOMEM, "out of memory");
+    }
+    s->data = nd;
+    s->cap = nc;
+  }
   s->tid = e->tid;
   s->type = e->type;
   s->nparams = e->nparams;
