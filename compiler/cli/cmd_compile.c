@@ -155,6 +155,10 @@ out:
 static void print_findings(vigil_compiler *c) {
   for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
     const vigil_load_result *r = vigil_compiler_result(c, i);
+    if (!r) {
+      fputs("vigil compile: out of memory\n", stderr);
+      continue;
+    }
     for (size_t k = 0; k < r->nerrors; k++) {
       char *t = NULL;
       if (vigil_diag_render_text(c, &r->errors[k], &t) == VIGIL_OK)
@@ -241,8 +245,10 @@ int vg_cmd_compile(int argc, char **argv) {
   }
   vigil_compiler_finish(c);
   size_t nerr = 0;
-  for (size_t i = 0; i < vigil_compiler_nresults(c); i++)
-    nerr += vigil_compiler_result(c, i)->nerrors;
+  for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
+    const vigil_load_result *r = vigil_compiler_result(c, i);
+    nerr += r ? r->nerrors : 1; /* NULL: out of memory, never a pack */
+  }
   if (nerr) {
     print_findings(c);
     fprintf(stderr, "vigil compile: rules have errors, no pack written\n");

@@ -131,8 +131,10 @@ int vg_cmd_lint(int argc, char **argv) {
   size_t nerr = 0, nwarn = 0;
   for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
     const vigil_load_result *r = vigil_compiler_result(c, i);
-    if (!r)
+    if (!r) {
+      nerr++; /* out of memory: never report a clean lint */
       continue;
+    }
     nerr += r->nerrors;
     nwarn += r->nwarnings;
   }

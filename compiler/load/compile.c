@@ -128,87 +128,135 @@ static void quote_item(vg_buf *b, const char *e) {
   }
 }
 
-const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
-                          const char *name, const char *const *items,
-                          size_t nitems, bool *used, int32_t **origin_out) {
+/* One linear pass (the text was once rebuilt per occurrence, quadratic in
+ * the number of references). The output is built in out/oo; "the new
+ * string" of the rules below is out followed by the unread rest of cnd:
+ * blanks before a reference are trimmed from out, the search resumes
+ * after the inserted text (one byte later when the insertion starts the
+ * string, as the per-occurrence version did). */
+const char *vg_subst_list_ex(vg_arena *a, const char *cnd, int32_t *origin,
+                             const char *name, const char *const *items,
+                             size_t nitems, bool *used, int32_t **origin_out,
+                             vigil_status *st) {
+  *st = VIGIL_OK;
   const char *hit = name[0] ? strstr(cnd, name) : NULL;
   if (origin_out)
     *origin_out = origin;
   if (!hit)
     return cnd;
-  size_t nl = strlen(name);
-  size_t len = strlen(cnd);
-  char *cur = vg_arena_strndup(a, cnd, len);
-  int32_t *org = origin;
-  if (!cur)
-    return cnd;
-  size_t start = (size_t)(hit - cnd);
-  vg_buf sub;
+  size_t nl = strlen(name), len = strlen(cnd);
+  vg_buf sub, out;
   vg_buf_init(&sub);
+  vg_buf_init(&out);
   for (size_t i = 0; i < nitems; i++) {
     if (i)
       vg_buf_puts(&sub, ", ");
     quote_item(&sub, items[i]);
   }
   size_t sl = sub.len;
+  int32_t *oo = NULL;
+  size_t ocap = 0;
+  size_t rd = 0; /* cnd[0..rd) has been consumed into out */
+  size_t p = (size_t)(hit - cnd);
+  const char *res = NULL;
   for (;;) {
-    size_t end = start + nl;
-    if ((start == 0 || is_delim(cur[start - 1])) &&
-        (end >= len || is_delim(cur[end]))) {
-      size_t name_at = start;
-      while (start > 0 && is_blank(cur[start - 1]))
-        start--;
-      while (end < len && is_blank(cur[end]))
+    size_t end = p + nl;
+    /* the byte before the reference in the new string */
+    bool lead = p > rd ? is_delim(cnd[p - 1])
+                       : (out.len == 0 || is_delim(out.ptr[out.len - 1]));
+    if (lead && (end >= len || is_delim(cnd[end]))) {
+      int32_t at = origin ? origin[p] : 0;
+      vg_buf_append(&out, cnd + rd, p - rd);
+      size_t need = out.len + sl + 2 + (len - end);
+      if (need > VG_MAX_SUBST_TEXT) {
+        *st = VIGIL_E_LIMIT;
+        goto done;
+      }
+      if (origin && need + 1 > ocap) {
+        size_t nc = ocap ? ocap : 64;
+        while (nc < need + 1)
+          nc *= 2;
+        int32_t *no = vg_realloc(oo, nc * sizeof *no);
+        if (!no)
+          goto nomem;
+        oo = no;
+        ocap = nc;
+      }
+      if (origin)
+        for (size_t k = out.len - (p - rd); k < out.len; k++)
+          oo[k] = origin[rd + k - (out.len - (p - rd))];
+      while (out.len > 0 && is_blank(out.ptr[out.len - 1]))
+        out.len--;
+      while (end < len && is_blank(cnd[end]))
         end++;
       if (sl == 0) {
-        if (start > 0 && cur[start - 1] == ',')
-          start--;
-        else if (end < len && cur[end] == ',')
+        if (out.len > 0 && out.ptr[out.len - 1] == ',')
+          out.len--;
+        else if (end < len && cnd[end] == ',')
           end++;
       }
-      size_t nlen = (start > 0 ? start + 1 : 0) + sl + 1 + (len - end);
-      char *nc = vg_arena_alloc(a, nlen + 1);
-      int32_t *no = org ? vg_arena_alloc(a, (nlen + 1) * sizeof *no) : NULL;
-      if (!nc || (org && !no))
-        break;
-      size_t k = 0;
-      int32_t at = org ? org[name_at] : 0;
-      if (start > 0) {
-        memcpy(nc, cur, start);
-        if (no)
-          memcpy(no, org, start * sizeof *no);
-        k = start;
-        if (no)
-          no[k] = at;
-        nc[k++] = ' ';
+      bool first = out.len == 0;
+      if (!first) {
+        if (origin)
+          oo[out.len] = at;
+        vg_buf_putc(&out, ' ');
       }
-      memcpy(nc + k, sub.ptr ? sub.ptr : "", sl);
-      for (size_t i = 0; no && i < sl + 1; i++)
-        no[k + i] = at;
-      k += sl;
-      nc[k++] = ' ';
-      memcpy(nc + k, cur + end, len - end);
-      if (no)
-        memcpy(no + k, org + end, (len - end) * sizeof *no);
-      k += len - end;
-      nc[k] = 0;
-      cur = nc;
-      org = no;
-      len = k;
-      start += sl + 1;
+      for (size_t k = 0; origin && k < sl + 1; k++)
+        oo[out.len + k] = at;
+      vg_buf_append(&out, sub.ptr ? sub.ptr : "", sl);
+      vg_buf_putc(&out, ' ');
+      if (vg_buf_failed(&out))
+        goto nomem;
+      rd = end;
       *used = true;
+      p = end + (first ? 1 : 0);
+      if (first && end + 1 > len)
+        break;
+    } else {
+      p++;
     }
-    if (start + 1 > len)
+    if (p > len)
       break;
-    const char *nh = strstr(cur + start + 1, name);
+    const char *nh = strstr(cnd + p, name);
     if (!nh)
       break;
-    start = (size_t)(nh - cur);
+    p = (size_t)(nh - cnd);
   }
+  vg_buf_append(&out, cnd + rd, len - rd);
+  if (vg_buf_failed(&out))
+    goto nomem;
+  char *nt = vg_arena_alloc(a, out.len + 1);
+  int32_t *no = origin ? vg_arena_alloc(a, (out.len + 1) * sizeof *no) : NULL;
+  if (!nt || (origin && !no))
+    goto nomem;
+  memcpy(nt, out.ptr ? out.ptr : "", out.len);
+  nt[out.len] = 0;
+  if (origin) {
+    size_t tail = len - rd, head = out.len - tail;
+    if (head)
+      memcpy(no, oo, head * sizeof *no);
+    memcpy(no + head, origin + rd, (tail + 1) * sizeof *no);
+    if (origin_out)
+      *origin_out = no;
+  }
+  res = nt;
+  goto done;
+nomem:
+  *st = VIGIL_E_NOMEM;
+done:
+  vg_free(oo);
   vg_buf_fini(&sub);
-  if (origin_out)
-    *origin_out = org;
-  return cur;
+  vg_buf_fini(&out);
+  return res;
+}
+
+const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,
+                          const char *name, const char *const *items,
+                          size_t nitems, bool *used, int32_t **origin_out) {
+  vigil_status st;
+  const char *r = vg_subst_list_ex(a, cnd, origin, name, items, nitems, used,
+                                   origin_out, &st);
+  return r ? r : cnd;
 }
 
 static void compile_lists(vigil_compiler *c) {
@@ -245,9 +293,11 @@ static void compile_lists(vigil_compiler *c) {
 }
 
 /* Substitutes every list in index order; records which lists were used
- * (names appended to *names when names != NULL). */
+ * (names appended to *names when names != NULL). NULL with a message in
+ * *why past the list expansion limit or out of memory. */
 static const char *subst_all(vigil_compiler *c, const char *text,
-                             int32_t **origin, vg_ptrvec *names) {
+                             int32_t **origin, vg_ptrvec *names,
+                             const char **why) {
   size_t len = strlen(text);
   int32_t *org = vg_arena_alloc(&c->a, (len + 1) * sizeof *org);
   if (org)
@@ -257,8 +307,20 @@ static const char *subst_all(vigil_compiler *c, const char *text,
   for (size_t i = 0; i < c->lists.n; i++) {
     vg_list_info *l = c->lists.v[i];
     bool used = false;
-    cur = vg_subst_list(&c->a, cur, org, l->name,
-                        (const char *const *)l->citems, l->nc, &used, &org);
+    vigil_status st;
+    const char *next =
+        vg_subst_list_ex(&c->a, cur, org, l->name,
+                         (const char *const *)l->citems, l->nc, &used, &org,
+                         &st);
+    if (!next) {
+      *why = st == VIGIL_E_LIMIT
+                 ? vg_fmt(c, "condition too large after substituting list "
+                             "'%s': more than %u bytes (list expansion "
+                             "limit)", l->name, VG_MAX_SUBST_TEXT)
+                 : "out of memory";
+      return NULL;
+    }
+    cur = next;
     if (used) {
       l->used = true;
       if (names)
@@ -648,44 +710,61 @@ static void sema_cb(void *ud, const vg_sema_diag *d) {
   }
 }
 
-bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
-                        const char *field) {
+bool vg_valid_lhs_field_ex(vigil_compiler *c, const char *source,
+                           const char *field, bool *oom) {
   char *txt = vg_fmt(c, "%s exists", field);
   vg_arena a;
   vg_arena_init(&a);
   vg_node *root = NULL;
   vg_parse_error perr;
   bool ok = false;
-  if (vg_parse_condition(&a, txt, strlen(txt), &root, &perr) == VIGIL_OK &&
-      root && root->kind == VG_N_UNARY) {
+  vigil_status st = txt[0] ? vg_parse_condition(&a, txt, strlen(txt), &root,
+                                                &perr)
+                           : VIGIL_E_NOMEM; /* vg_fmt gives "" on OOM */
+  if (st == VIGIL_OK && root && root->kind == VG_N_UNARY) {
     semacb s;
     memset(&s, 0, sizeof s);
     s.c = c;
-    ok = vg_sema_check(c->env, source, &a, root, sema_cb, &s) == VIGIL_OK &&
-         !s.has_err;
+    st = vg_sema_check(c->env, source, &a, root, sema_cb, &s);
+    ok = st == VIGIL_OK && !s.has_err;
   }
+  if (oom)
+    *oom = st == VIGIL_E_NOMEM;
   vg_arena_fini(&a);
   return ok;
 }
 
+bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
+                        const char *field) {
+  return vg_valid_lhs_field_ex(c, source, field, NULL);
+}
+
 /* Does text[0..len) compile as an output token for source? */
-static bool output_token_ok(vigil_compiler *c, const char *source, vg_arena *a,
-                            const char *text, size_t len, vg_node **out) {
+static bool output_token_ok(vigil_compiler *c, const char *source,
+                            vg_arena *a, const char *text, size_t len,
+                            vg_node **out, bool *oom) {
   vg_node *op = NULL;
   size_t used = 0;
   vg_parse_error perr;
-  if (vg_parse_operand(a, text, len, &op, &used, &perr) != VIGIL_OK || !op ||
-      used != len)
+  vigil_status st = vg_parse_operand(a, text, len, &op, &used, &perr);
+  if (st == VIGIL_E_NOMEM)
+    *oom = true;
+  if (st != VIGIL_OK || !op || used != len)
     return false;
   vg_pos p0 = {0, 1, 1};
   vg_node *u = vg_ast_new(a, VG_N_UNARY, p0);
-  if (!u || !vg_ast_add_kid(a, u, op))
+  if (!u || !vg_ast_add_kid(a, u, op)) {
+    *oom = true;
     return false;
+  }
   u->op = VG_OP_EXISTS;
   semacb s;
   memset(&s, 0, sizeof s);
   s.c = c;
-  if (vg_sema_check(c->env, source, a, u, sema_cb, &s) != VIGIL_OK || s.has_err)
+  st = vg_sema_check(c->env, source, a, u, sema_cb, &s);
+  if (st == VIGIL_E_NOMEM)
+    *oom = true;
+  if (st != VIGIL_OK || s.has_err)
     return false;
   *out = op;
   return true;
@@ -721,16 +800,22 @@ static const char *check_output(vigil_compiler *c, const char *source,
     size_t used = 0;
     vg_parse_error perr;
     size_t maxl = 0;
-    if (vg_parse_operand(&a, fmt + j, n - j, &op, &used, &perr) == VIGIL_OK &&
-        op)
+    bool oom = false;
+    vigil_status pst = vg_parse_operand(&a, fmt + j, n - j, &op, &used, &perr);
+    if (pst == VIGIL_OK && op)
       maxl = used;
+    oom = pst == VIGIL_E_NOMEM;
     size_t got = 0;
-    for (size_t l = maxl; l > 0; l--) {
+    for (size_t l = maxl; l > 0 && !oom; l--) {
       vg_node *tok;
-      if (output_token_ok(c, source, &a, fmt + j, l, &tok)) {
+      if (output_token_ok(c, source, &a, fmt + j, l, &tok, &oom)) {
         got = l;
         break;
       }
+    }
+    if (oom) {
+      err = "out of memory";
+      break;
     }
     if (!got) {
       err = "unknown filter: unexpected token after '";
@@ -1058,7 +1143,15 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
   /* substitution and parse */
   int32_t *origin = NULL;
   vg_ptrvec lnames = {0};
-  const char *final = subst_all(c, cond, &origin, &lnames);
+  const char *why = NULL;
+  const char *final = subst_all(c, cond, &origin, &lnames, &why);
+  if (!final) {
+    vg_pos p0 = {0, 0, 0};
+    vg_ctx ctx;
+    vg_ctx_cond(c, &ctx, &r->cond_ctx, p0, cond);
+    vg_add_error(c, VALID, why, &ctx);
+    return;
+  }
   vg_node *ast = NULL;
   vg_parse_error perr;
   memset(&perr, 0, sizeof perr);
@@ -1198,7 +1291,16 @@ static void compile_macros(vigil_compiler *c) {
   for (size_t i = 0; i < c->macros.n && !c->stop; i++) {
     vg_macro_info *m = c->macros.v[i];
     int32_t *origin = NULL;
-    const char *final = subst_all(c, m->cond.text, &origin, NULL);
+    const char *why = NULL;
+    const char *final = subst_all(c, m->cond.text, &origin, NULL, &why);
+    if (!final) {
+      vg_pos p0 = {0, 0, 0};
+      vg_ctx ctx;
+      vg_ctx_cond(c, &ctx, &m->cond_ctx, p0, m->cond.text);
+      vg_add_error(c, VALID, why, &ctx);
+      m->failed = true;
+      continue;
+    }
     m->subst = final;
     m->origin = origin;
     vg_parse_error perr;

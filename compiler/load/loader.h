@@ -251,6 +251,9 @@ bool vg_parse_version(const char *s, unsigned v[3]);
 void vg_compile_all(vigil_compiler *c);
 bool vg_valid_lhs_field(vigil_compiler *c, const char *source,
                         const char *field);
+/* Same; *oom tells whether the answer is false for lack of memory. */
+bool vg_valid_lhs_field_ex(vigil_compiler *c, const char *source,
+                           const char *field, bool *oom);
 /* 5.2 on text with origin tracking; origin may be NULL. Returns the new
  * text; *origin_out (if non-NULL) receives the new origin map. */
 const char *vg_subst_list(vg_arena *a, const char *cnd, int32_t *origin,

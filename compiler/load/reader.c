@@ -543,9 +543,12 @@ static bool validate_exception(vigil_compiler *c, const char *source,
       for (size_t i = 0; i < ex->fields.n; i++) {
         const char *f =
             ex->fields.items[i].item ? ex->fields.items[i].item : "";
-        if (!vg_valid_lhs_field(c, source, f))
+        bool oom = false;
+        if (!vg_valid_lhs_field_ex(c, source, f, &oom))
           return fail_at(c,
-                         vg_fmt(c, "'%s' is not a supported filter field", f),
+                         oom ? "out of memory"
+                             : vg_fmt(c, "'%s' is not a supported filter "
+                                         "field", f),
                          ex, &ex->fields.items[i]);
       }
   } else {
@@ -566,9 +569,13 @@ static bool validate_exception(vigil_compiler *c, const char *source,
                      "(in, pmatch, intersects) or a modifier operator (e.g. "
                      "startswith oneof)",
                      ex, &ex->comps);
-    if (source && !vg_valid_lhs_field(c, source, ex->fields.item))
+    bool oom = false;
+    if (source && !vg_valid_lhs_field_ex(c, source, ex->fields.item, &oom))
       return fail_at(
-          c, vg_fmt(c, "'%s' is not a supported filter field", ex->fields.item),
+          c,
+          oom ? "out of memory"
+              : vg_fmt(c, "'%s' is not a supported filter field",
+                       ex->fields.item),
           ex, &ex->fields);
   }
   return true;
@@ -908,7 +915,7 @@ static bool read_list(vigil_compiler *c, const vg_ynode *item,
     prev->visibility = c->counter++;
   } else if (!add_entity(c, &c->lists, &c->hlists, &v, v.name, sizeof v,
                          &v.index, &v.visibility)) {
-    return false;
+    return fail(c, VALID, "out of memory", &ctx);
   }
   static const char *const keys[] = {"list", "items", "append", "override",
                                      NULL};
@@ -964,7 +971,7 @@ static bool read_macro(vigil_compiler *c, const vg_ynode *item,
     prev->visibility = c->counter++;
   } else if (!add_entity(c, &c->macros, &c->hmacros, &v, v.name, sizeof v,
                          &v.index, &v.visibility)) {
-    return false;
+    return fail(c, VALID, "out of memory", &ctx);
   }
   static const char *const keys[] = {"macro", "condition", "append", "override",
                                      NULL};
@@ -1458,7 +1465,7 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
     }
     if (!add_entity(c, &c->rules, &c->hrules, &v, v.name, sizeof v, &v.index,
                     &v.visibility))
-      return false;
+      return fail(c, VALID, "out of memory", &ctx);
   }
   static const char *const keys[] = {"rule",
                                      "condition",

@@ -56,17 +56,9 @@ typedef struct vg_yerror {
   vg_ymark mark;
 } vg_yerror;
 
-/* Limits on hostile input: nesting depth, and the node count after alias
- * expansion (VG_YAML_MAX_NODES plus one per byte of the file). */
-#define VG_YAML_MAX_DEPTH 1000
-#define VG_YAML_MAX_NODES 1000000
-#define VG_STR_(x) #x
-#define VG_STR(x) VG_STR_(x)
-
 /*
  * Loads every document of buf[0..len). VIGIL_E_SYNTAX with *err filled on
- * malformed YAML; VIGIL_E_LIMIT with *err filled past a limit above;
- * VIGIL_E_NOMEM. Nodes live in arena a.
+ * malformed YAML; VIGIL_E_NOMEM. Nodes live in arena a.
  */
 vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
                           vg_ydocs *out, vg_yerror *err);

@@ -243,4 +243,48 @@ typedef struct ss_plugin_field_extract_input {
   /* value_offsets (3.11) follows on new hosts: never read by vigil */
 } ss_plugin_field_extract_input;
 
+/* ---- metrics (3.6 numbering) -------------------------------------------- */
+
+typedef enum ss_plugin_metric_value_type {
+  SS_PLUGIN_METRIC_VALUE_TYPE_U32 = 0,
+  SS_PLUGIN_METRIC_VALUE_TYPE_S32 = 1,
+  SS_PLUGIN_METRIC_VALUE_TYPE_U64 = 2,
+  SS_PLUGIN_METRIC_VALUE_TYPE_S64 = 3,
+  SS_PLUGIN_METRIC_VALUE_TYPE_D = 4,
+  SS_PLUGIN_METRIC_VALUE_TYPE_F = 5,
+  SS_PLUGIN_METRIC_VALUE_TYPE_I = 6
+} ss_plugin_metric_value_type;
+
+typedef enum ss_plugin_metric_type {
+  SS_PLUGIN_METRIC_TYPE_MONOTONIC = 0,
+  SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC = 1
+} ss_plugin_metric_type;
+
+typedef union ss_plugin_metric_value {
+  uint32_t u32;
+  int32_t s32;
+  uint64_t u64;
+  int64_t s64;
+  double d;
+  float f;
+  int i;
+} ss_plugin_metric_value;
+
+typedef struct ss_plugin_metric {
+  const char *name;
+  ss_plugin_metric_type type;
+  ss_plugin_metric_value value;
+  ss_plugin_metric_value_type value_type;
+} ss_plugin_metric;
+
+/* The parse input (3.1+ layout, 112 bytes); vigil reads none of it. */
+typedef struct ss_plugin_event_parse_input {
+  ss_plugin_owner_t *owner;
+  vg_falco_owner_err_fn get_owner_last_error;
+  ss_plugin_table_reader_vtable table_reader;           /* deprecated */
+  ss_plugin_table_writer_vtable table_writer;           /* deprecated */
+  ss_plugin_table_reader_vtable_ext *table_reader_ext;  /* 3.1 */
+  ss_plugin_table_writer_vtable_ext *table_writer_ext;  /* 3.1 */
+} ss_plugin_event_parse_input;
+
 #endif

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,8 @@ _Static_assert(sizeof(ss_plugin_field_extract_input) == 72,
 _Static_assert(sizeof(ss_plugin_table_reader_vtable_ext) == 48,
                "reader vtable ABI");
 _Static_assert(sizeof(ss_plugin_byte_buffer) == 16, "byte buffer ABI");
+_Static_assert(sizeof(ss_plugin_metric) == 32, "metric ABI");
+_Static_assert(sizeof(ss_plugin_event_parse_input) == 112, "parse input ABI");
 
 enum {
   VPOOL = 4096,              /* extracted values per event */
@@ -106,7 +109,7 @@ static const char extract_sources[] =
     "[\"syscall\",\"k8s_audit\",\"aws_cloudtrail\",\"okta\",\"github\","
     "\"gcp_auditlog\"]";
 
-typedef enum bkind { B_NONE, B_SYS, B_JSON } bkind;
+typedef enum bkind { B_NONE, B_SYS, B_JSON, B_CONTAINER_ID } bkind;
 
 typedef struct bound {
   bkind kind;
@@ -131,6 +134,8 @@ typedef struct vstate {
   size_t hcap;
   uint16_t *evtypes;
   uint32_t nevtypes;
+  uint16_t *ptypes; /* parse codes: enter events whose fd exits lack */
+  uint32_t nptypes;
   /* per event */
   bool have;
   uint64_t evtnum;
@@ -146,6 +151,13 @@ typedef struct vstate {
   size_t vused;
   uint8_t *scratch;
   size_t sused;
+  /* metrics: written on the event thread, read by get_metrics, which the
+   * host may call from another thread at the same time (plugin-abi.md
+   * 6.2); writing the snapshot array is guarded by a spin flag (two
+   * concurrent callers may both read the fresher snapshot) */
+  atomic_uint_fast64_t n_events, n_matches, n_errors;
+  atomic_flag mlock;
+  ss_plugin_metric metrics[4];
   /* extraction results, valid until the next extract call */
   const char **rstr;
   uint64_t *ru64;
@@ -231,7 +243,11 @@ static vigil_status binder(void *ud, const char *source, const char *name,
   memset(b, 0, sizeof *b);
   b->kind = B_NONE;
   char full[512];
-  if (source && strcmp(source, "syscall") == 0) {
+  if (source && !strcmp(source, "syscall") && !strcmp(name, "container.id") &&
+      !arg) {
+    /* the container plugin's field, from the thread table */
+    b->kind = B_CONTAINER_ID;
+  } else if (source && strcmp(source, "syscall") == 0) {
     const char *forms[2] = {"%s[%s]", "%s.%s"};
     for (int k = 0; k < (arg ? 2 : 1); k++) {
       int l = arg ? snprintf(full, sizeof full, forms[k], name, arg)
@@ -296,6 +312,20 @@ static vigil_status vm_extract(void *ctx, uint32_t id, const vg_value **vals,
     *vals = out;
     return VIGIL_OK;
   }
+  case B_CONTAINER_ID: {
+    const char *cid = vg_ftables_container_id(s->tables);
+    if (!cid || s->vused >= VPOOL)
+      return VIGIL_OK;
+    if (!*cid)
+      cid = "host";
+    vg_value *out = s->vpool + s->vused++;
+    out->type = VG_FT_CHARBUF;
+    out->v.s.p = (const uint8_t *)cid;
+    out->v.s.n = strlen(cid);
+    *vals = out;
+    *n = 1;
+    return VIGIL_OK;
+  }
   case B_JSON:
     if (!s->jroot)
       return VIGIL_OK;
@@ -337,6 +367,24 @@ static bool build_evtypes(vstate *s) {
         seen[c] = 1;
     }
   }
+  /* parse codes: the enter events (with an fd) of the exit events the
+   * rules need, so Falco captures nothing it would not capture anyway */
+  size_t np = 0;
+  s->ptypes = malloc(VG_FALCO_EVENT_MAX_038 * sizeof *s->ptypes);
+  if (!s->ptypes) {
+    free(seen);
+    return false;
+  }
+  for (unsigned c = 1; c < VG_FALCO_EVENT_MAX_038 && c < VG_EVENT_MAX;
+       c += 2) {
+    uint32_t fl = vg_event_table[c - 1].flags;
+    if ((all || seen[c]) && (fl & (VG_EF_USES_FD | VG_EF_DESTROYS_FD)))
+      s->ptypes[np++] = (uint16_t)(c - 1);
+  }
+  /* an empty list would mean every code: name one that is no syscall */
+  if (np == 0)
+    s->ptypes[np++] = VG_FALCO_PLUGINEVENT;
+  s->nptypes = (uint32_t)np;
   if (other)
     seen[VG_FALCO_PLUGINEVENT] = 1;
   size_t n = 0;
@@ -577,6 +625,7 @@ PLUGIN_API void plugin_destroy(ss_plugin_t *p) {
   free(s->b);
   free(s->hash);
   free(s->evtypes);
+  free(s->ptypes);
   free(s->matched);
   free(s->vpool);
   free(s->scratch);
@@ -586,9 +635,20 @@ PLUGIN_API void plugin_destroy(ss_plugin_t *p) {
   free(s);
 }
 
+static vstate *state_new(void) {
+  vstate *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  atomic_flag_clear(&s->mlock);
+  atomic_init(&s->n_events, 0);
+  atomic_init(&s->n_matches, 0);
+  atomic_init(&s->n_errors, 0);
+  return s;
+}
+
 PLUGIN_API ss_plugin_t *plugin_init(const ss_plugin_init_input *in,
                                     ss_plugin_rc *rc) {
-  vstate *s = calloc(1, sizeof *s);
+  vstate *s = state_new();
   if (!s) {
     if (rc)
       *rc = SS_PLUGIN_FAILURE;
@@ -610,7 +670,7 @@ PLUGIN_API ss_plugin_t *plugin_init(const ss_plugin_init_input *in,
     ss_plugin_log_fn_t lf = s->log_fn;
     ss_plugin_owner_t *ow = s->owner;
     plugin_destroy(s);
-    s = calloc(1, sizeof *s);
+    s = state_new();
     if (!s) {
       if (rc)
         *rc = SS_PLUGIN_FAILURE;
@@ -647,6 +707,74 @@ PLUGIN_API uint16_t *plugin_get_extract_event_types(uint32_t *n,
     return NULL;
   *n = s->nevtypes;
   return s->evtypes;
+}
+
+/* ---- metrics ------------------------------------------------------------ */
+
+PLUGIN_API ss_plugin_metric *plugin_get_metrics(ss_plugin_t *p,
+                                                uint32_t *num) {
+  vstate *s = p;
+  if (num)
+    *num = 0;
+  if (!s || !num || !s->prog)
+    return NULL;
+  while (atomic_flag_test_and_set_explicit(&s->mlock, memory_order_acquire))
+    ;
+  static const char *const names[3] = {"events_evaluated", "rule_matches",
+                                       "evaluation_errors"};
+  atomic_uint_fast64_t *src[3] = {&s->n_events, &s->n_matches, &s->n_errors};
+  for (int i = 0; i < 3; i++) {
+    ss_plugin_metric *m = &s->metrics[i];
+    memset(m, 0, sizeof *m);
+    m->name = names[i];
+    m->type = SS_PLUGIN_METRIC_TYPE_MONOTONIC;
+    m->value_type = SS_PLUGIN_METRIC_VALUE_TYPE_U64;
+    m->value.u64 = atomic_load_explicit(src[i], memory_order_relaxed);
+  }
+  s->metrics[3].name = "rules_loaded";
+  s->metrics[3].type = SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC;
+  s->metrics[3].value_type = SS_PLUGIN_METRIC_VALUE_TYPE_U64;
+  s->metrics[3].value.u64 = s->nrules;
+  atomic_flag_clear_explicit(&s->mlock, memory_order_release);
+  *num = 4;
+  return s->metrics;
+}
+
+/* ---- parsing: the fd of enter events ---------------------------------- */
+
+PLUGIN_API const char *plugin_get_parse_event_sources(void) {
+  return "[\"syscall\"]";
+}
+
+PLUGIN_API uint16_t *plugin_get_parse_event_types(uint32_t *n,
+                                                  ss_plugin_t *p) {
+  vstate *s = p;
+  static uint16_t none[1] = {VG_FALCO_PLUGINEVENT};
+  if (!n)
+    return NULL;
+  if (!s || !s->prog || !s->nptypes) {
+    *n = 1;
+    return none;
+  }
+  *n = s->nptypes;
+  return s->ptypes;
+}
+
+PLUGIN_API ss_plugin_rc plugin_parse_event(
+    ss_plugin_t *p, const ss_plugin_event_input *ei,
+    const ss_plugin_event_parse_input *in) {
+  vstate *s = p;
+  if (!s || !s->prog || !ei || !ei->evt)
+    return SS_PLUGIN_FAILURE;
+  if (ei->evtsrc && strcmp(ei->evtsrc, "syscall"))
+    return SS_PLUGIN_SUCCESS;
+  const uint8_t *raw = (const uint8_t *)ei->evt;
+  size_t avail = (size_t)((uint32_t)raw[16] | (uint32_t)raw[17] << 8 |
+                          (uint32_t)raw[18] << 16 | (uint32_t)raw[19] << 24);
+  vg_evt e;
+  if (vg_falco_parse_event(raw, avail, &e))
+    vg_ftables_parse(s->tables, &e);
+  return SS_PLUGIN_SUCCESS;
 }
 
 static void reset_event(vstate *s) {
@@ -724,10 +852,14 @@ static void evaluate(vstate *s, const ss_plugin_event_input *ei,
     }
   }
   vigil_status st = vigil_vm_eval(s->vm, &ev);
+  if (st != VIGIL_OK)
+    atomic_fetch_add_explicit(&s->n_errors, 1, memory_order_relaxed);
   if (st != VIGIL_OK && !s->everr[0])
     snprintf(s->everr, sizeof s->everr, "evaluation: %s",
              vigil_status_str(st));
   s->matches = vigil_vm_matches(s->vm, &s->nmatches);
+  atomic_fetch_add_explicit(&s->n_events, 1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&s->n_matches, s->nmatches, memory_order_relaxed);
   for (size_t i = 0; i < s->nmatches; i++)
     if (s->matches[i] < s->nrules)
       s->matched[s->matches[i]] = 1;

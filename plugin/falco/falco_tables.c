@@ -7,6 +7,7 @@
  */
 #include "falco/falco_tables.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +17,19 @@ enum {
   TSLOTS = 48,          /* threads copied per event (ancestor walks) */
   TAREA = 16 * 1024,    /* string bytes per thread slot */
   FSLOTS = 8,           /* fds copied per event */
-  FNAME = 4096          /* fd name bytes per slot */
+  FNAME = 4096,         /* fd name bytes per slot */
+  LFD_SLOTS = 16384,    /* threads whose last enter-event fd is kept */
+  LFD_PROBE = 8
 };
+
+/* The fd of a thread's last enter event, for exit events that do not
+ * carry it (drivers before schema 4). */
+typedef struct lfd {
+  int64_t tid;
+  int64_t fd;
+  uint16_t type;
+  uint8_t used;
+} lfd;
 
 /* Thread fields read from the "threads" table, with their ABI types. */
 enum {
@@ -104,6 +116,7 @@ enum { FDT_IPV4 = 3, FDT_IPV6 = 4, FDT_IPV4S = 5, FDT_IPV6S = 6 };
 
 typedef struct tslot {
   int64_t tid;
+  const char *container_id; /* NULL when the table has no such field */
   vg_thread t;
   char *area;
   size_t used;
@@ -118,7 +131,7 @@ typedef struct fslot {
 struct vg_ftables {
   ss_plugin_table_t *threads;
   ss_plugin_table_field_t *th[T__COUNT];
-  ss_plugin_table_field_t *argval, *envval;
+  ss_plugin_table_field_t *argval, *envval, *container_id;
   ss_plugin_table_field_t *fdf[D__COUNT];
   /* per event */
   const ss_plugin_table_reader_vtable_ext *rd;
@@ -130,6 +143,7 @@ struct vg_ftables {
   fslot fs[FSLOTS];
   size_t nfs;
   const vg_fusers *users, *groups;
+  lfd *lfd;
   vg_sys_accessor acc;
 };
 
@@ -213,6 +227,11 @@ vg_ftables *vg_ftables_new(void) {
       return NULL;
     }
   }
+  t->lfd = calloc(LFD_SLOTS, sizeof *t->lfd);
+  if (!t->lfd) {
+    vg_ftables_free(t);
+    return NULL;
+  }
   t->evt_fd = -1;
   return t;
 }
@@ -224,6 +243,7 @@ void vg_ftables_free(vg_ftables *t) {
     free(t->ts[i].area);
   for (size_t i = 0; i < FSLOTS; i++)
     free(t->fs[i].name);
+  free(t->lfd);
   free(t);
 }
 
@@ -270,6 +290,14 @@ void vg_ftables_bind(vg_ftables *t, const ss_plugin_init_tables_input *in,
   t->threads = th;
   for (int i = 0; i < T__COUNT; i++)
     t->th[i] = fv->get_table_field(th, tspec[i].name, tspec[i].type);
+  /* static up to Falco 0.40, then a dynamic field of the container
+   * plugin: adding it ourselves gives the accessor the container plugin
+   * gets when it is initialised after us (plugin-abi.md 7.6) */
+  t->container_id =
+      fv->get_table_field(th, "container_id", SS_PLUGIN_ST_STRING);
+  if (!t->container_id && fv->add_table_field)
+    t->container_id =
+        fv->add_table_field(th, "container_id", SS_PLUGIN_ST_STRING);
   ss_plugin_table_entry_t *tmp = NULL;
   if (in->writer_ext && in->writer_ext->create_table_entry &&
       in->writer_ext->destroy_table_entry)
@@ -436,6 +464,10 @@ static vg_thread *load_thread(vg_ftables *t, int64_t tid) {
   slot_list(t, s, sub, t->argval, &th->args, &th->args_len, &th->nargs);
   sub = read_field(t, t->threads, e, t->th[T_ENV], &d) ? d.table : NULL;
   slot_list(t, s, sub, t->envval, &th->env, &th->env_len, NULL);
+  s->container_id = NULL;
+  if (t->container_id)
+    s->container_id = slot_str(
+        s, read_field(t, t->threads, e, t->container_id, &d) ? d.str : "");
   release(t, t->threads, e);
   th->lastevent_fd = -1;
   if (t->e && tid == t->e->tid) {
@@ -604,6 +636,47 @@ void vg_ftables_set_users(vg_ftables *t, const vg_fusers *users,
   t->groups = groups;
 }
 
+static size_t lfd_home(int64_t tid) {
+  uint64_t h = (uint64_t)tid * 0x9E3779B97F4A7C15ull;
+  return (size_t)(h >> 50) & (LFD_SLOTS - 1);
+}
+
+void vg_ftables_parse(vg_ftables *t, const vg_evt *e) {
+  if (e->type >= VG_EVENT_MAX || (e->type & 1) || e->tid == -1)
+    return;
+  uint32_t fl = vg_event_table[e->type].flags;
+  if (!(fl & (VG_EF_USES_FD | VG_EF_DESTROYS_FD)))
+    return;
+  int64_t fd = event_fd(e);
+  size_t h = lfd_home(e->tid), at = h;
+  for (size_t k = 0; k < LFD_PROBE; k++) {
+    size_t i = (h + k) & (LFD_SLOTS - 1);
+    if (!t->lfd[i].used || t->lfd[i].tid == e->tid) {
+      at = i;
+      break;
+    }
+  }
+  /* a full neighbourhood evicts the home slot: a lost fd only costs a
+   * value, never correctness of other threads */
+  t->lfd[at].used = 1;
+  t->lfd[at].tid = e->tid;
+  t->lfd[at].fd = fd;
+  t->lfd[at].type = e->type;
+}
+
+/* The fd recorded by the enter event of exit event e, or -1. */
+static int64_t lfd_find(const vg_ftables *t, const vg_evt *e) {
+  size_t h = lfd_home(e->tid);
+  for (size_t k = 0; k < LFD_PROBE; k++) {
+    const lfd *l = &t->lfd[(h + k) & (LFD_SLOTS - 1)];
+    if (!l->used)
+      return -1;
+    if (l->tid == e->tid)
+      return l->type + 1 == e->type ? l->fd : -1;
+  }
+  return -1;
+}
+
 void vg_ftables_begin(vg_ftables *t,
                       const ss_plugin_table_reader_vtable_ext *rd,
                       const vg_evt *e, uint64_t evtnum) {
@@ -613,6 +686,17 @@ void vg_ftables_begin(vg_ftables *t,
   t->nts = 0;
   t->nfs = 0;
   t->evt_fd = e ? event_fd(e) : -1;
+  if (e && t->evt_fd < 0 && (e->type & 1) && e->type < VG_EVENT_MAX &&
+      (vg_event_table[e->type].flags & (VG_EF_USES_FD | VG_EF_DESTROYS_FD)))
+    t->evt_fd = lfd_find(t, e);
+}
+
+const char *vg_ftables_container_id(vg_ftables *t) {
+  vg_thread *th = a_thread(t);
+  if (!th)
+    return NULL;
+  tslot *s = (tslot *)(void *)((char *)th - offsetof(tslot, t));
+  return s->container_id;
 }
 
 const vg_sys_accessor *vg_ftables_accessor(vg_ftables *t) {

@@ -64,10 +64,20 @@ void vg_ftables_begin(vg_ftables *t,
                       const ss_plugin_table_reader_vtable_ext *rd,
                       const vg_evt *e, uint64_t evtnum);
 
+/* Records the fd of an enter event (parse_event), for the exit event of
+ * the same thread when it does not carry the fd itself (drivers before
+ * event schema 4: close, read, write, ... exits hold only the result). */
+void vg_ftables_parse(vg_ftables *t, const vg_evt *e);
+
 /* The user and group tables behind user.name, group.name, ... (owned by
  * the caller, which keeps them alive as long as t; NULL: none). */
 void vg_ftables_set_users(vg_ftables *t, const vg_fusers *users,
                           const vg_fusers *groups);
+
+/* The container id of the event's thread ("" for the host), or NULL when
+ * there is no thread or the host's table has no container_id field. Valid
+ * until the next vg_ftables_begin. */
+const char *vg_ftables_container_id(vg_ftables *t);
 
 /* The accessor; valid as long as t. */
 const vg_sys_accessor *vg_ftables_accessor(vg_ftables *t);

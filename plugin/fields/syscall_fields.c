@@ -13,6 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "vg_tables.h"
 
 enum {
@@ -41,14 +44,33 @@ enum {
   F_FD_CONNECTED, F_FD_NAME_CHANGED, F_FD_IPNAME,
   F_THREAD_CAP_PRM, F_THREAD_CAP_EFF, F_THREAD_CAP_INH, F_PROC_EXE_INO,
   F_PROC_EXE_INO_CTIME, F_PROC_EXE_INO_MTIME, F_PROC_EXE_INO_DUR_CLONE,
-  F_PROC_EXE_INO_DUR_PIDNS, F_PROC_PIDNS_START
+  F_PROC_EXE_INO_DUR_PIDNS, F_PROC_PIDNS_START,
+  /* generic event fields */
+  F_EVT_TIME, F_EVT_TIME_S, F_EVT_TIME_ISO, F_EVT_DATETIME,
+  F_EVT_DATETIME_S, F_EVT_RAWTIME_S, F_EVT_RAWTIME_NS, F_EVT_RELTIME,
+  F_EVT_RELTIME_S, F_EVT_RELTIME_NS, F_EVT_PLUGINNAME, F_EVT_PLUGININFO,
+  F_EVT_SOURCE, F_EVT_IS_ASYNC, F_EVT_ASYNCTYPE, F_EVT_HOSTNAME,
+  /* container plugin fields: F_CT_FIRST..F_CT_LAST */
+  F_CT_ID, F_CT_FULL_ID, F_CT_NAME, F_CT_IMAGE, F_CT_IMAGE_ID, F_CT_TYPE,
+  F_CT_PRIVILEGED, F_CT_MOUNTS, F_CT_MOUNT, F_CT_MOUNT_SOURCE,
+  F_CT_MOUNT_DEST, F_CT_MOUNT_MODE, F_CT_MOUNT_RDWR, F_CT_MOUNT_PROP,
+  F_CT_IMAGE_REPO, F_CT_IMAGE_TAG, F_CT_IMAGE_DIGEST, F_CT_HEALTHCHECK,
+  F_CT_LIVENESS, F_CT_READINESS, F_CT_START_TS, F_CT_DURATION, F_CT_IP,
+  F_CT_CNI, F_CT_HOST_PID, F_CT_HOST_NET, F_CT_HOST_IPC, F_CT_LABEL,
+  F_CT_LABELS, F_CT_IS_HEALTHCHECK, F_CT_IS_LIVENESS, F_CT_IS_READINESS,
+  F_K8S_POD_NAME, F_K8S_NS_NAME, F_K8S_POD_ID, F_K8S_POD_UID,
+  F_K8S_POD_SANDBOX_ID, F_K8S_POD_FULL_SANDBOX_ID, F_K8S_POD_LABEL,
+  F_K8S_POD_LABELS, F_K8S_POD_IP, F_K8S_POD_CNI,
+  F_K8S_DEPRECATED, /* k8s.rc/svc/ns.id/rs/deployment: never a value */
+  F_CT_LAST = F_K8S_DEPRECATED
 };
 
 typedef struct fdef {
   const char *name;
   int id;
   int arg; /* 0 none, 1 optional [N], 2 [N] or .NAME (required),
-              3 optional [NAME] */
+              3 optional [NAME], 4 required [N] or [KEY] (plugin field),
+              5 required [KEY] (plugin field) */
 } fdef;
 
 /* longest names first where one is a prefix of another */
@@ -150,6 +172,83 @@ static const fdef FIELDS[] = {
     {"proc.exe_ino.ctime_duration_proc_start", F_PROC_EXE_INO_DUR_CLONE, 0},
     {"proc.exe_ino.ctime_duration_pidns_start", F_PROC_EXE_INO_DUR_PIDNS, 0},
     {"proc.pidns_init_start_ts", F_PROC_PIDNS_START, 0},
+    {"evt.time", F_EVT_TIME, 0},
+    {"evt.time.s", F_EVT_TIME_S, 0},
+    {"evt.time.iso8601", F_EVT_TIME_ISO, 0},
+    {"evt.datetime", F_EVT_DATETIME, 0},
+    {"evt.datetime.s", F_EVT_DATETIME_S, 0},
+    {"evt.rawtime.s", F_EVT_RAWTIME_S, 0},
+    {"evt.rawtime.ns", F_EVT_RAWTIME_NS, 0},
+    {"evt.reltime", F_EVT_RELTIME, 0},
+    {"evt.reltime.s", F_EVT_RELTIME_S, 0},
+    {"evt.reltime.ns", F_EVT_RELTIME_NS, 0},
+    {"evt.pluginname", F_EVT_PLUGINNAME, 0},
+    {"evt.plugininfo", F_EVT_PLUGININFO, 0},
+    {"evt.source", F_EVT_SOURCE, 0},
+    {"evt.is_async", F_EVT_IS_ASYNC, 0},
+    {"evt.asynctype", F_EVT_ASYNCTYPE, 0},
+    {"evt.hostname", F_EVT_HOSTNAME, 0},
+    {"container.id", F_CT_ID, 0},
+    {"container.full_id", F_CT_FULL_ID, 0},
+    {"container.name", F_CT_NAME, 0},
+    {"container.image", F_CT_IMAGE, 0},
+    {"container.image.id", F_CT_IMAGE_ID, 0},
+    {"container.type", F_CT_TYPE, 0},
+    {"container.privileged", F_CT_PRIVILEGED, 0},
+    {"container.mounts", F_CT_MOUNTS, 0},
+    {"container.mount", F_CT_MOUNT, 4},
+    {"container.mount.source", F_CT_MOUNT_SOURCE, 4},
+    {"container.mount.dest", F_CT_MOUNT_DEST, 4},
+    {"container.mount.mode", F_CT_MOUNT_MODE, 4},
+    {"container.mount.rdwr", F_CT_MOUNT_RDWR, 4},
+    {"container.mount.propagation", F_CT_MOUNT_PROP, 4},
+    {"container.image.repository", F_CT_IMAGE_REPO, 0},
+    {"container.image.tag", F_CT_IMAGE_TAG, 0},
+    {"container.image.digest", F_CT_IMAGE_DIGEST, 0},
+    {"container.healthcheck", F_CT_HEALTHCHECK, 0},
+    {"container.liveness_probe", F_CT_LIVENESS, 0},
+    {"container.readiness_probe", F_CT_READINESS, 0},
+    {"container.start_ts", F_CT_START_TS, 0},
+    {"container.duration", F_CT_DURATION, 0},
+    {"container.ip", F_CT_IP, 0},
+    {"container.cni.json", F_CT_CNI, 0},
+    {"container.host_pid", F_CT_HOST_PID, 0},
+    {"container.host_network", F_CT_HOST_NET, 0},
+    {"container.host_ipc", F_CT_HOST_IPC, 0},
+    {"container.label", F_CT_LABEL, 5},
+    {"container.labels", F_CT_LABELS, 0},
+    {"proc.is_container_healthcheck", F_CT_IS_HEALTHCHECK, 0},
+    {"proc.is_container_liveness_probe", F_CT_IS_LIVENESS, 0},
+    {"proc.is_container_readiness_probe", F_CT_IS_READINESS, 0},
+    {"k8s.pod.name", F_K8S_POD_NAME, 0},
+    {"k8s.ns.name", F_K8S_NS_NAME, 0},
+    {"k8s.pod.id", F_K8S_POD_ID, 0},
+    {"k8s.pod.uid", F_K8S_POD_UID, 0},
+    {"k8s.pod.sandbox_id", F_K8S_POD_SANDBOX_ID, 0},
+    {"k8s.pod.full_sandbox_id", F_K8S_POD_FULL_SANDBOX_ID, 0},
+    {"k8s.pod.label", F_K8S_POD_LABEL, 5},
+    {"k8s.pod.labels", F_K8S_POD_LABELS, 0},
+    {"k8s.pod.ip", F_K8S_POD_IP, 0},
+    {"k8s.pod.cni.json", F_K8S_POD_CNI, 0},
+    {"k8s.rc.name", F_K8S_DEPRECATED, 0},
+    {"k8s.rc.id", F_K8S_DEPRECATED, 0},
+    {"k8s.rc.label", F_K8S_DEPRECATED, 5},
+    {"k8s.rc.labels", F_K8S_DEPRECATED, 0},
+    {"k8s.svc.name", F_K8S_DEPRECATED, 0},
+    {"k8s.svc.id", F_K8S_DEPRECATED, 0},
+    {"k8s.svc.label", F_K8S_DEPRECATED, 5},
+    {"k8s.svc.labels", F_K8S_DEPRECATED, 0},
+    {"k8s.ns.id", F_K8S_DEPRECATED, 0},
+    {"k8s.ns.label", F_K8S_DEPRECATED, 5},
+    {"k8s.ns.labels", F_K8S_DEPRECATED, 0},
+    {"k8s.rs.name", F_K8S_DEPRECATED, 0},
+    {"k8s.rs.id", F_K8S_DEPRECATED, 0},
+    {"k8s.rs.label", F_K8S_DEPRECATED, 5},
+    {"k8s.rs.labels", F_K8S_DEPRECATED, 0},
+    {"k8s.deployment.name", F_K8S_DEPRECATED, 0},
+    {"k8s.deployment.id", F_K8S_DEPRECATED, 0},
+    {"k8s.deployment.label", F_K8S_DEPRECATED, 5},
+    {"k8s.deployment.labels", F_K8S_DEPRECATED, 0},
 };
 
 vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
@@ -161,7 +260,7 @@ vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
     if (strncmp(text, FIELDS[i].name, l) != 0)
       continue;
     char c = text[l];
-    if (c == '.' && FIELDS[i].arg >= 2)
+    if (c == '.' && (FIELDS[i].arg == 2 || FIELDS[i].arg == 3))
       c = 0; /* evt.arg.NAME */
     if ((c >= 'a' && c <= 'z') || c == '_' || c == '.' ||
         (c >= '0' && c <= '9'))
@@ -176,6 +275,32 @@ vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
   memset(out, 0, sizeof *out);
   out->id = best->id;
   out->argn = -1;
+  if (best->arg == 4 || best->arg == 5) {
+    /* plugin fields: only [ARG]; [N] is an index where one is allowed,
+     * anything else up to ']' a key */
+    if (text[bl] != '[')
+      return VIGIL_E_SYNTAX;
+    const char *end = strchr(text + bl + 1, ']');
+    if (!end)
+      return VIGIL_E_SYNTAX;
+    size_t st = bl + 1, en = (size_t)(end - text);
+    if (en - st >= sizeof out->argname)
+      return VIGIL_E_SYNTAX;
+    int numeric = best->arg == 4 && en > st && en - st < 10;
+    for (size_t i = st; numeric && i < en; i++)
+      if (text[i] < '0' || text[i] > '9')
+        numeric = 0;
+    if (numeric) {
+      out->argn = 0;
+      for (size_t i = st; i < en; i++)
+        out->argn = out->argn * 10 + (text[i] - '0');
+    } else {
+      memcpy(out->argname, text + st, en - st);
+      out->argname[en - st] = 0;
+    }
+    *used = en + 1;
+    return VIGIL_OK;
+  }
   if ((best->arg == 2 || best->arg == 3) &&
       (text[bl] == '.' || text[bl] == '[')) {
     /* .NAME, or [NAME]/[N] */
@@ -982,12 +1107,355 @@ static int param_index(const vg_evt *e, const char *name) {
   return -1;
 }
 
+/* ------------------------------------------------------------ generic */
+
+/* libsinsp's gmt2local(0): the local zone's offset now, in seconds */
+static long local_offset(void) {
+  time_t now = time(NULL);
+  struct tm g, l;
+  if (!gmtime_r(&now, &g) || !localtime_r(&now, &l))
+    return 0;
+  long dt = (long)(l.tm_hour - g.tm_hour) * 3600 +
+            (long)(l.tm_min - g.tm_min) * 60;
+  int dir = l.tm_year - g.tm_year;
+  if (dir == 0)
+    dir = l.tm_yday - g.tm_yday;
+  return dt + (long)dir * 86400;
+}
+
+/* libsinsp's ts_to_string: local time of day (from the zone offset now),
+ * optionally with the date and the nanoseconds */
+static void ts_text(char *buf, size_t len, uint64_t ts, int date, int ns) {
+  uint64_t sec = ts / 1000000000u;
+  unsigned nsec = (unsigned)(ts % 1000000000u);
+  int64_t lsec = (int64_t)sec + local_offset();
+  int32_t sd = (int32_t)(lsec % 86400);
+  size_t o = 0;
+  buf[0] = 0;
+  if (date) {
+    time_t day = (time_t)(lsec - sd);
+    struct tm tm;
+    if (!gmtime_r(&day, &tm))
+      o = (size_t)snprintf(buf, len, "<date error> ");
+    else
+      o = (size_t)snprintf(buf, len, "%04d-%02d-%02d ", tm.tm_year + 1900,
+                           tm.tm_mon + 1, tm.tm_mday);
+    if (o >= len)
+      return;
+  }
+  if (ns)
+    snprintf(buf + o, len - o, "%02d:%02d:%02d.%09u", sd / 3600,
+             (sd % 3600) / 60, sd % 60, nsec);
+  else
+    snprintf(buf + o, len - o, "%02d:%02d:%02d", sd / 3600, (sd % 3600) / 60,
+             sd % 60);
+}
+
+/* libsinsp's ts_to_iso_8601: UTC, nanoseconds, numeric zone */
+static void ts_iso(char *buf, size_t len, uint64_t ts) {
+  time_t sec = (time_t)(ts / 1000000000u);
+  struct tm tm;
+  char a[64], z[16];
+  if (!gmtime_r(&sec, &tm) || strftime(a, sizeof a, "%Y-%m-%dT%H:%M:%S",
+                                       &tm) == 0 ||
+      strftime(z, sizeof z, "%z", &tm) == 0) {
+    snprintf(buf, len, "YYYY-MM-DDTHH:MM:SS-0000");
+    return;
+  }
+  snprintf(buf, len, "%s.%09u%s", a, (unsigned)(ts % 1000000000u), z);
+}
+
+static int is_container_evt(const vg_evt *e) {
+  if (e->type == VG_PPME_CONTAINER_JSON_2_E ||
+      e->type == VG_PPME_CONTAINER_JSON_E)
+    return 1;
+  if (e->type == VG_PPME_ASYNCEVENT_E && e->nparams > 1) {
+    char nb[64];
+    const char *n = vg_evt_str(e, 1, nb, sizeof nb);
+    return n && (!strcmp(n, "container") || !strcmp(n, "container_removed"));
+  }
+  return 0;
+}
+
+static const char *ctr_type_name(int t) {
+  switch (t) {
+  case 0: return "docker";
+  case 1: return "lxc";
+  case 2: return "libvirt-lxc";
+  case 3: return "mesos";
+  case 4: return "rkt";
+  case 6: return "cri";
+  case 7: return "containerd";
+  case 8: return "cri-o";
+  case 9: return "bpm";
+  case 11: return "podman";
+  case 0xfffe: return "host";
+  default: return "";
+  }
+}
+
+static const char *kv_get(const vg_kv *kv, uint32_t n, const char *k) {
+  for (uint32_t i = 0; i < n; i++)
+    if (!strcmp(kv[i].k, k))
+      return kv[i].v;
+  return NULL;
+}
+
+/* labels as the plugin lists them: "k:v, k2" in key order, without
+ * annotations and io.kubernetes.* labels */
+static void kv_join(char *buf, size_t len, const vg_kv *kv, uint32_t n) {
+  size_t o = 0;
+  buf[0] = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    if (!strncmp(kv[i].k, "annotation.", 11) ||
+        !strncmp(kv[i].k, "io.kubernetes.", 14))
+      continue;
+    o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s%s%s",
+                          o ? ", " : "", kv[i].k, kv[i].v[0] ? ":" : "",
+                          kv[i].v);
+  }
+}
+
+static void mount_text(char *buf, size_t len, const vg_mount *m) {
+  snprintf(buf, len, "%s:%s:%s:%s:%s", m->source, m->dest, m->mode,
+           m->rdwr ? "true" : "false", m->propagation);
+}
+
+/* The plugin looks a mount up by a regular expression searched anywhere
+ * in the mount's source (or, for container.mount.source, destination). */
+static const vg_mount *mount_by_pattern(const vg_container *c,
+                                        const char *pat, int by_dest) {
+  int err;
+  PCRE2_SIZE eoff;
+  pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                 PCRE2_MULTILINE, &err, &eoff, NULL);
+  if (!re)
+    return NULL;
+  pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+  const vg_mount *hit = NULL;
+  for (uint32_t i = 0; md && i < c->nmounts && !hit; i++) {
+    const char *t = by_dest ? c->mounts[i].dest : c->mounts[i].source;
+    if (pcre2_match(re, (PCRE2_SPTR)t, strlen(t), 0, 0, md, NULL) >= 0)
+      hit = &c->mounts[i];
+  }
+  pcre2_match_data_free(md);
+  pcre2_code_free(re);
+  return hit;
+}
+
+static int put_bool(char *buf, size_t len, int v) {
+  return put(buf, len, v ? "true" : "false");
+}
+
+/* Generic event fields and the container plugin's fields; -1 when f is
+ * not one of them. */
+static int render_gen_ctr(const vg_sys_accessor *a, const vg_sysf_ref *f,
+                          const vg_evt *e, char *buf, size_t len) {
+  switch (f->id) {
+  case F_EVT_TIME:
+  case F_EVT_TIME_S:
+  case F_EVT_DATETIME:
+  case F_EVT_DATETIME_S:
+    ts_text(buf, len, e->ts,
+            f->id == F_EVT_DATETIME || f->id == F_EVT_DATETIME_S,
+            f->id == F_EVT_TIME || f->id == F_EVT_DATETIME);
+    return 1;
+  case F_EVT_TIME_ISO:
+    ts_iso(buf, len, e->ts);
+    return 1;
+  case F_EVT_RAWTIME_S:
+    return put_u64(buf, len, e->ts / 1000000000u);
+  case F_EVT_RAWTIME_NS:
+    snprintf(buf, len, "%09" PRIu64, e->ts % 1000000000u);
+    return 1;
+  case F_EVT_RELTIME:
+  case F_EVT_RELTIME_S:
+  case F_EVT_RELTIME_NS: {
+    /* unsigned difference, wrapping like libsinsp's before the origin */
+    uint64_t rel = e->ts - (a->first_ts ? a->first_ts(a->ctx) : 0);
+    if (f->id == F_EVT_RELTIME_S)
+      return put_u64(buf, len, rel / 1000000000u);
+    snprintf(buf, len, "%09" PRIu64,
+             f->id == F_EVT_RELTIME ? rel : rel % 1000000000u);
+    return 1;
+  }
+  case F_EVT_PLUGINNAME:
+  case F_EVT_PLUGININFO:
+    return 0; /* no plugin is loaded when replaying a capture */
+  case F_EVT_SOURCE:
+    return put(buf, len, "syscall");
+  case F_EVT_IS_ASYNC:
+    return put_bool(buf, len,
+                    (vg_event_table[e->type].category & VG_EC_METAEVENT) != 0);
+  case F_EVT_ASYNCTYPE: {
+    if (!(vg_event_table[e->type].category & VG_EC_METAEVENT))
+      return 0;
+    if (e->type != VG_PPME_ASYNCEVENT_E)
+      return put(buf, len, evt_name(e));
+    const char *n = e->nparams > 1 ? vg_evt_str(e, 1, buf, len) : NULL;
+    if (!n)
+      return 0;
+    if (n != buf)
+      snprintf(buf, len, "%s", n);
+    return 1;
+  }
+  case F_EVT_HOSTNAME: {
+    const char *h = a->hostname ? a->hostname(a->ctx) : NULL;
+    return h ? put(buf, len, h) : 0;
+  }
+  default:
+    break;
+  }
+  if (f->id < F_CT_ID || f->id > F_CT_LAST)
+    return -1;
+  /* the container plugin: the container the event announced, or the one
+   * of the event's thread ("" = host); without a thread, nothing */
+  const vg_container *c = NULL;
+  vg_thread *t = NULL;
+  const char *cid = "";
+  if (is_container_evt(e) && a->evt_container)
+    c = a->evt_container(a->ctx);
+  if (!c) {
+    t = a->thread(a->ctx);
+    if (!t || !a->container)
+      return 0;
+    if (t->container_id)
+      cid = t->container_id;
+    c = a->container(a->ctx, cid);
+  }
+  if (!c && f->id != F_CT_ID && f->id != F_CT_START_TS &&
+      f->id != F_CT_DURATION)
+    return 0;
+  switch (f->id) {
+  case F_CT_ID:
+    return put(buf, len, c ? c->id : cid);
+  case F_CT_FULL_ID: return put(buf, len, c->full_id);
+  case F_CT_NAME: return put(buf, len, c->name);
+  case F_CT_IMAGE: return put(buf, len, c->image);
+  case F_CT_IMAGE_ID: return put(buf, len, c->imageid);
+  case F_CT_TYPE: return put(buf, len, ctr_type_name(c->type));
+  case F_CT_PRIVILEGED: return put_bool(buf, len, c->privileged);
+  case F_CT_MOUNTS: {
+    size_t o = 0;
+    buf[0] = 0;
+    for (uint32_t i = 0; i < c->nmounts; i++) {
+      if (i && o + 1 < len)
+        buf[o++] = ',';
+      if (o < len)
+        mount_text(buf + o, len - o, &c->mounts[i]);
+      o += strlen(buf + o);
+    }
+    return 1;
+  }
+  case F_CT_MOUNT:
+  case F_CT_MOUNT_SOURCE:
+  case F_CT_MOUNT_DEST:
+  case F_CT_MOUNT_MODE:
+  case F_CT_MOUNT_RDWR:
+  case F_CT_MOUNT_PROP: {
+    const vg_mount *m;
+    if (f->argn >= 0)
+      m = (uint64_t)f->argn < c->nmounts ? &c->mounts[f->argn] : NULL;
+    else
+      m = mount_by_pattern(c, f->argname, f->id == F_CT_MOUNT_SOURCE);
+    if (!m)
+      return 0;
+    switch (f->id) {
+    case F_CT_MOUNT: mount_text(buf, len, m); return 1;
+    case F_CT_MOUNT_SOURCE: return put(buf, len, m->source);
+    case F_CT_MOUNT_DEST: return put(buf, len, m->dest);
+    case F_CT_MOUNT_MODE: return put(buf, len, m->mode);
+    case F_CT_MOUNT_RDWR: return put_bool(buf, len, m->rdwr);
+    default: return put(buf, len, m->propagation);
+    }
+  }
+  case F_CT_IMAGE_REPO: return put(buf, len, c->imagerepo);
+  case F_CT_IMAGE_TAG: return put(buf, len, c->imagetag);
+  case F_CT_IMAGE_DIGEST: return put(buf, len, c->imagedigest);
+  case F_CT_START_TS:
+  case F_CT_DURATION:
+    /* from the thread's pid namespace start, never from the runtime */
+    if (!t || t->pidns_init_start_ts == 0)
+      return 0;
+    return put_u64(buf, len, f->id == F_CT_START_TS
+                                 ? t->pidns_init_start_ts
+                                 : e->ts - t->pidns_init_start_ts);
+  case F_CT_IP: return put(buf, len, c->ip);
+  case F_CT_CNI: return put(buf, len, c->cni_json);
+  case F_CT_HOST_PID: return put_bool(buf, len, c->host_pid);
+  case F_CT_HOST_NET: return put_bool(buf, len, c->host_network);
+  case F_CT_HOST_IPC: return put_bool(buf, len, c->host_ipc);
+  case F_CT_LABEL: {
+    const char *v = kv_get(c->labels, c->nlabels, f->argname);
+    return v ? put(buf, len, v) : 0;
+  }
+  case F_CT_LABELS:
+    kv_join(buf, len, c->labels, c->nlabels);
+    return 1;
+  case F_K8S_POD_NAME:
+  case F_K8S_NS_NAME:
+  case F_K8S_POD_ID:
+  case F_K8S_POD_UID: {
+    const char *k = f->id == F_K8S_POD_NAME ? "io.kubernetes.pod.name"
+                    : f->id == F_K8S_NS_NAME ? "io.kubernetes.pod.namespace"
+                                             : "io.kubernetes.pod.uid";
+    const char *v = kv_get(c->labels, c->nlabels, k);
+    return v ? put(buf, len, v) : 0;
+  }
+  case F_K8S_POD_SANDBOX_ID:
+    snprintf(buf, len, "%.12s", c->pod_sandbox_id);
+    return 1;
+  case F_K8S_POD_FULL_SANDBOX_ID:
+    return put(buf, len, c->pod_sandbox_id);
+  case F_K8S_POD_LABEL:
+  case F_K8S_POD_LABELS:
+  case F_K8S_POD_IP:
+  case F_K8S_POD_CNI: {
+    /* without a CNI result of its own, a container defers to its pod's
+     * sandbox container (short id; "" finds the host entry) */
+    const vg_container *sb = NULL;
+    if (!c->cni_json[0]) {
+      char sid[16];
+      snprintf(sid, sizeof sid, "%.12s", c->pod_sandbox_id);
+      sb = a->container(a->ctx, sid);
+    }
+    if (f->id == F_K8S_POD_IP || f->id == F_K8S_POD_CNI) {
+      const vg_container *src = c->cni_json[0] ? c : sb;
+      if (!src)
+        return 0;
+      return put(buf, len, f->id == F_K8S_POD_IP ? src->ip : src->cni_json);
+    }
+    if (f->id == F_K8S_POD_LABEL) {
+      const char *v = sb ? kv_get(sb->pod_labels, sb->npod_labels,
+                                  f->argname) : NULL;
+      if (!v)
+        v = kv_get(c->pod_labels, c->npod_labels, f->argname);
+      return v ? put(buf, len, v) : 0;
+    }
+    if (sb)
+      kv_join(buf, len, sb->pod_labels, sb->npod_labels);
+    else
+      kv_join(buf, len, c->pod_labels, c->npod_labels);
+    return 1;
+  }
+  default:
+    /* deprecated fields (health probes, k8s.rc/svc/ns.id/rs/deployment)
+     * never have a value */
+    return 0;
+  }
+}
+
 int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
                     char *buf, size_t len) {
   const vg_evt *e = a->event(a->ctx);
   vg_thread *t = a->thread(a->ctx);
   char tmp[8192];
   buf[0] = 0;
+  if (f->id >= F_EVT_TIME) {
+    int r = render_gen_ctr(a, f, e, buf, len);
+    if (r >= 0)
+      return r;
+  }
   switch (f->id) {
   case F_EVT_NUM:
     return put_u64(buf, len, a->event_num(a->ctx));
@@ -1525,6 +1993,14 @@ static const vg_user *st_group(void *c, uint32_t id) {
 }
 
 static int st_name_changed(void *c) { return vg_sys_fd_name_changed(c); }
+static const vg_container *st_container(void *c, const char *id) {
+  return vg_sys_container(c, id);
+}
+static const vg_container *st_evt_container(void *c) {
+  return vg_sys_evt_container(c);
+}
+static const char *st_hostname(void *c) { return vg_sys_hostname(c); }
+static uint64_t st_first_ts(void *c) { return vg_sys_first_ts(c); }
 
 static int st_local(void *c, const uint8_t *ip, int v6) {
   return vg_sys_is_local_addr(c, ip, v6);
@@ -1543,6 +2019,10 @@ void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
   a->get_fd = st_get_fd;
   a->user = st_user;
   a->group = st_group;
+  a->container = st_container;
+  a->evt_container = st_evt_container;
+  a->hostname = st_hostname;
+  a->first_ts = st_first_ts;
 }
 
 /* ------------------------------------------------------------ typed */
@@ -1590,6 +2070,15 @@ vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
     return VG_FT_PORT;
   case F_EVT_BUFFER:
     return VG_FT_BYTEBUF;
+  case F_EVT_RAWTIME_S: case F_EVT_RAWTIME_NS: case F_CT_START_TS:
+    return VG_FT_ABSTIME;
+  case F_EVT_RELTIME: case F_EVT_RELTIME_S: case F_EVT_RELTIME_NS:
+  case F_CT_DURATION:
+    return VG_FT_RELTIME;
+  case F_EVT_IS_ASYNC: case F_CT_PRIVILEGED: case F_CT_HOST_PID:
+  case F_CT_HOST_NET: case F_CT_HOST_IPC: case F_CT_IS_HEALTHCHECK:
+  case F_CT_IS_LIVENESS: case F_CT_IS_READINESS:
+    return VG_FT_BOOL;
   default:
     return VG_FT_CHARBUF;
   }

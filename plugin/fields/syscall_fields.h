@@ -35,6 +35,14 @@ typedef struct vg_sys_accessor {
   int (*is_local_addr)(void *ctx, const uint8_t *addr, int is_v6);
   /* whether parsing the current event changed the name of its fd */
   int (*fd_name_changed)(void *ctx);
+  /* Optional (NULL: the fields that need them have no value). Container
+   * plugin metadata by container id ("" = the host entry), the container
+   * the current event announced, the capture's host name, and the time of
+   * the first non-meta event (evt.reltime's origin). */
+  const vg_container *(*container)(void *ctx, const char *id);
+  const vg_container *(*evt_container)(void *ctx);
+  const char *(*hostname)(void *ctx);
+  uint64_t (*first_ts)(void *ctx);
 } vg_sys_accessor;
 
 /* An accessor over vigil's own capture state. */
@@ -44,7 +52,7 @@ void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s);
 typedef struct vg_sysf_ref {
   int id;
   int64_t argn;      /* [N] argument, or -1 */
-  char argname[64];  /* .NAME / [NAME] argument, or "" */
+  char argname[160]; /* .NAME / [NAME] / [KEY] argument, or "" */
 } vg_sysf_ref;
 
 /* Parses the field at the start of TEXT (e.g. "proc.aname[2]"); on success

@@ -7,9 +7,12 @@
  */
 #include "sources/sysstate.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "vg_tables.h"
 
@@ -100,6 +103,14 @@ struct vg_sysstate {
   } ifaces[256];
   size_t nifaces;
   char path[2 * MAX_PATH + 8];
+  /* container plugin state */
+  vg_container *ctrs;
+  size_t nctrs, capctrs;
+  const vg_container *evt_ctr; /* announced by the current event */
+  int cids_done;               /* ids attached to the initial threads */
+  char hostname[130];
+  int have_host;
+  uint64_t first_ts;
 };
 
 /* ------------------------------------------------------------ strings */
@@ -315,6 +326,8 @@ static void thread_free(vg_thread *t) {
   free(t->root);
   free(t->args);
   free(t->env);
+  free(t->cgroups);
+  free(t->container_id);
   free(t->last_evt);
   fdt_fini(&t->fds);
   free(t);
@@ -455,6 +468,17 @@ static void set_args(vg_thread *t, const uint8_t *a, uint32_t len) {
     if (a[i] == 0)
       n++;
   t->nargs = n;
+}
+
+static void set_cgroups(vg_thread *t, const uint8_t *a, uint32_t len) {
+  if (len > 0 && a[len - 1] == 0)
+    len--;
+  char *d = dupn((const char *)a, len);
+  if (!d)
+    return;
+  free(t->cgroups);
+  t->cgroups = d;
+  t->cgroups_len = len;
 }
 
 static void set_env(vg_thread *t, const uint8_t *a, uint32_t len) {
@@ -616,6 +640,516 @@ static void users_clear(vg_user *u, size_t n) {
   }
 }
 
+/* ------------------------------------------------------------ containers */
+
+/*
+ * The container plugin's view (plugins/container): every thread carries
+ * the container id its cgroups resolve to, containers are announced by
+ * container events, and a thread whose id is empty belongs to the host.
+ */
+
+static const vg_container HOST_CTR = {
+    "host", "host", "host", "", "", "", "", "", "", "", "",
+    0xfffe, 0, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0};
+
+static void kv_free(vg_kv *kv, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    free(kv[i].k);
+    free(kv[i].v);
+  }
+  free(kv);
+}
+
+static void ctr_fini(vg_container *c) {
+  char **strs[] = {&c->id, &c->full_id, &c->name, &c->image, &c->imageid,
+                   &c->imagerepo, &c->imagetag, &c->imagedigest, &c->ip,
+                   &c->cni_json, &c->pod_sandbox_id};
+  for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+    free(*strs[i]);
+  for (uint32_t i = 0; i < c->nmounts; i++) {
+    free(c->mounts[i].source);
+    free(c->mounts[i].dest);
+    free(c->mounts[i].mode);
+    free(c->mounts[i].propagation);
+  }
+  free(c->mounts);
+  kv_free(c->labels, c->nlabels);
+  kv_free(c->pod_labels, c->npod_labels);
+  memset(c, 0, sizeof *c);
+}
+
+/* nlohmann's value(key, default): absent -> default; present with another
+ * type -> the whole container is rejected (the plugin's parse throws) */
+static int js_str(json_t *o, const char *k, char **out) {
+  json_t *v = json_object_get(o, k);
+  const char *txt = "";
+  size_t n = 0;
+  if (v) {
+    if (!json_is_string(v))
+      return 0;
+    txt = json_string_value(v);
+    n = json_string_length(v);
+  }
+  *out = dupn(txt, n);
+  return *out != NULL;
+}
+
+static int js_bool(json_t *o, const char *k, uint8_t *out) {
+  json_t *v = json_object_get(o, k);
+  *out = 0;
+  if (!v)
+    return 1;
+  if (!json_is_boolean(v))
+    return 0;
+  *out = json_is_true(v);
+  return 1;
+}
+
+static int kv_cmp(const void *a, const void *b) {
+  return strcmp(((const vg_kv *)a)->k, ((const vg_kv *)b)->k);
+}
+
+/* a string-to-string map; absent or null -> empty */
+static int js_map(json_t *o, const char *k, vg_kv **out, uint32_t *n) {
+  json_t *m = json_object_get(o, k);
+  *out = NULL;
+  *n = 0;
+  if (!m || json_is_null(m))
+    return 1;
+  if (!json_is_object(m))
+    return 0;
+  size_t cnt = json_object_size(m);
+  if (cnt == 0)
+    return 1;
+  vg_kv *kv = calloc(cnt, sizeof *kv);
+  if (!kv)
+    return 0;
+  const char *key;
+  json_t *val;
+  uint32_t i = 0;
+  json_object_foreach(m, key, val) {
+    if (!json_is_string(val) || i >= cnt)
+      break;
+    kv[i].k = dupn(key, strlen(key));
+    kv[i].v = dupn(json_string_value(val), json_string_length(val));
+    i++;
+    if (!kv[i - 1].k || !kv[i - 1].v)
+      break;
+  }
+  if (i != cnt || !kv[i - 1].k || !kv[i - 1].v) {
+    kv_free(kv, (uint32_t)cnt);
+    return 0;
+  }
+  qsort(kv, cnt, sizeof *kv, kv_cmp);
+  *out = kv;
+  *n = (uint32_t)cnt;
+  return 1;
+}
+
+static int js_mounts(json_t *o, vg_container *c) {
+  json_t *a = json_object_get(o, "Mounts");
+  if (!a || json_is_null(a))
+    return 1;
+  if (!json_is_array(a))
+    return 0;
+  size_t n = json_array_size(a);
+  if (n == 0)
+    return 1;
+  c->mounts = calloc(n, sizeof *c->mounts);
+  if (!c->mounts)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    json_t *m = json_array_get(a, i);
+    vg_mount *d = &c->mounts[i];
+    c->nmounts = (uint32_t)i + 1;
+    if (!json_is_object(m) || !js_str(m, "Source", &d->source) ||
+        !js_str(m, "Destination", &d->dest) || !js_str(m, "Mode", &d->mode) ||
+        !js_bool(m, "RW", &d->rdwr) ||
+        !js_str(m, "Propagation", &d->propagation))
+      return 0;
+  }
+  return 1;
+}
+
+/* Parses the container plugin's JSON ({"container": {...}}) into c. */
+static int ctr_parse(const uint8_t *p, size_t n, vg_container *c) {
+  memset(c, 0, sizeof *c);
+  if (n > 0 && p[n - 1] == 0)
+    n--;
+  json_t *root = json_loadb((const char *)p, n, JSON_DECODE_ANY, NULL);
+  if (!root)
+    return 0;
+  json_t *o = json_object_get(root, "container");
+  int ok = o && json_is_object(o);
+  json_t *ty = ok ? json_object_get(o, "type") : NULL;
+  c->type = 0xffff;
+  if (ty) {
+    if (json_is_integer(ty))
+      c->type = (int)json_integer_value(ty);
+    else
+      ok = 0;
+  }
+  ok = ok && js_str(o, "id", &c->id) && js_str(o, "full_id", &c->full_id) &&
+       js_str(o, "name", &c->name) && js_str(o, "image", &c->image) &&
+       js_str(o, "imageid", &c->imageid) &&
+       js_str(o, "imagerepo", &c->imagerepo) &&
+       js_str(o, "imagetag", &c->imagetag) &&
+       js_str(o, "imagedigest", &c->imagedigest) &&
+       js_str(o, "ip", &c->ip) && js_str(o, "cni_json", &c->cni_json) &&
+       js_str(o, "pod_sandbox_id", &c->pod_sandbox_id) &&
+       js_bool(o, "privileged", &c->privileged) &&
+       js_bool(o, "host_pid", &c->host_pid) &&
+       js_bool(o, "host_network", &c->host_network) &&
+       js_bool(o, "host_ipc", &c->host_ipc) &&
+       js_map(o, "labels", &c->labels, &c->nlabels) &&
+       js_map(o, "pod_sandbox_labels", &c->pod_labels, &c->npod_labels) &&
+       js_mounts(o, c);
+  json_decref(root);
+  if (!ok)
+    ctr_fini(c);
+  return ok;
+}
+
+static vg_container *ctr_find(vg_sysstate *s, const char *id) {
+  for (size_t i = 0; i < s->nctrs; i++)
+    if (!strcmp(s->ctrs[i].id, id))
+      return &s->ctrs[i];
+  return NULL;
+}
+
+/* Adds or replaces a container; takes c's contents. */
+static vg_container *ctr_put(vg_sysstate *s, vg_container *c) {
+  vg_container *old = ctr_find(s, c->id);
+  if (old) {
+    ctr_fini(old);
+    *old = *c;
+    return old;
+  }
+  if (s->nctrs == s->capctrs) {
+    size_t nc = s->capctrs ? s->capctrs * 2 : 8;
+    vg_container *na = realloc(s->ctrs, nc * sizeof *na);
+    if (!na) {
+      ctr_fini(c);
+      return NULL;
+    }
+    s->ctrs = na;
+    s->capctrs = nc;
+  }
+  s->ctrs[s->nctrs] = *c;
+  return &s->ctrs[s->nctrs++];
+}
+
+static void ctr_remove(vg_sysstate *s, const char *id) {
+  vg_container *c = ctr_find(s, id);
+  if (!c)
+    return;
+  ctr_fini(c);
+  *c = s->ctrs[--s->nctrs];
+}
+
+/* A container event (or the plugin's async "container" events): parse it,
+ * remember it for this event's extraction. */
+static void parse_container_evt(vg_sysstate *s, const vg_evt *e) {
+  const uint8_t *p;
+  uint32_t n;
+  int removed = 0;
+  if (e->type == VG_PPME_ASYNCEVENT_E) {
+    char nb[64];
+    const char *name = e->nparams > 2 ? vg_evt_str(e, 1, nb, sizeof nb) : NULL;
+    if (!name)
+      return;
+    if (!strcmp(name, "container_removed"))
+      removed = 1;
+    else if (strcmp(name, "container") != 0)
+      return;
+    p = e->p[2];
+    n = e->plen[2];
+  } else {
+    if (e->nparams < 1 || e->plen[0] == 0)
+      return;
+    p = e->p[0];
+    n = e->plen[0];
+  }
+  vg_container c;
+  if (!ctr_parse(p, n, &c))
+    return;
+  if (removed) {
+    /* the event itself still sees the container it removes */
+    vg_container *keep = ctr_put(s, &c);
+    if (keep) {
+      s->evt_ctr = NULL;
+      ctr_remove(s, keep->id);
+    }
+    return;
+  }
+  s->evt_ctr = ctr_put(s, &c);
+}
+
+/* ---- cgroup matchers (container plugin's runc helper and engines) ---- */
+
+static size_t rfind(const char *s, size_t n, const char *pat) {
+  size_t m = strlen(pat);
+  if (m > n)
+    return SIZE_MAX;
+  for (size_t i = n - m + 1; i-- > 0;)
+    if (!memcmp(s + i, pat, m))
+      return i;
+  return SIZE_MAX;
+}
+
+static size_t find(const char *s, size_t n, const char *pat, size_t from) {
+  size_t m = strlen(pat);
+  for (size_t i = from; i + m <= n; i++)
+    if (!memcmp(s + i, pat, m))
+      return i;
+  return SIZE_MAX;
+}
+
+static int ends_with(const char *s, size_t n, const char *suf) {
+  size_t m = strlen(suf);
+  return n >= m && !memcmp(s + n - m, suf, m);
+}
+
+static void put_id(char *out, size_t len, const char *p, size_t n) {
+  if (len == 0)
+    return;
+  if (n >= len)
+    n = len - 1;
+  memcpy(out, p, n);
+  out[n] = 0;
+}
+
+/* cgroup ends with <prefix><id><suffix>: a 64-hex id (reported as its
+ * first 12 characters), or for containerd any shorter id outside systemd
+ * units. The hex test starts at the id but compares the absolute position
+ * of the first non-hex character with 64, as upstream does. */
+static int runc_one(const char *cg, size_t n, const char *prefix,
+                    const char *suffix, int containerd, char *out,
+                    size_t len) {
+  size_t st = rfind(cg, n, prefix);
+  if (st == SIZE_MAX)
+    return 0;
+  st += strlen(prefix);
+  size_t en = rfind(cg, n, suffix);
+  if (en == SIZE_MAX)
+    return 0;
+  size_t d = en - st;
+  if (d == 64) {
+    size_t k = st;
+    while (k < n && strchr("0123456789abcdefABCDEF", cg[k]) && cg[k])
+      k++;
+    if (k >= n || k >= 64) {
+      put_id(out, len, cg + st, 12);
+      return 1;
+    }
+  }
+  if (d > 64 || d == 0)
+    return 0;
+  if (containerd && !ends_with(cg, n, ".service") &&
+      !ends_with(cg, n, ".slice") && !ends_with(cg, n, ".scope")) {
+    put_id(out, len, cg + st, d < 12 ? d : 12);
+    return 1;
+  }
+  return 0;
+}
+
+static int runc_layouts(const char *cg, size_t n, const char *const *lay,
+                        int containerd, char *out, size_t len) {
+  for (size_t i = 0; lay[i]; i += 2)
+    if (runc_one(cg, n, lay[i], lay[i + 1], containerd, out, len))
+      return 1;
+  return 0;
+}
+
+static int name_seg_ok(const char *p, size_t n) {
+  /* [A-Za-z0-9]+([._-][A-Za-z0-9]+)* */
+  int need = 1;
+  for (size_t i = 0; i < n; i++) {
+    char c = p[i];
+    int an = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+             (c >= '0' && c <= '9');
+    if (an) {
+      need = 0;
+    } else if ((c == '.' || c == '_' || c == '-') && !need) {
+      need = 1;
+    } else {
+      return 0;
+    }
+  }
+  return n > 0 && !need;
+}
+
+int vg_cgroup_container_id(const char *cg, size_t n, char *out, size_t len,
+                           int *type) {
+  static const char *const podman[] = {"/libpod-", ".scope", "/libpod-",
+                                       ".scope/container", "/libpod-", "",
+                                       NULL};
+  static const char *const docker[] = {"/", "", "/docker-", ".scope", NULL};
+  static const char *const cri[] = {"/", "", "/crio-", "",
+                                    "/cri-containerd-", ".scope", "/crio-",
+                                    ".scope", ":cri-containerd:", "",
+                                    "/docker-", ".scope", NULL};
+  if (runc_layouts(cg, n, podman, 0, out, len)) {
+    *type = 11;
+    return 1;
+  }
+  if (runc_layouts(cg, n, docker, 0, out, len)) {
+    *type = 0;
+    return 1;
+  }
+  if (runc_layouts(cg, n, cri, 0, out, len)) {
+    *type = 6;
+    return 1;
+  }
+  /* containerd (ctr): the first "/NAME/" is taken as the namespace */
+  for (size_t i = 0; i < n; i++) {
+    if (cg[i] != '/')
+      continue;
+    size_t j = i + 1;
+    while (j < n && cg[j] != '/')
+      j++;
+    if (j >= n)
+      break;
+    if (!name_seg_ok(cg + i + 1, j - i - 1))
+      continue;
+    char ns[1100];
+    if (j - i + 1 >= sizeof ns)
+      break;
+    memcpy(ns, cg + i, j - i + 1);
+    ns[j - i + 1] = 0;
+    if (runc_one(cg, n, ns, "", 1, out, len)) {
+      *type = 7;
+      return 1;
+    }
+    break;
+  }
+  static const char *const lxc[] = {"/lxc/", "/lxc.payload/", "/lxc.payload."};
+  for (size_t i = 0; i < 3; i++) {
+    size_t pos = find(cg, n, lxc[i], 0);
+    if (pos == SIZE_MAX)
+      continue;
+    size_t st = pos + strlen(lxc[i]);
+    size_t en = find(cg, n, "/", st);
+    if (en == SIZE_MAX)
+      en = n;
+    put_id(out, len, cg + st, en - st);
+    *type = 1;
+    return 1;
+  }
+  /* libvirt-lxc: plain, systemd and legacy layouts */
+  size_t pos = find(cg, n, ".libvirt-lxc", 0);
+  if (pos != SIZE_MAX && pos + 12 == n) {
+    size_t sl = rfind(cg, n, "/");
+    if (sl != SIZE_MAX && sl < pos) {
+      put_id(out, len, cg + sl + 1, pos - sl - 1);
+      *type = 2;
+      return 1;
+    }
+  }
+  pos = find(cg, n, "-lxc\\x2", 0);
+  if (pos != SIZE_MAX) {
+    const char *delim = find(cg, n, ".scope/libvirt", 0) != SIZE_MAX
+                            ? ".scope/libvirt" : ".scope";
+    size_t p2 = find(cg, n, delim, 0);
+    if (p2 != SIZE_MAX && p2 + strlen(delim) == n && pos + 8 <= n) {
+      size_t st = pos + 8;
+      put_id(out, len, cg + st, p2 >= st ? p2 - st : n - st);
+      *type = 2;
+      return 1;
+    }
+  }
+  pos = find(cg, n, "/libvirt/lxc/", 0);
+  if (pos != SIZE_MAX) {
+    put_id(out, len, cg + pos + 13, n - pos - 13);
+    *type = 2;
+    return 1;
+  }
+  pos = find(cg, n, "bpm-", 0);
+  if (pos != SIZE_MAX) {
+    size_t st = pos + 4;
+    size_t en = find(cg, n, ".scope", st);
+    if (en == SIZE_MAX)
+      en = n;
+    size_t k = st;
+    while (k < en && (strchr("._-", cg[k]) ||
+                      (cg[k] >= 'a' && cg[k] <= 'z') ||
+                      (cg[k] >= 'A' && cg[k] <= 'Z') ||
+                      (cg[k] >= '0' && cg[k] <= '9')) && cg[k])
+      k++;
+    if (en > st && k == en) {
+      put_id(out, len, cg + st, en - st);
+      *type = 9;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* The plugin's on_new_process: the first cgroup (in order) that a matcher
+ * resolves to a non-empty id gives the thread's container id. Engines
+ * without a runtime socket (lxc, libvirt-lxc, bpm) create the container
+ * entry right away. */
+static void attach_container(vg_sysstate *s, vg_thread *t) {
+  char id[256];
+  int type = 0;
+  id[0] = 0;
+  const char *p = t->cgroups, *end = t->cgroups + t->cgroups_len;
+  while (p && p < end) {
+    size_t el = strnlen(p, (size_t)(end - p));
+    const char *eq = memchr(p, '=', el);
+    if (eq && (size_t)(eq - p) + 1 < el &&
+        vg_cgroup_container_id(eq + 1, el - (size_t)(eq - p) - 1, id,
+                               sizeof id, &type) &&
+        id[0])
+      break;
+    id[0] = 0;
+    p += el + 1;
+  }
+  free(t->container_id);
+  t->container_id = NULL;
+  if (!id[0])
+    return;
+  t->container_id = dupn(id, strlen(id));
+  if ((type == 1 || type == 2 || type == 9) && t->container_id) {
+    vg_container c;
+    memset(&c, 0, sizeof c);
+    c.type = type;
+    c.id = dupn(id, strlen(id));
+    const char **rest[] = {(const char **)&c.full_id, (const char **)&c.name,
+                           (const char **)&c.image, (const char **)&c.imageid,
+                           (const char **)&c.imagerepo,
+                           (const char **)&c.imagetag,
+                           (const char **)&c.imagedigest, (const char **)&c.ip,
+                           (const char **)&c.cni_json,
+                           (const char **)&c.pod_sandbox_id};
+    int ok = c.id != NULL;
+    for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++) {
+      *rest[i] = dupn("", 0);
+      ok = ok && *rest[i];
+    }
+    if (ok)
+      ctr_put(s, &c);
+    else
+      ctr_fini(&c);
+  }
+}
+
+const vg_container *vg_sys_container(vg_sysstate *s, const char *id) {
+  if (!id || !id[0])
+    return &HOST_CTR;
+  return ctr_find(s, id);
+}
+
+const vg_container *vg_sys_evt_container(vg_sysstate *s) {
+  return s->evt_ctr;
+}
+
+const char *vg_sys_hostname(vg_sysstate *s) {
+  return s->have_host ? s->hostname : NULL;
+}
+
+uint64_t vg_sys_first_ts(vg_sysstate *s) { return s->first_ts; }
+
 static void reset_all(vg_sysstate *s) {
   for (size_t i = 0; i < s->cap; i++) {
     thread_free(s->tab[i]);
@@ -632,6 +1166,8 @@ static void reset_all(vg_sysstate *s) {
   s->have_remove_tid = s->have_remove_fd = 0;
   s->initial = 1;
   s->sockets_fixed = 0;
+  s->cids_done = 0;
+  s->evt_ctr = NULL;
   memset(s->server_ports, 0, sizeof s->server_ports);
 }
 
@@ -639,6 +1175,9 @@ void vg_sys_free(vg_sysstate *s) {
   if (!s)
     return;
   reset_all(s);
+  for (size_t i = 0; i < s->nctrs; i++)
+    ctr_fini(&s->ctrs[i]);
+  free(s->ctrs);
   free(s->tab);
   free(s->users);
   free(s->groups);
@@ -732,6 +1271,12 @@ vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
     set_str(&t->exepath, p->exepath);
     set_str(&t->root, p->root);
     set_args(t, p->args, p->args_len);
+    set_cgroups(t, p->cgroups, p->cgroups_len);
+    t->vmsize_kb = p->vmsize_kb;
+    t->vmrss_kb = p->vmrss_kb;
+    t->vmswap_kb = p->vmswap_kb;
+    t->pfmajor = p->pfmajor;
+    t->pfminor = p->pfminor;
     t->flags |= p->flags | CL_ACTIVE;
     t->tty = p->tty;
     t->exe_writable = p->exe_writable;
@@ -767,6 +1312,10 @@ vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
   }
   case VG_SCAP_FD:
     return import_fd(s, it->u.fd);
+  case VG_SCAP_MACHINE:
+    snprintf(s->hostname, sizeof s->hostname, "%s", it->u.hostname);
+    s->have_host = 1;
+    return VIGIL_OK;
   case VG_SCAP_IFACE:
     if (s->nifaces < sizeof s->ifaces / sizeof s->ifaces[0]) {
       const vg_scap_iface *f = it->u.iface;
@@ -1377,6 +1926,24 @@ static void copy_from(vg_thread *d, const vg_thread *src) {
   d->loginuid = src->loginuid;
 }
 
+/* cgroups, memory counters and pid-namespace start of a clone child */
+static void clone_extras(vg_thread *c, const vg_evt *e) {
+  if (!pempty(e, 14))
+    set_cgroups(c, e->p[14], e->plen[14]);
+  if (!pempty(e, 8))
+    c->pfmajor = vg_evt_u64(e, 8);
+  if (!pempty(e, 9))
+    c->pfminor = vg_evt_u64(e, 9);
+  if (!pempty(e, 10))
+    c->vmsize_kb = vg_evt_u32(e, 10);
+  if (!pempty(e, 11))
+    c->vmrss_kb = vg_evt_u32(e, 11);
+  if (!pempty(e, 12))
+    c->vmswap_kb = vg_evt_u32(e, 12);
+  if (!pempty(e, 20))
+    c->pidns_init_start_ts = vg_evt_u64(e, 20);
+}
+
 static void parse_clone_caller(vg_sysstate *s, const vg_evt *e, int64_t child) {
   vg_thread *caller = get_thread(s, e->tid);
   int valid = 1;
@@ -1436,6 +2003,7 @@ static void parse_clone_caller(vg_sysstate *s, const vg_evt *e, int64_t child) {
   c->uid = vg_evt_u32(e, 16);
   c->gid = vg_evt_u32(e, 17);
   c->clone_ts = e->ts;
+  clone_extras(c, e);
   if (valid) {
     copy_from(c, caller);
   } else {
@@ -1513,6 +2081,7 @@ static void parse_clone_child(vg_sysstate *s, const vg_evt *e) {
   c->uid = vg_evt_u32(e, 16);
   c->gid = vg_evt_u32(e, 17);
   c->clone_ts = e->ts;
+  clone_extras(c, e);
   s->tinfo = add_thread(s, c);
   if (s->tinfo)
     ensure_root(s, s->tinfo);
@@ -1533,6 +2102,18 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
     }
   }
   t->fdlimit = vg_evt_i64(e, 7);
+  if (!pempty(e, 8))
+    t->pfmajor = vg_evt_u64(e, 8);
+  if (!pempty(e, 9))
+    t->pfminor = vg_evt_u64(e, 9);
+  if (!pempty(e, 10))
+    t->vmsize_kb = vg_evt_u32(e, 10);
+  if (!pempty(e, 11))
+    t->vmrss_kb = vg_evt_u32(e, 11);
+  if (!pempty(e, 12))
+    t->vmswap_kb = vg_evt_u32(e, 12);
+  if (!pempty(e, 14))
+    set_cgroups(t, e->p[14], e->plen[14]);
   if (!pempty(e, 15))
     set_env(t, e->p[15], e->plen[15]);
   if (!pempty(e, 16))
@@ -2339,6 +2920,18 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   uint16_t t = e->type;
   s->evt = e;
   s->num = num;
+  s->evt_ctr = NULL;
+  if (!s->cids_done) {
+    /* the container plugin enriches the initial thread table when the
+     * capture opens */
+    for (size_t i = 0; i < s->cap; i++)
+      if (s->tab[i])
+        attach_container(s, s->tab[i]);
+    s->cids_done = 1;
+  }
+  if (s->first_ts == 0 &&
+      !(vg_event_table[t].category & VG_EC_METAEVENT))
+    s->first_ts = e->ts;
   if (s->have_remove_tid) {
     remove_thread(s, s->remove_tid, s->remove_reaper);
     s->have_remove_tid = 0;
@@ -2613,6 +3206,29 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   }
   if (e->dump_flags & 1)
     show = 0;
+  /* container plugin parsers run after libsinsp's */
+  switch (t) {
+  case VG_PPME_CONTAINER_JSON_2_E:
+  case VG_PPME_CONTAINER_JSON_E:
+  case VG_PPME_ASYNCEVENT_E:
+    parse_container_evt(s, e);
+    break;
+  case VG_PPME_SYSCALL_CLONE_20_X:
+  case VG_PPME_SYSCALL_FORK_20_X:
+  case VG_PPME_SYSCALL_VFORK_20_X:
+  case VG_PPME_SYSCALL_CLONE3_X:
+  case VG_PPME_SYSCALL_EXECVE_19_X:
+  case VG_PPME_SYSCALL_EXECVEAT_X:
+  case VG_PPME_SYSCALL_CHROOT_X:
+    if (e->nparams > 0 && e->plen[0] == 8 && vg_evt_i64(e, 0) >= 0) {
+      vg_thread *nt = vg_sys_find(s, e->tid);
+      if (nt)
+        attach_container(s, nt);
+    }
+    break;
+  default:
+    break;
+  }
   *shown = show;
   (void)has_retval;
   return VIGIL_OK;

@@ -87,7 +87,39 @@ typedef struct vg_thread {
   uint32_t lastevent_type;
   int lastevent_valid;
   uint8_t *last_evt; /* stored enter event (private encoding) */
+  char *cgroups;     /* "subsys=path" entries joined with NUL, no final NUL */
+  uint32_t cgroups_len;
+  /* container id the container plugin attached (NULL: none, i.e. the host),
+   * computed from cgroups when the capture opens and after successful
+   * clone/fork/execve/chroot exits, as the plugin does */
+  char *container_id;
+  uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
+  uint64_t pfmajor, pfminor;
 } vg_thread;
+
+/* Container metadata as the container plugin keeps it (from container
+ * events stored in captures). Strings are never NULL. */
+typedef struct vg_mount {
+  char *source, *dest, *mode, *propagation;
+  uint8_t rdwr;
+} vg_mount;
+
+typedef struct vg_kv {
+  char *k, *v;
+} vg_kv;
+
+typedef struct vg_container {
+  char *id, *full_id, *name, *image, *imageid, *imagerepo, *imagetag;
+  char *imagedigest, *ip, *cni_json, *pod_sandbox_id;
+  int type; /* container plugin's container_type (0 docker, ...) */
+  uint8_t privileged, host_pid, host_network, host_ipc;
+  vg_mount *mounts;
+  uint32_t nmounts;
+  vg_kv *labels; /* sorted by key */
+  uint32_t nlabels;
+  vg_kv *pod_labels; /* sorted by key */
+  uint32_t npod_labels;
+} vg_container;
 
 typedef struct vg_user {
   uint32_t id, gid;
@@ -121,6 +153,25 @@ int vg_sys_fd_name_changed(vg_sysstate *s);
 /* 1 when ADDR is the address of a capture interface (IPv6: same /64). */
 int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6);
 const vg_evt *vg_sys_current(vg_sysstate *s);
+
+/* The container plugin's metadata for container id ID ("" is the host
+ * entry, id "host"), or NULL when no container event announced it. Valid
+ * until the next vg_sys_event/vg_sys_item call. */
+const vg_container *vg_sys_container(vg_sysstate *s, const char *id);
+/* The container the current event announced (container events), or NULL. */
+const vg_container *vg_sys_evt_container(vg_sysstate *s);
+/* Host name from the capture's machine-info block, or NULL without one. */
+const char *vg_sys_hostname(vg_sysstate *s);
+/* Time of the first event that is not a meta event (libsinsp's
+ * m_firstevent_ts), 0 before it. */
+uint64_t vg_sys_first_ts(vg_sysstate *s);
+
+/* The container plugin's cgroup matchers (podman, docker, cri, containerd,
+ * lxc, libvirt-lxc, bpm, in that order) over one cgroup path: on a match
+ * writes the id (NUL-terminated, truncated to len) and its container type,
+ * and returns 1. */
+int vg_cgroup_container_id(const char *cgroup, size_t n, char *out,
+                           size_t len, int *type);
 
 /* libsinsp's path join: PATH2 resolved against PATH1, "." and ".."
  * folded, trailing separator dropped. Writes at most len bytes. */

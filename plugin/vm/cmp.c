@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vm/cmp_int.h"
+#include "vm/vmalloc.h" /* last: failure injection */
 
 /* ------------------------------------------------------------------ */
 /* Operator names                                                      */

@@ -41,8 +41,8 @@ struct vigil_vm {
   slot *stack;
   size_t stack_cap;
   fcache *fc;
-  uint32_t *memo_epoch;
-  uint8_t *memo_val;
+  /* per MEMO slot: 2 * epoch + value when computed for this event */
+  uint32_t *memo;
   uint32_t *matches;
   size_t nmatches;
   uint8_t *scratch;
@@ -65,8 +65,7 @@ vigil_vm *vigil_vm_new(const vigil_program *p, const vigil_vm_opts *opts) {
   vm->stack_cap = p->max_stack + 1;
   vm->stack = calloc(vm->stack_cap, sizeof *vm->stack);
   vm->fc = calloc(p->nfields + 1, sizeof *vm->fc);
-  vm->memo_epoch = calloc(p->nmemo + 1, sizeof *vm->memo_epoch);
-  vm->memo_val = calloc(p->nmemo + 1, 1);
+  vm->memo = calloc(p->nmemo + 1, sizeof *vm->memo);
   vm->matches = calloc(p->nrules + 1, sizeof *vm->matches);
   vm->scratch_cap = 64 * 1024;
   if (opts && opts->struct_size >= sizeof *opts) {
@@ -80,7 +79,7 @@ vigil_vm *vigil_vm_new(const vigil_program *p, const vigil_vm_opts *opts) {
   bool scr_ok = vg_cmp_scratch_init(&vm->scr) == VIGIL_OK;
   if (vm->scratch)
     vg_trbuf_init(&vm->tb, vm->scratch, vm->scratch_cap);
-  if (!vm->stack || !vm->fc || !vm->memo_epoch || !vm->memo_val ||
+  if (!vm->stack || !vm->fc || !vm->memo ||
       !vm->matches || !vm->scratch || !vm->vscratch || !scr_ok) {
     vigil_vm_free(vm);
     return NULL;
@@ -93,8 +92,7 @@ void vigil_vm_free(vigil_vm *vm) {
     return;
   free(vm->stack);
   free(vm->fc);
-  free(vm->memo_epoch);
-  free(vm->memo_val);
+  free(vm->memo);
   free(vm->matches);
   free(vm->scratch);
   free(vm->vscratch);
@@ -451,13 +449,30 @@ static bool fast_str(vg_pcmp op, const vg_value *a, const vg_value *k,
   }
   case VG_PC_STARTSWITH:
     return an >= kn && bytes_eq(ap, kp, kn);
+  case VG_PC_ENDSWITH: {
+    const void *z = an ? memchr(ap, 0, an) : NULL;
+    if (z)
+      an = (size_t)((const uint8_t *)z - ap);
+    return an >= kn && bytes_eq(ap + an - kn, kp, kn);
+  }
   case VG_PC_CONTAINS: {
     if (kn == 0)
       return true;
-    /* first occurrence; it counts only if no NUL comes before it. A
-     * memchr for the first byte beats memmem's set-up on short values. */
+    if (an < kn)
+      return false;
+    if (an <= 128) {
+      /* one pass: a NUL before the first occurrence ends the value */
+      for (size_t i = 0; i + kn <= an; i++) {
+        if (ap[i] == 0)
+          return false;
+        if (ap[i] == kp[0] && bytes_eq(ap + i + 1, kp + 1, kn - 1))
+          return true;
+      }
+      return false;
+    }
+    /* first occurrence; it counts only if no NUL comes before it */
     const uint8_t *m = NULL, *q = ap, *last = ap + (an - kn);
-    while (an >= kn && q <= last) {
+    while (q <= last) {
       q = memchr(q, kp[0], (size_t)(last - q) + 1);
       if (!q)
         break;
@@ -487,6 +502,36 @@ static bool check_k(vigil_vm *vm, const slot *l, vg_pcmp op,
     bool handled, m = fast_str(op, &l->vals[0], k, &handled);
     if (handled)
       return m;
+  }
+  if (l->n == 1 && l->vals[0].type == k->type && op <= VG_PC_GE) {
+    /* same-typed booleans and 64-bit numbers need no narrowing */
+    const vg_value *a = &l->vals[0];
+    int c = 2;
+    switch (k->type) {
+    case VG_FT_BOOL:
+      if (op == VG_PC_EQ || op == VG_PC_NE)
+        c = a->v.b != k->v.b;
+      break;
+    case VG_FT_INT64:
+      c = (a->v.i > k->v.i) - (a->v.i < k->v.i);
+      break;
+    case VG_FT_UINT64:
+    case VG_FT_RELTIME:
+    case VG_FT_ABSTIME:
+      c = (a->v.u > k->v.u) - (a->v.u < k->v.u);
+      break;
+    default:
+      break;
+    }
+    switch (c == 2 ? VG_PC__COUNT : op) {
+    case VG_PC_EQ: return c == 0;
+    case VG_PC_NE: return c != 0;
+    case VG_PC_LT: return c < 0;
+    case VG_PC_LE: return c <= 0;
+    case VG_PC_GT: return c > 0;
+    case VG_PC_GE: return c >= 0;
+    default: break;
+    }
   }
   bool all = op == VG_PC_NE && (l->fflags & VIGIL_FIELD_ENDPOINT);
   for (uint32_t i = 0; i < l->n; i++) {
@@ -521,7 +566,20 @@ static bool check_mod(vigil_vm *vm, const slot *l, vg_opcode mod,
   if (l->n == 0 || s->n == 0)
     return false;
   bool all = op == VG_PC_NE && (l->fflags & VIGIL_FIELD_ENDPOINT);
+  /* '= anyof' is 'in' and '!= allof' is 'not in': set lookups, with their
+   * string semantics (trailing NULs stripped, cmp.h), not per-element '=' */
+  bool in_like = s->kind == VG_SET_CONST && s->vs &&
+                 ((mod == VG_I_ANYOF_S && op == VG_PC_EQ) ||
+                  (mod == VG_I_ALLOF_S && op == VG_PC_NE));
   for (uint32_t i = 0; i < l->n; i++) {
+    if (in_like) {
+      bool r = set_has(vm, s, &l->vals[i]) == (op == VG_PC_EQ);
+      if (r && !all)
+        return true;
+      if (!r && all)
+        return false;
+      continue;
+    }
     uint32_t cnt = 0;
     for (uint32_t j = 0; j < s->n; j++)
       cnt += s->kind == VG_SET_PATTERN
@@ -538,6 +596,21 @@ static bool check_mod(vigil_vm *vm, const slot *l, vg_opcode mod,
   return all;
 }
 
+/* Element equality of 'in'/'intersects' against another field's values:
+ * a set lookup, so strings compare without trailing NULs (cmp.h). */
+static bool set_eq(vigil_vm *vm, const vg_value *a, const vg_value *b) {
+  if (is_str(a->type) && is_str(b->type) && a->type != VG_FT_BYTEBUF &&
+      b->type != VG_FT_BYTEBUF) {
+    size_t an = a->v.s.n, bn = b->v.s.n;
+    while (an > 0 && a->v.s.p[an - 1] == 0)
+      an--;
+    while (bn > 0 && b->v.s.p[bn - 1] == 0)
+      bn--;
+    return an == bn && (an == 0 || memcmp(a->v.s.p, b->v.s.p, an) == 0);
+  }
+  return cmp_one(vm, VG_PC_EQ, a, b);
+}
+
 static bool check_f(vigil_vm *vm, const slot *l, const slot *r, vg_pcmp op) {
   if (l->n == 0 || r->n == 0)
     return false;
@@ -546,7 +619,7 @@ static bool check_f(vigil_vm *vm, const slot *l, const slot *r, vg_pcmp op) {
     for (uint32_t i = 0; i < l->n; i++) {
       bool m = false;
       for (uint32_t j = 0; j < r->n && !m; j++)
-        m = cmp_one(vm, VG_PC_EQ, &l->vals[i], &r->vals[j]);
+        m = set_eq(vm, &l->vals[i], &r->vals[j]);
       if (m && !every)
         return true;
       if (!m && every)
@@ -613,8 +686,7 @@ static void field_values(vigil_vm *vm, uint32_t f, slot *s) {
     uint32_t nw_ = code[pc], nop_ = VG_INS_OP(nw_);                            \
     if (nop_ == VG_I_MEMO_PUT) {                                               \
       uint32_t sl_ = VG_INS_ARG(nw_) & (VG_MEMO_MAX_SLOTS - 1);                \
-      vm->memo_epoch[sl_] = vm->epoch;                                         \
-      vm->memo_val[sl_] = sp[-1].b;                                            \
+      vm->memo[sl_] = 2 * vm->epoch + sp[-1].b;                                \
       nw_ = code[++pc];                                                        \
       nop_ = VG_INS_OP(nw_);                                                   \
     }                                                                          \
@@ -823,8 +895,8 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
     }
     CASE(MEMO_GET) {
       uint32_t slotn = arg & (VG_MEMO_MAX_SLOTS - 1);
-      if (vm->memo_epoch[slotn] == vm->epoch) {
-        (sp++)->b = vm->memo_val[slotn];
+      if ((vm->memo[slotn] >> 1) == vm->epoch) {
+        (sp++)->b = vm->memo[slotn] & 1;
         pc += arg >> VG_MEMO_SLOT_BITS;
         FUSE_JUMP();
       }
@@ -832,8 +904,7 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
     }
     CASE(MEMO_PUT) {
       uint32_t slotn = arg & (VG_MEMO_MAX_SLOTS - 1);
-      vm->memo_epoch[slotn] = vm->epoch;
-      vm->memo_val[slotn] = sp[-1].b;
+      vm->memo[slotn] = 2 * vm->epoch + sp[-1].b;
       FUSE_JUMP(); /* (a second MEMO_PUT: nested compounds) */
       NEXT;
     }
@@ -853,10 +924,11 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
 static void next_epoch(vigil_vm *vm, const vigil_event *ev) {
   vm->ev = ev;
   vm->err = VIGIL_OK;
-  if (++vm->epoch == 0) {
-    /* wrapped: forget everything so stale entries cannot match */
+  if (++vm->epoch >= 0x7fffffffu) {
+    /* about to wrap (MEMO entries hold 2 * epoch + value): forget
+     * everything so stale entries cannot match */
     memset(vm->fc, 0, (vm->p->nfields + 1) * sizeof *vm->fc);
-    memset(vm->memo_epoch, 0, (vm->p->nmemo + 1) * sizeof *vm->memo_epoch);
+    memset(vm->memo, 0, (vm->p->nmemo + 1) * sizeof *vm->memo);
     vm->epoch = 1;
   }
 }
@@ -885,7 +957,7 @@ vigil_status vigil_vm_eval(vigil_vm *vm, const vigil_event *ev) {
     bool known_false = false;
     for (unsigned g = 0; g < ru->nguards && !known_false; g++) {
       uint32_t sl = ru->guards[g];
-      known_false = vm->memo_epoch[sl] == vm->epoch && !vm->memo_val[sl];
+      known_false = vm->memo[sl] == 2 * vm->epoch;
     }
     if (known_false)
       continue; /* a leading conjunct is already known false */

@@ -15,6 +15,7 @@
 
 #include "vm/cmp.h"
 #include "vm/pack.h"
+#include "vm/vmalloc.h" /* last: failure injection */
 
 #define VG_OP(name, arg, pop, push) #name,
 const char *const vg_opcode_names[VG_I__COUNT] = {

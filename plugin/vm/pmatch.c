@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "vm/cmp_int.h"
+#include "vm/vmalloc.h" /* last: failure injection */
 
 typedef struct pm_node {
   bool leaf;

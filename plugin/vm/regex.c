@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "vm/cmp_int.h"
+#include "vm/vmalloc.h" /* last: failure injection */
 
 #define VG_REGEX_MATCH_LIMIT 10000000u
 #define VG_REGEX_DEPTH_LIMIT 100000u

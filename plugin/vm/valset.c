@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "vm/cmp_int.h"
+#include "vm/vmalloc.h" /* last: failure injection */
 
 typedef struct slot {
   uint64_t hash;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "vm/pack.h"
+#include "vm/vmalloc.h" /* last: failure injection */
 
 /* Stack entries are tracked as a bit mask (1 = V) so states are cheap to
  * store per instruction; packs needing more depth are rejected. */

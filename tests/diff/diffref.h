@@ -254,7 +254,7 @@ static size_t df_gen_str(df_rng *r, df_field *f, const df_table *t,
   }
   bl = strlen(base);
   size_t n = 0;
-  switch (df_below(r, local ? 20 : 10)) {
+  switch (df_below(r, local ? 24 : 12)) {
   case 0: /* prefix added */
     n = df_put(f, at, "/x", 2);
     n += df_put(f, at + n, base, bl);
@@ -293,6 +293,17 @@ static size_t df_gen_str(df_rng *r, df_field *f, const df_table *t,
     n = df_put(f, at, "a", 1);
     n += df_put(f, at + n, base, bl);
     n += df_put(f, at + n, "b", 1);
+    break;
+  case 6: /* NUL bytes: trailing, or text after one (C-string views) */
+    n = df_put(f, at, base, bl);
+    if (at + n + 4 < f->sbufcap) {
+      f->sbuf[at + n++] = 0;
+      if (df_below(r, 2)) {
+        memcpy(f->sbuf + at + n, "zz", 2);
+        n += 2;
+      }
+      f->sbuf[at + n] = 0;
+    }
     break;
   default:
     n = df_put(f, at, base, bl);
@@ -765,6 +776,28 @@ static bool df_cmp(vg_ftype t, vg_op op, const vg_value *a,
   }
 }
 
+/* Bytes of a string value without trailing NULs: what libsinsp's set
+ * lookups, pmatch and regex see (craft_filter_value; cmp.h). */
+static size_t df_stripped(const vg_value *v) {
+  size_t n = v->v.s.n;
+  while (n > 0 && v->v.s.p[n - 1] == 0)
+    n--;
+  return n;
+}
+
+/* Set membership of one value (in, intersects, '= anyof', '!= allof'):
+ * strings compare by their bytes without trailing NULs, everything else
+ * as '='. */
+static bool df_set_eq(vg_ftype t, const vg_value *a, const vg_value *k) {
+  if (df_is_str(t)) {
+    if (!df_is_str(a->type) && a->type != VG_FT_BYTEBUF)
+      return false;
+    size_t an = df_stripped(a), kn = df_stripped(k);
+    return an == kn && (!an || !memcmp(a->v.s.p, k->v.s.p, an));
+  }
+  return df_cmp(t, VG_OP_EQ, a, k);
+}
+
 /* One value against literal element i of a check. */
 static bool df_elem(const rnode *r, vg_ftype t, vg_op op, const vg_value *a,
                     uint32_t i) {
@@ -772,15 +805,25 @@ static bool df_elem(const rnode *r, vg_ftype t, vg_op op, const vg_value *a,
       op == VG_OP_PMATCH) {
     if (!df_is_str(a->type))
       return false;
-    size_t an = df_cstrlen(a);
+    size_t an = op == VG_OP_GLOB || op == VG_OP_IGLOB ? df_cstrlen(a)
+                                                      : df_stripped(a);
     if (op == VG_OP_PMATCH)
       return df_pmatch(r->texts[i], a->v.s.p, an);
     if (op == VG_OP_REGEX) {
+      /* the value's bytes, embedded NULs included (REG_STARTEND); RE2's
+       * '.' matches a NUL, glibc's does not, so NULs become \x01, which
+       * no test pattern mentions */
       char buf[1024];
       char *c = an < sizeof buf ? buf : df_xalloc(an + 1);
       memcpy(c, a->v.s.p, an);
+      for (size_t q = 0; q < an; q++)
+        if (!c[q])
+          c[q] = 1;
       c[an] = 0;
-      bool m = regexec(&r->res[i], c, 0, NULL, 0) == 0;
+      regmatch_t rm[1];
+      rm[0].rm_so = 0;
+      rm[0].rm_eo = (regoff_t)an;
+      bool m = regexec(&r->res[i], c, 1, rm, REG_STARTEND) == 0;
       if (c != buf)
         free(c);
       return m;
@@ -793,6 +836,16 @@ static bool df_elem(const rnode *r, vg_ftype t, vg_op op, const vg_value *a,
 
 /* The check for one left value. */
 static bool df_one(const rnode *r, vg_ftype t, const vg_value *a) {
+  if (r->mod != VG_MOD_NONE && r->nk > 0 &&
+      ((r->mod == VG_MOD_ANYOF &&
+        (r->op == VG_OP_EQ || r->op == VG_OP_EQEQ)) ||
+       (r->mod == VG_MOD_ALLOF && r->op == VG_OP_NE))) {
+    /* '= anyof' is 'in'; '!= allof' is 'not in' (set lookups) */
+    bool in = false;
+    for (uint32_t i = 0; i < r->nk && !in; i++)
+      in = df_set_eq(t, a, &r->ks[i]);
+    return r->mod == VG_MOD_ANYOF ? in : !in;
+  }
   if (r->mod != VG_MOD_NONE) {
     uint32_t cnt = 0;
     for (uint32_t i = 0; i < r->nk; i++)
@@ -801,11 +854,15 @@ static bool df_one(const rnode *r, vg_ftype t, const vg_value *a) {
            : r->mod == VG_MOD_ALLOF ? r->nk > 0 && cnt == r->nk
                                     : cnt == 1;
   }
-  if (r->op == VG_OP_IN || r->op == VG_OP_INTERSECTS ||
-      r->op == VG_OP_PMATCH) {
-    vg_op eop = r->op == VG_OP_PMATCH ? VG_OP_PMATCH : VG_OP_EQ;
+  if (r->op == VG_OP_PMATCH) {
     for (uint32_t i = 0; i < r->nk; i++)
-      if (df_elem(r, t, eop, a, i))
+      if (df_elem(r, t, VG_OP_PMATCH, a, i))
+        return true;
+    return false;
+  }
+  if (r->op == VG_OP_IN || r->op == VG_OP_INTERSECTS) {
+    for (uint32_t i = 0; i < r->nk; i++)
+      if (df_set_eq(t, a, &r->ks[i]))
         return true;
     return false;
   }
@@ -880,7 +937,7 @@ static bool df_eval(df_table *t, const rnode *r) {
       for (size_t i = 0; i < n; i++) {
         bool m = false;
         for (size_t j = 0; j < rn && !m; j++)
-          m = df_cmp(f->type, VG_OP_EQ, &vals[i], &rv[j]);
+          m = df_set_eq(f->type, &vals[i], &rv[j]);
         if (m != every)
           return m;
       }

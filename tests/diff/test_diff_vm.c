@@ -14,7 +14,8 @@
  * false for the reference too (event-type inference is sound).
  *
  * VIGIL_DIFF_EVENTS sets the total number of events (default 1000000,
- * split between the packs; the sanitizer CI job sets fewer);
+ * split between the corpus packs, plus a fifth of it for
+ * extra_rules.yaml; the sanitizer CI job may set fewer);
  * VIGIL_DIFF_SEED the seed. Skips when the corpus is missing.
  */
 #include <criterion/criterion.h>
@@ -332,6 +333,32 @@ static bool exists(const char *p) {
   return stat(p, &sb) == 0;
 }
 
+static size_t env_events(size_t dflt) {
+  const char *env = getenv("VIGIL_DIFF_EVENTS");
+  if (env && *env) {
+    char *end;
+    unsigned long long v = strtoull(env, &end, 10);
+    if (!*end && v > 0)
+      return (size_t)v;
+  }
+  return dflt;
+}
+
+/* Constructs the corpus does not use (modifiers, field-to-field checks,
+ * regex, wildcard pmatch, networks, ...): tests/diff/extra_rules.yaml. */
+Test(diff_vm, extra_rules_agree_with_reference, .timeout = 600) {
+  static char f[600];
+  snprintf(f, sizeof f, "%s/tests/diff/extra_rules.yaml", VIGIL_SOURCE_DIR);
+  const char *files[] = {f};
+  size_t n = env_events(1000000) / 5;
+  pack_stats st;
+  run_pack("extra", files, 1, n ? n : 1, 77, &st);
+  cr_assert_eq(st.skipped, 0, "rules the reference cannot model");
+  cr_assert_eq(st.disagreements, 0,
+               "%llu disagreements between VM and reference",
+               (unsigned long long)st.disagreements);
+}
+
 Test(diff_vm, corpus_packs_agree_with_reference, .timeout = 900) {
   char dir[512];
   snprintf(dir, sizeof dir, "%s/corpus/rules", VIGIL_SHARED_DIR);
@@ -339,16 +366,9 @@ Test(diff_vm, corpus_packs_agree_with_reference, .timeout = 900) {
     cr_skip_test("no corpus at %s", dir);
     return;
   }
-  size_t total = 1000000;
-  const char *env = getenv("VIGIL_DIFF_EVENTS");
-  if (env && *env) {
-    char *end;
-    unsigned long long v = strtoull(env, &end, 10);
-    if (!*end && v > 0)
-      total = (size_t)v;
-  }
+  size_t total = env_events(1000000);
   uint64_t seed = 20261126;
-  env = getenv("VIGIL_DIFF_SEED");
+  const char *env = getenv("VIGIL_DIFF_SEED");
   if (env && *env)
     seed = strtoull(env, NULL, 10);
 

@@ -40,6 +40,11 @@ typedef struct api {
   ss_plugin_rc (*extract)(ss_plugin_t *, const ss_plugin_event_input *,
                           const ss_plugin_field_extract_input *);
   const char *(*schema_version)(ss_plugin_t *);
+  uint16_t *(*ptypes)(uint32_t *, ss_plugin_t *);
+  const char *(*psources)(void);
+  ss_plugin_rc (*parse)(ss_plugin_t *, const ss_plugin_event_input *,
+                        const ss_plugin_event_parse_input *);
+  ss_plugin_metric *(*metrics)(ss_plugin_t *, uint32_t *);
 } api;
 
 static api A;
@@ -66,6 +71,10 @@ static void load_module(void) {
   *(void **)&A.types = sym("plugin_get_extract_event_types");
   *(void **)&A.extract = sym("plugin_extract_fields");
   *(void **)&A.schema_version = sym("plugin_get_required_event_schema_version");
+  *(void **)&A.ptypes = sym("plugin_get_parse_event_types");
+  *(void **)&A.psources = sym("plugin_get_parse_event_sources");
+  *(void **)&A.parse = sym("plugin_parse_event");
+  *(void **)&A.metrics = sym("plugin_get_metrics");
 }
 
 static void unload_module(void) {
@@ -86,6 +95,7 @@ typedef struct fthread {
   int64_t tid, pid, ptid;
   const char *comm, *exe, *exe_path, *cwd;
   uint32_t uid;
+  const char *container_id;
   const char *args[4];
   uint32_t nargs;
   ffd fds[4];
@@ -122,18 +132,21 @@ static const ffield thread_fields[] = {
     {TK_FDS, "name", SS_PLUGIN_ST_STRING},
     {TK_FDS, "type", SS_PLUGIN_ST_UINT8},
     {TK_FDS, "fd", SS_PLUGIN_ST_INT64}};
+/* a dynamic field the plugin has to add itself (no container plugin) */
+static const ffield container_field = {TK_THREADS, "container_id",
+                                       SS_PLUGIN_ST_STRING};
 #define NTF (sizeof thread_fields / sizeof thread_fields[0])
 
 static fthread threads[] = {
-    {1, 1, 0, "systemd", "/sbin/init", "/sbin/init", "/", 0, {0}, 0,
+    {1, 1, 0, "systemd", "/sbin/init", "/sbin/init", "/", 0, "", {0}, 0,
      {{0}}, 0},
-    {100, 100, 1, "sshd", "/usr/sbin/sshd", "/usr/sbin/sshd", "/", 0,
+    {100, 100, 1, "sshd", "/usr/sbin/sshd", "/usr/sbin/sshd", "/", 0, "",
      {"-D"}, 1, {{0}}, 0},
     {101, 101, 100, "bash", "bash", "/bin/bash", "/root/", 1000,
-     {"-c", "cat /etc/shadow"}, 2,
+     "abc123def456", {"-c", "cat /etc/shadow"}, 2,
      {{3, 1, "/etc/shadow"}, {5, 1, "/tmp/x"}}, 2},
     /* a second thread of process 101 */
-    {102, 101, 100, "bash", "bash", "/bin/bash", "/root/", 0, {0}, 0,
+    {102, 101, 100, "bash", "bash", "/bin/bash", "/root/", 0, "", {0}, 0,
      {{0}}, 0}};
 #define NTHREADS (sizeof threads / sizeof threads[0])
 
@@ -188,6 +201,10 @@ static ss_plugin_table_field_t *get_table_field(ss_plugin_table_t *t,
 static ss_plugin_table_field_t *add_table_field(ss_plugin_table_t *t,
                                                 const char *name,
                                                 ss_plugin_state_type type) {
+  ftable *ft = t;
+  if (ft->kind == TK_THREADS && !strcmp(name, "container_id") &&
+      type == SS_PLUGIN_ST_STRING)
+    return (void *)&container_field;
   return NULL;
 }
 
@@ -276,6 +293,8 @@ static ss_plugin_rc read_field(ss_plugin_table_t *t,
       out->str = th->cwd;
     else if (!strcmp(fd->name, "uid"))
       out->u32 = th->uid;
+    else if (!strcmp(fd->name, "container_id"))
+      out->str = th->container_id;
     else if (!strcmp(fd->name, "args"))
       out->table = subtable(TK_ARGS, th);
     else if (!strcmp(fd->name, "env"))
@@ -389,6 +408,17 @@ static const char rules[] =
     "  condition: spawned_process and user.name=alice and "
     "user.shell=/bin/zsh and user.homedir=/home/alice\n"
     "  output: alice %proc.name\n"
+    "  priority: INFO\n"
+    "- rule: Container shell\n"
+    "  desc: a shell in a container\n"
+    "  condition: spawned_process and container.id != host and "
+    "proc.name=bash\n"
+    "  output: container %container.id\n"
+    "  priority: INFO\n"
+    "- rule: Close etc\n"
+    "  desc: an etc file closed\n"
+    "  condition: evt.type=close and evt.dir=< and fd.name startswith /etc\n"
+    "  output: close %fd.name\n"
     "  priority: INFO\n";
 
 static void compile_pack(const char *rules_text, const char *pack,
@@ -445,6 +475,20 @@ static size_t openat_exit(uint8_t *out, uint64_t tid, int64_t fd,
                {&flags, 4}, {&mode, 4},  {&dev, 4},
                {&ino, 8}};
   return mkevt(out, 307, tid, 2, ps, 7);
+}
+
+/* close enter (fd) and exit: the old exit holds only the result, schema 4
+ * appends the fd */
+static size_t close_enter(uint8_t *out, uint64_t tid, int64_t fd) {
+  prm ps[1] = {{&fd, 8}};
+  return mkevt(out, 4, tid, 2, ps, 1);
+}
+
+static size_t close_exit(uint8_t *out, uint64_t tid, int with_fd,
+                         int64_t fd) {
+  int64_t res = 0;
+  prm ps[2] = {{&res, 8}, {&fd, 8}};
+  return mkevt(out, 5, tid, 2, ps, with_fd ? 2 : 1);
 }
 
 static size_t plugin_event(uint8_t *out, uint32_t plugin_id,
@@ -708,12 +752,13 @@ Test(falco_plugin, execve_from_thread_table, .init = setup_ok,
                                   mkfield(5, NULL),
                                   mkfield(2, "Shell with -c")};
   cr_assert_eq(extract(ev, "syscall", 10, f, 4), SS_PLUGIN_SUCCESS);
-  cr_assert_eq(f[0].res_len, 3);
+  cr_assert_eq(f[0].res_len, 4);
   cr_assert_str_eq(f[0].res.str[0], "Shell under sshd");
   cr_assert_str_eq(f[0].res.str[1], "Shell with -c");
   cr_assert_str_eq(f[0].res.str[2], "Alice shell");
+  cr_assert_str_eq(f[0].res.str[3], "Container shell");
   cr_assert_eq(f[1].res_len, 1);
-  cr_assert_eq(f[1].res.u64[0], 3);
+  cr_assert_eq(f[1].res.u64[0], 4);
   cr_assert_eq(f[2].res_len, 2);
   cr_assert_str_eq(f[2].res.str[0], "mitre");
   cr_assert_eq(f[3].res_len, 1);
@@ -725,6 +770,7 @@ Test(falco_plugin, execve_from_thread_table, .init = setup_ok,
   execve_exit(ev, 102);
   cr_assert_eq(rule_matches(ev, "syscall", 11, "Shell under sshd"), 1);
   cr_assert_eq(rule_matches(ev, "syscall", 11, "Alice shell"), 0);
+  cr_assert_eq(rule_matches(ev, "syscall", 11, "Container shell"), 0);
   cr_assert_eq(rule_matches(ev, "syscall", 11, "Shell with -c"), 0);
   /* a thread the table does not know: nothing matches */
   execve_exit(ev, 4242);
@@ -742,6 +788,16 @@ Test(falco_plugin, evaluated_once_per_event, .init = setup_ok,
   for (int i = 0; i < 5; i++)
     cr_assert_eq(rule_matches(ev, "syscall", 20, "Shell under sshd"), 1);
   cr_assert_eq(lookups, before, "the pack was evaluated again");
+  uint32_t nm = 0;
+  ss_plugin_metric *m = A.metrics(st, &nm);
+  cr_assert_eq(nm, 4);
+  cr_assert_str_eq(m[0].name, "events_evaluated");
+  cr_assert_eq(m[0].value_type, SS_PLUGIN_METRIC_VALUE_TYPE_U64);
+  cr_assert_eq(m[0].type, SS_PLUGIN_METRIC_TYPE_MONOTONIC);
+  cr_assert_eq(m[0].value.u64, 1);
+  cr_assert_eq(m[1].value.u64, 4, "4 rules matched the one event");
+  cr_assert_str_eq(m[3].name, "rules_loaded");
+  cr_assert_eq(m[3].value.u64, 7);
   /* a new event number re-evaluates */
   cr_assert_eq(rule_matches(ev, "syscall", 21, "Shell under sshd"), 1);
   cr_assert_gt(lookups, before);
@@ -786,6 +842,56 @@ Test(falco_plugin, malformed_syscall_events, .init = setup_ok,
   put_le(ev + 20, 60000, 2);
   cr_assert_null(str1(ev, "syscall", 42, 0));
   (void)n;
+}
+
+static void parse(const uint8_t *ev, uint64_t num) {
+  ss_plugin_event_input ei = {(const ss_plugin_event *)(const void *)ev, num,
+                              "syscall"};
+  ss_plugin_event_parse_input in;
+  memset(&in, 0, sizeof in);
+  in.table_reader_ext = &reader_vt;
+  in.table_writer_ext = &writer_vt;
+  cr_assert_eq(A.parse(st, &ei, &in), SS_PLUGIN_SUCCESS);
+  end_callback();
+}
+
+Test(falco_plugin, fd_of_old_exit_events, .init = setup_ok,
+     .fini = teardown_ok) {
+  uint32_t n = 0;
+  uint16_t *t = A.ptypes(&n, st);
+  int has_close_e = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    cr_assert_lt(t[i], 426);
+    cr_assert_eq(t[i] & 1, 0, "only enter events are parsed");
+    cr_assert_neq(t[i], 6, "read is not needed by any rule");
+    has_close_e |= t[i] == 4;
+  }
+  cr_assert(has_close_e);
+  cr_assert_str_eq(A.psources(), "[\"syscall\"]");
+  uint8_t ev[256];
+  /* schema 4: the exit carries the fd */
+  close_exit(ev, 101, 1, 3);
+  cr_assert_eq(rule_matches(ev, "syscall", 70, "Close etc"), 1);
+  close_exit(ev, 101, 1, 5);
+  cr_assert_eq(rule_matches(ev, "syscall", 71, "Close etc"), 0);
+  /* older drivers: only the enter event has it */
+  close_exit(ev, 101, 0, 0);
+  cr_assert_eq(rule_matches(ev, "syscall", 72, "Close etc"), 0);
+  close_enter(ev, 101, 3);
+  parse(ev, 73);
+  close_exit(ev, 101, 0, 0);
+  parse(ev, 74);
+  cr_assert_eq(rule_matches(ev, "syscall", 74, "Close etc"), 1);
+  /* another thread's enter does not count */
+  close_enter(ev, 102, 3);
+  parse(ev, 75);
+  close_enter(ev, 101, 5);
+  parse(ev, 76);
+  close_exit(ev, 101, 0, 0);
+  cr_assert_eq(rule_matches(ev, "syscall", 77, "Close etc"), 0);
+  close_exit(ev, 102, 0, 0);
+  cr_assert_eq(rule_matches(ev, "syscall", 78, "Close etc"), 1);
+  cr_assert_eq(acquired, released);
 }
 
 /* ---- plugin events --------------------------------------------------------- */

@@ -11,8 +11,10 @@
  * bit 1: the init gets no state tables, bit 2: write the rest of the
  * input as the pack file itself); then, with bit 0, the config text up to
  * a NUL byte ("@PACK" in it names the prepared pack); then events, each
- * as u8 source selector, u16 little-endian length L and L bytes (the
- * header's length field is set to the real size, as a host guarantees).
+ * as u8 selector (bits 0-2 source, bit 5 parse it first, bit 6 one
+ * field only, bit 7 same event number as before), u16 little-endian length
+ * L and L bytes (the header's length field is set to the real size, as a
+ * host guarantees).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -298,6 +300,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   (void)plugin_get_last_error(s);
   uint32_t nt = 0;
   (void)plugin_get_extract_event_types(&nt, s);
+  (void)plugin_get_parse_event_types(&nt, s);
+  (void)plugin_get_metrics(s, &nt);
   static uint8_t ev[65536 + VG_FALCO_EVT_HDR];
   uint64_t num = 0;
   while (pos + 3 <= size) {
@@ -330,6 +334,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     xin.fields = f;
     xin.table_reader_ext = &fz_rv;
     fz_nsubs = 0;
+    if (sel & 0x20) {
+      ss_plugin_event_parse_input pin;
+      memset(&pin, 0, sizeof pin);
+      pin.table_reader_ext = &fz_rv;
+      (void)plugin_parse_event(s, &ei, &pin);
+    }
     if (plugin_extract_fields(s, &ei, &xin) == SS_PLUGIN_SUCCESS) {
       /* read every value the plugin returned */
       for (uint32_t i = 0; i < xin.num_fields; i++)
