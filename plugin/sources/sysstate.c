@@ -2947,8 +2947,14 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   }
   reset(s, e);
   s->old_fd = evt_fd(s);
-  if (s->old_fd)
-    snprintf(s->old_name, sizeof s->old_name, "%s", s->old_fd->name);
+  if (s->old_fd) {
+    /* a bounded copy (this runs for every event with an fd) */
+    const char *nm = s->old_fd->name;
+    const char *z = memchr(nm, 0, sizeof s->old_name - 1);
+    size_t l = z ? (size_t)(z - nm) : sizeof s->old_name - 1;
+    memcpy(s->old_name, nm, l);
+    s->old_name[l] = 0;
+  }
   switch (t) {
   case VG_PPME_SYSCALL_OPEN_E:
   case VG_PPME_SYSCALL_CREAT_E:
