@@ -736,6 +736,22 @@ static uint64_t rd_le(const uint8_t *p, uint32_t n) {
   return v;
 }
 
+/* snprintf(out + o, o < len ? len - o : 0, "%s%s", a, b), cheaply:
+ * returns o plus the untruncated length. */
+static size_t cat2(char *out, size_t len, size_t o, const char *a,
+                   const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (o < len) {
+    size_t room = len - o - 1;
+    size_t ca = la < room ? la : room;
+    size_t cb = lb < room - ca ? lb : room - ca;
+    memcpy(out + o, a, ca);
+    memcpy(out + o + ca, b, cb);
+    out[o + ca + cb] = 0;
+  }
+  return o + la + lb;
+}
+
 static void flags_text(char *out, size_t len, const vg_flag_table *ft,
                        uint32_t val, int exact) {
   size_t o = 0;
@@ -754,8 +770,7 @@ static void flags_text(char *out, size_t len, const vg_flag_table *ft,
     }
     if (!match)
       continue;
-    o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", sep,
-                          f->name);
+    o = cat2(out, len, o, sep, f->name);
     sep = "|";
     if (!exact && f->value == init)
       break;
@@ -773,14 +788,13 @@ static void mode_text(char *out, size_t len, const vg_flag_table *ft,
     const vg_flag_entry *f = &ft->e[i];
     if ((f->value == 0 && init == 0) ||
         (f->value != 0 && (val & f->value) == f->value && val != 0)) {
-      o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", sep,
-                            f->name);
+      o = cat2(out, len, o, sep, f->name);
       sep = "|";
       val &= ~f->value;
     }
   }
   if (ft && i < ft->n)
-    snprintf(out + o, o < len ? len - o : 0, "%s%s", sep, ft->e[i].name);
+    cat2(out, len, o, sep, ft->e[i].name);
 }
 
 static char fd_typechar(const vg_fdinfo *f);
@@ -1073,7 +1087,7 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
       v &= 0xFF;
     else if (type == VG_PT_FLAGS16 || type == VG_PT_ENUMFLAGS16)
       v &= 0xFFFF;
-    snprintf(plain, plen, "%" PRIu32, v);
+    put_u64(plain, plen, v);
     if (pi->names >= 0)
       flags_text(res, rlen, &vg_flag_tables[pi->names], v,
                  type >= VG_PT_ENUMFLAGS8 && type <= VG_PT_ENUMFLAGS32);

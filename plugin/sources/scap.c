@@ -119,6 +119,8 @@ struct vg_scap {
   /* last block type looked up */
   uint32_t last_id;
   const blk_desc *last_desc;
+  /* conversion rows: index of the first row of each event code + 1 */
+  uint16_t conv_first[VG_EVENT_MAX];
 };
 
 static vigil_status fail(vg_scap *r, vigil_status st, const char *fmt, ...)
@@ -168,6 +170,9 @@ static vigil_status init_reader(gzFile gz, vg_scap **out, char *err,
   r->in_cap = 2 * IN_CHUNK;
   r->in = malloc(r->in_cap);
   r->direct = -1;
+  for (size_t i = VG_CONV_ROWS; i-- > 0;)
+    if (vg_conv_rows[i].code < VG_EVENT_MAX)
+      r->conv_first[vg_conv_rows[i].code] = (uint16_t)(i + 1);
   if (!r->convbuf[0] || !r->convbuf[1] || !r->store || !r->in) {
     vg_scap_close(r);
     snprintf(err, errlen, "out of memory");
@@ -835,8 +840,50 @@ static void store_del(vg_scap *r, int64_t tid) {
   }
 }
 
+/* Copies e's parameters into record s (growing its buffer). */
+static int rec_fill(stored_evt *s, const vg_evt *e) {
+  size_t total = 0;
+  for (uint32_t i = 0; i < e->nparams; i++)
+    total += e->plen[i];
+  if (s->cap < total) {
+    size_t nc = s->cap ? s->cap : 256;
+    while (nc < total)
+      nc *= 2;
+    uint8_t *nd = realloc(s->data, nc);
+    if (!nd)
+      return 0;
+    s->data = nd;
+    s->cap = nc;
+  }
+  s->tid = e->tid;
+  s->type = e->type;
+  s->nparams = e->nparams;
+  /* decoded events hold their parameters back to back: one copy */
+  int contiguous = e->nparams > 0 && total > 0 &&
+                   (uintptr_t)e->p[e->nparams - 1] + e->plen[e->nparams - 1] ==
+                       (uintptr_t)e->p[0] + total;
+  if (contiguous)
+    memcpy(s->data, e->p[0], total);
+  size_t off = 0;
+  for (uint32_t i = 0; i < e->nparams; i++) {
+    s->plen[i] = e->plen[i];
+    s->off[i] = (uint32_t)off;
+    if (!contiguous && e->plen[i])
+      memcpy(s->data + off, e->p[i], e->plen[i]);
+    off += e->plen[i];
+  }
+  return 1;
+}
+
 static vigil_status store_put(vg_scap *r, const vg_evt *e) {
-  store_del(r, e->tid);
+  size_t at = store_slot(r, e->tid);
+  if (r->store[at]) {
+    /* the thread's previous enter event is replaced in place */
+    if (rec_fill(r->store[at], e))
+      return VIGIL_OK;
+    store_del(r, e->tid);
+    return fail(r, VIGIL_E_NOMEM, "out of memory");
+  }
   if (r->store_n >= MAX_STORED)
     store_clear(r); /* bounded memory: forget stale enter events */
   if ((r->store_n + 1) * 2 > r->store_cap) {
@@ -853,34 +900,12 @@ static vigil_status store_put(vg_scap *r, const vg_evt *e) {
         r->store[store_slot(r, old[i]->tid)] = old[i];
     free(old);
   }
-  size_t total = 0;
-  for (uint32_t i = 0; i < e->nparams; i++)
-    total += e->plen[i];
   stored_evt *s = r->nfree ? r->freel[--r->nfree] : calloc(1, sizeof *s);
   if (!s)
     return fail(r, VIGIL_E_NOMEM, "out of memory");
-  if (s->cap < total) {
-    size_t nc = s->cap ? s->cap : 256;
-    while (nc < total)
-      nc *= 2;
-    uint8_t *nd = realloc(s->data, nc);
-    if (!nd) {
-      rec_recycle(r, s);
-      return fail(r, VIGIL_E_NOMEM, "out of memory");
-    }
-    s->data = nd;
-    s->cap = nc;
-  }
-  s->tid = e->tid;
-  s->type = e->type;
-  s->nparams = e->nparams;
-  size_t off = 0;
-  for (uint32_t i = 0; i < e->nparams; i++) {
-    s->plen[i] = e->plen[i];
-    s->off[i] = (uint32_t)off;
-    if (e->plen[i])
-      memcpy(s->data + off, e->p[i], e->plen[i]);
-    off += e->plen[i];
+  if (!rec_fill(s, e)) {
+    rec_recycle(r, s);
+    return fail(r, VIGIL_E_NOMEM, "out of memory");
   }
   r->store[store_slot(r, e->tid)] = s;
   r->store_n++;
@@ -921,19 +946,15 @@ static vigil_status convertibility(vg_scap *r, const vg_evt *e, int *res) {
   return VIGIL_OK;
 }
 
-static const vg_conv_row *conv_row(uint16_t code, uint32_t np) {
-  size_t lo = 0, hi = VG_CONV_ROWS;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    const vg_conv_row *c = &vg_conv_rows[mid];
-    if (c->code < code || (c->code == code && c->nparams < np))
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  if (lo < VG_CONV_ROWS && vg_conv_rows[lo].code == code &&
-      vg_conv_rows[lo].nparams == np)
-    return &vg_conv_rows[lo];
+/* The row for (code, np): rows are sorted by code, then parameter count. */
+static const vg_conv_row *conv_row(const vg_scap *r, uint16_t code,
+                                   uint32_t np) {
+  if (code >= VG_EVENT_MAX || !r->conv_first[code])
+    return NULL;
+  for (size_t i = r->conv_first[code] - 1u;
+       i < VG_CONV_ROWS && vg_conv_rows[i].code == code; i++)
+    if (vg_conv_rows[i].nparams == np)
+      return &vg_conv_rows[i];
   return NULL;
 }
 
@@ -966,7 +987,7 @@ static uint32_t default_size(uint8_t t) {
 /* One conversion round: from `in` into r->conv (backed by convbuf[bi]). */
 static vigil_status convert_once(vg_scap *r, const vg_evt *in, int bi,
                                  int *res) {
-  const vg_conv_row *row = conv_row(in->type, in->nparams);
+  const vg_conv_row *row = conv_row(r, in->type, in->nparams);
   if (!row)
     return fail(r, VIGIL_E_FORMAT, "no conversion for event type %u with "
                 "%u parameters", in->type, in->nparams);
@@ -1111,7 +1132,7 @@ static vigil_status convert(vg_scap *r, const vg_evt **out) {
     }
     if (res == CV_PASS) {
       /* "pass" rows keep the event being converted */
-      const vg_conv_row *row = conv_row(cur_e->type, cur_e->nparams);
+      const vg_conv_row *row = conv_row(r, cur_e->type, cur_e->nparams);
       if (row && (row->action == VG_CONV_PASS ||
                   row->action == VG_CONV_STORE_AND_PASS)) {
         if (cur_e == &tmp)
@@ -1274,6 +1295,13 @@ vigil_status vg_scap_next(vg_scap *r, vg_scap_item *item) {
 /* ------------------------------------------------------------ params */
 
 static uint64_t rd_le(const uint8_t *p, uint32_t n) {
+  switch (n) {
+  case 8: return rd64(p);
+  case 4: return rd32(p);
+  case 2: return rd16(p);
+  case 1: return p[0];
+  default: break;
+  }
   uint64_t v = 0;
   for (uint32_t i = 0; i < n && i < 8; i++)
     v |= (uint64_t)p[i] << (8 * i);
