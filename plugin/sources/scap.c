@@ -780,16 +780,31 @@ static vigil_status decode_event(vg_scap *r, int *skip) {
   const uint8_t *data = lens + (size_t)np * lsz;
   uint64_t left = len - hl - (uint64_t)np * lsz;
   e->nparams = np;
-  for (uint32_t i = 0; i < np; i++) {
-    uint32_t l = lsz == 4 ? rd32(lens + 4 * i) : rd16(lens + 2 * i);
-    if (l > left)
-      return fail(r, VIGIL_E_FORMAT, "parameter %u overruns the event "
-                  "(type %u)", i, e->type);
-    e->p[i] = data;
-    e->plen[i] = l;
-    data += l;
-    left -= l;
+  uint32_t i = 0;
+  if (lsz == 2) { /* the common case, kept free of the width test */
+    for (; i < np; i++) {
+      uint32_t l = rd16(lens + 2 * i);
+      if (l > left)
+        break;
+      e->p[i] = data;
+      e->plen[i] = l;
+      data += l;
+      left -= l;
+    }
+  } else {
+    for (; i < np; i++) {
+      uint32_t l = rd32(lens + 4 * i);
+      if (l > left)
+        break;
+      e->p[i] = data;
+      e->plen[i] = l;
+      data += l;
+      left -= l;
+    }
   }
+  if (i < np)
+    return fail(r, VIGIL_E_FORMAT, "parameter %u overruns the event "
+                "(type %u)", i, e->type);
   return VIGIL_OK;
 }
 
