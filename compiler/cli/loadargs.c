@@ -154,4 +154,7 @@ void vg_loadargs_options(const vg_loadargs *la, vigil_compiler_options *o) {
   o->plugins = la->plugins;
   o->nplugins = la->nplugins;
   o->no_plugins = la->no_plugins;
+  /* Without --no-plugins, load what a Falco host set up for these rules
+   * would (compiler.h auto_plugins). */
+  o->auto_plugins = !la->no_plugins;
 }

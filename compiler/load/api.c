@@ -23,9 +23,11 @@ vigil_status vigil_compiler_new(const vigil_compiler_options *o,
   size_t n = o->size < sizeof c->opts ? o->size : sizeof c->opts;
   memcpy(&c->opts, o, n);
   c->opts.size = sizeof c->opts;
+  bool autopl = c->opts.auto_plugins && !o->no_plugins;
+  size_t npl = o->nplugins + (autopl ? 1 : 0);
   vg_sema_plugin *pl = NULL;
-  if (o->nplugins) {
-    pl = vg_arena_alloc(&c->a, o->nplugins * sizeof *pl);
+  if (npl) {
+    pl = vg_arena_alloc(&c->a, npl * sizeof *pl);
     if (!pl) {
       vigil_compiler_free(c);
       return VIGIL_E_NOMEM;
@@ -34,9 +36,18 @@ vigil_status vigil_compiler_new(const vigil_compiler_options *o,
       pl[i].name = o->plugins[i].name;
       pl[i].version = o->plugins[i].version;
     }
+    if (autopl) {
+      /* Falco's default configuration loads the container plugin. */
+      const vg_plugin_def *d = vg_plugin_find("container");
+      pl[o->nplugins].name = "container";
+      pl[o->nplugins].version = d ? d->version : NULL;
+      for (size_t i = 0; i < o->nplugins; i++)
+        if (!strcmp(o->plugins[i].name, "container"))
+          npl--; /* given explicitly, with its own version */
+    }
   }
-  c->env =
-      vg_sema_env_new(o->sources, o->nsources, pl, o->nplugins, !o->no_plugins);
+  c->env = vg_sema_env_new(o->sources, o->nsources, pl, npl,
+                           !o->no_plugins && !autopl);
   if (!c->env) {
     vigil_compiler_free(c);
     return VIGIL_E_NOMEM;

@@ -853,6 +853,19 @@ static bool read_plugin_versions(vigil_compiler *c, const vg_ynode *item,
     }
     if (!vg_ptrvec_push(&c->a, &c->plugin_groups, g))
       return false;
+    if (c->opts.auto_plugins && !c->opts.no_plugins) {
+      /* The host loads what the rules require: unless an alternative is
+       * loaded already, the first one vigil embeds. */
+      bool have = false;
+      for (size_t j = 0; j < g->n && !have; j++)
+        have = vg_sema_env_plugin(c->env, g->alts[j].name) != NULL;
+      for (size_t j = 0; j < g->n && !have; j++)
+        if (vg_plugin_find(g->alts[j].name)) {
+          if (!vg_sema_env_add_plugin(c->env, g->alts[j].name, NULL))
+            return false;
+          have = true;
+        }
+    }
   }
   static const char *const keys[] = {"required_plugin_versions", NULL};
   vg_ctx rctx;

@@ -7,6 +7,7 @@
  */
 #include "load/yaml.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -83,13 +84,16 @@ static vg_ynode *convert(conv *cv, yaml_node_t *yn) {
   size_t id = (size_t)(yn - cv->doc->nodes.start);
   if (id < cv->nnodes && cv->memo[id])
     return cv->memo[id];
-  if (cv->depth > 10000 || (id < cv->nnodes && cv->busy[id])) {
+  if (cv->depth > VG_YAML_MAX_DEPTH || (id < cv->nnodes && cv->busy[id])) {
     /* a cap of our own (our conversion recurses), and no alias cycles */
     if (!cv->too_deep) {
       cv->too_deep = true;
       cv->deep_mark = yn->start_mark;
-      cv->why = cv->depth > 10000 ? "maximum nesting depth exceeded"
-                                  : "recursive alias";
+      cv->why =
+          cv->depth > VG_YAML_MAX_DEPTH
+              ? "maximum nesting depth exceeded (YAML depth limit: " VG_STR(
+                    VG_YAML_MAX_DEPTH) " levels)"
+              : "recursive alias";
     }
     return NULL;
   }
@@ -201,8 +205,61 @@ static void set_error(vg_yerror *err, const yaml_parser_t *p) {
            m.column + 1, text);
 }
 
+/* libyaml's scanner is quadratic in the flow nesting depth ([[[[...),
+ * so a hostile file must be refused before it is parsed: count unclosed
+ * flow brackets outside quotes and comments. Plain scalars could hold
+ * brackets too, but a thousand unclosed ones is no rules file. */
+static bool flow_too_deep(const char *buf, size_t len, vg_yerror *err) {
+  size_t depth = 0, line = 0, col = 0;
+  char q = 0;
+  bool comment = false;
+  for (size_t i = 0; i < len; i++, col++) {
+    char ch = buf[i];
+    if (ch == '\n') {
+      line++;
+      col = (size_t)-1;
+      comment = false;
+      continue; /* quoted scalars may span lines */
+    }
+    if (comment)
+      continue;
+    if (q) {
+      if (ch == '\\' && q == '"' && i + 1 < len)
+        i++, col++;
+      else if (ch == q)
+        q = 0;
+      continue;
+    }
+    if (ch == '#' && (i == 0 || buf[i - 1] == ' ' || buf[i - 1] == '\t'))
+      comment = true;
+    else if ((ch == '"' || ch == '\'') &&
+             (i == 0 || strchr(" \t[{,:", buf[i - 1])))
+      q = ch;
+    else if (ch == '[' || ch == '{') {
+      if (++depth > VG_YAML_MAX_DEPTH) {
+        err->mark.line = (uint32_t)line;
+        err->mark.col = (uint32_t)col;
+        err->mark.off = (uint32_t)i;
+        snprintf(err->msg, sizeof err->msg,
+                 "yaml-cpp: error at line %zu, column %zu: maximum nesting "
+                 "depth exceeded (YAML depth limit: " VG_STR(
+                     VG_YAML_MAX_DEPTH) " levels)",
+                 line + 1, col + 1);
+        return true;
+      }
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
                           vg_ydocs *out, vg_yerror *err) {
+  out->docs = NULL;
+  out->n = 0;
+  if (flow_too_deep(buf, len, err))
+    return VIGIL_E_SYNTAX;
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p))
     return VIGIL_E_NOMEM;
@@ -257,6 +314,7 @@ vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
       st = VIGIL_E_NOMEM;
       break;
     }
+
     if (out->n == cap) {
       size_t nc = cap ? cap * 2 : 4;
       vg_ynode **nd = vg_arena_alloc(a, nc * sizeof *nd);

@@ -56,6 +56,13 @@ typedef struct vg_yerror {
   vg_ymark mark;
 } vg_yerror;
 
+/* Limit on hostile input: nesting depth (flow nesting is checked before
+ * libyaml, whose scanner is quadratic in it). Aliases are converted once
+ * and shared; the passes that walk values have their own budgets. */
+#define VG_YAML_MAX_DEPTH 10000
+#define VG_STR_(x) #x
+#define VG_STR(x) VG_STR_(x)
+
 /*
  * Loads every document of buf[0..len). VIGIL_E_SYNTAX with *err filled on
  * malformed YAML; VIGIL_E_NOMEM. Nodes live in arena a.

@@ -80,6 +80,31 @@ void vg_sema_env_free(vg_sema_env *env) {
   vg_free(env);
 }
 
+bool vg_sema_env_add_plugin(vg_sema_env *env, const char *name,
+                            const char *version) {
+  if (vg_sema_env_plugin(env, name))
+    return true;
+  if (!version) {
+    const vg_plugin_def *d = vg_plugin_find(name);
+    version = d ? d->version : "";
+  }
+  vg_sema_plugin *np =
+      vg_realloc(env->plugins, (env->nplugins + 1) * sizeof *np);
+  if (!np)
+    return false;
+  env->plugins = np;
+  char *nm = vg_strdup(name), *vr = vg_strdup(version);
+  if (!nm || !vr) {
+    vg_free(nm);
+    vg_free(vr);
+    return false;
+  }
+  np[env->nplugins].name = nm;
+  np[env->nplugins].version = vr;
+  env->nplugins++;
+  return true;
+}
+
 bool vg_sema_env_has_source(const vg_sema_env *env, const char *source) {
   if (!env->sources) {
     if (!strcmp(source, "syscall"))

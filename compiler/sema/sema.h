@@ -44,6 +44,12 @@ vg_sema_env *vg_sema_env_new(const char *const *sources, size_t nsources,
 void vg_sema_env_free(vg_sema_env *env);
 
 bool vg_sema_env_has_source(const vg_sema_env *env, const char *source);
+
+/* Loads one more plugin into env (no-op when one of that name is loaded);
+ * version NULL means the embedded catalog's. False when out of memory.
+ * Not thread-safe: only while the env is private to one compiler. */
+bool vg_sema_env_add_plugin(vg_sema_env *env, const char *name,
+                            const char *version);
 /* The loaded plugin of that name, or NULL. */
 const vg_sema_plugin *vg_sema_env_plugin(const vg_sema_env *env,
                                          const char *name);

@@ -48,10 +48,18 @@ typedef struct vigil_compiler_options {
   /* Continue past errors (reading and compiling) and report every
    * finding; false reproduces Falco: a file stops at its first error. */
   bool all_errors;
+  /* With no_plugins false: instead of every embedded plugin, load what a
+   * Falco host set up for these rules would: the container plugin (Falco's
+   * default configuration loads it), the given plugins, and, as the rules
+   * files' required_plugin_versions items are read, the first alternative
+   * of each requirement that vigil embeds (at the embedded version). A
+   * plugin source is known only when its plugin is loaded, as in Falco.
+   * This is what the CLI uses unless --no-plugins is given. */
+  bool auto_plugins;
 } vigil_compiler_options;
 
 #define VIGIL_COMPILER_OPTIONS_INIT                                            \
-  { sizeof(vigil_compiler_options), NULL, 0, NULL, 0, false, false }
+  { sizeof(vigil_compiler_options), NULL, 0, NULL, 0, false, false, false }
 
 VIGIL_API vigil_status vigil_compiler_new(const vigil_compiler_options *o,
                                           vigil_compiler **out);

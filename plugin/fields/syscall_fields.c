@@ -49,7 +49,7 @@ enum {
   F_EVT_TIME, F_EVT_TIME_S, F_EVT_TIME_ISO, F_EVT_DATETIME,
   F_EVT_DATETIME_S, F_EVT_RAWTIME_S, F_EVT_RAWTIME_NS, F_EVT_RELTIME,
   F_EVT_RELTIME_S, F_EVT_RELTIME_NS, F_EVT_PLUGINNAME, F_EVT_PLUGININFO,
-  F_EVT_SOURCE, F_EVT_IS_ASYNC, F_EVT_ASYNCTYPE, F_EVT_HOSTNAME,
+  F_EVT_SOURCE, F_EVT_IS_ASYNC, F_EVT_ASYNCTYPE, F_EVT_HOSTNAME, F_EVT_COUNT,
   /* container plugin fields: F_CT_FIRST..F_CT_LAST */
   F_CT_ID, F_CT_FULL_ID, F_CT_NAME, F_CT_IMAGE, F_CT_IMAGE_ID, F_CT_TYPE,
   F_CT_PRIVILEGED, F_CT_MOUNTS, F_CT_MOUNT, F_CT_MOUNT_SOURCE,
@@ -62,7 +62,18 @@ enum {
   F_K8S_POD_SANDBOX_ID, F_K8S_POD_FULL_SANDBOX_ID, F_K8S_POD_LABEL,
   F_K8S_POD_LABELS, F_K8S_POD_IP, F_K8S_POD_CNI,
   F_K8S_DEPRECATED, /* k8s.rc/svc/ns.id/rs/deployment: never a value */
-  F_CT_LAST = F_K8S_DEPRECATED
+  F_CT_LAST = F_K8S_DEPRECATED,
+  /* more event and process fields: F_MORE_FIRST.. */
+  F_SYSCALL_TYPE, F_EVT_IS_IO, F_EVT_IS_IO_READ, F_EVT_IS_IO_WRITE,
+  F_EVT_IO_DIR, F_EVT_IS_WAIT, F_EVT_BUFLEN, F_EVT_TYPE_IS,
+  F_PROC_EXELINE, F_PROC_CMDLENARGS, F_PROC_ACMDLINE, F_PROC_SID_EXE,
+  F_PROC_SID_EXEPATH, F_PROC_VPGID_NAME, F_PROC_VPGID_EXE,
+  F_PROC_VPGID_EXEPATH, F_PROC_PVPID, F_PROC_PGID, F_PROC_FDLIMIT,
+  F_PROC_VMSIZE, F_PROC_VMRSS, F_PROC_VMSWAP, F_THREAD_PFMAJOR,
+  F_THREAD_PFMINOR, F_THREAD_VMSIZE, F_THREAD_VMRSS, F_THREAD_VMSIZE_B,
+  F_THREAD_VMRSS_B, F_PROC_STDIN_TYPE, F_PROC_STDOUT_TYPE,
+  F_PROC_STDERR_TYPE, F_PROC_STDIN_NAME, F_PROC_STDOUT_NAME,
+  F_PROC_STDERR_NAME, F_PROC_AENV, F_THREAD_CGROUPS, F_THREAD_CGROUP
 };
 
 typedef struct fdef {
@@ -188,6 +199,7 @@ static const fdef FIELDS[] = {
     {"evt.is_async", F_EVT_IS_ASYNC, 0},
     {"evt.asynctype", F_EVT_ASYNCTYPE, 0},
     {"evt.hostname", F_EVT_HOSTNAME, 0},
+    {"evt.count", F_EVT_COUNT, 0},
     {"container.id", F_CT_ID, 0},
     {"container.full_id", F_CT_FULL_ID, 0},
     {"container.name", F_CT_NAME, 0},
@@ -249,6 +261,43 @@ static const fdef FIELDS[] = {
     {"k8s.deployment.id", F_K8S_DEPRECATED, 0},
     {"k8s.deployment.label", F_K8S_DEPRECATED, 5},
     {"k8s.deployment.labels", F_K8S_DEPRECATED, 0},
+    {"syscall.type", F_SYSCALL_TYPE, 0},
+    {"evt.is_io", F_EVT_IS_IO, 0},
+    {"evt.is_io_read", F_EVT_IS_IO_READ, 0},
+    {"evt.is_io_write", F_EVT_IS_IO_WRITE, 0},
+    {"evt.io_dir", F_EVT_IO_DIR, 0},
+    {"evt.is_wait", F_EVT_IS_WAIT, 0},
+    {"evt.buflen", F_EVT_BUFLEN, 0},
+    {"evt.type.is", F_EVT_TYPE_IS, 2},
+    {"proc.exeline", F_PROC_EXELINE, 0},
+    {"proc.cmdlenargs", F_PROC_CMDLENARGS, 0},
+    {"proc.acmdline", F_PROC_ACMDLINE, 1},
+    {"proc.sid.exe", F_PROC_SID_EXE, 0},
+    {"proc.sid.exepath", F_PROC_SID_EXEPATH, 0},
+    {"proc.vpgid.name", F_PROC_VPGID_NAME, 0},
+    {"proc.vpgid.exe", F_PROC_VPGID_EXE, 0},
+    {"proc.vpgid.exepath", F_PROC_VPGID_EXEPATH, 0},
+    {"proc.pvpid", F_PROC_PVPID, 0},
+    {"proc.pgid", F_PROC_PGID, 0},
+    {"proc.fdlimit", F_PROC_FDLIMIT, 0},
+    {"proc.vmsize", F_PROC_VMSIZE, 0},
+    {"proc.vmrss", F_PROC_VMRSS, 0},
+    {"proc.vmswap", F_PROC_VMSWAP, 0},
+    {"thread.pfmajor", F_THREAD_PFMAJOR, 0},
+    {"thread.pfminor", F_THREAD_PFMINOR, 0},
+    {"thread.vmsize", F_THREAD_VMSIZE, 0},
+    {"thread.vmrss", F_THREAD_VMRSS, 0},
+    {"thread.vmsize.b", F_THREAD_VMSIZE_B, 0},
+    {"thread.vmrss.b", F_THREAD_VMRSS_B, 0},
+    {"proc.stdin.type", F_PROC_STDIN_TYPE, 0},
+    {"proc.stdout.type", F_PROC_STDOUT_TYPE, 0},
+    {"proc.stderr.type", F_PROC_STDERR_TYPE, 0},
+    {"proc.stdin.name", F_PROC_STDIN_NAME, 0},
+    {"proc.stdout.name", F_PROC_STDOUT_NAME, 0},
+    {"proc.stderr.name", F_PROC_STDERR_NAME, 0},
+    {"proc.aenv", F_PROC_AENV, 3},
+    {"thread.cgroups", F_THREAD_CGROUPS, 0},
+    {"thread.cgroup", F_THREAD_CGROUP, 2},
 };
 
 vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
@@ -1284,6 +1333,307 @@ static int put_bool(char *buf, size_t len, int v) {
   return put(buf, len, v ? "true" : "false");
 }
 
+
+/* libsinsp's renaming of cgroup subsystems: the first "_cgroup" removed,
+ * perf -> perf_event, mem -> memory, io -> blkio */
+static void subsys_name(char *out, size_t len, const char *p, size_t n) {
+  char tmp[256];
+  if (n >= sizeof tmp)
+    n = sizeof tmp - 1;
+  memcpy(tmp, p, n);
+  tmp[n] = 0;
+  char *c = strstr(tmp, "_cgroup");
+  if (c)
+    memmove(c, c + 7, strlen(c + 7) + 1);
+  if (!strcmp(tmp, "perf"))
+    snprintf(out, len, "perf_event");
+  else if (!strcmp(tmp, "mem"))
+    snprintf(out, len, "memory");
+  else if (!strcmp(tmp, "io"))
+    snprintf(out, len, "blkio");
+  else
+    snprintf(out, len, "%s", tmp);
+}
+
+/* The session or process-group leader as libsinsp finds it: on the host
+ * the thread whose tid is the id, else the oldest ancestor in an unbroken
+ * run with the same id (the thread itself when its parent differs). */
+static vg_thread *group_leader(const vg_sys_accessor *a, vg_thread *t,
+                               int by_sid) {
+  int64_t id = by_sid ? t->sid : t->vpgid;
+  int in_ns = (t->flags & (1u << 29)) || (t->tid != t->vtid && t->vtid >= 0);
+  if (!in_ns) {
+    vg_thread *l = a->find_thread(a->ctx, id);
+    if (l)
+      return l;
+  }
+  vg_thread *chain[256];
+  vg_thread *leader = t;
+  size_t nc = parent_chain(a, t, chain, 256);
+  for (size_t k = 0; k < nc && (by_sid ? chain[k]->sid : chain[k]->vpgid) == id;
+       k++)
+    leader = chain[k];
+  return leader;
+}
+
+/* A process's environment (its main thread's) joined with spaces, and one
+ * variable's value with surrounding spaces removed ("" when unset). */
+static void env_all(const vg_sys_accessor *a, vg_thread *t, char *buf,
+                    size_t len) {
+  vg_thread *m = a->main_thread(a->ctx, t);
+  const vg_thread *et = m ? m : t;
+  size_t o = 0;
+  for (uint32_t i = 0; i < et->env_len && o + 1 < len; i++)
+    buf[o++] = et->env[i] ? et->env[i] : ' ';
+  buf[o] = 0;
+}
+
+static void env_get(const vg_sys_accessor *a, vg_thread *t, const char *name,
+                    char *buf, size_t len) {
+  vg_thread *m = a->main_thread(a->ctx, t);
+  const vg_thread *et = m ? m : t;
+  const char *p = et->env, *end = et->env + et->env_len;
+  size_t nl = strlen(name);
+  buf[0] = 0;
+  while (p < end) {
+    size_t el = strnlen(p, (size_t)(end - p));
+    if (el > nl + 1 && p[nl] == '=' && !strncmp(p, name, nl)) {
+      const char *v = p + nl + 1, *ve = p + el;
+      while (v < ve && *v == ' ')
+        v++;
+      while (ve > v && ve[-1] == ' ')
+        ve--;
+      snprintf(buf, len, "%.*s", (int)(ve - v), v);
+      return;
+    }
+    p += el + 1;
+  }
+}
+
+/* Event and process fields added after the generic ones; -1 when f is not
+ * one of them. */
+static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
+                       const vg_evt *e, char *buf, size_t len) {
+  uint32_t efl = vg_event_table[e->type].flags;
+  switch (f->id) {
+  case F_SYSCALL_TYPE:
+    if (!(vg_event_table[e->type].category & VG_EC_SYSCALL))
+      return 0;
+    return put(buf, len, evt_name(e));
+  case F_EVT_IS_IO:
+    return put_bool(buf, len,
+                    (efl & (VG_EF_READS_FROM_FD | VG_EF_WRITES_TO_FD)) != 0);
+  case F_EVT_IS_IO_READ:
+    return put_bool(buf, len, (efl & VG_EF_READS_FROM_FD) != 0);
+  case F_EVT_IS_IO_WRITE:
+    return put_bool(buf, len, (efl & VG_EF_WRITES_TO_FD) != 0);
+  case F_EVT_IO_DIR:
+    if (efl & VG_EF_WRITES_TO_FD)
+      return put(buf, len, "write");
+    if (efl & VG_EF_READS_FROM_FD)
+      return put(buf, len, "read");
+    return 0;
+  case F_EVT_IS_WAIT:
+    return put_bool(buf, len, (efl & VG_EF_WAITS) != 0);
+  case F_EVT_TYPE_IS: {
+    /* libsinsp compares codes: .NUMBER is one code; .NAME the first event
+     * table entry of that name and the code after it (so only the oldest
+     * layout of a renamed-in-place syscall such as execve matches) */
+    uint32_t id0 = UINT32_MAX, id1 = UINT32_MAX;
+    const char *an = f->argname;
+    if (!an[0] && f->argn >= 0) {
+      id0 = (uint32_t)f->argn;
+    } else if (an[0] && strspn(an, "0123456789") == strlen(an)) {
+      id0 = (uint32_t)strtoul(an, NULL, 10);
+    } else {
+      for (uint32_t j = 0; j < VG_EVENT_MAX; j++)
+        if (!strcmp(vg_event_table[j].name, an)) {
+          id0 = j;
+          id1 = j + 1;
+          break;
+        }
+    }
+    return put(buf, len, e->type == id0 || e->type == id1 ? "1" : "0");
+  }
+  case F_EVT_BUFLEN:
+    /* I/O exits on a known fd: the byte count the call returned */
+    if (!a->fd(a->ctx) || !(vg_event_table[e->type].category & VG_EC_IO_READ) ||
+        !(e->type & 1) || e->nparams == 0 || e->plen[0] == 0 ||
+        retval(e) < 0)
+      return 0;
+    return put_i64(buf, len, retval(e));
+  default:
+    break;
+  }
+  if (f->id < F_PROC_EXELINE || f->id > F_THREAD_CGROUP)
+    return -1;
+  vg_thread *t = a->thread(a->ctx);
+  if (!t)
+    return 0;
+  vg_thread *m = a->main_thread(a->ctx, t);
+  switch (f->id) {
+  case F_PROC_EXELINE: {
+    size_t o = (size_t)snprintf(buf, len, "%s ", t->exe);
+    if (o < len)
+      join_args(t, buf + o, len - o);
+    return 1;
+  }
+  case F_PROC_CMDLENARGS: {
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < t->args_len; i++)
+      n += t->args[i] != 0;
+    return put_u64(buf, len, n);
+  }
+  case F_PROC_ACMDLINE: {
+    if (f->argn >= 0) {
+      vg_thread *p = ancestor(a, t, f->argn);
+      if (!p)
+        return 0;
+      cmdline(p, buf, len);
+      return 1;
+    }
+    if (!m)
+      return 0;
+    size_t o = 0;
+    vg_thread *chain[256];
+    size_t nc = parent_chain(a, m, chain, 256);
+    for (size_t k = 0; k < nc; k++) {
+      if (o && o + 1 < len)
+        buf[o++] = ' ';
+      if (o < len)
+        cmdline(chain[k], buf + o, len - o);
+      o += strlen(buf + o);
+    }
+    return o > 0;
+  }
+  case F_PROC_SID_EXE:
+  case F_PROC_SID_EXEPATH: {
+    vg_thread *l = group_leader(a, t, 1);
+    return put(buf, len, f->id == F_PROC_SID_EXE ? l->exe : l->exepath);
+  }
+  case F_PROC_VPGID_NAME:
+  case F_PROC_VPGID_EXE:
+  case F_PROC_VPGID_EXEPATH: {
+    vg_thread *l = group_leader(a, t, 0);
+    return put(buf, len, f->id == F_PROC_VPGID_NAME ? l->comm
+                         : f->id == F_PROC_VPGID_EXE ? l->exe
+                                                     : l->exepath);
+  }
+  case F_PROC_PVPID: {
+    vg_thread *p = a->find_thread(a->ctx, t->ptid);
+    if (!p || !xid_ok(p->vpid))
+      return 0;
+    return put_i64(buf, len, p->vpid);
+  }
+  case F_PROC_PGID:
+    return put_i64(buf, len, t->pgid);
+  case F_PROC_FDLIMIT:
+    return put_i64(buf, len, (m ? m : t)->fdlimit);
+  /* libsinsp: proc.vm* are the thread's own counters, thread.vm* those
+   * of a main thread and 0 for other threads */
+  case F_PROC_VMSIZE:
+    return put_u64(buf, len, t->vmsize_kb);
+  case F_PROC_VMRSS:
+    return put_u64(buf, len, t->vmrss_kb);
+  case F_PROC_VMSWAP:
+    return put_u64(buf, len, t->vmswap_kb);
+  case F_THREAD_PFMAJOR:
+    return put_u64(buf, len, t->pfmajor);
+  case F_THREAD_PFMINOR:
+    return put_u64(buf, len, t->pfminor);
+  case F_THREAD_VMSIZE:
+  case F_THREAD_VMRSS:
+  case F_THREAD_VMSIZE_B:
+  case F_THREAD_VMRSS_B: {
+    int is_main = t->tid == t->pid || (t->flags & (1u << 30));
+    uint64_t kb = (f->id == F_THREAD_VMSIZE || f->id == F_THREAD_VMSIZE_B)
+                      ? t->vmsize_kb : t->vmrss_kb;
+    if (!is_main)
+      kb = 0;
+    return put_u64(buf, len, (f->id == F_THREAD_VMSIZE_B ||
+                              f->id == F_THREAD_VMRSS_B) ? kb * 1024 : kb);
+  }
+  case F_PROC_STDIN_TYPE:
+  case F_PROC_STDOUT_TYPE:
+  case F_PROC_STDERR_TYPE:
+  case F_PROC_STDIN_NAME:
+  case F_PROC_STDOUT_NAME:
+  case F_PROC_STDERR_NAME: {
+    /* descriptor 0, 1 or 2 of the process */
+    int64_t n = f->id == F_PROC_STDIN_TYPE || f->id == F_PROC_STDIN_NAME ? 0
+                : f->id == F_PROC_STDOUT_TYPE || f->id == F_PROC_STDOUT_NAME
+                    ? 1 : 2;
+    vg_fdinfo *fd = a->get_fd(a->ctx, t, n);
+    if (!fd)
+      return 0;
+    if (f->id == F_PROC_STDIN_TYPE || f->id == F_PROC_STDOUT_TYPE ||
+        f->id == F_PROC_STDERR_TYPE)
+      return put(buf, len, typestr(fd->type));
+    return put(buf, len, fd->name);
+  }
+  case F_PROC_AENV: {
+    /* [N]: the N-th ancestor's whole environment ([0] or none: the
+     * process's); [NAME]: the first non-empty value up the parents */
+    const char *an = f->argname;
+    int numeric = an[0] && strspn(an, "0123456789") == strlen(an) &&
+                  strlen(an) < 7;
+    long lvl = numeric ? strtol(an, NULL, 10) : 0;
+    if ((!an[0] || numeric) && lvl < 1) {
+      env_all(a, t, buf, len);
+      return 1;
+    }
+    if (!m)
+      return put(buf, len, "");
+    vg_thread *cur = m;
+    if (!numeric) {
+      buf[0] = 0;
+      for (int j = 0; j < 20; j++) {
+        cur = a->find_thread(a->ctx, cur->ptid);
+        if (!cur)
+          break;
+        env_get(a, cur, an, buf, len);
+        if (buf[0])
+          break;
+      }
+      return 1;
+    }
+    for (long j = 0; j < lvl; j++) {
+      cur = a->find_thread(a->ctx, cur->ptid);
+      if (!cur)
+        return 0;
+    }
+    env_all(a, cur, buf, len);
+    return 1;
+  }
+  case F_THREAD_CGROUPS:
+  case F_THREAD_CGROUP: {
+    size_t o = 0;
+    const char *p = t->cgroups, *end = t->cgroups + t->cgroups_len;
+    buf[0] = 0;
+    while (p && p < end) {
+      size_t el = strnlen(p, (size_t)(end - p));
+      const char *eq = memchr(p, '=', el);
+      if (!eq)
+        break;
+      char sub[256];
+      subsys_name(sub, sizeof sub, p, (size_t)(eq - p));
+      int vl = (int)(el - (size_t)(eq - p) - 1);
+      if (f->id == F_THREAD_CGROUP) {
+        if (!strcmp(sub, f->argname))
+          return snprintf(buf, len, "%.*s", vl, eq + 1), 1;
+      } else {
+        o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s=%.*s",
+                              o ? " " : "", sub, vl, eq + 1);
+      }
+      p += el + 1;
+    }
+    return f->id == F_THREAD_CGROUPS && o > 0;
+  }
+  default:
+    return 0;
+  }
+}
+
 /* Generic event fields and the container plugin's fields; -1 when f is
  * not one of them. */
 static int render_gen_ctr(const vg_sys_accessor *a, const vg_sysf_ref *f,
@@ -1308,8 +1658,11 @@ static int render_gen_ctr(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_EVT_RELTIME:
   case F_EVT_RELTIME_S:
   case F_EVT_RELTIME_NS: {
-    /* unsigned difference, wrapping like libsinsp's before the origin */
-    uint64_t rel = e->ts - (a->first_ts ? a->first_ts(a->ctx) : 0);
+    /* unsigned difference, wrapping like libsinsp's before the origin;
+     * no value where the host does not know the origin */
+    if (!a->first_ts)
+      return 0;
+    uint64_t rel = e->ts - a->first_ts(a->ctx);
     if (f->id == F_EVT_RELTIME_S)
       return put_u64(buf, len, rel / 1000000000u);
     snprintf(buf, len, "%09" PRIu64,
@@ -1321,6 +1674,8 @@ static int render_gen_ctr(const vg_sys_accessor *a, const vg_sysf_ref *f,
     return 0; /* no plugin is loaded when replaying a capture */
   case F_EVT_SOURCE:
     return put(buf, len, "syscall");
+  case F_EVT_COUNT:
+    return put(buf, len, "1");
   case F_EVT_IS_ASYNC:
     return put_bool(buf, len,
                     (vg_event_table[e->type].category & VG_EC_METAEVENT) != 0);
@@ -1490,6 +1845,8 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
   buf[0] = 0;
   if (f->id >= F_EVT_TIME) {
     int r = render_gen_ctr(a, f, e, buf, len);
+    if (r < 0)
+      r = render_more(a, f, e, buf, len);
     if (r >= 0)
       return r;
   }
@@ -2112,6 +2469,19 @@ vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
   case F_EVT_RELTIME: case F_EVT_RELTIME_S: case F_EVT_RELTIME_NS:
   case F_CT_DURATION:
     return VG_FT_RELTIME;
+  case F_EVT_IS_IO: case F_EVT_IS_IO_READ: case F_EVT_IS_IO_WRITE:
+  case F_EVT_IS_WAIT:
+    return VG_FT_BOOL;
+  case F_EVT_COUNT: case F_EVT_TYPE_IS:
+    return VG_FT_UINT32;
+  case F_EVT_BUFLEN:
+  case F_PROC_CMDLENARGS: case F_PROC_VMSIZE: case F_PROC_VMRSS:
+  case F_PROC_VMSWAP: case F_THREAD_PFMAJOR: case F_THREAD_PFMINOR:
+  case F_THREAD_VMSIZE: case F_THREAD_VMRSS: case F_THREAD_VMSIZE_B:
+  case F_THREAD_VMRSS_B:
+    return VG_FT_UINT64;
+  case F_PROC_PVPID: case F_PROC_PGID: case F_PROC_FDLIMIT:
+    return VG_FT_INT64;
   case F_EVT_IS_ASYNC: case F_CT_PRIVILEGED: case F_CT_HOST_PID:
   case F_CT_HOST_NET: case F_CT_HOST_IPC: case F_CT_IS_HEALTHCHECK:
   case F_CT_IS_LIVENESS: case F_CT_IS_READINESS:
@@ -2206,6 +2576,31 @@ vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
       out[*n].v.s.p = scratch + off;
       out[*n].v.s.n = l;
       off += l;
+      (*n)++;
+    }
+    *used = off;
+    return VIGIL_OK;
+  }
+  if (f->id == F_PROC_ACMDLINE && f->argn < 0) {
+    /* each ancestor's command line is one value */
+    vg_thread *th = a->thread(a->ctx);
+    vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
+    vg_thread *chain[MAX_CHAIN];
+    size_t nc = m ? parent_chain(a, m, chain, max < MAX_CHAIN ? max
+                                                              : MAX_CHAIN)
+                  : 0;
+    size_t off = 0;
+    for (size_t k = 0; k < nc; k++) {
+      if (off + 2 > cap)
+        return VIGIL_E_LIMIT;
+      cmdline(chain[k], (char *)scratch + off, cap - off);
+      size_t l = strlen((const char *)scratch + off);
+      if (off + l + 1 >= cap)
+        return VIGIL_E_LIMIT;
+      out[*n].type = VG_FT_CHARBUF;
+      out[*n].v.s.p = scratch + off;
+      out[*n].v.s.n = l;
+      off += l + 1;
       (*n)++;
     }
     *used = off;

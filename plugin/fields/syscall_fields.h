@@ -7,7 +7,10 @@
  * event, its thread and its fd through vg_sys_accessor, so the same code
  * runs over vigil's own capture state (vg_sys_accessor_for_state) or over
  * Falco's thread/fd tables fed by the plugin glue. Extraction allocates
- * nothing; text goes into a caller buffer.
+ * nothing (text goes into a caller buffer), except container.mount*[KEY],
+ * which compiles its key as a regular expression per call, as the
+ * container plugin does. Owned by the fields2 work since the scap slice
+ * finished.
  */
 #ifndef VG_FIELDS_SYSCALL_FIELDS_H
 #define VG_FIELDS_SYSCALL_FIELDS_H

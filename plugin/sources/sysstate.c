@@ -473,6 +473,13 @@ static void set_args(vg_thread *t, const uint8_t *a, uint32_t len) {
 static void set_cgroups(vg_thread *t, const uint8_t *a, uint32_t len) {
   if (len > 0 && a[len - 1] == 0)
     len--;
+  /* libsinsp keeps the previous table when an entry lacks '=' */
+  for (uint32_t i = 0, st = 0; i <= len; i++)
+    if (i == len || a[i] == 0) {
+      if (!memchr(a + st, '=', i - st))
+        return;
+      st = i + 1;
+    }
   char *d = dupn((const char *)a, len);
   if (!d)
     return;
@@ -824,6 +831,11 @@ static vg_container *ctr_put(vg_sysstate *s, vg_container *c) {
     ctr_fini(old);
     *old = *c;
     return old;
+  }
+  if (s->nctrs >= VG_MAX_CONTAINERS) {
+    /* bounded like the thread table: further containers are not kept */
+    ctr_fini(c);
+    return NULL;
   }
   if (s->nctrs == s->capctrs) {
     size_t nc = s->capctrs ? s->capctrs * 2 : 8;
@@ -3024,6 +3036,27 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   case VG_PPME_SYSCALL_PIPE_X:
   case VG_PPME_SYSCALL_PIPE2_X:
     parse_pipe(s, e);
+    break;
+  case VG_PPME_SCHEDSWITCH_6_E:
+    /* the switched-out thread's fault and memory counters */
+    if (s->tinfo && !pempty(e, 5)) {
+      s->tinfo->pfmajor = vg_evt_u64(e, 1);
+      s->tinfo->pfminor = vg_evt_u64(e, 2);
+      s->tinfo->vmsize_kb = vg_evt_u32(e, 3);
+      s->tinfo->vmrss_kb = vg_evt_u32(e, 4);
+      s->tinfo->vmswap_kb = vg_evt_u32(e, 5);
+    }
+    break;
+  case VG_PPME_SYSCALL_BRK_4_X:
+  case VG_PPME_SYSCALL_MMAP_X:
+  case VG_PPME_SYSCALL_MMAP2_X:
+  case VG_PPME_SYSCALL_MUNMAP_X:
+    /* the memory counters the driver reports after the call */
+    if (s->tinfo && !pempty(e, 3)) {
+      s->tinfo->vmsize_kb = vg_evt_u32(e, 1);
+      s->tinfo->vmrss_kb = vg_evt_u32(e, 2);
+      s->tinfo->vmswap_kb = vg_evt_u32(e, 3);
+    }
     break;
   case VG_PPME_SOCKET_SOCKET_X:
     if (s->tinfo && retval(e) >= 0)

@@ -17,6 +17,7 @@
 
 #define VG_MAX_THREADS 262144
 #define VG_MAX_FDS 4096
+#define VG_MAX_CONTAINERS 16384
 
 /* fd roles and state flags */
 #define VG_FD_ROLE_CLIENT 1u

@@ -268,3 +268,77 @@ Test(fields2, cgroup_matchers) {
   cr_assert_str_eq(cid(cg, &ty), "zad64969c62e");
   cr_assert_eq(ty, 7);
 }
+
+Test(fields2, process_and_io_fields) {
+  const char *p = capture("cat_write.scap");
+  if (!p)
+    cr_skip_test("conformance captures not available");
+  /* event 144: cat's read of libc (checked against sysdig 0.29.3, whose
+   * memory counters follow the brk/mmap exits as here) */
+  static const char *const f[] = {
+      "syscall.type", "evt.is_io", "evt.is_io_read", "evt.is_io_write",
+      "evt.io_dir", "evt.is_wait", "proc.exeline", "proc.cmdlenargs",
+      "proc.vmsize", "proc.vmrss", "proc.vmswap", "thread.vmsize",
+      "thread.pfmajor", "thread.pfminor", "proc.fdlimit",
+      "thread.cgroup.cpuacct", "thread.cgroup.nosuch", "proc.acmdline[1]",
+      "proc.pvpid", "evt.buflen"};
+  char out[8192];
+  cr_assert(render_at(p, 144, f, NF(f), out, sizeof out));
+  cr_assert_str_eq(out, "read|true|true|false|read|false|cat /dev/null|9|"
+                        "440|4|0|440|0|61|1024|"
+                        "/user.slice/user-1000.slice/session-1.scope|<NA>|"
+                        "bash --noediting -i|11310|832");
+  static const char *const g[] = {"thread.cgroups"};
+  cr_assert(render_at(p, 144, g, NF(g), out, sizeof out));
+  cr_assert(strncmp(out, "cpuset=/user.slice/user-1000.slice/session-1.scope "
+                         "cpu=/user.slice/", 67) == 0, "%s", out);
+  /* procexit is a tracepoint, not a syscall */
+  static const char *const h[] = {"evt.type", "syscall.type"};
+  cr_assert(render_at(p, 177, h, NF(h), out, sizeof out));
+  cr_assert_str_eq(out, "procexit|<NA>");
+}
+
+Test(fields2, standard_descriptors) {
+  const char *p = capture("cat_write.scap");
+  if (!p)
+    cr_skip_test("conformance captures not available");
+  static const char *const f[] = {
+      "proc.name", "proc.stdin.type", "proc.stdin.name", "proc.stdout.type",
+      "proc.stdout.name", "proc.stderr.type", "proc.stderr.name",
+      "thread.vmsize.b"};
+  char out[8192];
+  cr_assert(render_at(p, 230, f, NF(f), out, sizeof out));
+  cr_assert_str_eq(out, "bash|file|/dev/pts/0|file|/dev/pts/0|file|"
+                        "/dev/pts/0|24494080");
+}
+
+Test(fields2, type_is_and_count) {
+  const char *p = capture("cat_write.scap");
+  if (!p)
+    cr_skip_test("conformance captures not available");
+  /* event 143: open exit (code 3); execve's first table entry is its
+   * oldest layout, so the current execve event (131) does not match */
+  static const char *const f[] = {"evt.type.is.open", "evt.type.is.3",
+                                  "evt.type.is.execve", "evt.count"};
+  char out[8192];
+  cr_assert(render_at(p, 143, f, NF(f), out, sizeof out));
+  cr_assert_str_eq(out, "1|1|0|1");
+  cr_assert(render_at(p, 131, f, NF(f), out, sizeof out));
+  cr_assert_str_eq(out, "0|0|0|1");
+}
+
+Test(fields2, ancestor_environment) {
+  const char *p = capture("cat_write.scap");
+  if (!p)
+    cr_skip_test("conformance captures not available");
+  static const char *const f[] = {"proc.aenv[HOME]", "proc.aenv[NOSUCH]"};
+  char out[65536], env[65536];
+  cr_assert(render_at(p, 131, f, NF(f), out, sizeof out));
+  cr_assert_str_eq(out, "/home/mstemm|");
+  /* without an argument (or with [0]) it is the process's environment */
+  static const char *const g[] = {"proc.aenv", "proc.aenv[0]"};
+  static const char *const h[] = {"proc.env", "proc.env"};
+  cr_assert(render_at(p, 131, g, NF(g), out, sizeof out));
+  cr_assert(render_at(p, 131, h, NF(h), env, sizeof env));
+  cr_assert_str_eq(out, env);
+}

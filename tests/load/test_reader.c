@@ -4,9 +4,11 @@
  * literal scalars, yaml-cpp error wording.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "load/yaml.h"
+#include "util/buf.h"
 
 static vg_ydocs load(vg_arena *a, const char *s) {
   vg_ydocs d;
@@ -126,5 +128,39 @@ Test(reader, yaml_cpp_error_text) {
   cr_assert_eq(vg_yaml_load(&a, s, strlen(s), &d, &e), VIGIL_E_SYNTAX);
   cr_assert_str_eq(e.msg,
                    "yaml-cpp: error at line 1, column 11: illegal map value");
+  vg_arena_fini(&a);
+}
+
+Test(reader, limits) {
+  vg_arena a;
+  vg_arena_init(&a);
+  vg_ydocs d;
+  vg_yerror e;
+  /* flow nesting past the depth limit is refused before parsing */
+  size_t n = 3 * VG_YAML_MAX_DEPTH;
+  char *deep = malloc(2 * n + 1);
+  memset(deep, '[', n);
+  memset(deep + n, ']', n);
+  deep[2 * n] = 0;
+  cr_assert_eq(vg_yaml_load(&a, deep, 2 * n, &d, &e), VIGIL_E_SYNTAX);
+  cr_assert(strstr(e.msg, "YAML depth limit"));
+  free(deep);
+  /* brackets inside quotes and comments do not count */
+  const char *ok = "- a: '[[[[[[[[[['\n# [[[[[[[[[[\n";
+  cr_assert_eq(vg_yaml_load(&a, ok, strlen(ok), &d, &e), VIGIL_OK);
+  /* aliases are shared, not copied: a "billion laughs" loads at once */
+  vg_buf b;
+  vg_buf_init(&b);
+  vg_buf_puts(&b, "a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n");
+  for (int i = 1; i < 12; i++) {
+    vg_buf_printf(&b, "a%d: &a%d [", i, i);
+    for (int k = 0; k < 10; k++)
+      vg_buf_printf(&b, "%s*a%d", k ? "," : "", i - 1);
+    vg_buf_puts(&b, "]\n");
+  }
+  cr_assert_eq(vg_yaml_load(&a, b.ptr, b.len, &d, &e), VIGIL_OK);
+  vg_buf_fini(&b);
+  const char *cyc = "- &a [*a]\n";
+  cr_assert_eq(vg_yaml_load(&a, cyc, strlen(cyc), &d, &e), VIGIL_E_SYNTAX);
   vg_arena_fini(&a);
 }
