@@ -29,7 +29,7 @@
 #define MAX_STORED 65536u
 #define MAX_ROUNDS 16
 #define CONV_BUF (1u << 20)
-#define IN_CHUNK (1u << 20) /* plain input: bytes asked of gzread at once */
+#define IN_CHUNK (1u << 18) /* plain input: bytes asked of gzread at once */
 
 enum blk_kind {
   BK_UNKNOWN,
@@ -298,6 +298,8 @@ static long fill(vg_scap *r, size_t need) {
   }
   while (r->in_len < need) {
     size_t room = r->direct ? r->in_cap - r->in_len : need - r->in_len;
+    if (r->direct && room > IN_CHUNK && r->in_len + IN_CHUNK >= need)
+      room = IN_CHUNK; /* small reads stay in cache until decoded */
     unsigned chunk = room > (1u << 30) ? (1u << 30) : (unsigned)room;
     int k = gzread(r->gz, r->in + r->in_len, chunk);
     if (k < 0) {
