@@ -229,9 +229,15 @@ static void fdt_fini(vg_fdtable *t) {
 }
 
 static vg_fdinfo *fdt_find(vg_fdtable *t, int64_t fd) {
+  /* fd numbers are unique in a table (fdt_add replaces), so the entry
+   * found last time is the answer whenever its number matches */
+  if (t->hint < t->n && t->v[t->hint]->fd == fd)
+    return t->v[t->hint];
   for (uint32_t i = 0; i < t->n; i++)
-    if (t->v[i]->fd == fd)
+    if (t->v[i]->fd == fd) {
+      t->hint = i;
       return t->v[i];
+    }
   return NULL;
 }
 
