@@ -57,17 +57,15 @@ def main():
           "%d events/run, best of %d runs" % (best["rules"], a.events,
                                               a.runs))
     print()
-    print("| metric                  | value        | target     |")
-    print("|-------------------------|--------------|------------|")
-    print("| pack size               | %7d B     | <= 65536 B |"
-          % best["pack_bytes"])
-    print("|                         | %7.1f KiB   |            |" % kib)
-    print("| ns/event, median        | %9.1f    | <= 100     |"
-          % best["median"])
-    print("| ns/event, p90           | %9.1f    |            |"
-          % best["p90"])
-    print("| ns/event, mean          | %9.1f    |            |"
-          % best["mean"])
+    rows = [("pack size", "%d B (%.1f KiB)" % (best["pack_bytes"], kib),
+             "<= 65536 B"),
+            ("ns/event, median", "%.1f" % best["median"], "<= 100"),
+            ("ns/event, p90", "%.1f" % best["p90"], ""),
+            ("ns/event, mean", "%.1f" % best["mean"], "")]
+    print("| %-17s | %-19s | %-10s |" % ("metric", "value", "target"))
+    print("|%s|%s|%s|" % ("-" * 19, "-" * 21, "-" * 12))
+    for r in rows:
+        print("| %-17s | %19s | %-10s |" % r)
     print()
     print("| event template | share % | ns/event (alone) |")
     print("|----------------|---------|------------------|")

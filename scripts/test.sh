@@ -15,8 +15,10 @@ ctest --test-dir build --output-on-failure -j"$jobs"
 echo "== ASan + UBSan build and tests"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON
 cmake --build build-asan -j"$jobs"
+# The differential VM test runs 1M events in release; 100k under ASan.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+VIGIL_DIFF_EVENTS=${VIGIL_DIFF_EVENTS:-100000} \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
 if [ "${VIGIL_FUZZ_SECONDS:-30}" -gt 0 ] && command -v clang >/dev/null; then

@@ -1118,6 +1118,19 @@ static void prune_and_compact(vg_back *b) {
     r->start = map[r->start];
     r->len = map[end] - r->start;
   }
+  /* Jump threading: a JF_KEEP (JT_KEEP) landing on another JF_KEEP
+   * (JT_KEEP) keeps the same value on the stack, which the second jump
+   * takes as well: go straight to the last target (nested and/or end on
+   * such chains). Targets only move forward, within the rule. */
+  for (uint32_t pc = 0; pc < o; pc++) {
+    uint32_t w = b->code[pc], op = VG_INS_OP(w);
+    if (op != VG_I_JF_KEEP && op != VG_I_JT_KEEP)
+      continue;
+    uint32_t t = pc + 1 + VG_INS_ARG(w);
+    while (t < o && VG_INS_OP(b->code[t]) == op)
+      t = t + 1 + VG_INS_ARG(b->code[t]);
+    b->code[pc] = VG_INS(op, t - pc - 1);
+  }
   for (uint32_t i = 0; i < b->ndbg; i++)
     b->dbg[i].pc = map[b->dbg[i].pc];
   b->ncode = o;

@@ -22,7 +22,9 @@
 #include "cli/cmds.h"
 #include "cli/loadargs.h"
 #include "cli/packfile.h"
+#include "json/json_source.h"
 #include "run/run_host.h"
+#include "sema/catalog.h"
 #include "util/alloc.h"
 #include "vigil/compiler.h"
 #include "vigil/program.h"
@@ -42,6 +44,7 @@ typedef struct run_opts {
   bool iso_time;
   char *append_output;
   const char *force_source;
+  char *stdin_spool; /* standard input, spooled early to tell its source */
 } run_opts;
 
 static void usage(FILE *f) {
@@ -299,9 +302,89 @@ static void print_diags(vigil_compiler *c, bool errors) {
   free(seen);
 }
 
+static char *spool_stdin(void);
+
+/* The event source of one input file: forced, JSON recognised from its
+ * first event, or syscall (a capture). NULL when it cannot be told now
+ * (unreadable or empty files: reading reports those). Standard input is
+ * spooled here so its content can be looked at twice. */
+static const char *input_source(run_opts *o, const char *path) {
+  if (o->force_source)
+    return o->force_source;
+  if (!strcmp(path, "-")) {
+    if (!o->stdin_spool)
+      o->stdin_spool = spool_stdin();
+    if (!o->stdin_spool)
+      return NULL;
+    path = o->stdin_spool;
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  unsigned char head[4096];
+  size_t n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  bool gz = n >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+  if (!gz && !vg_json_sniff(head, n))
+    return n ? "syscall" : NULL;
+  vg_json_reader *r = NULL;
+  char err[256];
+  if (vg_json_reader_open_file(path, NULL, &r, err, sizeof err) != VIGIL_OK)
+    return gz ? "syscall" : NULL;
+  vg_json_event *ev = NULL;
+  const char *src = NULL;
+  if (vg_json_reader_next(r, &ev) == VIGIL_OK && ev)
+    src = vg_json_src_name(ev->src);
+  else if (gz)
+    src = "syscall"; /* a gzip capture, not JSON */
+  vg_json_reader_free(r);
+  return src && *src ? src : NULL;
+}
+
+/* Without --no-plugins the compiler loads the plugins the rules require
+ * (compiler.h auto_plugins); a Falco set up to read these inputs also has
+ * each input's source plugin (and the json plugin for JSON payloads), so
+ * add those. */
+static bool add_input_plugins(run_opts *o) {
+  if (o->la.no_plugins)
+    return true;
+  for (size_t i = 0; i < o->nevents; i++) {
+    const char *src = input_source(o, o->events[i]);
+    if (!src || !strcmp(src, "syscall"))
+      continue;
+    const vg_plugin_def *pd = vg_plugin_for_source(src);
+    const char *names[2] = {pd ? pd->name : NULL, "json"};
+    for (size_t k = 0; k < 2; k++) {
+      if (!names[k])
+        continue;
+      bool have = false;
+      for (size_t j = 0; j < o->la.nplugins && !have; j++)
+        have = !strcmp(o->la.plugins[j].name, names[k]);
+      if (have)
+        continue;
+      vigil_plugin_spec *np = realloc(
+          o->la.plugins, (o->la.nplugins + 1) * sizeof *o->la.plugins);
+      if (!np)
+        return false;
+      o->la.plugins = np;
+      char *nm = strdup(names[k]);
+      if (!nm)
+        return false;
+      np[o->la.nplugins].name = nm;
+      np[o->la.nplugins].version = NULL;
+      o->la.nplugins++;
+    }
+  }
+  return true;
+}
+
 /* Loads and compiles the rule files; returns the exit status on failure
  * (and 0 with *bytes set on success). */
 static int compile_rules(run_opts *o, uint8_t **bytes, size_t *len) {
+  if (!add_input_plugins(o)) {
+    fprintf(stderr, "vigil run: out of memory\n");
+    return 2;
+  }
   vigil_compiler_options co = VIGIL_COMPILER_OPTIONS_INIT;
   vg_loadargs_options(&o->la, &co);
   vigil_compiler *c;
@@ -590,7 +673,9 @@ static int run_events(run_opts *o, const vigil_program *p, vg_run_host *h) {
   for (size_t i = 0; i < o->nevents; i++) {
     const char *path = o->events[i];
     char *spooled = NULL;
-    if (!strcmp(path, "-")) {
+    if (!strcmp(path, "-") && o->stdin_spool) {
+      path = o->stdin_spool;
+    } else if (!strcmp(path, "-")) {
       spooled = spool_stdin();
       if (!spooled) {
         fprintf(stderr, "vigil run: cannot read standard input\n");
@@ -737,5 +822,9 @@ out:
   free((void *)o.dis_tags);
   free((void *)o.dis_rules);
   free(o.append_output);
+  if (o.stdin_spool) {
+    unlink(o.stdin_spool);
+    free(o.stdin_spool);
+  }
   return rc;
 }

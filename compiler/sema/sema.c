@@ -51,6 +51,11 @@ vg_sema_env *vg_sema_env_new(const char *const *sources, size_t nsources,
     for (size_t i = 0; i < n; i++) {
       const char *name = plugins ? plugins[i].name : vg_plugins[i].name;
       const char *ver = plugins ? plugins[i].version : vg_plugins[i].version;
+      if (!ver && name) {
+        /* no version given: the embedded catalog's (cli.md --plugin) */
+        const vg_plugin_def *d = vg_plugin_find(name);
+        ver = d ? d->version : NULL;
+      }
       char *nm = vg_strdup(name ? name : "");
       char *vr = vg_strdup(ver ? ver : "");
       env->plugins[i].name = nm;

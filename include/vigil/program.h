@@ -52,11 +52,12 @@
  *            the host's extractors at load by the binder callback.
  *   RULE     count, then per rule: u32 name, u32 source, u32 output, u32
  *            description (string ids; packs built by vg_pack_rules leave
- *            the description out, NONE: it is not needed to evaluate), u8 priority (0 emergency .. 7
- *            debug), u8 flags (VIGIL_RULE_*), u16 0, u32 code start, u32 code
- *            length (instruction indices into CODE), u32 ntags, u32
- *            tags[ntags], u32 nevt, u16 evt codes[nevt] (strictly
- *            increasing; ignored with VIGIL_RULE_ALL_EVENTS).
+ *            the description out, NONE: it is not needed to evaluate), u8
+ *            priority (0 emergency .. 7 debug), u8 flags (VIGIL_RULE_*),
+ *            u16 0, u32 code start, u32 code length (instruction indices
+ *            into CODE), u32 ntags, u32 tags[ntags], u32 nevt, u16 evt
+ *            codes[nevt] (strictly increasing; ignored with
+ *            VIGIL_RULE_ALL_EVENTS).
  *   CODE     count, then count u32 instructions: op:8 (low byte) | arg:24.
  *   DEBUG    optional: count records of 12 bytes {u32 pc, u32 start, u32
  *            end}: the condition byte span an instruction came from (not

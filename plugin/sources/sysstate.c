@@ -7,6 +7,7 @@
  */
 #include "sources/sysstate.h"
 
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1361,47 +1362,11 @@ static void put16(uint8_t *p, uint16_t v) {
 
 static const uint8_t ZERO16[16];
 
-/* inet_ntop-style text of an IPv4 or IPv6 address. */
+/* Text of an IPv4 or IPv6 address, as libsinsp prints it (inet_ntop:
+ * longest zero run compressed, IPv4-mapped addresses dotted). */
 static void fmt_ip(char *out, size_t len, const uint8_t *ip, int v6) {
-  if (!v6) {
-    snprintf(out, len, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
-    return;
-  }
-  uint16_t w[8];
-  for (int i = 0; i < 8; i++)
-    w[i] = (uint16_t)(ip[2 * i] << 8 | ip[2 * i + 1]);
-  int best = -1, bestlen = 0;
-  for (int i = 0; i < 8;) {
-    if (w[i] == 0) {
-      int j = i;
-      while (j < 8 && w[j] == 0)
-        j++;
-      if (j - i > bestlen && j - i >= 2) {
-        best = i;
-        bestlen = j - i;
-      }
-      i = j;
-    } else {
-      i++;
-    }
-  }
-  if (best == 0 && (bestlen == 6 || (bestlen == 5 && w[5] == 0xffff))) {
-    snprintf(out, len, "::%s%u.%u.%u.%u", bestlen == 5 ? "ffff:" : "",
-             ip[12], ip[13], ip[14], ip[15]);
-    return;
-  }
-  size_t o = 0;
-  out[0] = 0;
-  for (int i = 0; i < 8; i++) {
-    if (i == best) {
-      o += (size_t)snprintf(out + o, o < len ? len - o : 0, "::");
-      i += bestlen - 1;
-      continue;
-    }
-    if (o && out[o - 1] != ':')
-      o += (size_t)snprintf(out + o, o < len ? len - o : 0, ":");
-    o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%x", w[i]);
-  }
+  if (!inet_ntop(v6 ? AF_INET6 : AF_INET, ip, out, (socklen_t)len) && len)
+    out[0] = 0;
 }
 
 static int is_mapped(const uint8_t *p) {

@@ -164,14 +164,19 @@ static const vg_cmpop cmp_of[VG_PC__COUNT] = {
     [VG_PC_PMATCH] = VG_CMP_PMATCH,
 };
 
-static bool is_str(vg_ftype t) {
-  return t == VG_FT_CHARBUF || t == VG_FT_FSPATH || t == VG_FT_FSRELPATH ||
-         t == VG_FT_BYTEBUF;
+/* Representation of a type: 1 string or buffer, 2 address, 0 number. */
+static const uint8_t repr_of[VG_FT__MAX] = {
+    [VG_FT_CHARBUF] = 1,  [VG_FT_FSPATH] = 1,   [VG_FT_FSRELPATH] = 1,
+    [VG_FT_BYTEBUF] = 1,  [VG_FT_IPV4ADDR] = 2, [VG_FT_IPV6ADDR] = 2,
+    [VG_FT_IPADDR] = 2,   [VG_FT_IPV4NET] = 2,  [VG_FT_IPV6NET] = 2,
+    [VG_FT_IPNET] = 2};
+
+/* Host-supplied types are not trusted to be in range. */
+static inline unsigned repr(vg_ftype t) {
+  return (unsigned)t < VG_FT__MAX ? repr_of[t] : 0;
 }
-static bool is_ip(vg_ftype t) {
-  return t == VG_FT_IPV4ADDR || t == VG_FT_IPV6ADDR || t == VG_FT_IPADDR ||
-         t == VG_FT_IPV4NET || t == VG_FT_IPV6NET || t == VG_FT_IPNET;
-}
+static inline bool is_str(vg_ftype t) { return repr(t) == 1; }
+static inline bool is_ip(vg_ftype t) { return repr(t) == 2; }
 static bool is_signed(vg_ftype t) {
   return t == VG_FT_INT8 || t == VG_FT_INT16 || t == VG_FT_INT32 ||
          t == VG_FT_INT64 || t == VG_FT_ERRNO || t == VG_FT_FD ||
@@ -181,8 +186,8 @@ static bool is_signed(vg_ftype t) {
 /* cmp.h reads the union member the type t names, so a value must be of
  * the same representation (string, address or number) as t before it is
  * compared: the pack is verified, but value types come from the host. */
-static bool same_repr(vg_ftype a, vg_ftype t) {
-  return is_str(a) == is_str(t) && is_ip(a) == is_ip(t);
+static inline bool same_repr(vg_ftype a, vg_ftype t) {
+  return repr(a) == repr(t);
 }
 
 /* Bytes before the first NUL (C-string view). */
@@ -460,17 +465,8 @@ static bool fast_str(vg_pcmp op, const vg_value *a, const vg_value *k,
       return true;
     if (an < kn)
       return false;
-    if (an <= 128) {
-      /* one pass: a NUL before the first occurrence ends the value */
-      for (size_t i = 0; i + kn <= an; i++) {
-        if (ap[i] == 0)
-          return false;
-        if (ap[i] == kp[0] && bytes_eq(ap + i + 1, kp + 1, kn - 1))
-          return true;
-      }
-      return false;
-    }
-    /* first occurrence; it counts only if no NUL comes before it */
+    /* first occurrence (memchr for its first byte: cheaper than memmem's
+     * set-up on short values); it counts only if no NUL comes before it */
     const uint8_t *m = NULL, *q = ap, *last = ap + (an - kn);
     while (q <= last) {
       q = memchr(q, kp[0], (size_t)(last - q) + 1);
@@ -493,7 +489,8 @@ static bool fast_str(vg_pcmp op, const vg_value *a, const vg_value *k,
 /* l op k over the values of l: true when it holds for any value, except
  * '!=' on endpoint fields, where every value must differ (8.7). kidx is
  * k's CONST index (fast paths), or UINT32_MAX. */
-static bool check_k(vigil_vm *vm, const slot *l, vg_pcmp op,
+static inline __attribute__((always_inline)) bool
+check_k(vigil_vm *vm, const slot *l, vg_pcmp op,
                     const vg_value *k, uint32_t kidx) {
   if (l->n == 0)
     return false;

@@ -44,21 +44,18 @@ const char *const vg_pcmp_names[VG_PC__COUNT] = {
     "bstartswith", "endswith", "glob",  "iglob",      "regex",
     "in",         "intersects", "pmatch"};
 
-static const uint32_t crc_nibble[16] = {
-    0x00000000u, 0x1db71064u, 0x3b6e20c8u, 0x26d930acu,
-    0x76dc4190u, 0x6b6b51f4u, 0x4db26158u, 0x5005713cu,
-    0xedb88320u, 0xf00f9344u, 0xd6d6a3e8u, 0xcb61b38cu,
-    0x9b64c2b0u, 0x86d3d2d4u, 0xa00ae278u, 0xbdbdf21cu};
-
+/* zlib's CRC-32 (the pack trailer is the standard IEEE 802.3 CRC); zlib
+ * takes uInt lengths, so long inputs go in slices. */
 uint32_t vigil_crc32(uint32_t crc, const void *data, size_t n) {
-  const uint8_t *p = data;
-  crc = ~crc;
-  for (size_t i = 0; i < n; i++) {
-    crc ^= p[i];
-    crc = (crc >> 4) ^ crc_nibble[crc & 15];
-    crc = (crc >> 4) ^ crc_nibble[crc & 15];
+  const Bytef *p = data;
+  uLong c = crc;
+  while (n > 0) {
+    uInt k = n > 0x40000000u ? 0x40000000u : (uInt)n;
+    c = crc32(c, p, k);
+    p += k;
+    n -= k;
   }
-  return ~crc;
+  return (uint32_t)c;
 }
 
 static vigil_status fail(char *err, size_t errsz, vigil_status st,
@@ -610,9 +607,9 @@ static vigil_status inflate_body(vigil_program *p, char *err, size_t errsz) {
   inflateEnd(&zs);
   if (!ok) {
     free(img);
-    return fail(err, errsz, VIGIL_E_FORMAT,
-                zr == Z_MEM_ERROR ? "out of memory while inflating"
-                                  : "bad compressed body");
+    if (zr == Z_MEM_ERROR)
+      return fail(err, errsz, VIGIL_E_NOMEM, "out of memory");
+    return fail(err, errsz, VIGIL_E_FORMAT, "bad compressed body");
   }
   free(p->buf);
   p->buf = img;

@@ -13,6 +13,8 @@
  * are not modelled: rules that use them are counted as skipped.
  *
  * Everything here is test code: allocation failures abort the test.
+ * Whatever it allocates is released again by df_table_free,
+ * df_rnode_free and df_locals_free (the test runs under LeakSanitizer).
  */
 #ifndef VG_DIFFREF_H
 #define VG_DIFFREF_H
@@ -485,8 +487,10 @@ typedef struct rnode {
   vg_op op;
   vg_mod mod;
   vg_value *ks; /* converted literals */
+  uint8_t **scratch; /* per literal: hex-decoded bytes ks[i] may point to */
   char **texts; /* literal texts (glob / pmatch / regex patterns) */
   regex_t *res;
+  uint32_t nres; /* res[0..nres) compiled (regfree'd by df_rnode_free) */
   uint32_t nk;
   bool list_rhs; /* in/intersects/pmatch/modifier: a set */
 } rnode;
@@ -494,6 +498,47 @@ typedef struct rnode {
 typedef struct df_compile_err {
   char msg[256];
 } df_compile_err;
+
+/* Frees a reference tree, complete or partly built (NULL is fine). */
+static void df_rnode_free(rnode *r) {
+  if (!r)
+    return;
+  if (r->kids)
+    for (uint32_t i = 0; i < r->nkids; i++)
+      df_rnode_free(r->kids[i]);
+  free(r->kids);
+  for (uint32_t i = 0; i < r->nres; i++)
+    regfree(&r->res[i]);
+  free(r->res);
+  if (r->texts)
+    for (uint32_t i = 0; i < r->nk; i++)
+      free(r->texts[i]);
+  free(r->texts);
+  if (r->scratch)
+    for (uint32_t i = 0; i < r->nk; i++)
+      free(r->scratch[i]);
+  free(r->scratch);
+  free(r->ks);
+  free(r);
+}
+
+/* Frees the fields of t and their pools and value buffers (not t itself;
+ * t->loc belongs to the caller). */
+static void df_table_free(df_table *t) {
+  for (size_t i = 0; i < t->n; i++) {
+    df_field *f = &t->f[i];
+    free(f->key);
+    free(f->source);
+    free(f->name);
+    free(f->arg);
+    for (size_t k = 0; k < f->npool; k++)
+      free(f->pool[k]);
+    free(f->pool);
+    free(f->sbuf);
+  }
+  free(t->f);
+  memset(t, 0, sizeof *t);
+}
 
 /* Literal elements on the right: a list, or one value/identifier. */
 static uint32_t df_rhs(const vg_node *r, const vg_str ***out) {
@@ -534,6 +579,7 @@ static rnode *df_compile_check(df_table *t, const char *source,
   if (r->lf < 0) {
     snprintf(e->msg, sizeof e->msg, "%s operand",
              r->lf == -2 ? "transformer" : "unknown");
+    df_rnode_free(r);
     return NULL;
   }
   df_field *lf = &t->f[r->lf];
@@ -547,6 +593,7 @@ static rnode *df_compile_check(df_table *t, const char *source,
     r->rf = df_operand(t, source, rhs);
     if (r->rf < 0) {
       snprintf(e->msg, sizeof e->msg, "rhs operand");
+      df_rnode_free(r);
       return NULL;
     }
     return r;
@@ -561,6 +608,7 @@ static rnode *df_compile_check(df_table *t, const char *source,
   r->nk = ne;
   r->ks = df_xalloc((ne + 1) * sizeof *r->ks);
   r->texts = df_xalloc((ne + 1) * sizeof *r->texts);
+  r->scratch = df_xalloc((ne + 1) * sizeof *r->scratch);
   bool pattern = n->op == VG_OP_GLOB || n->op == VG_OP_IGLOB ||
                  n->op == VG_OP_REGEX || n->op == VG_OP_PMATCH;
   bool bytes_op = n->op == VG_OP_BCONTAINS || n->op == VG_OP_BSTARTSWITH;
@@ -578,17 +626,23 @@ static rnode *df_compile_check(df_table *t, const char *source,
       free(pat);
       if (rc) {
         snprintf(e->msg, sizeof e->msg, "regcomp failed");
+        free(es);
+        df_rnode_free(r);
         return NULL;
       }
+      r->nres = i + 1;
       continue;
     }
     if (pattern)
       continue;
     uint8_t *scratch = df_xalloc(es[i]->len / 2 + 2);
+    r->scratch[i] = scratch;
     char why[256];
     if (vg_value_parse(lf->type, es[i]->ptr, es[i]->len, bytes_op, scratch,
                        &r->ks[i], why, sizeof why) != VIGIL_OK) {
       snprintf(e->msg, sizeof e->msg, "literal: %s", why);
+      free(es);
+      df_rnode_free(r);
       return NULL;
     }
     if (bytes_op)
@@ -611,8 +665,10 @@ static rnode *df_compile(df_table *t, const char *source, const vg_node *n,
     r->nkids = n->nkids;
     r->kids = df_xalloc((n->nkids + 1) * sizeof *r->kids);
     for (uint32_t i = 0; i < n->nkids; i++)
-      if (!(r->kids[i] = df_compile(t, source, n->kids[i], e)))
+      if (!(r->kids[i] = df_compile(t, source, n->kids[i], e))) {
+        df_rnode_free(r);
         return NULL;
+      }
     return r;
   }
   case VG_N_UNARY:
@@ -888,7 +944,15 @@ static void df_local_add(df_local **loc, size_t *nloc, int field,
   l->pool[l->n++] = s;
 }
 
-/* Collects the constants a rule's tree mentions, per field. */
+/* Frees what df_locals collected (the strings belong to the tree). */
+static void df_locals_free(df_local *loc, size_t nloc) {
+  for (size_t k = 0; k < nloc; k++)
+    free(loc[k].pool);
+  free(loc);
+}
+
+/* Collects the constants a rule's tree mentions, per field. Pool entries
+ * point into r's texts: free the result before the tree. */
 static void df_locals(const rnode *r, df_local **loc, size_t *nloc) {
   if (r->kind == RN_AND || r->kind == RN_OR || r->kind == RN_NOT) {
     for (uint32_t i = 0; i < r->nkids; i++)

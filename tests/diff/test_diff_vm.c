@@ -49,7 +49,6 @@ typedef struct drule {
 
 typedef struct dctx {
   df_table t;
-  int *bind; /* pack field id -> table index */
 } dctx;
 
 static vigil_status d_bind(void *ud, const char *source, const char *name,
@@ -324,8 +323,12 @@ static void run_pack(const char *label, const char *const *files,
   free(srcw);
   free(codes);
   free(named);
-  /* the reference trees and field table are test-lifetime garbage */
+  for (size_t i = 0; i < nr; i++) {
+    df_locals_free(dr[i].loc, dr[i].nloc);
+    df_rnode_free(dr[i].ref);
+  }
   free(dr);
+  df_table_free(&d.t);
 }
 
 static bool exists(const char *p) {

@@ -378,6 +378,11 @@ static void write_text(const char *path, const char *text) {
 }
 
 static const char rules[] =
+    /* like every k8s audit rules file: the plugin it needs is declared, so
+     * vigil's default plugin set (the rules' requirements) includes it */
+    "- required_plugin_versions:\n"
+    "  - name: k8saudit\n"
+    "    version: 0.1.0\n"
     "- macro: spawned_process\n"
     "  condition: evt.type in (execve, execveat) and evt.dir=<\n"
     "- rule: Shell under sshd\n"

@@ -726,6 +726,23 @@ Test(bad_inputs, matrix_size) {
 
 /* ---- the Falco plugin (when built) --------------------------------------- */
 
+static void g_good_pack(vg_buf *b) { put_pack(b, 0, -1, -1, 0); }
+
+static char *subst_pack(const char *s, const char *file) {
+  vg_buf b;
+  vg_buf_init(&b);
+  for (const char *p = s; *p;) {
+    if (!strncmp(p, "{PACK}", 6)) {
+      vg_buf_puts(&b, file);
+      p += 6;
+    } else {
+      vg_buf_putc(&b, *p++);
+    }
+  }
+  char *r = vg_buf_take(&b, NULL);
+  return r ? r : strdup("");
+}
+
 typedef void ss_plugin_t;
 typedef int32_t ss_plugin_rc;
 typedef struct plugin_init_input {
@@ -752,17 +769,35 @@ static void *plugin_module(void) {
   return h;
 }
 
-static const char *const CONFIGS[] = {
-    "",
-    "{",
-    "not json at all",
-    "[1,2,3]",
-    "{\"pack\":\"/nonexistent/rules.vpk\"}",
-    "{\"rules\":\"/nonexistent/rules.yaml\"}",
-    "{\"pack\":12}",
-    "{\"unknown_key\":true}",
-    "\"\\ud800\"",
-    NULL, /* a deep document, built below */
+typedef struct plugin_row {
+  const char *name;
+  const char *config; /* "{PACK}" stands for the path of a file from gen */
+  gen_fn gen;
+  bool ok;            /* init must succeed */
+  const char *expect; /* in the last error when init fails */
+} plugin_row;
+
+static const plugin_row PLUGIN[] = {
+    {"empty config", "", NULL, false, "pack"},
+    {"truncated JSON", "{", NULL, false, "not valid JSON"},
+    {"not JSON", "not json at all", NULL, false, "not valid JSON"},
+    {"JSON array", "[1,2,3]", NULL, false, "JSON object"},
+    {"missing pack", "{\"pack\":\"/nonexistent/rules.vpk\"}", NULL, false,
+     "/nonexistent/rules.vpk"},
+    {"pack not a string", "{\"pack\":12}", NULL, false, "string"},
+    {"unknown key", "{\"unknown_key\":true}", NULL, false, "unknown_key"},
+    {"lone surrogate", "\"\\ud800\"", NULL, false, "JSON"},
+    {"deep JSON", NULL, NULL, false, "JSON"},
+    {"garbage pack", "{\"pack\":\"{PACK}\"}", g_binary, false, "{PACK}"},
+    {"truncated pack", "{\"pack\":\"{PACK}\"}", g_pack_trunc, false,
+     "{PACK}"},
+    {"bad checksum pack", "{\"pack\":\"{PACK}\"}", g_pack_crc, false,
+     "{PACK}"},
+    {"future pack", "{\"pack\":\"{PACK}\"}", g_pack_major, false,
+     "{PACK}"},
+    {"empty pack", "{\"pack\":\"{PACK}\"}", g_empty, false, "{PACK}"},
+    {"directory as pack", "{\"pack\":\"/tmp\"}", NULL, false, "/tmp"},
+    {"good pack", "{\"pack\":\"{PACK}\"}", g_good_pack, true, ""},
 };
 
 Test(bad_inputs, plugin_init_configs) {
@@ -777,24 +812,43 @@ Test(bad_inputs, plugin_init_configs) {
   *(void **)&destroy = dlsym(h, "plugin_destroy");
   *(void **)&last = dlsym(h, "plugin_get_last_error");
   cr_assert(init && destroy && last);
+  setup_dir();
   char *deep = malloc(20003);
   cr_assert(deep);
   memset(deep, '[', 10000);
   memset(deep + 10000, ']', 10000);
   deep[20000] = 0;
-  for (size_t i = 0; i < sizeof CONFIGS / sizeof CONFIGS[0]; i++) {
-    const char *cfg = CONFIGS[i] ? CONFIGS[i] : deep;
+  for (size_t i = 0; i < sizeof PLUGIN / sizeof PLUGIN[0]; i++) {
+    const plugin_row *r = &PLUGIN[i];
+    char file[400];
+    snprintf(file, sizeof file, "%s/plugin%zu.vpk", tmpdir, i);
+    if (r->gen)
+      write_file(file, r->gen);
+    char *cfg = r->config ? subst_pack(r->config, file) : NULL;
     plugin_init_input in;
     memset(&in, 0, sizeof in);
-    in.config = cfg;
+    in.config = cfg ? cfg : deep;
     ss_plugin_rc rc = -1;
     ss_plugin_t *s = init(&in, &rc);
-    if (rc != 0) {
+    if (r->ok) {
+      cr_expect(rc == 0 && s, "%s: init failed: %s", r->name,
+                s ? last(s) : "(no state)");
+    } else {
+      cr_expect(rc != 0, "%s: init succeeded", r->name);
       const char *e = s ? last(s) : NULL;
-      cr_expect(s == NULL || (e && e[0]), "config %zu: no error text", i);
+      cr_expect(s == NULL || (e && e[0]), "%s: no error text", r->name);
+      char *want = subst_pack(r->expect, file);
+      if (e)
+        cr_expect(strstr(e, want) != NULL, "%s: '%s' not in '%s'", r->name,
+                  want, e);
+      free(want);
     }
     if (s)
       destroy(s);
+    free(cfg);
+    unlink(file);
   }
   free(deep);
+  unlink(rules_path);
+  rmdir(tmpdir);
 }
