@@ -16,6 +16,12 @@
 vigil_status vg_pack_rules(const vigil_compiler *c, bool share, uint8_t **out,
                            size_t *len, size_t *nrules, char *err,
                            size_t errsz) {
+  return vg_pack_rules_ex(c, share, true, out, len, nrules, err, errsz);
+}
+
+vigil_status vg_pack_rules_ex(const vigil_compiler *c, bool share,
+                              bool deflate, uint8_t **out, size_t *len,
+                              size_t *nrules, char *err, size_t errsz) {
   if (err && errsz)
     err[0] = 0;
   if (!c->compiled_ok) {
@@ -23,8 +29,9 @@ vigil_status vg_pack_rules(const vigil_compiler *c, bool share, uint8_t **out,
     return VIGIL_E_INVAL;
   }
   /* Packs carry what evaluation needs: no descriptions, no DEBUG spans,
-   * body compressed (program.h). */
-  vg_back_opts bo = {.no_memo = !share, .no_debug = true, .deflate = true};
+   * body compressed (program.h) unless the caller loads it right away. */
+  vg_back_opts bo = {.no_memo = !share, .no_debug = true,
+                     .deflate = deflate};
   vg_back *b = vg_back_new(&bo);
   if (!b)
     return VIGIL_E_NOMEM;

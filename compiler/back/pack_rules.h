@@ -27,4 +27,11 @@ vigil_status vg_pack_rules(const vigil_compiler *c, bool share, uint8_t **out,
                            size_t *len, size_t *nrules, char *err,
                            size_t errsz);
 
+/* The same with the choice of compressing the body: callers that load the
+ * pack at once (`vigil run --rules`) skip the deflate step, which costs
+ * more than the rest of packing. */
+vigil_status vg_pack_rules_ex(const vigil_compiler *c, bool share,
+                              bool deflate, uint8_t **out, size_t *len,
+                              size_t *nrules, char *err, size_t errsz);
+
 #endif

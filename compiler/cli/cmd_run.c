@@ -414,8 +414,9 @@ static int compile_rules(run_opts *o, uint8_t **bytes, size_t *len) {
   print_diags(c, false);
   size_t nrules = 0;
   char err[1024] = "";
-  vigil_status st = vg_pack_rules(c, true, bytes, len, &nrules, err,
-                                  sizeof err);
+  /* loaded right away: no need to compress it */
+  vigil_status st = vg_pack_rules_ex(c, true, false, bytes, len, &nrules,
+                                     err, sizeof err);
   vigil_compiler_free(c);
   if (st != VIGIL_OK) {
     fprintf(stderr, "vigil run: %s\n", err[0] ? err : vigil_status_str(st));

@@ -48,7 +48,18 @@ VIGIL_API vigil_status vigil_vm_eval(vigil_vm *vm, const vigil_event *ev);
 VIGIL_API vigil_status vigil_vm_eval_rule(vigil_vm *vm, const vigil_event *ev,
                                           size_t rule, bool *matched);
 
-/* Matching rule indices of the last vigil_vm_eval, in rule order. */
+/* Evaluates the rules rules[0..n) (indices, in that order, whatever their
+ * enabled flag) on one event, sharing predicate results between them as
+ * vigil_vm_eval does: the same results as vigil_vm_eval_rule on each, at
+ * the cost of one evaluation of every shared predicate. Stops after the
+ * first match when first_match. Matches are read with vigil_vm_matches;
+ * returns VIGIL_OK or the first error (a rule that failed does not match,
+ * the others are still evaluated). */
+VIGIL_API vigil_status vigil_vm_eval_rules(vigil_vm *vm, const vigil_event *ev,
+                                           const uint32_t *rules, size_t n,
+                                           bool first_match);
+
+/* Matching rule indices of the last vigil_vm_eval(_rules), in rule order. */
 VIGIL_API const uint32_t *vigil_vm_matches(const vigil_vm *vm, size_t *n);
 
 #endif

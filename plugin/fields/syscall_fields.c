@@ -407,19 +407,42 @@ vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
 
 /* ------------------------------------------------------------ helpers */
 
+/* put and put_i64 write what snprintf(buf, len, "%s" / PRId64) would,
+ * without its cost: they run for most extracted fields. */
 static int put(char *buf, size_t len, const char *s) {
-  snprintf(buf, len, "%s", s);
+  if (len == 0)
+    return 1;
+  size_t n = strlen(s);
+  if (n >= len)
+    n = len - 1;
+  memmove(buf, s, n);
+  buf[n] = 0;
   return 1;
 }
 
 static int put_i64(char *buf, size_t len, int64_t v) {
-  snprintf(buf, len, "%" PRId64, v);
-  return 1;
+  char tmp[24];
+  char *p = tmp + sizeof tmp;
+  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  *--p = 0;
+  do {
+    *--p = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0)
+    *--p = '-';
+  return put(buf, len, p);
 }
 
 static int put_u64(char *buf, size_t len, uint64_t v) {
-  snprintf(buf, len, "%" PRIu64, v);
-  return 1;
+  char tmp[24];
+  char *p = tmp + sizeof tmp;
+  *--p = 0;
+  do {
+    *--p = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  return put(buf, len, p);
 }
 
 static int xid_ok(int64_t v) { return v >= -1 && v <= (int64_t)UINT32_MAX; }
@@ -598,7 +621,7 @@ static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
     char res[1100];
     param_text(a, e, 1, buf, len, res, sizeof res);
     if (res[0])
-      snprintf(buf, len, "%s", res);
+      put(buf, len, res);
     return 1;
   }
   case VG_PPME_SYSCALL_OPENAT_2_X:
@@ -612,7 +635,7 @@ static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
       dir[0] = 0;
     } else if (dirfd == -100) {
       vg_thread *m = t ? a->main_thread(a->ctx, t) : NULL;
-      snprintf(dir, sizeof dir, "%s", m ? m->cwd : "./");
+      put(dir, sizeof dir, m ? m->cwd : "./");
     } else {
       vg_fdinfo *df = t ? a->get_fd(a->ctx, t, dirfd) : NULL;
       if (df && df->name[0]) {
@@ -709,7 +732,7 @@ static void fmt_num(char *out, size_t len, uint8_t fmt, int64_t sv,
     snprintf(out, len, "%09" PRId64, sv);
     return;
   default:
-    snprintf(out, len, "%" PRId64, sv);
+    put_i64(out, len, sv);
     return;
   }
 }
@@ -725,6 +748,22 @@ static uint64_t rd_le(const uint8_t *p, uint32_t n) {
   for (uint32_t i = 0; i < n && i < 8; i++)
     v |= (uint64_t)p[i] << (8 * i);
   return v;
+}
+
+/* snprintf(out + o, o < len ? len - o : 0, "%s%s", a, b), cheaply:
+ * returns o plus the untruncated length. */
+static size_t cat2(char *out, size_t len, size_t o, const char *a,
+                   const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (o < len) {
+    size_t room = len - o - 1;
+    size_t ca = la < room ? la : room;
+    size_t cb = lb < room - ca ? lb : room - ca;
+    memcpy(out + o, a, ca);
+    memcpy(out + o + ca, b, cb);
+    out[o + ca + cb] = 0;
+  }
+  return o + la + lb;
 }
 
 static void flags_text(char *out, size_t len, const vg_flag_table *ft,
@@ -745,8 +784,7 @@ static void flags_text(char *out, size_t len, const vg_flag_table *ft,
     }
     if (!match)
       continue;
-    o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", sep,
-                          f->name);
+    o = cat2(out, len, o, sep, f->name);
     sep = "|";
     if (!exact && f->value == init)
       break;
@@ -764,14 +802,13 @@ static void mode_text(char *out, size_t len, const vg_flag_table *ft,
     const vg_flag_entry *f = &ft->e[i];
     if ((f->value == 0 && init == 0) ||
         (f->value != 0 && (val & f->value) == f->value && val != 0)) {
-      o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", sep,
-                            f->name);
+      o = cat2(out, len, o, sep, f->name);
       sep = "|";
       val &= ~f->value;
     }
   }
   if (ft && i < ft->n)
-    snprintf(out + o, o < len ? len - o : 0, "%s%s", sep, ft->e[i].name);
+    cat2(out, len, o, sep, ft->e[i].name);
 }
 
 static char fd_typechar(const vg_fdinfo *f);
@@ -780,7 +817,7 @@ static void fmt_ip(char *out, size_t len, const uint8_t *ip, int v6);
 
 static void fd_text(const vg_sys_accessor *a, vg_thread *t, int64_t fd,
                     char *plain, size_t plen, char *res, size_t rlen) {
-  snprintf(plain, plen, "%" PRId64, fd);
+  put_i64(plain, plen, fd);
   if (!t)
     return;
   if (fd >= 0) {
@@ -804,7 +841,7 @@ static void fd_text(const vg_sys_accessor *a, vg_thread *t, int64_t fd,
   } else {
     const char *en = errno_name(fd);
     if (en)
-      snprintf(res, rlen, "%s", en);
+      put(res, rlen, en);
   }
 }
 
@@ -883,20 +920,20 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
   }
   case VG_PT_ERRNO: {
     int64_t v = (int64_t)uv;
-    snprintf(plain, plen, "%" PRId64, v);
+    put_i64(plain, plen, v);
     const char *en = errno_name(v);
     if (en)
-      snprintf(res, rlen, "%s", en);
+      put(res, rlen, en);
     return;
   }
   case VG_PT_FD:
     fd_text(a, t, (int64_t)uv, plain, plen, res, rlen);
     return;
   case VG_PT_PID: {
-    snprintf(plain, plen, "%" PRId64, (int64_t)uv);
+    put_i64(plain, plen, (int64_t)uv);
     vg_thread *pt = a->find_thread(a->ctx, (int64_t)uv);
     if (pt)
-      snprintf(res, rlen, "%s", pt->comm);
+      put(res, rlen, pt->comm);
     return;
   }
   case VG_PT_CHARBUF:
@@ -913,16 +950,16 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
     else
       snprintf(path, sizeof path, "%.*s", (int)strnlen((const char *)d, n),
                d);
-    snprintf(plain, plen, "%s", path);
+    put(plain, plen, path);
     if (!t) {
-      snprintf(res, rlen, "%s", plain);
+      put(res, rlen, plain);
       return;
     }
     if (strcmp(path, "<NA>") == 0 || path[0] == '/' || path[0] == 0)
       return;
     char base[1100];
     vg_thread *m = a->main_thread(a->ctx, t);
-    snprintf(base, sizeof base, "%s", m ? m->cwd : "./");
+    put(base, sizeof base, m ? m->cwd : "./");
     if (type == VG_PT_FSRELPATH && pi->dirfd >= 0 &&
         (uint32_t)pi->dirfd < ei->nparams &&
         ei->params[pi->dirfd].type == VG_PT_FD) {
@@ -954,7 +991,7 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
       if (n < 2 || d[n - 1] != 0)
         snprintf(plain, plen, "INVALID PATH");
       else
-        snprintf(plain, plen, "%s", (const char *)d + 1);
+        put(plain, plen, (const char *)d + 1);
       return;
     case 2:
       if (n < 7)
@@ -976,7 +1013,7 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
     int ok = d[0] == 2 ? n >= 13 : d[0] == 10 ? n >= 37
              : d[0] == 1 ? (n >= 18 && d[n - 1] == 0) : 1;
     if (!ok) {
-      snprintf(plain, plen, "%s", d[0] == 1 ? "INVALID PATH"
+      put(plain, plen, d[0] == 1 ? "INVALID PATH"
                                   : d[0] == 2 ? "INVALID IPv4"
                                               : "INVALID IPv6");
       return;
@@ -1025,21 +1062,21 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
       return;
     }
     snprintf(plain, plen, "%u", sc);
-    snprintf(res, rlen, "%s", vg_sc_names[sc]);
+    put(res, rlen, vg_sc_names[sc]);
     return;
   }
   case VG_PT_SIGTYPE: {
     uint8_t sg = (uint8_t)uv;
     snprintf(plain, plen, "%u", sg);
     if (sg < VG_SIGNAL_MAX && vg_signal_names[sg])
-      snprintf(res, rlen, "%s", vg_signal_names[sg]);
+      put(res, rlen, vg_signal_names[sg]);
     return;
   }
   case VG_PT_RELTIME:
     if (uv == ~0ull) {
       snprintf(plain, plen, "none");
     } else {
-      snprintf(plain, plen, "%" PRIu64, uv);
+      put_u64(plain, plen, uv);
       snprintf(res, rlen, "%gs", (double)uv / 1000000000.0);
     }
     return;
@@ -1064,7 +1101,7 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
       v &= 0xFF;
     else if (type == VG_PT_FLAGS16 || type == VG_PT_ENUMFLAGS16)
       v &= 0xFFFF;
-    snprintf(plain, plen, "%" PRIu32, v);
+    put_u64(plain, plen, v);
     if (pi->names >= 0)
       flags_text(res, rlen, &vg_flag_tables[pi->names], v,
                  type >= VG_PT_ENUMFLAGS8 && type <= VG_PT_ENUMFLAGS32);
@@ -1089,7 +1126,7 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
     const vg_user *u = NULL;
     if (t)
       u = type == VG_PT_UID ? a->user(a->ctx, v) : a->group(a->ctx, v);
-    snprintf(res, rlen, "%s", u && u->name[0] ? u->name : "<NA>");
+    put(res, rlen, u && u->name[0] ? u->name : "<NA>");
     return;
   }
   case VG_PT_SIGSET: {
@@ -1616,7 +1653,7 @@ static int render_gen_ctr(const vg_sys_accessor *a, const vg_sysf_ref *f,
     if (!n)
       return 0;
     if (n != buf)
-      snprintf(buf, len, "%s", n);
+      put(buf, len, n);
     return 1;
   }
   case F_EVT_HOSTNAME: {
@@ -1823,7 +1860,7 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
     char res[4096];
     param_text(a, e, (uint32_t)idx, buf, len, res, sizeof res);
     if (res[0])
-      snprintf(buf, len, "%s", res);
+      put(buf, len, res);
     return 1;
   }
   case F_EVT_ARGS: {
@@ -1849,7 +1886,7 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
     char res[256];
     param_text(a, e, 0, buf, len, res, sizeof res);
     if (res[0])
-      snprintf(buf, len, "%s", res);
+      put(buf, len, res);
     return 1;
   }
   case F_EVT_BUFFER: {
@@ -2159,7 +2196,7 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
                fd->type != FDT_DIRECTORY) {
       return 0;
     } else {
-      snprintf(tmp, sizeof tmp, "%s", fd->name);
+      put(tmp, sizeof tmp, fd->name);
     }
     if (!fd || fd->type == FDT_FILE || fd->type == FDT_FILE_V2) {
       char *slash = strrchr(tmp, '/');

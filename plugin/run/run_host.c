@@ -1115,16 +1115,14 @@ vigil_status vg_run_host_next(vg_run_host *h, vg_run_result *res) {
   }
   h->ev.source = (uint32_t)sidx;
   h->ev.evtype = evtype;
-  for (size_t i = 0; i < n; i++) {
-    bool m = false;
-    vigil_status st = vigil_vm_eval_rule(h->vm, &h->ev, list[i], &m);
-    if (st != VIGIL_OK && res->eval_status == VIGIL_OK)
-      res->eval_status = st;
-    if (m) {
-      h->hits[res->nhits++] = list[i];
-      if (h->first_match)
-        break;
-    }
+  if (n) {
+    /* one VM epoch for the event: rules share their common predicates */
+    res->eval_status =
+        vigil_vm_eval_rules(h->vm, &h->ev, list, n, h->first_match);
+    size_t nm = 0;
+    const uint32_t *ml = vigil_vm_matches(h->vm, &nm);
+    for (size_t i = 0; i < nm; i++)
+      h->hits[res->nhits++] = ml[i];
   }
   /* the capture's time is only extracted for events that alert */
   if (res->nhits && h->sys && h->f_rawtime >= 0) {

@@ -1,10 +1,15 @@
 /*
  * scap.c - the streaming capture reader and old-event converter (see
- * scap.h and spec/scap-format.md sections 3-13 and 16). Blocks are read
- * one at a time through gzread; metadata blocks are then walked entry by
- * entry, event blocks are decoded into a vg_evt and passed through the
- * converter, whose stored enter events are the only state kept across
- * blocks (bounded: the store is flushed when it grows past a limit).
+ * scap.h and spec/scap-format.md sections 3-13 and 16). Input goes through
+ * gzread into one buffer and blocks are decoded where they lie: a plain
+ * file is read in large chunks (zlib then reads straight into the buffer),
+ * a gzip stream block by block, exactly as much as each block needs, so
+ * that a corrupt stream still delivers every block before the damage.
+ * Metadata blocks are walked entry by entry, event blocks are decoded into
+ * a vg_evt and passed through the converter, whose stored enter events are
+ * the only state kept across blocks (bounded: the store is flushed when it
+ * grows past a limit; records are recycled, so steady-state reading
+ * allocates nothing).
  */
 #include "sources/scap.h"
 
@@ -24,6 +29,7 @@
 #define MAX_STORED 65536u
 #define MAX_ROUNDS 16
 #define CONV_BUF (1u << 20)
+#define IN_CHUNK (1u << 18) /* plain input: bytes asked of gzread at once */
 
 enum blk_kind {
   BK_UNKNOWN,
@@ -61,23 +67,31 @@ static const blk_desc BLOCKS[] = {
     {0x8012ABCD, BK_UL, 1, 0, "UL"},     {0x220, BK_UL, 2, 0, "UL_V2"},
 };
 
-/* A stored enter event: header plus a private copy of its parameters. */
+/* A stored enter event: header plus a private copy of its parameters.
+ * Records are recycled through the reader's free list and keep their data
+ * buffer (cap bytes) between uses. */
 typedef struct stored_evt {
   int64_t tid;
   uint16_t type;
   uint32_t nparams;
   uint32_t plen[VG_EVT_MAX_PARAMS];
   uint32_t off[VG_EVT_MAX_PARAMS];
-  uint8_t data[];
+  uint8_t *data;
+  size_t cap;
 } stored_evt;
 
 struct vg_scap {
   gzFile gz;
   uint64_t off;        /* uncompressed bytes consumed so far */
   uint64_t blk_off;    /* offset of the current block */
-  uint8_t *blk;        /* current block (header included) */
-  size_t blk_cap;
+  const uint8_t *blk;  /* current block (header included), inside in */
   uint32_t blk_len;
+  /* input buffer: bytes [in_pos, in_len) are read but not consumed */
+  uint8_t *in;
+  size_t in_cap, in_pos, in_len;
+  int in_eof;          /* gzread reported the end of the input */
+  int in_err;          /* gzread failed */
+  int direct;          /* -1 unknown, 1 plain file, 0 gzip stream */
   const blk_desc *desc;
   size_t cur;          /* cursor in the current metadata block */
   int in_meta;         /* walking entries of a metadata block */
@@ -100,6 +114,13 @@ struct vg_scap {
   /* converter storage: open addressing on tid */
   stored_evt **store;
   size_t store_cap, store_n;
+  stored_evt **freel; /* recycled records */
+  size_t nfree, capfree;
+  /* last block type looked up */
+  uint32_t last_id;
+  const blk_desc *last_desc;
+  /* conversion rows: index of the first row of each event code + 1 */
+  uint16_t conv_first[VG_EVENT_MAX];
 };
 
 static vigil_status fail(vg_scap *r, vigil_status st, const char *fmt, ...)
@@ -146,7 +167,13 @@ static vigil_status init_reader(gzFile gz, vg_scap **out, char *err,
   r->convbuf[1] = malloc(CONV_BUF);
   r->store_cap = 1024;
   r->store = calloc(r->store_cap, sizeof *r->store);
-  if (!r->convbuf[0] || !r->convbuf[1] || !r->store) {
+  r->in_cap = 2 * IN_CHUNK;
+  r->in = malloc(r->in_cap);
+  r->direct = -1;
+  for (size_t i = VG_CONV_ROWS; i-- > 0;)
+    if (vg_conv_rows[i].code < VG_EVENT_MAX)
+      r->conv_first[vg_conv_rows[i].code] = (uint16_t)(i + 1);
+  if (!r->convbuf[0] || !r->convbuf[1] || !r->store || !r->in) {
     vg_scap_close(r);
     snprintf(err, errlen, "out of memory");
     return VIGIL_E_NOMEM;
@@ -199,12 +226,24 @@ vigil_status vg_scap_open_mem(const void *buf, size_t len, vg_scap **out,
   return init_reader(gz, out, err, errlen);
 }
 
+static void rec_free(stored_evt *s) {
+  if (s) {
+    free(s->data);
+    free(s);
+  }
+}
+
+/* Drops every stored event and frees the records (the store only reaches
+ * this after a section change or when it overflows: give memory back). */
 static void store_clear(vg_scap *r) {
   for (size_t i = 0; i < r->store_cap; i++) {
-    free(r->store[i]);
+    rec_free(r->store[i]);
     r->store[i] = NULL;
   }
   r->store_n = 0;
+  for (size_t i = 0; i < r->nfree; i++)
+    rec_free(r->freel[i]);
+  r->nfree = 0;
 }
 
 void vg_scap_close(vg_scap *r) {
@@ -215,7 +254,8 @@ void vg_scap_close(vg_scap *r) {
   if (r->store)
     store_clear(r);
   free(r->store);
-  free(r->blk);
+  free(r->freel);
+  free(r->in);
   free(r->convbuf[0]);
   free(r->convbuf[1]);
   free(r);
@@ -225,40 +265,81 @@ const char *vg_scap_error(const vg_scap *r) { return r->err; }
 
 /* ------------------------------------------------------------ raw input */
 
-/* Reads exactly n bytes; returns bytes read (< n at end of file), or -1. */
-static long read_n(vg_scap *r, uint8_t *dst, size_t n) {
-  size_t got = 0;
-  while (got < n) {
-    size_t chunk = n - got > (1u << 30) ? (1u << 30) : n - got;
-    int k = gzread(r->gz, dst + got, (unsigned)chunk);
-    if (k < 0)
-      return -1;
-    if (k == 0)
-      break;
-    got += (size_t)k;
+/* Makes at least `need` unconsumed bytes available in r->in (fewer at the
+ * end of the input). Returns the number available, or -1 on a read error.
+ * Plain files are read IN_CHUNK bytes at a time; a gzip stream exactly as
+ * much as asked, because gzread drops the bytes of a call that hits
+ * corrupt data. Moves the unconsumed bytes to the start of the buffer, so
+ * pointers into it are invalidated. */
+static long fill(vg_scap *r, size_t need) {
+  size_t avail = r->in_len - r->in_pos;
+  if (avail >= need || r->in_eof)
+    return (long)avail;
+  if (r->in_err)
+    return -1;
+  if (r->in_pos) {
+    if (avail)
+      memmove(r->in, r->in + r->in_pos, avail);
+    r->in_pos = 0;
+    r->in_len = avail;
   }
-  r->off += got;
-  return (long)got;
+  if (r->direct < 0)
+    r->direct = gzdirect(r->gz) ? 1 : 0;
+  size_t want = need + (r->direct ? IN_CHUNK : 0);
+  if (want > r->in_cap) {
+    size_t cap = r->in_cap;
+    while (cap < want)
+      cap *= 2;
+    uint8_t *nb = realloc(r->in, cap);
+    if (!nb)
+      return -2;
+    r->in = nb;
+    r->in_cap = cap;
+  }
+  while (r->in_len < need) {
+    size_t room = r->direct ? r->in_cap - r->in_len : need - r->in_len;
+    if (r->direct && room > IN_CHUNK && r->in_len + IN_CHUNK >= need)
+      room = IN_CHUNK; /* small reads stay in cache until decoded */
+    unsigned chunk = room > (1u << 30) ? (1u << 30) : (unsigned)room;
+    int k = gzread(r->gz, r->in + r->in_len, chunk);
+    if (k < 0) {
+      r->in_err = 1;
+      return -1;
+    }
+    if (k == 0) {
+      r->in_eof = 1;
+      break;
+    }
+    r->in_len += (size_t)k;
+  }
+  return (long)(r->in_len - r->in_pos);
 }
 
-static const blk_desc *find_desc(uint32_t id) {
+static const blk_desc *find_desc(vg_scap *r, uint32_t id) {
+  if (r->last_desc && r->last_id == id)
+    return r->last_desc;
   for (size_t i = 0; i < sizeof BLOCKS / sizeof BLOCKS[0]; i++)
-    if (BLOCKS[i].id == id)
+    if (BLOCKS[i].id == id) {
+      r->last_id = id;
+      r->last_desc = &BLOCKS[i];
       return &BLOCKS[i];
+    }
   return NULL;
 }
 
 static const blk_desc SHB_DESC = {SHB_TYPE, BK_UNKNOWN, 0, 0, "SHB"};
 static const blk_desc UNK_DESC = {0, BK_UNKNOWN, 0, 0, "unknown"};
 
-/* Reads the next whole block into r->blk. Returns VIGIL_OK and sets
- * *eof at a clean end of file. */
+/* Makes the next whole block r->blk (a view into the input buffer, valid
+ * until the next read). Returns VIGIL_OK and sets *eof at a clean end of
+ * file. */
 static vigil_status read_block(vg_scap *r, int *eof) {
-  uint8_t hdr[8];
   *eof = 0;
   r->desc = NULL;
   r->blk_off = r->off;
-  long k = read_n(r, hdr, 8);
+  long k = fill(r, 8);
+  if (k == -2)
+    return fail(r, VIGIL_E_NOMEM, "out of memory");
   if (k < 0)
     return fail(r, VIGIL_E_IO, "read error (%s)",
                 gzerror(r->gz, &(int){0}));
@@ -266,11 +347,15 @@ static vigil_status read_block(vg_scap *r, int *eof) {
     *eof = 1;
     return VIGIL_OK;
   }
-  if (k < 8)
+  if (k < 8) {
+    r->off += (uint64_t)k;
+    r->in_pos = r->in_len;
     return fail(r, VIGIL_E_FORMAT,
                 "truncated block header (%ld of 8 bytes)", k);
+  }
+  const uint8_t *hdr = r->in + r->in_pos;
   uint32_t type = rd32(hdr), len = rd32(hdr + 4);
-  const blk_desc *d = type == SHB_TYPE ? &SHB_DESC : find_desc(type);
+  const blk_desc *d = type == SHB_TYPE ? &SHB_DESC : find_desc(r, type);
   r->desc = d ? d : &UNK_DESC;
   if (!d) {
     static blk_desc unk;
@@ -278,29 +363,30 @@ static vigil_status read_block(vg_scap *r, int *eof) {
     unk.id = type;
     r->desc = &unk;
   }
-  if (len < 12 || (type == SHB_TYPE && len < 28))
+  if (len < 12 || (type == SHB_TYPE && len < 28)) {
+    r->off += 8;
     return fail(r, VIGIL_E_FORMAT, "invalid block length %u", len);
-  if (len > MAX_BLOCK)
+  }
+  if (len > MAX_BLOCK) {
+    r->off += 8;
     return fail(r, VIGIL_E_LIMIT, "block length %u exceeds the scap block "
                 "size limit (%u bytes)", len, MAX_BLOCK);
-  if (r->blk_cap < len) {
-    size_t cap = r->blk_cap ? r->blk_cap : 65536;
-    while (cap < len)
-      cap *= 2;
-    uint8_t *nb = realloc(r->blk, cap);
-    if (!nb)
-      return fail(r, VIGIL_E_NOMEM, "out of memory");
-    r->blk = nb;
-    r->blk_cap = cap;
   }
-  memcpy(r->blk, hdr, 8);
-  k = read_n(r, r->blk + 8, len - 8);
+  k = fill(r, len);
+  if (k == -2)
+    return fail(r, VIGIL_E_NOMEM, "out of memory");
   if (k < 0)
     return fail(r, VIGIL_E_IO, "read error");
-  if ((uint32_t)k < len - 8)
+  if ((uint32_t)k < len) {
+    r->off += (uint64_t)k;
+    r->in_pos = r->in_len;
     return fail(r, VIGIL_E_FORMAT,
                 "truncated block: %u bytes expected, %ld available", len,
-                k + 8);
+                k);
+  }
+  r->blk = r->in + r->in_pos;
+  r->in_pos += len;
+  r->off += len;
   r->blk_len = len;
   return VIGIL_OK;
 }
@@ -696,16 +782,31 @@ static vigil_status decode_event(vg_scap *r, int *skip) {
   const uint8_t *data = lens + (size_t)np * lsz;
   uint64_t left = len - hl - (uint64_t)np * lsz;
   e->nparams = np;
-  for (uint32_t i = 0; i < np; i++) {
-    uint32_t l = lsz == 4 ? rd32(lens + 4 * i) : rd16(lens + 2 * i);
-    if (l > left)
-      return fail(r, VIGIL_E_FORMAT, "parameter %u overruns the event "
-                  "(type %u)", i, e->type);
-    e->p[i] = data;
-    e->plen[i] = l;
-    data += l;
-    left -= l;
+  uint32_t i = 0;
+  if (lsz == 2) { /* the common case, kept free of the width test */
+    for (; i < np; i++) {
+      uint32_t l = rd16(lens + 2 * i);
+      if (l > left)
+        break;
+      e->p[i] = data;
+      e->plen[i] = l;
+      data += l;
+      left -= l;
+    }
+  } else {
+    for (; i < np; i++) {
+      uint32_t l = rd32(lens + 4 * i);
+      if (l > left)
+        break;
+      e->p[i] = data;
+      e->plen[i] = l;
+      data += l;
+      left -= l;
+    }
   }
+  if (i < np)
+    return fail(r, VIGIL_E_FORMAT, "parameter %u overruns the event "
+                "(type %u)", i, e->type);
   return VIGIL_OK;
 }
 
@@ -723,11 +824,27 @@ static stored_evt *store_get(const vg_scap *r, int64_t tid) {
   return r->store[store_slot(r, tid)];
 }
 
+/* Puts a record on the free list (or frees it when the list is full). */
+static void rec_recycle(vg_scap *r, stored_evt *s) {
+  if (r->nfree == r->capfree) {
+    size_t nc = r->capfree ? r->capfree * 2 : 64;
+    stored_evt **nf = nc <= MAX_STORED ? realloc(r->freel, nc * sizeof *nf)
+                                       : NULL;
+    if (!nf) {
+      rec_free(s);
+      return;
+    }
+    r->freel = nf;
+    r->capfree = nc;
+  }
+  r->freel[r->nfree++] = s;
+}
+
 static void store_del(vg_scap *r, int64_t tid) {
   size_t i = store_slot(r, tid);
   if (!r->store[i])
     return;
-  free(r->store[i]);
+  rec_recycle(r, r->store[i]);
   r->store[i] = NULL;
   r->store_n--;
   /* re-insert the rest of the cluster */
@@ -740,8 +857,50 @@ static void store_del(vg_scap *r, int64_t tid) {
   }
 }
 
+/* Copies e's parameters into record s (growing its buffer). */
+static int rec_fill(stored_evt *s, const vg_evt *e) {
+  size_t total = 0;
+  for (uint32_t i = 0; i < e->nparams; i++)
+    total += e->plen[i];
+  if (s->cap < total) {
+    size_t nc = s->cap ? s->cap : 256;
+    while (nc < total)
+      nc *= 2;
+    uint8_t *nd = realloc(s->data, nc);
+    if (!nd)
+      return 0;
+    s->data = nd;
+    s->cap = nc;
+  }
+  s->tid = e->tid;
+  s->type = e->type;
+  s->nparams = e->nparams;
+  /* decoded events hold their parameters back to back: one copy */
+  int contiguous = e->nparams > 0 && total > 0 &&
+                   (uintptr_t)e->p[e->nparams - 1] + e->plen[e->nparams - 1] ==
+                       (uintptr_t)e->p[0] + total;
+  if (contiguous)
+    memcpy(s->data, e->p[0], total);
+  size_t off = 0;
+  for (uint32_t i = 0; i < e->nparams; i++) {
+    s->plen[i] = e->plen[i];
+    s->off[i] = (uint32_t)off;
+    if (!contiguous && e->plen[i])
+      memcpy(s->data + off, e->p[i], e->plen[i]);
+    off += e->plen[i];
+  }
+  return 1;
+}
+
 static vigil_status store_put(vg_scap *r, const vg_evt *e) {
-  store_del(r, e->tid);
+  size_t at = store_slot(r, e->tid);
+  if (r->store[at]) {
+    /* the thread's previous enter event is replaced in place */
+    if (rec_fill(r->store[at], e))
+      return VIGIL_OK;
+    store_del(r, e->tid);
+    return fail(r, VIGIL_E_NOMEM, "out of memory");
+  }
   if (r->store_n >= MAX_STORED)
     store_clear(r); /* bounded memory: forget stale enter events */
   if ((r->store_n + 1) * 2 > r->store_cap) {
@@ -758,22 +917,12 @@ static vigil_status store_put(vg_scap *r, const vg_evt *e) {
         r->store[store_slot(r, old[i]->tid)] = old[i];
     free(old);
   }
-  size_t total = 0;
-  for (uint32_t i = 0; i < e->nparams; i++)
-    total += e->plen[i];
-  stored_evt *s = malloc(sizeof *s + total);
+  stored_evt *s = r->nfree ? r->freel[--r->nfree] : calloc(1, sizeof *s);
   if (!s)
     return fail(r, VIGIL_E_NOMEM, "out of memory");
-  s->tid = e->tid;
-  s->type = e->type;
-  s->nparams = e->nparams;
-  size_t off = 0;
-  for (uint32_t i = 0; i < e->nparams; i++) {
-    s->plen[i] = e->plen[i];
-    s->off[i] = (uint32_t)off;
-    if (e->plen[i])
-      memcpy(s->data + off, e->p[i], e->plen[i]);
-    off += e->plen[i];
+  if (!rec_fill(s, e)) {
+    rec_recycle(r, s);
+    return fail(r, VIGIL_E_NOMEM, "out of memory");
   }
   r->store[store_slot(r, e->tid)] = s;
   r->store_n++;
@@ -814,19 +963,15 @@ static vigil_status convertibility(vg_scap *r, const vg_evt *e, int *res) {
   return VIGIL_OK;
 }
 
-static const vg_conv_row *conv_row(uint16_t code, uint32_t np) {
-  size_t lo = 0, hi = VG_CONV_ROWS;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    const vg_conv_row *c = &vg_conv_rows[mid];
-    if (c->code < code || (c->code == code && c->nparams < np))
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  if (lo < VG_CONV_ROWS && vg_conv_rows[lo].code == code &&
-      vg_conv_rows[lo].nparams == np)
-    return &vg_conv_rows[lo];
+/* The row for (code, np): rows are sorted by code, then parameter count. */
+static const vg_conv_row *conv_row(const vg_scap *r, uint16_t code,
+                                   uint32_t np) {
+  if (code >= VG_EVENT_MAX || !r->conv_first[code])
+    return NULL;
+  for (size_t i = r->conv_first[code] - 1u;
+       i < VG_CONV_ROWS && vg_conv_rows[i].code == code; i++)
+    if (vg_conv_rows[i].nparams == np)
+      return &vg_conv_rows[i];
   return NULL;
 }
 
@@ -859,7 +1004,7 @@ static uint32_t default_size(uint8_t t) {
 /* One conversion round: from `in` into r->conv (backed by convbuf[bi]). */
 static vigil_status convert_once(vg_scap *r, const vg_evt *in, int bi,
                                  int *res) {
-  const vg_conv_row *row = conv_row(in->type, in->nparams);
+  const vg_conv_row *row = conv_row(r, in->type, in->nparams);
   if (!row)
     return fail(r, VIGIL_E_FORMAT, "no conversion for event type %u with "
                 "%u parameters", in->type, in->nparams);
@@ -1004,7 +1149,7 @@ static vigil_status convert(vg_scap *r, const vg_evt **out) {
     }
     if (res == CV_PASS) {
       /* "pass" rows keep the event being converted */
-      const vg_conv_row *row = conv_row(cur_e->type, cur_e->nparams);
+      const vg_conv_row *row = conv_row(r, cur_e->type, cur_e->nparams);
       if (row && (row->action == VG_CONV_PASS ||
                   row->action == VG_CONV_STORE_AND_PASS)) {
         if (cur_e == &tmp)
@@ -1167,6 +1312,13 @@ vigil_status vg_scap_next(vg_scap *r, vg_scap_item *item) {
 /* ------------------------------------------------------------ params */
 
 static uint64_t rd_le(const uint8_t *p, uint32_t n) {
+  switch (n) {
+  case 8: return rd64(p);
+  case 4: return rd32(p);
+  case 2: return rd16(p);
+  case 1: return p[0];
+  default: break;
+  }
   uint64_t v = 0;
   for (uint32_t i = 0; i < n && i < 8; i++)
     v |= (uint64_t)p[i] << (8 * i);

@@ -230,9 +230,15 @@ static void fdt_fini(vg_fdtable *t) {
 }
 
 static vg_fdinfo *fdt_find(vg_fdtable *t, int64_t fd) {
+  /* fd numbers are unique in a table (fdt_add replaces), so the entry
+   * found last time is the answer whenever its number matches */
+  if (t->hint < t->n && t->v[t->hint]->fd == fd)
+    return t->v[t->hint];
   for (uint32_t i = 0; i < t->n; i++)
-    if (t->v[i]->fd == fd)
+    if (t->v[i]->fd == fd) {
+      t->hint = i;
       return t->v[i];
+    }
   return NULL;
 }
 
@@ -2924,8 +2930,14 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   }
   reset(s, e);
   s->old_fd = evt_fd(s);
-  if (s->old_fd)
-    snprintf(s->old_name, sizeof s->old_name, "%s", s->old_fd->name);
+  if (s->old_fd) {
+    /* a bounded copy (this runs for every event with an fd) */
+    const char *nm = s->old_fd->name;
+    const char *z = memchr(nm, 0, sizeof s->old_name - 1);
+    size_t l = z ? (size_t)(z - nm) : sizeof s->old_name - 1;
+    memcpy(s->old_name, nm, l);
+    s->old_name[l] = 0;
+  }
   switch (t) {
   case VG_PPME_SYSCALL_OPEN_E:
   case VG_PPME_SYSCALL_CREAT_E:

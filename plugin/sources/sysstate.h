@@ -64,6 +64,7 @@ static inline uint16_t vg_sock_u16(const vg_fdinfo *f, int off) {
 typedef struct vg_fdtable {
   vg_fdinfo **v;
   uint32_t n, cap;
+  uint32_t hint; /* index of the last entry found: a guess, always checked */
 } vg_fdtable;
 
 typedef struct vg_thread {

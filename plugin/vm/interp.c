@@ -974,6 +974,44 @@ vigil_status vigil_vm_eval(vigil_vm *vm, const vigil_event *ev) {
   return first;
 }
 
+vigil_status vigil_vm_eval_rules(vigil_vm *vm, const vigil_event *ev,
+                                 const uint32_t *rules, size_t n,
+                                 bool first_match) {
+  vm->nmatches = 0;
+  if (!ev || !ev->ops || !ev->ops->extract)
+    return VIGIL_E_INVAL;
+  next_epoch(vm, ev);
+  vigil_status first = VIGIL_OK;
+  for (size_t i = 0; i < n; i++) {
+    if (rules[i] >= vm->p->nrules) {
+      if (first == VIGIL_OK)
+        first = VIGIL_E_INVAL;
+      continue;
+    }
+    const vg_prule *ru = &vm->p->rules[rules[i]];
+    bool known_false = false;
+    for (unsigned g = 0; g < ru->nguards && !known_false; g++) {
+      uint32_t sl = ru->guards[g];
+      known_false = vm->memo[sl] == 2 * vm->epoch;
+    }
+    if (known_false)
+      continue; /* a leading conjunct is already known false */
+    vm->err = VIGIL_OK;
+    bool m = run(vm, ru);
+    if (vm->err != VIGIL_OK) {
+      if (first == VIGIL_OK)
+        first = vm->err;
+      continue;
+    }
+    if (m && vm->nmatches < vm->p->nrules) {
+      vm->matches[vm->nmatches++] = rules[i];
+      if (first_match)
+        break;
+    }
+  }
+  return first;
+}
+
 vigil_status vigil_vm_eval_rule(vigil_vm *vm, const vigil_event *ev,
                                 size_t rule, bool *matched) {
   vm->nmatches = 0;
