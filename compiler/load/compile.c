@@ -500,8 +500,8 @@ typedef struct resolver {
 /* Nodes of a tree; a tree deeper than VG_MAX_TREE_DEPTH counts as too
  * large, since every later pass recurses over it. The caps are far above
  * real rule sets (Falco's three packs clone some 20000 nodes in all). */
-#define VG_MAX_EXPANSION 500000 /* nodes per resolved condition */
-#define VG_MAX_CLONED 2000000   /* nodes cloned per compile */
+#define VG_MAX_EXPANSION 200000 /* nodes per resolved condition */
+#define VG_MAX_CLONED 1000000   /* nodes cloned per compile */
 #define VG_MAX_TREE_DEPTH 5000
 
 static size_t count_nodes_d(const vg_node *n, size_t depth) {
@@ -555,10 +555,12 @@ static vg_node *resolve(resolver *rs, vg_node *n) {
         }
         return n;
       }
-      if (!m->nodes)
-        m->nodes = count_nodes(m->ast);
-      rs->nodes += m->nodes;
-      rs->c->cloned += m->nodes;
+      /* Count what is cloned now: a macro's tree can grow while it is
+       * being resolved (in place) and be cloned from inside that very
+       * resolution, so a size cached earlier would undercount. */
+      size_t k = count_nodes(m->ast);
+      rs->nodes += k;
+      rs->c->cloned += k;
       if (++rs->expansions > 1000000 || rs->nodes > VG_MAX_EXPANSION ||
           rs->c->cloned > VG_MAX_CLONED) {
         if (!rs->has_err) {
