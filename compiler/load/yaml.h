@@ -59,7 +59,7 @@ typedef struct vg_yerror {
 /* Limit on hostile input: nesting depth (flow nesting is checked before
  * libyaml, whose scanner is quadratic in it). Aliases are converted once
  * and shared; the passes that walk values have their own budgets. */
-#define VG_YAML_MAX_DEPTH 1000 /* real rule files nest < 10; recursion stays far from the stack limit, also under ASan */
+#define VG_YAML_MAX_DEPTH 1000
 #define VG_STR_(x) #x
 #define VG_STR(x) VG_STR_(x)
 

@@ -372,7 +372,7 @@ static const cli_row CLI[] = {
     {"yaml alias bomb in list items", ".yaml", g_alias_bomb_items,
      {LINT, "{F}"}, 1, "{F}:"},
     {"yaml nesting 5000", ".yaml", g_yaml_deep, {LINT, "{F}"}, 1,
-     "{F}:1:|YAML depth limit"},
+     "{F}:1:1001:|YAML depth limit: 1000"},
     {"yaml nesting 20000", ".yaml", g_yaml_deeper, {LINT, "{F}"}, 1,
      "{F}:1:|nesting depth"},
     {"yaml alias cycle", ".yaml", g_yaml_alias_cycle, {LINT, "{F}"}, 1,
