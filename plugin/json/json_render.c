@@ -31,9 +31,12 @@ void vg_jbuf_putc(vg_jbuf *b, char c) {
   b->len++;
 }
 
-static void put_str(vg_jbuf *b, const char *s) { vg_jbuf_put(b, s, strlen(s)); }
+static void put_str(vg_jbuf *b, const char *s) {
+  vg_jbuf_put(b, s, strlen(s));
+}
 
-/* ---- strings -------------------------------------------------------------- */
+/* ---- strings --------------------------------------------------------------
+ */
 
 /* Decodes one UTF-8 sequence at s[0..n); returns its length, or 0 when the
  * bytes are not valid UTF-8 (Go then prints \xNN for the first byte). */
@@ -101,13 +104,27 @@ static void go_quote(vg_jbuf *b, const uint8_t *s, size_t n) {
       vg_jbuf_put(b, s + i, len);
     } else {
       switch (cp) {
-      case '\a': put_str(b, "\\a"); break;
-      case '\b': put_str(b, "\\b"); break;
-      case '\f': put_str(b, "\\f"); break;
-      case '\n': put_str(b, "\\n"); break;
-      case '\r': put_str(b, "\\r"); break;
-      case '\t': put_str(b, "\\t"); break;
-      case '\v': put_str(b, "\\v"); break;
+      case '\a':
+        put_str(b, "\\a");
+        break;
+      case '\b':
+        put_str(b, "\\b");
+        break;
+      case '\f':
+        put_str(b, "\\f");
+        break;
+      case '\n':
+        put_str(b, "\\n");
+        break;
+      case '\r':
+        put_str(b, "\\r");
+        break;
+      case '\t':
+        put_str(b, "\\t");
+        break;
+      case '\v':
+        put_str(b, "\\v");
+        break;
       default:
         if (cp < 0x20 || cp == 0x7f)
           snprintf(tmp, sizeof tmp, "\\x%02x", (unsigned)cp);
@@ -136,7 +153,8 @@ void vg_json_render_string(vg_jbuf *b, const char *s, size_t n) {
   vg_jbuf_putc(b, '"');
 }
 
-/* ---- numbers -------------------------------------------------------------- */
+/* ---- numbers --------------------------------------------------------------
+ */
 
 /* Shortest decimal digits of d (d finite, > 0) that read back exactly:
  * digits[0..*nd) and the decimal exponent of the first digit. */
@@ -307,11 +325,16 @@ static void render(vg_jbuf *b, const json_t *v, int indent, int depth) {
   }
 }
 
-void vg_json_render_compact(vg_jbuf *b, const json_t *v) { render(b, v, 0, 0); }
+void vg_json_render_compact(vg_jbuf *b, const json_t *v) {
+  render(b, v, 0, 0);
+}
 
-void vg_json_render_indent(vg_jbuf *b, const json_t *v) { render(b, v, 1, 0); }
+void vg_json_render_indent(vg_jbuf *b, const json_t *v) {
+  render(b, v, 1, 0);
+}
 
-/* ---- RFC 3339 ------------------------------------------------------------- */
+/* ---- RFC 3339 -------------------------------------------------------------
+ */
 
 static int digits_at(const char *s, size_t n, size_t at, int count, int *val) {
   int v = 0;

@@ -219,9 +219,9 @@ Test(cloudtrail, user_types) {
     jt *t = jt_open(doc, VG_JSRC_NONE);
     JT_EQ(t, "ct.user", cases[i].user);
     const char *info = jt_f(t, "ct.info");
-    cr_expect(strncmp(info, cases[i].info_prefix,
-                      strlen(cases[i].info_prefix)) == 0,
-              "%s: ct.info '%s'", cases[i].identity, info);
+    cr_expect(
+        strncmp(info, cases[i].info_prefix, strlen(cases[i].info_prefix)) == 0,
+        "%s: ct.info '%s'", cases[i].identity, info);
     jt_close(t);
   }
 }

@@ -29,8 +29,7 @@ static const char *gofloat(double d) {
 Test(render, compact_json) {
   cr_expect_str_eq(compact("{ \"a\" : [ 1 , 2 ] , \"b\" : { } }"),
                    "{\"a\":[1,2],\"b\":{}}");
-  cr_expect_str_eq(compact("[true,false,null,-5,0]"),
-                   "[true,false,null,-5,0]");
+  cr_expect_str_eq(compact("[true,false,null,-5,0]"), "[true,false,null,-5,0]");
   /* plain strings are written as they are, non-ASCII included */
   cr_expect_str_eq(compact("[\"caf\\u00e9 <&>\"]"), "[\"caf\xc3\xa9 <&>\"]");
   /* special strings are Go-quoted (strconv.Quote) */
