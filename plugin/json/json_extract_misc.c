@@ -36,6 +36,10 @@ static bool eq(const char *s, size_t n, const char *lit) {
   return s && n == strlen(lit) && memcmp(s, lit, n) == 0;
 }
 
+static void put_str_b(vg_jbuf *b, const char *s) {
+  vg_jbuf_put(b, s, strlen(s));
+}
+
 static void put_cstr(vg_jx *x, const char *s) {
   vg_jbuf_put(&x->sb, s, strlen(s));
 }
@@ -375,6 +379,87 @@ static void ct_info(vg_jx *x) {
     vg_jbuf_put(&x->sb, key, kn);
   }
   vg_jx_end(x, start);
+}
+
+/* The cloudtrail plugin's String(). */
+static bool ct_string(const json_t *root, vg_jbuf *b) {
+  size_t sn, rn, nn, un;
+  const char *src = vg_jx_str(root, &sn, "eventSource", NULL);
+  const char *region = vg_jx_str(root, &rn, "awsRegion", NULL);
+  const char *name = vg_jx_str(root, &nn, "eventName", NULL);
+  const char *user;
+  if (!src || !region || !name)
+    return false;
+  if (sn > 14 && memcmp(src + sn - 14, ".amazonaws.com", 14) == 0)
+    sn -= 14;
+  vg_jbuf_put(b, region, rn);
+  if (ct_user(root, &user, &un) && un > 0) {
+    vg_jbuf_putc(b, ' ');
+    vg_jbuf_put(b, user, un);
+  }
+  vg_jbuf_putc(b, ' ');
+  vg_jbuf_put(b, src, sn);
+  vg_jbuf_putc(b, ' ');
+  vg_jbuf_put(b, name, nn);
+  vg_jbuf_putc(b, ' ');
+  /* the summary, as ct.info renders it */
+  static const vg_json_arg none = {false, 0, NULL, 0};
+  vg_value v;
+  vg_json_out o = {&v, 1, 0, NULL, 0, 0};
+  vg_json_event ev = {0};
+  ev.root = (json_t *)root;
+  ev.src = VG_JSRC_CLOUDTRAIL;
+  vg_jx x = {&ev,
+             vg_json_field_info_get(VG_JF_CT_INFO),
+             &none,
+             &o,
+             {b->p, b->cap, b->len}};
+  size_t start = x.sb.len;
+  ct_info(&x);
+  /* ct_info either built the text at start or emitted a static message */
+  if (o.n == 1 && x.sb.len == start) {
+    vg_jbuf_put(&x.sb, v.v.s.p, v.v.s.n);
+  } else if (x.sb.len > start) {
+    x.sb.len--; /* the NUL vg_jx_end appended */
+  }
+  b->len = x.sb.len;
+  return true;
+}
+
+bool vg_json_plugininfo(const vg_json_event *ev, vg_jbuf *b) {
+  const json_t *root = ev ? ev->root : NULL;
+  size_t n;
+  const char *s;
+  if (!root)
+    return false;
+  switch (ev->src) {
+  case VG_JSRC_CLOUDTRAIL:
+    return ct_string(root, b);
+  case VG_JSRC_GITHUB:
+    vg_jbuf_put(b, "github ", 7);
+    s = sbytes(vg_jx_get(root, "webhook_type"), &n);
+    vg_jbuf_put(b, s, n);
+    if ((s = vg_jx_str(root, &n, "sender", "login", NULL))) {
+      put_str_b(b, " user:");
+      vg_jbuf_put(b, s, n);
+    }
+    if ((s = vg_jx_str(root, &n, "repository", "html_url", NULL))) {
+      put_str_b(b, " repo:");
+      vg_jbuf_put(b, s, n);
+    }
+    if ((s = vg_jx_str(root, &n, "action", NULL))) {
+      put_str_b(b, " action:");
+      vg_jbuf_put(b, s, n);
+    }
+    return true;
+  case VG_JSRC_K8S_AUDIT:
+  case VG_JSRC_OKTA:
+  case VG_JSRC_GCP:
+    vg_json_render_compact(b, root);
+    return true;
+  default:
+    return false;
+  }
 }
 
 vigil_status vg_jx_cloudtrail(vg_jx *x, int id) {

@@ -96,6 +96,16 @@ typedef struct vg_json_out {
 vigil_status vg_json_extract(const vg_json_event *ev, int id,
                              const vg_json_arg *arg, vg_json_out *out);
 
+/*
+ * The source plugin's String() rendering of ev, which libsinsp shows as
+ * evt.plugininfo (cloudtrail: "REGION USER SRC NAME INFO"; github:
+ * "github TYPE user:... repo:... action:..."; k8saudit, okta, gcpaudit: the
+ * payload as JSON text). Written to b (bounded: check vg_jbuf_ok). Returns
+ * false when the plugin would fail (a CloudTrail record without
+ * eventSource, awsRegion or eventName) or for generic JSON events.
+ */
+bool vg_json_plugininfo(const vg_json_event *ev, vg_jbuf *b);
+
 /* Okta's okta.org comes from plugin configuration ("organization"); set it
  * here (copied; default ""). Not thread-safe against extraction. */
 void vg_json_set_okta_org(const char *org);
