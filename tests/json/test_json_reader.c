@@ -127,6 +127,21 @@ Test(reader, k8s_max_event_size) {
       read_all(doc, strlen(doc), VG_JSRC_NONE, ids, sizeof ids, &st, NULL, 0),
       1);
   cr_expect_str_eq(ids, "2");
+  /* a newline (which makes fastjson Go-quote the string) and 50000 raw
+   * U+0085 (2 bytes each, 100 KB): quoted as \u0085 the event is 300 KB,
+   * over the limit */
+  n = snprintf(doc, 200,
+               "{\"kind\":\"Event\",\"auditID\":\"c\",\"stageTimestamp\":"
+               "\"2020-01-01T00:00:00Z\",\"x\":\"\\n");
+  for (int i = 0; i < 50000; i++) {
+    doc[n++] = (char)0xc2;
+    doc[n++] = (char)0x85;
+  }
+  snprintf(doc + n, 100, "\"}\n" EV("3"));
+  cr_expect_eq(
+      read_all(doc, strlen(doc), VG_JSRC_NONE, ids, sizeof ids, &st, NULL, 0),
+      1);
+  cr_expect_str_eq(ids, "3");
   free(doc);
 }
 
