@@ -1,11 +1,82 @@
-/* PLACEHOLDER until the disasm command lands: replace this whole file. */
+/*
+ * cmd_disasm.c - `vigil disasm PACK`: loads and verifies a pack (fields
+ * unbound) and prints its tables and every rule's bytecode (cli.md).
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "back/back.h"
 #include "cli/cmds.h"
+#include "cli/packfile.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+uint8_t *vg_cli_read_file(const char *prog, const char *path, size_t *len) {
+  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+  if (!f) {
+    fprintf(stderr, "vigil %s: %s: %s\n", prog, path, strerror(errno));
+    return NULL;
+  }
+  size_t cap = 65536, n = 0;
+  uint8_t *b = vg_malloc(cap);
+  while (b) {
+    size_t r = fread(b + n, 1, cap - n, f);
+    n += r;
+    if (n < cap)
+      break;
+    uint8_t *nb = vg_realloc(b, cap * 2);
+    if (!nb) {
+      vg_free(b);
+      b = NULL;
+      break;
+    }
+    b = nb;
+    cap *= 2;
+  }
+  bool bad = ferror(f);
+  if (f != stdin)
+    fclose(f);
+  if (!b || bad) {
+    fprintf(stderr, "vigil %s: %s: %s\n", prog, path,
+            b ? "read error" : "out of memory");
+    vg_free(b);
+    return NULL;
+  }
+  *len = n;
+  return b;
+}
+
+static int usage(FILE *f) {
+  fprintf(f, "usage: vigil disasm PACK\n\nPrints the bytecode of a compiled "
+             "rules pack.\n");
+  return f == stdout ? 0 : 2;
+}
 
 int vg_cmd_disasm(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
-  fprintf(stderr, "vigil disasm: not available in this build\n");
-  return 2;
+  if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+    return usage(stdout);
+  if (argc != 2)
+    return usage(stderr);
+  size_t len;
+  uint8_t *bytes = vg_cli_read_file("disasm", argv[1], &len);
+  if (!bytes)
+    return 2;
+  vigil_program *p;
+  char err[512];
+  vigil_status st = vigil_program_load(bytes, len, NULL, NULL, &p, err,
+                                       sizeof err);
+  if (st != VIGIL_OK) {
+    fprintf(stderr, "vigil disasm: %s: %s\n", argv[1], err);
+    vg_free(bytes);
+    return 1;
+  }
+  vg_buf o;
+  vg_buf_init(&o);
+  vg_back_disasm(p, &o);
+  fwrite(o.ptr ? o.ptr : "", 1, o.len, stdout);
+  vg_buf_fini(&o);
+  vigil_program_free(p);
+  vg_free(bytes);
+  return 0;
 }

@@ -1,11 +1,273 @@
-/* PLACEHOLDER until the expr command lands: replace this whole file. */
+/*
+ * cmd_expr.c - `vigil expr`: parse one condition, check it against the
+ * field catalog of an event source and print Falco's canonical form, or
+ * print the event types it can match (cli.md). No rules file is involved,
+ * so macros and lists are undefined.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "back/eval_expr.h"
 #include "cli/cmds.h"
+#include "front/parser.h"
+#include "sema/sema.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "usage: vigil expr [--source S] [--parse-only] [--evttypes] "
+          "CONDITION|-\n"
+          "  --source S     event source to check fields against (default "
+          "syscall)\n"
+          "  --parse-only   grammar only; field names are not checked\n"
+          "  --evttypes     print the event types the condition can match\n"
+          "  --fields JSON  evaluate on an event whose fields have these "
+          "values\n"
+          "A CONDITION of '-' is read from standard input.\n");
+}
+
+static char *read_stdin(size_t *len) {
+  vg_buf b;
+  vg_buf_init(&b);
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+    vg_buf_append(&b, chunk, n);
+  if (ferror(stdin) || vg_buf_failed(&b)) {
+    vg_buf_fini(&b);
+    return NULL;
+  }
+  if (b.len == 0)
+    vg_buf_append(&b, "", 0);
+  return vg_buf_take(&b, len);
+}
+
+/* Falco resolves macros before compiling: with none defined, the first
+ * identifier is an undefined macro (LOAD_ERR_VALIDATE in a rules file). */
+static const vg_node *first_ident(const vg_node *n) {
+  if (!n)
+    return NULL;
+  if (n->kind == VG_N_IDENT)
+    return n;
+  if (n->kind == VG_N_AND || n->kind == VG_N_OR || n->kind == VG_N_NOT)
+    for (uint32_t i = 0; i < n->nkids; i++) {
+      const vg_node *r = first_ident(n->kids[i]);
+      if (r)
+        return r;
+    }
+  return NULL;
+}
+
+typedef struct diag_sink {
+  const vg_sema_diag *first_error;
+  vg_sema_diag err;
+  bool have_error;
+} diag_sink;
+
+static void on_diag(void *ud, const vg_sema_diag *d) {
+  diag_sink *s = ud;
+  if (d->is_error) {
+    if (!s->have_error) {
+      s->err = *d;
+      s->have_error = true;
+    }
+    return;
+  }
+  if (d->warn == VG_LOAD_COMPILE_CONDITION ||
+      d->warn == VG_LOAD_UNSAFE_NA_CHECK || d->warn == VG_LOAD_DEPRECATED_ITEM)
+    fprintf(stderr, "warning: %s: %s\n", vg_warn_code_name(d->warn),
+            d->msg && *d->msg ? d->msg : vg_warn_code_short(d->warn));
+}
+
+static void print_error(const char *msg, vg_pos pos, bool at_root) {
+  if (at_root)
+    fprintf(stderr, "error: %s\n", msg);
+  else
+    fprintf(stderr, "error: %u:%u: %s\n", pos.line, pos.col, msg);
+}
 
 int vg_cmd_expr(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
-  fprintf(stderr, "vigil expr: not available in this build\n");
-  return 2;
+  static const struct option opts[] = {
+      {"source", required_argument, NULL, 's'},
+      {"parse-only", no_argument, NULL, 'p'},
+      {"evttypes", no_argument, NULL, 'e'},
+      {"fields", required_argument, NULL, 'f'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  const char *source = "syscall";
+  bool parse_only = false, evttypes = false;
+  const char *fields = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "+s:pef:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 's':
+      source = optarg;
+      break;
+    case 'p':
+      parse_only = true;
+      break;
+    case 'e':
+      evttypes = true;
+      break;
+    case 'f':
+      fields = optarg;
+      break;
+    case 'h':
+      usage(stdout);
+      return 0;
+    default:
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (optind != argc - 1) {
+    usage(stderr);
+    return 2;
+  }
+  if (fields && (parse_only || evttypes)) {
+    fprintf(stderr, "vigil expr: --fields cannot be combined with "
+                    "--parse-only or --evttypes\n");
+    return 2;
+  }
+
+  const char *arg = argv[optind];
+  char *owned = NULL;
+  size_t len;
+  const char *text;
+  if (!strcmp(arg, "-")) {
+    owned = read_stdin(&len);
+    if (!owned) {
+      fprintf(stderr, "vigil expr: cannot read standard input\n");
+      return 2;
+    }
+    text = owned;
+  } else {
+    text = arg;
+    len = strlen(arg);
+  }
+
+  int rc = 2;
+  vg_arena a;
+  vg_arena_init(&a);
+  vg_sema_env *env = NULL;
+  vg_buf out;
+  vg_buf_init(&out);
+
+  vg_node *root = NULL;
+  vg_parse_error perr;
+  memset(&perr, 0, sizeof perr);
+  vigil_status st = vg_parse_condition(&a, text, len, &root, &perr);
+  if (st == VIGIL_E_SYNTAX || st == VIGIL_E_LIMIT) {
+    print_error(perr.msg, perr.pos, false);
+    rc = 1;
+    goto done;
+  }
+  if (st != VIGIL_OK) {
+    fprintf(stderr, "vigil expr: %s\n", vigil_status_str(st));
+    goto done;
+  }
+
+  env = vg_sema_env_new(NULL, 0, NULL, 0, true);
+  if (!env) {
+    fprintf(stderr, "vigil expr: out of memory\n");
+    goto done;
+  }
+  if (!vg_sema_env_has_source(env, source)) {
+    fprintf(stderr, "vigil expr: unknown event source '%s'\n", source);
+    goto done;
+  }
+
+  diag_sink sink;
+  memset(&sink, 0, sizeof sink);
+  if (!parse_only && !evttypes) {
+    const vg_node *id = first_ident(root);
+    if (id) {
+      char msg[600];
+      snprintf(msg, sizeof msg, "Undefined macro '%.*s' used in filter.",
+               (int)id->str.len, id->str.ptr);
+      print_error(msg, id->pos, false);
+      rc = 1;
+      goto done;
+    }
+    st = vg_sema_warn_pass(env, source, &a, root, on_diag, &sink);
+    if (st == VIGIL_OK)
+      st = vg_sema_check(env, source, &a, root, on_diag, &sink);
+    if (st == VIGIL_E_COMPILE) {
+      print_error(sink.err.msg, sink.err.pos, sink.err.at_root);
+      rc = 1;
+      goto done;
+    }
+    if (st != VIGIL_OK) {
+      fprintf(stderr, "vigil expr: %s\n", vigil_status_str(st));
+      goto done;
+    }
+  }
+
+  if (evttypes) {
+    vg_evtset set;
+    st = vg_sema_evttypes(env, root, &set, on_diag, &sink);
+    if (st == VIGIL_E_COMPILE) {
+      print_error(sink.err.msg, sink.err.pos, sink.err.at_root);
+      rc = 1;
+      goto done;
+    }
+    if (st != VIGIL_OK) {
+      fprintf(stderr, "vigil expr: %s\n", vigil_status_str(st));
+      goto done;
+    }
+    size_t count = vg_evtset_count(&set);
+    if (count == vg_nevents) {
+      puts("all");
+    } else if (count == 0) {
+      puts("none");
+    } else {
+      const char **names = NULL;
+      size_t n = vg_evtset_names(&set, &a, &names);
+      for (size_t i = 0; i < n; i++)
+        printf("%s%s", i ? "," : "", names[i]);
+      putchar('\n');
+    }
+    rc = 0;
+    goto done;
+  }
+
+  if (fields) {
+    bool result = false;
+    char err[1024] = "";
+    st = vg_eval_expr(root, source, fields, NULL, NULL, &result, err,
+                      sizeof err);
+    if (st == VIGIL_E_SYNTAX || st == VIGIL_E_COMPILE) {
+      fprintf(stderr, "error: %s\n", err[0] ? err : vigil_status_str(st));
+      rc = 1;
+      goto done;
+    }
+    if (st != VIGIL_OK) {
+      fprintf(stderr, "vigil expr: %s%s%s\n", vigil_status_str(st),
+              err[0] ? ": " : "", err);
+      goto done;
+    }
+    puts(result ? "true" : "false");
+    rc = 0;
+    goto done;
+  }
+
+  vg_ast_print(&out, root);
+  if (vg_buf_failed(&out)) {
+    fprintf(stderr, "vigil expr: out of memory\n");
+    goto done;
+  }
+  fwrite(vg_buf_str(&out), 1, out.len, stdout);
+  putchar('\n');
+  rc = 0;
+
+done:
+  vg_buf_fini(&out);
+  vg_sema_env_free(env);
+  vg_arena_fini(&a);
+  vg_free(owned);
+  return rc;
 }

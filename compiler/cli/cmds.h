@@ -13,5 +13,6 @@ int vg_cmd_dump(int argc, char **argv);
 int vg_cmd_compile(int argc, char **argv);
 int vg_cmd_disasm(int argc, char **argv);
 int vg_cmd_info(int argc, char **argv);
+int vg_cmd_run(int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ static const command commands[] = {
     {"expr", vg_cmd_expr, "parse, check or evaluate one condition"},
     {"describe", vg_cmd_describe, "describe loaded rules as falco -L does"},
     {"dump", vg_cmd_dump, "print events of capture files, sysdig -p style"},
+    {"run", vg_cmd_run, "evaluate rules over capture files and JSON events"},
     {"compile", vg_cmd_compile, "compile rule files to a bytecode pack"},
     {"disasm", vg_cmd_disasm, "print a pack's bytecode"},
     {"info", vg_cmd_info, "summarise a pack's sections and rules"},

@@ -22,6 +22,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "vigil/status.h"
 
 typedef struct vg_str {
   const char *ptr; /* NUL-terminated, but may contain NUL bytes */
@@ -106,6 +107,7 @@ struct vg_node {
   vg_str arg;   /* FIELD, TRANSFORMER: the argument text (unescaped) */
   vg_node **kids;
   uint32_t nkids;
+  uint32_t kcap; /* allocated slots in kids (vg_ast_add_kid) */
   vg_pos pos;   /* start of the node */
   uint32_t end; /* byte offset past the node's last byte */
 };
@@ -130,5 +132,13 @@ void vg_ast_print(vg_buf *b, const vg_node *n);
 /* Falco's value quoting for printing (escaping.tsv 'escape'): appends s
  * bare or double-quoted with escapes, as libsinsp prints values. */
 void vg_ast_print_value(vg_buf *b, vg_str s);
+
+/* Falco's unescape_str: raw is a whole quoted string including both
+ * quotes ('"a\\x41"'); on success *out is the unescaped content (arena
+ * copy, NUL-terminated, may contain NULs). On a bad escape returns
+ * VIGIL_E_SYNTAX with Falco's message in msg ("truncated hex char escape
+ * sequence", ...); VIGIL_E_NOMEM when the arena cannot grow. */
+vigil_status vg_ast_unescape(vg_arena *a, const char *raw, size_t len,
+                             vg_str *out, char *msg, size_t msgsize);
 
 #endif

@@ -10,6 +10,7 @@
 #define VG_PARSER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "front/ast.h"
 #include "vigil/status.h"
@@ -33,10 +34,23 @@ vigil_status vg_parse_condition(vg_arena *a, const char *text, size_t len,
                                 vg_node **out, vg_parse_error *err);
 
 /*
+ * Like vg_parse_condition with an explicit depth cap (libsinsp's parser
+ * default is 100, Falco's rule loader uses VG_PARSE_MAX_DEPTH) and the
+ * parser's final position: on success *end (if not NULL) is the position
+ * just past the text, as libsinsp's parser::get_pos() after parse().
+ */
+vigil_status vg_parse_condition_ex(vg_arena *a, const char *text, size_t len,
+                                   uint32_t max_depth, vg_node **out,
+                                   vg_pos *end, vg_parse_error *err);
+
+/*
  * Parses the longest prefix of text[0..len) that is a field reference or a
  * transformer call (no val()), as needed for output format tokens (9.1):
  * on success *out is the operand node and *consumed the bytes used.
  * Used by the output validator, which tries successively shorter prefixes.
+ * Like libsinsp's parse_field_or_transformer: no leading blanks, nothing
+ * required after the operand, errors "unexpected token after '<tok>" (sic,
+ * no closing quote), depth cap 100 (the formatter's parser default).
  */
 vigil_status vg_parse_operand(vg_arena *a, const char *text, size_t len,
                               vg_node **out, size_t *consumed,

@@ -32,10 +32,11 @@ typedef struct vg_sema_plugin {
 } vg_sema_plugin;
 
 /*
- * Builds an environment. sources == NULL (nsources 0) means every source
- * vigil has a catalog for; plugins == NULL with all_plugins true means every
- * plugin vigil embeds, at its catalog's version. Returns NULL when out of
- * memory. Free with vg_sema_env_free.
+ * Builds an environment. sources == NULL (nsources 0) means syscall plus
+ * every plugin source vigil has a catalog for whose plugin is loaded (so
+ * with all plugins: every source); plugins == NULL with all_plugins true
+ * means every plugin vigil embeds, at its catalog's version. Returns NULL
+ * when out of memory. Free with vg_sema_env_free.
  */
 vg_sema_env *vg_sema_env_new(const char *const *sources, size_t nsources,
                              const vg_sema_plugin *plugins, size_t nplugins,
@@ -46,6 +47,11 @@ bool vg_sema_env_has_source(const vg_sema_env *env, const char *source);
 /* The loaded plugin of that name, or NULL. */
 const vg_sema_plugin *vg_sema_env_plugin(const vg_sema_env *env,
                                          const char *name);
+
+/* The field classes conditions of source see in env (catalog.h); false
+ * when vigil has no catalog for the source. */
+bool vg_sema_env_fieldset(const vg_sema_env *env, const char *source,
+                          vg_fieldset *fs);
 
 /* A finding from a check: an error (is_error) or a warning. */
 typedef struct vg_sema_diag {
@@ -80,6 +86,19 @@ vigil_status vg_sema_warn_pass(const vg_sema_env *env, const char *source,
 vigil_status vg_sema_check(const vg_sema_env *env, const char *source,
                            vg_arena *a, const vg_node *root,
                            vg_sema_diag_fn fn, void *ud);
+
+/*
+ * Compiles one operand (a field reference or a transformer call, as parsed
+ * by vg_parse_operand) for source, as Falco's output formatter does for a
+ * %token (9.2): field resolution, argument rules and transformer typing.
+ * for_output additionally rejects filter-only fields ("<f> is filter only
+ * and cannot be used as a display field") and val(). On failure returns
+ * VIGIL_E_COMPILE and sets *msg to Falco's text (arena string); NOMEM when
+ * the arena cannot grow.
+ */
+vigil_status vg_sema_check_operand(const vg_sema_env *env, const char *source,
+                                   vg_arena *a, const vg_node *operand,
+                                   bool for_output, const char **msg);
 
 /* A set of event-type codes (0 .. VG_EVT_MAX-1), one bit each. */
 #define VG_EVT_MAX 1024

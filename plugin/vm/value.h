@@ -56,4 +56,14 @@ vigil_status vg_value_parse(vg_ftype t, const char *text, size_t len,
                             bool is_bytes_op, uint8_t *scratch, vg_value *out,
                             char *err, size_t errsz);
 
+/*
+ * libsinsp's strict number scan (sscanf "%d%c" / "%u%c" semantics): optional
+ * leading blanks, optional sign, decimal digits, and nothing after them.
+ * The result is narrowed to bits (8, 16, 32 or 64) as C conversion does; a
+ * '-' on an unsigned scan wraps. Text stops at the first NUL byte. Returns
+ * false when the text is not such a number.
+ */
+bool vg_value_scan_num(const char *text, size_t len, bool is_signed,
+                       unsigned bits, uint64_t *out);
+
 #endif

@@ -1,0 +1,151 @@
+/*
+ * loadargs.c - shared rule-loading arguments of the CLI (see loadargs.h).
+ */
+#include "cli/loadargs.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static bool push(void ***v, size_t *n, void *p) {
+  void **nv = realloc(*v, (*n + 1) * sizeof *nv);
+  if (!nv)
+    return false;
+  nv[(*n)++] = p;
+  *v = nv;
+  return true;
+}
+
+static bool has_yaml_ext(const char *p) {
+  size_t n = strlen(p);
+  return (n >= 5 && !strcmp(p + n - 5, ".yaml")) ||
+         (n >= 4 && !strcmp(p + n - 4, ".yml"));
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *const KNOWN_KEYS[] = {
+    "priority", "rule_matching", "json_output",
+    "json_include_output_property", "json_include_tags_property",
+    "json_include_message_property", "json_include_output_fields_property",
+    "time_format_iso_8601", "append_output", "buffered_outputs", NULL};
+
+int vg_loadargs_option(vg_loadargs *la, int argc, char **argv, int *i) {
+  const char *a = argv[*i];
+  if (!strcmp(a, "--source") || !strcmp(a, "--plugin") || !strcmp(a, "-o")) {
+    if (*i + 1 >= argc) {
+      fprintf(stderr, "vigil: option %s needs a value\n", a);
+      return -1;
+    }
+    const char *v = argv[++*i];
+    if (!strcmp(a, "--source")) {
+      if (!push((void ***)&la->sources, &la->nsources, (void *)v))
+        return -1;
+    } else if (!strcmp(a, "--plugin")) {
+      vigil_plugin_spec *np =
+          realloc(la->plugins, (la->nplugins + 1) * sizeof *np);
+      if (!np)
+        return -1;
+      la->plugins = np;
+      char *name = strdup(v);
+      if (!name)
+        return -1;
+      char *at = strchr(name, '@');
+      np[la->nplugins].name = name;
+      np[la->nplugins].version = NULL;
+      if (at) {
+        *at = 0;
+        np[la->nplugins].version = at + 1;
+      }
+      la->nplugins++;
+    } else {
+      const char *eq = strchr(v, '=');
+      size_t kl = eq ? (size_t)(eq - v) : strlen(v);
+      bool known = false;
+      for (size_t k = 0; KNOWN_KEYS[k]; k++)
+        if (strlen(KNOWN_KEYS[k]) == kl && !strncmp(KNOWN_KEYS[k], v, kl))
+          known = true;
+      if (!eq || !known) {
+        fprintf(stderr, "vigil: unknown configuration key in -o %s\n", v);
+        return -1;
+      }
+    }
+    return 1;
+  }
+  if (!strcmp(a, "--no-plugins")) {
+    la->no_plugins = true;
+    return 1;
+  }
+  return 0;
+}
+
+int vg_loadargs_path(vg_loadargs *la, const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    fprintf(stderr, "vigil: cannot read '%s'\n", path);
+    return -1;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    DIR *d = opendir(path);
+    if (!d) {
+      fprintf(stderr, "vigil: cannot read directory '%s'\n", path);
+      return -1;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+      if (!has_yaml_ext(e->d_name))
+        continue;
+      size_t l = strlen(path) + strlen(e->d_name) + 2;
+      char *full = malloc(l);
+      if (!full)
+        break;
+      snprintf(full, l, "%s%s%s", path,
+               path[strlen(path) - 1] == '/' ? "" : "/", e->d_name);
+      struct stat fs;
+      if (stat(full, &fs) != 0 || !S_ISREG(fs.st_mode) ||
+          !push((void ***)&names, &n, full)) {
+        free(full);
+        continue;
+      }
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++)
+      push((void ***)&la->files, &la->nfiles, names[i]);
+    free(names);
+    return 0;
+  }
+  if (!has_yaml_ext(path))
+    return 0; /* Falco skips other names silently */
+  char *p = strdup(path);
+  if (!p || !push((void ***)&la->files, &la->nfiles, p)) {
+    free(p);
+    return -1;
+  }
+  return 0;
+}
+
+void vg_loadargs_free(vg_loadargs *la) {
+  for (size_t i = 0; i < la->nfiles; i++)
+    free(la->files[i]);
+  free(la->files);
+  free(la->sources);
+  for (size_t i = 0; i < la->nplugins; i++)
+    free((char *)la->plugins[i].name);
+  free(la->plugins);
+  memset(la, 0, sizeof *la);
+}
+
+void vg_loadargs_options(const vg_loadargs *la, vigil_compiler_options *o) {
+  o->sources = la->sources;
+  o->nsources = la->nsources;
+  o->plugins = la->plugins;
+  o->nplugins = la->nplugins;
+  o->no_plugins = la->no_plugins;
+}

@@ -1,0 +1,1620 @@
+/*
+ * syscall_fields.c - field extractors for the syscall source. Each field
+ * reads the event, thread and fd through the accessor and prints its value
+ * the way libsinsp's filter checks print it (numbers in decimal, booleans
+ * as true/false, IPv4 in dotted form, ...). No allocation.
+ */
+#include "fields/syscall_fields.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "vg_tables.h"
+
+enum {
+  F_EVT_NUM, F_EVT_TYPE, F_EVT_DIR, F_EVT_RAWRES, F_EVT_IS_OPEN_READ,
+  F_EVT_IS_OPEN_WRITE, F_EVT_CATEGORY, F_EVT_CPU, F_EVT_RAWTIME,
+  F_EVT_FAILED, F_EVT_ARGS_NUM,
+  F_THREAD_TID, F_PROC_PID, F_PROC_NAME, F_PROC_EXE, F_PROC_EXEPATH,
+  F_PROC_CMDLINE, F_PROC_PNAME, F_PROC_PPID, F_PROC_CWD, F_PROC_ARGS,
+  F_PROC_ANAME, F_PROC_PEXE, F_PROC_AEXE, F_PROC_PCMDLINE, F_PROC_APID,
+  F_PROC_SID, F_PROC_VPGID, F_PROC_TTY_UNUSED, F_PROC_PEXEPATH,
+  F_PROC_AEXEPATH, F_PROC_IS_MAIN,
+  F_USER_UID, F_USER_NAME, F_USER_LOGINUID, F_USER_HOMEDIR, F_USER_SHELL,
+  F_GROUP_GID, F_GROUP_NAME,
+  F_FD_NUM, F_FD_NAME, F_FD_TYPE, F_FD_TYPECHAR, F_FD_L4PROTO, F_FD_SIP,
+  F_FD_SPORT, F_FD_CIP, F_FD_CPORT, F_FD_DIRECTORY, F_FD_FILENAME,
+  F_FD_NAMERAW,
+  F_EVT_ARG, F_EVT_ARGS, F_EVT_RES, F_EVT_BUFFER, F_EVT_IS_OPEN_EXEC,
+  F_EVT_IS_OPEN_CREATE, F_EVT_TIME_UNUSED, F_EVT_TID_UNUSED,
+  F_PROC_ENV, F_PROC_TTY, F_PROC_VPID, F_PROC_VTID, F_PROC_SNAME,
+  F_PROC_DURATION, F_PROC_EXE_UPPER, F_PROC_EXE_LOWER, F_PROC_EXE_MEMFD,
+  F_PROC_EXE_WRITABLE, F_PROC_VPGID_LEADER, F_PROC_SID_LEADER,
+  F_PROC_NARGS, F_USER_LOGINNAME, F_THREAD_VTID,
+  F_FD_SOCKFAMILY, F_FD_LIP, F_FD_RIP, F_FD_LPORT, F_FD_RPORT,
+  F_FD_CONNECTED_UNUSED, F_FD_DEV_UNUSED, F_FD_IS_SERVER, F_FD_NUM_TYPED,
+  F_FD_IP, F_FD_PORT, F_FD_NET, F_FD_CNET, F_FD_SNET, F_FD_LNET, F_FD_RNET
+};
+
+typedef struct fdef {
+  const char *name;
+  int id;
+  int arg; /* 0 none, 1 optional [N], 2 [N] or .NAME (required),
+              3 optional [NAME] */
+} fdef;
+
+/* longest names first where one is a prefix of another */
+static const fdef FIELDS[] = {
+    {"evt.num", F_EVT_NUM, 0},
+    {"evt.type", F_EVT_TYPE, 0},
+    {"evt.dir", F_EVT_DIR, 0},
+    {"evt.rawres", F_EVT_RAWRES, 0},
+    {"evt.is_open_read", F_EVT_IS_OPEN_READ, 0},
+    {"evt.is_open_write", F_EVT_IS_OPEN_WRITE, 0},
+    {"evt.category", F_EVT_CATEGORY, 0},
+    {"evt.cpu", F_EVT_CPU, 0},
+    {"evt.rawtime", F_EVT_RAWTIME, 0},
+    {"evt.failed", F_EVT_FAILED, 0},
+    {"thread.tid", F_THREAD_TID, 0},
+    {"proc.pid", F_PROC_PID, 0},
+    {"proc.name", F_PROC_NAME, 0},
+    {"proc.exepath", F_PROC_EXEPATH, 0},
+    {"proc.exe", F_PROC_EXE, 0},
+    {"proc.cmdline", F_PROC_CMDLINE, 0},
+    {"proc.pname", F_PROC_PNAME, 0},
+    {"proc.ppid", F_PROC_PPID, 0},
+    {"proc.cwd", F_PROC_CWD, 0},
+    {"proc.args", F_PROC_ARGS, 1},
+    {"proc.aname", F_PROC_ANAME, 1},
+    {"proc.pexepath", F_PROC_PEXEPATH, 0},
+    {"proc.pexe", F_PROC_PEXE, 0},
+    {"proc.aexepath", F_PROC_AEXEPATH, 1},
+    {"proc.aexe", F_PROC_AEXE, 1},
+    {"proc.pcmdline", F_PROC_PCMDLINE, 0},
+    {"proc.apid", F_PROC_APID, 1},
+    {"proc.sid", F_PROC_SID, 0},
+    {"proc.vpgid", F_PROC_VPGID, 0},
+    {"thread.ismain", F_PROC_IS_MAIN, 0},
+    {"user.uid", F_USER_UID, 0},
+    {"user.name", F_USER_NAME, 0},
+    {"user.loginuid", F_USER_LOGINUID, 0},
+    {"user.homedir", F_USER_HOMEDIR, 0},
+    {"user.shell", F_USER_SHELL, 0},
+    {"group.gid", F_GROUP_GID, 0},
+    {"group.name", F_GROUP_NAME, 0},
+    {"fd.num", F_FD_NUM, 0},
+    {"fd.nameraw", F_FD_NAMERAW, 0},
+    {"fd.name", F_FD_NAME, 0},
+    {"fd.typechar", F_FD_TYPECHAR, 0},
+    {"fd.type", F_FD_TYPE, 0},
+    {"fd.l4proto", F_FD_L4PROTO, 0},
+    {"fd.sip", F_FD_SIP, 0},
+    {"fd.sport", F_FD_SPORT, 0},
+    {"fd.cip", F_FD_CIP, 0},
+    {"fd.cport", F_FD_CPORT, 0},
+    {"fd.directory", F_FD_DIRECTORY, 0},
+    {"fd.filename", F_FD_FILENAME, 0},
+    {"evt.arg", F_EVT_ARG, 2},
+    {"evt.args", F_EVT_ARGS, 0},
+    {"evt.res", F_EVT_RES, 0},
+    {"evt.buffer", F_EVT_BUFFER, 0},
+    {"evt.is_open_exec", F_EVT_IS_OPEN_EXEC, 0},
+    {"evt.is_open_create", F_EVT_IS_OPEN_CREATE, 0},
+    {"proc.env", F_PROC_ENV, 3},
+    {"proc.tty", F_PROC_TTY, 0},
+    {"proc.vpid", F_PROC_VPID, 0},
+    {"thread.vtid", F_THREAD_VTID, 0},
+    {"proc.sname", F_PROC_SNAME, 0},
+    {"proc.duration", F_PROC_DURATION, 0},
+    {"proc.is_exe_upper_layer", F_PROC_EXE_UPPER, 0},
+    {"proc.is_exe_lower_layer", F_PROC_EXE_LOWER, 0},
+    {"proc.is_exe_from_memfd", F_PROC_EXE_MEMFD, 0},
+    {"proc.is_exe_writable", F_PROC_EXE_WRITABLE, 0},
+    {"proc.is_vpgid_leader", F_PROC_VPGID_LEADER, 0},
+    {"proc.is_sid_leader", F_PROC_SID_LEADER, 0},
+    {"proc.cmdnargs", F_PROC_NARGS, 0},
+    {"user.loginname", F_USER_LOGINNAME, 0},
+    {"fd.sockfamily", F_FD_SOCKFAMILY, 0},
+    {"fd.lip", F_FD_LIP, 0},
+    {"fd.rip", F_FD_RIP, 0},
+    {"fd.lport", F_FD_LPORT, 0},
+    {"fd.rport", F_FD_RPORT, 0},
+    {"fd.is_server", F_FD_IS_SERVER, 0},
+    {"fd.ip", F_FD_IP, 0},
+    {"fd.port", F_FD_PORT, 0},
+    {"fd.net", F_FD_NET, 0},
+    {"fd.cnet", F_FD_CNET, 0},
+    {"fd.snet", F_FD_SNET, 0},
+    {"fd.lnet", F_FD_LNET, 0},
+    {"fd.rnet", F_FD_RNET, 0},
+};
+
+vigil_status vg_field_parse(const char *text, vg_field_ref *out,
+                            size_t *used) {
+  const fdef *best = NULL;
+  size_t bl = 0;
+  for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0]; i++) {
+    size_t l = strlen(FIELDS[i].name);
+    if (strncmp(text, FIELDS[i].name, l) != 0)
+      continue;
+    char c = text[l];
+    if (c == '.' && FIELDS[i].arg >= 2)
+      c = 0; /* evt.arg.NAME */
+    if ((c >= 'a' && c <= 'z') || c == '_' || c == '.' ||
+        (c >= '0' && c <= '9'))
+      continue;
+    if (l > bl) {
+      best = &FIELDS[i];
+      bl = l;
+    }
+  }
+  if (!best)
+    return VIGIL_E_NOTFOUND;
+  memset(out, 0, sizeof *out);
+  out->id = best->id;
+  out->argn = -1;
+  if ((best->arg == 2 || best->arg == 3) &&
+      (text[bl] == '.' || text[bl] == '[')) {
+    /* .NAME, or [NAME]/[N] */
+    size_t st = bl + 1, en;
+    if (text[bl] == '.') {
+      en = st;
+      while ((text[en] >= 'a' && text[en] <= 'z') ||
+             (text[en] >= 'A' && text[en] <= 'Z') ||
+             (text[en] >= '0' && text[en] <= '9') || text[en] == '_')
+        en++;
+    } else {
+      const char *end = strchr(text + st, ']');
+      if (!end)
+        return VIGIL_E_SYNTAX;
+      en = (size_t)(end - text);
+    }
+    if (en == st || en - st >= sizeof out->argname)
+      return VIGIL_E_SYNTAX;
+    memcpy(out->argname, text + st, en - st);
+    out->argname[en - st] = 0;
+    int numeric = text[bl] == '[' && best->arg == 2;
+    for (size_t i = st; numeric && i < en; i++)
+      if (text[i] < '0' || text[i] > '9')
+        numeric = 0;
+    if (numeric && en - st < 7) {
+      out->argn = 0;
+      for (size_t i = st; i < en; i++)
+        out->argn = out->argn * 10 + (text[i] - '0');
+      out->argname[0] = 0;
+    }
+    *used = text[bl] == '.' ? en : en + 1;
+    return VIGIL_OK;
+  }
+  if (best->arg == 2)
+    return VIGIL_E_SYNTAX; /* evt.arg needs an argument */
+  if (best->arg == 1 && text[bl] == '[') {
+    const char *end = strchr(text + bl, ']');
+    if (!end)
+      return VIGIL_E_SYNTAX;
+    int64_t n = 0;
+    const char *p = text + bl + 1;
+    if (p == end)
+      return VIGIL_E_SYNTAX;
+    for (; p < end; p++) {
+      if (*p < '0' || *p > '9' || n > 100000)
+        return VIGIL_E_SYNTAX;
+      n = n * 10 + (*p - '0');
+    }
+    out->argn = n;
+    bl = (size_t)(end - text) + 1;
+  }
+  *used = bl;
+  return VIGIL_OK;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static int put(char *buf, size_t len, const char *s) {
+  snprintf(buf, len, "%s", s);
+  return 1;
+}
+
+static int put_i64(char *buf, size_t len, int64_t v) {
+  snprintf(buf, len, "%" PRId64, v);
+  return 1;
+}
+
+static int put_u64(char *buf, size_t len, uint64_t v) {
+  snprintf(buf, len, "%" PRIu64, v);
+  return 1;
+}
+
+static int xid_ok(int64_t v) { return v >= -1 && v <= (int64_t)UINT32_MAX; }
+
+static void join_args(const vg_thread *t, char *buf, size_t len) {
+  size_t o = 0;
+  for (uint32_t i = 0; i < t->args_len && o + 1 < len; i++)
+    buf[o++] = t->args[i] ? t->args[i] : ' ';
+  buf[o] = 0;
+}
+
+static void cmdline(const vg_thread *t, char *buf, size_t len) {
+  size_t o = (size_t)snprintf(buf, len, "%s", t->comm);
+  if (t->nargs && o + 1 < len) {
+    buf[o++] = ' ';
+    join_args(t, buf + o, len - o);
+  }
+}
+
+static vg_thread *ancestor(const vg_sys_accessor *a, vg_thread *t,
+                           int64_t n) {
+  vg_thread *m = a->main_thread(a->ctx, t);
+  for (int64_t i = 0; i < n; i++) {
+    if (!m)
+      return NULL;
+    m = a->find_thread(a->ctx, m->ptid);
+    if (!m)
+      return NULL;
+    m = a->main_thread(a->ctx, m);
+  }
+  return m;
+}
+
+static void fmt_ip(char *out, size_t len, const uint8_t *ip, int v6) {
+  if (!v6) {
+    snprintf(out, len, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+    return;
+  }
+  uint16_t w[8];
+  for (int i = 0; i < 8; i++)
+    w[i] = (uint16_t)(ip[2 * i] << 8 | ip[2 * i + 1]);
+  int best = -1, bestlen = 0;
+  for (int i = 0; i < 8;) {
+    if (w[i] == 0) {
+      int j = i;
+      while (j < 8 && w[j] == 0)
+        j++;
+      if (j - i > bestlen && j - i >= 2) {
+        best = i;
+        bestlen = j - i;
+      }
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  if (best == 0 && (bestlen == 6 || (bestlen == 5 && w[5] == 0xffff))) {
+    snprintf(out, len, "::%s%u.%u.%u.%u", bestlen == 5 ? "ffff:" : "",
+             ip[12], ip[13], ip[14], ip[15]);
+    return;
+  }
+  size_t o = 0;
+  out[0] = 0;
+  for (int i = 0; i < 8; i++) {
+    if (i == best) {
+      o += (size_t)snprintf(out + o, o < len ? len - o : 0, "::");
+      i += bestlen - 1;
+      continue;
+    }
+    if (o && out[o - 1] != ':')
+      o += (size_t)snprintf(out + o, o < len ? len - o : 0, ":");
+    o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%x", w[i]);
+  }
+}
+
+#define FDT_FILE 1
+#define FDT_DIRECTORY 2
+#define FDT_IPV4 3
+#define FDT_IPV6 4
+#define FDT_IPV4S 5
+#define FDT_IPV6S 6
+#define FDT_FILE_V2 16
+
+static char typechar(uint8_t t) {
+  static const char map[] = "ofd4646pueXslitnfburmP";
+  return t < sizeof map - 1 ? map[t] : '?';
+}
+
+static char fd_typechar(const vg_fdinfo *f) { return typechar(f->type); }
+
+static const char *typestr(uint8_t t) {
+  switch (t) {
+  case 1: case 16: return "file";
+  case 2: return "directory";
+  case 3: case 5: return "ipv4";
+  case 4: case 6: return "ipv6";
+  case 8: return "unix";
+  case 7: return "pipe";
+  case 9: return "event";
+  case 11: return "signalfd";
+  case 12: return "eventpoll";
+  case 13: return "inotify";
+  case 14: return "timerfd";
+  case 15: return "netlink";
+  case 17: return "bpf";
+  case 18: return "userfaultfd";
+  case 19: return "io_uring";
+  case 20: return "memfd";
+  case 21: return "pidfd";
+  default: return "<NA>";
+  }
+}
+
+static int role_none(const vg_fdinfo *f) {
+  return !(f->flags & (VG_FD_ROLE_CLIENT | VG_FD_ROLE_SERVER));
+}
+
+static uint8_t l4proto(const vg_fdinfo *f) {
+  if (f->type == FDT_IPV4 || f->type == FDT_IPV6) {
+    uint8_t l4 = f->sock[f->type == FDT_IPV4 ? VG_S4_L4 : VG_S6_L4];
+    if (l4 == 5)
+      return 5;
+    return role_none(f) ? 1 : l4;
+  }
+  if (f->type == FDT_IPV4S)
+    return f->sock[VG_SV4_L4];
+  if (f->type == FDT_IPV6S)
+    return f->sock[VG_SV6_L4];
+  return 1;
+}
+
+static char evt_typechar(uint16_t t) {
+  switch (t | 1) {
+  case VG_PPME_SYSCALL_OPENAT_2_X:
+  case VG_PPME_SYSCALL_OPENAT2_X:
+  case VG_PPME_SYSCALL_CREAT_X:
+    return 'f';
+  case VG_PPME_SOCKET_SOCKET_X:
+  case VG_PPME_SOCKET_ACCEPT_5_X:
+  case VG_PPME_SOCKET_ACCEPT4_6_X:
+    return '4';
+  case VG_PPME_SYSCALL_PIPE_X:
+  case VG_PPME_SYSCALL_PIPE2_X:
+    return 'p';
+  case VG_PPME_SYSCALL_EVENTFD_X:
+  case VG_PPME_SYSCALL_EVENTFD2_X:
+    return 'e';
+  case VG_PPME_SYSCALL_SIGNALFD_X:
+  case VG_PPME_SYSCALL_SIGNALFD4_X:
+    return 's';
+  case VG_PPME_SYSCALL_TIMERFD_CREATE_X:
+    return 't';
+  case VG_PPME_SYSCALL_INOTIFY_INIT_X:
+  case VG_PPME_SYSCALL_INOTIFY_INIT1_X:
+    return 'i';
+  default:
+    return 'o';
+  }
+}
+
+static int has_retval(const vg_evt *e) {
+  return e->type != VG_PPME_GENERIC_X &&
+         (vg_event_table[e->type].category & VG_EC_SYSCALL) &&
+         (e->type & 1) && e->nparams > 0;
+}
+
+static int64_t retval(const vg_evt *e) {
+  if (e->plen[0] == 4)
+    return (int32_t)vg_evt_u32(e, 0);
+  return vg_evt_i64(e, 0);
+}
+
+static void param_text(const vg_sys_accessor *a, const vg_evt *e,
+                       uint32_t i, char *plain, size_t plen, char *res,
+                       size_t rlen);
+
+/* fd name taken from the event when the fd is not in the table */
+static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
+                             vg_thread *t, char *buf, size_t len) {
+  char tmp[1100];
+  if ((e->type & 1) == 0)
+    return 0;
+  switch (e->type) {
+  case VG_PPME_SYSCALL_OPEN_X:
+  case VG_PPME_SYSCALL_CREAT_X:
+  case VG_PPME_SOCKET_CONNECT_X:
+  case VG_PPME_SOCKET_ACCEPT_5_X:
+  case VG_PPME_SOCKET_ACCEPT4_6_X: {
+    /* the parameter's text: resolved form when there is one */
+    char res[1100];
+    param_text(a, e, 1, buf, len, res, sizeof res);
+    if (res[0])
+      snprintf(buf, len, "%s", res);
+    return 1;
+  }
+  case VG_PPME_SYSCALL_OPENAT_2_X:
+  case VG_PPME_SYSCALL_OPENAT2_X: {
+    const char *s = vg_evt_str(e, 2, tmp, sizeof tmp);
+    if (!s || e->nparams < 2 || e->plen[1] == 0)
+      return 0;
+    int64_t dirfd = vg_evt_i64(e, 1);
+    char dir[1100];
+    if (s[0] == '/') {
+      dir[0] = 0;
+    } else if (dirfd == -100) {
+      vg_thread *m = t ? a->main_thread(a->ctx, t) : NULL;
+      snprintf(dir, sizeof dir, "%s", m ? m->cwd : "./");
+    } else {
+      vg_fdinfo *df = t ? a->get_fd(a->ctx, t, dirfd) : NULL;
+      if (df && df->name[0]) {
+        size_t l = strlen(df->name);
+        snprintf(dir, sizeof dir, "%s%s", df->name,
+                 df->name[l - 1] == '/' ? "" : "/");
+      } else {
+        snprintf(dir, sizeof dir, "<UNKNOWN>");
+      }
+    }
+    vg_concat_paths(buf, len, dir, strlen(dir), s, strlen(s));
+    return 1;
+  }
+  default:
+    buf[0] = 0;
+    return 1;
+  }
+}
+
+static const char *category(const vg_evt *e, const vg_fdinfo *f) {
+  uint32_t c = vg_event_table[e->type].category &
+               ~(uint32_t)(VG_EC_SYSCALL | VG_EC_TRACEPOINT | VG_EC_PLUGIN |
+                           VG_EC_METAEVENT | VG_EC_ITER);
+  switch (c) {
+  case 0: return "unknown";
+  case 1: return "other";
+  case 2: return "file";
+  case 3: return "net";
+  case 4: return "IPC";
+  case 5: return "memory";
+  case 6: return "process";
+  case 7: return "sleep";
+  case 8: return "system";
+  case 9: return "signal";
+  case 10: return "user";
+  case 11: return "time";
+  case 12: return "processing";
+  case 32: case 33: case 34:
+    if (!f)
+      return "unknown";
+    switch (f->type) {
+    case 1: case 16: case 2: return "file";
+    case 3: case 4: case 5: case 6: return "net";
+    case 7: case 8: case 9: case 11: case 13: case 18: return "ipc";
+    default: return "unknown";
+    }
+  case VG_EC_WAIT: return "wait";
+  case VG_EC_SCHEDULER: return "scheduler";
+  case VG_EC_INTERNAL: return "internal";
+  default: return "unknown";
+  }
+}
+
+static const char *evt_name(const vg_evt *e) {
+  if (e->type == VG_PPME_GENERIC_X || e->type == VG_PPME_GENERIC_E) {
+    uint16_t sc = vg_evt_u16(e, 0);
+    if (e->type == VG_PPME_GENERIC_X && sc == 0 && e->nparams > 1 &&
+        e->plen[1] != 0) {
+      uint16_t nr = vg_evt_u16(e, 1);
+      sc = nr < VG_X86_64_NR_MAX && vg_sc_by_x86_64[nr] >= 0
+               ? (uint16_t)vg_sc_by_x86_64[nr]
+               : 0;
+    }
+    return sc < VG_SC_MAX ? vg_sc_names[sc] : "unknown";
+  }
+  return vg_event_table[e->type].name;
+}
+
+
+/* ------------------------------------------------------------ params */
+
+static const char *errno_name(int64_t v) {
+  if (v >= 0 || -v >= VG_ERRNO_MAX)
+    return NULL;
+  return vg_errno_names[-v];
+}
+
+static void fmt_num(char *out, size_t len, uint8_t fmt, int64_t sv,
+                    uint64_t uv, int bits) {
+  /* libsinsp prints through the signed conversion of the width for
+   * decimal formats, %X for hex and %#o for octal */
+  uint64_t mask = bits == 64 ? ~0ull : ((1ull << bits) - 1);
+  switch (fmt) {
+  case VG_PF_OCT:
+    if ((uv & mask) == 0)
+      snprintf(out, len, "0");
+    else
+      snprintf(out, len, "0%" PRIo64, uv & mask);
+    return;
+  case VG_PF_HEX:
+    snprintf(out, len, "%" PRIX64, uv & mask);
+    return;
+  case VG_PF_10_PADDED_DEC:
+    snprintf(out, len, "%09" PRId64, sv);
+    return;
+  default:
+    snprintf(out, len, "%" PRId64, sv);
+    return;
+  }
+}
+
+static int64_t sext(uint64_t v, int bits) {
+  if (bits < 64 && (v >> (bits - 1)) & 1)
+    v |= ~0ull << bits;
+  return (int64_t)v;
+}
+
+static uint64_t rd_le(const uint8_t *p, uint32_t n) {
+  uint64_t v = 0;
+  for (uint32_t i = 0; i < n && i < 8; i++)
+    v |= (uint64_t)p[i] << (8 * i);
+  return v;
+}
+
+static void flags_text(char *out, size_t len, const vg_flag_table *ft,
+                       uint32_t val, int exact) {
+  size_t o = 0;
+  uint32_t init = val;
+  const char *sep = "";
+  out[0] = 0;
+  for (uint16_t i = 0; ft && i < ft->n; i++) {
+    const vg_flag_entry *f = &ft->e[i];
+    int match = 0;
+    if (exact) {
+      match = f->value == init;
+    } else if ((f->value == 0 && init == 0) ||
+               (f->value != 0 && (val & f->value) == f->value && val != 0)) {
+      match = 1;
+      val &= ~f->value;
+    }
+    if (!match)
+      continue;
+    o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", sep,
+                          f->name);
+    sep = "|";
+    if (!exact && f->value == init)
+      break;
+  }
+}
+
+static void mode_text(char *out, size_t len, const vg_flag_table *ft,
+                      uint32_t val) {
+  size_t o = 0;
+  uint32_t init = val;
+  const char *sep = "";
+  uint16_t i = 0;
+  out[0] = 0;
+  for (; ft && i < ft->n && ft->e[i].value != init; i++) {
+    const vg_flag_entry *f = &ft->e[i];
+    if ((f->value == 0 && init == 0) ||
+        (f->value != 0 && (val & f->value) == f->value && val != 0)) {
+      o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", sep,
+                            f->name);
+      sep = "|";
+      val &= ~f->value;
+    }
+  }
+  if (ft && i < ft->n)
+    snprintf(out + o, o < len ? len - o : 0, "%s%s", sep, ft->e[i].name);
+}
+
+static char fd_typechar(const vg_fdinfo *f);
+static uint8_t l4proto(const vg_fdinfo *f);
+static void fmt_ip(char *out, size_t len, const uint8_t *ip, int v6);
+
+static void fd_text(const vg_sys_accessor *a, vg_thread *t, int64_t fd,
+                    char *plain, size_t plen, char *res, size_t rlen) {
+  snprintf(plain, plen, "%" PRId64, fd);
+  if (!t)
+    return;
+  if (fd >= 0) {
+    vg_fdinfo *f = a->get_fd(a->ctx, t, fd);
+    if (!f)
+      return;
+    char pc = 0;
+    if (f->type >= 3 && f->type <= 6) {
+      switch (l4proto(f)) {
+      case 2: pc = 't'; break;
+      case 3: pc = 'u'; break;
+      case 4: pc = 'i'; break;
+      case 5: pc = 'r'; break;
+      default: break;
+      }
+    }
+    char ts[3] = {fd_typechar(f), pc, 0};
+    snprintf(res, rlen, "<%s>%s", ts, f->name);
+  } else if (fd == -100) {
+    snprintf(res, rlen, "AT_FDCWD");
+  } else {
+    const char *en = errno_name(fd);
+    if (en)
+      snprintf(res, rlen, "%s", en);
+  }
+}
+
+static void sock_ip_port(char *out, size_t len, const uint8_t *ip, int v6,
+                         uint16_t port) {
+  char a[64];
+  fmt_ip(a, sizeof a, ip, v6);
+  snprintf(out, len, "%s:%u", a, port);
+}
+
+/* Text of parameter i of the current event, as libsinsp's
+ * get_param_as_str prints it (plain and resolved form). */
+static void param_text(const vg_sys_accessor *a, const vg_evt *e,
+                       uint32_t i, char *plain, size_t plen, char *res,
+                       size_t rlen) {
+  const vg_event_info *ei = &vg_event_table[e->type];
+  res[0] = 0;
+  plain[0] = 0;
+  if (i >= e->nparams || i >= ei->nparams)
+    return;
+  const vg_param_info *pi = &ei->params[i];
+  uint8_t type = pi->type;
+  const uint8_t *d = e->p[i];
+  uint32_t n = e->plen[i];
+  int legacy = (type == VG_PT_CHARBUF || type == VG_PT_FSPATH ||
+                type == VG_PT_FSRELPATH) &&
+               n == 7 && memcmp(d, "(NULL)", 7) == 0;
+  if (n == 0 || legacy) {
+    if (!legacy && (type == VG_PT_BYTEBUF || type == VG_PT_SOCKTUPLE ||
+                    type == VG_PT_FDLIST || type == VG_PT_CHARBUFARRAY ||
+                    type == VG_PT_CHARBUF_PAIR_ARRAY || type == VG_PT_DYN))
+      snprintf(plain, plen, "NULL");
+    else
+      snprintf(plain, plen, "<NA>");
+    if (!legacy)
+      return;
+  }
+  uint8_t fmt = pi->fmt;
+  if (type == VG_PT_DYN && n > 0) {
+    static const uint8_t tabs[5][5] = {
+        {0},
+        {VG_PT_BYTEBUF, VG_PT_ERRNO, VG_PT_UINT32, VG_PT_UINT64,
+         VG_PT_RELTIME},
+        {VG_PT_UINT64, VG_PT_SIGTYPE},
+        {VG_PT_FD, VG_PT_ERRNO},
+        {VG_PT_INT64, VG_PT_CHARBUF}};
+    static const uint8_t sizes[5] = {0, 5, 2, 2, 2};
+    uint8_t idx = d[0];
+    if (pi->dyn < 1 || pi->dyn > 4 || idx >= sizes[pi->dyn]) {
+      snprintf(plain, plen, "INVALID DYNAMIC PARAMETER");
+      return;
+    }
+    type = tabs[pi->dyn][idx];
+    d++;
+    n--;
+  }
+  vg_thread *t = a->thread(a->ctx);
+  uint64_t uv = rd_le(d, n > 8 ? 8 : n);
+  switch (type) {
+  case VG_PT_INT8:
+  case VG_PT_INT16:
+  case VG_PT_INT32:
+  case VG_PT_INT64:
+  case VG_PT_UINT32:
+  case VG_PT_UINT64: {
+    int bits = type == VG_PT_INT8 ? 8 : type == VG_PT_INT16 ? 16
+               : (type == VG_PT_INT32 || type == VG_PT_UINT32) ? 32 : 64;
+    fmt_num(plain, plen, fmt, sext(uv, bits), uv, bits);
+    return;
+  }
+  case VG_PT_UINT8:
+  case VG_PT_UINT16: {
+    int bits = type == VG_PT_UINT8 ? 8 : 16;
+    fmt_num(plain, plen, fmt, (int64_t)uv, uv, bits);
+    return;
+  }
+  case VG_PT_ERRNO: {
+    int64_t v = (int64_t)uv;
+    snprintf(plain, plen, "%" PRId64, v);
+    const char *en = errno_name(v);
+    if (en)
+      snprintf(res, rlen, "%s", en);
+    return;
+  }
+  case VG_PT_FD:
+    fd_text(a, t, (int64_t)uv, plain, plen, res, rlen);
+    return;
+  case VG_PT_PID: {
+    snprintf(plain, plen, "%" PRId64, (int64_t)uv);
+    vg_thread *pt = a->find_thread(a->ctx, (int64_t)uv);
+    if (pt)
+      snprintf(res, rlen, "%s", pt->comm);
+    return;
+  }
+  case VG_PT_CHARBUF:
+    if (legacy)
+      snprintf(plain, plen, "<NA>");
+    else
+      snprintf(plain, plen, "%.*s", (int)strnlen((const char *)d, n), d);
+    return;
+  case VG_PT_FSPATH:
+  case VG_PT_FSRELPATH: {
+    char path[1100];
+    if (legacy)
+      snprintf(path, sizeof path, "<NA>");
+    else
+      snprintf(path, sizeof path, "%.*s", (int)strnlen((const char *)d, n),
+               d);
+    snprintf(plain, plen, "%s", path);
+    if (!t) {
+      snprintf(res, rlen, "%s", plain);
+      return;
+    }
+    if (strcmp(path, "<NA>") == 0 || path[0] == '/' || path[0] == 0)
+      return;
+    char base[1100];
+    vg_thread *m = a->main_thread(a->ctx, t);
+    snprintf(base, sizeof base, "%s", m ? m->cwd : "./");
+    if (type == VG_PT_FSRELPATH && pi->dirfd >= 0 &&
+        (uint32_t)pi->dirfd < ei->nparams &&
+        ei->params[pi->dirfd].type == VG_PT_FD) {
+      int64_t dfd = vg_evt_i64(e, (uint32_t)pi->dirfd);
+      if (dfd != -100) {
+        vg_fdinfo *df = a->get_fd(a->ctx, t, dfd);
+        if (df && df->name[0]) {
+          size_t l = strlen(df->name);
+          snprintf(base, sizeof base, "%s%s", df->name,
+                   df->name[l - 1] == '/' ? "" : "/");
+        } else {
+          snprintf(base, sizeof base, "<UNKNOWN>");
+        }
+      }
+    }
+    vg_concat_paths(res, rlen, base, strlen(base), path, strlen(path));
+    return;
+  }
+  case VG_PT_BYTEBUF: {
+    size_t o = 0;
+    for (uint32_t k = 0; k < n && o + 1 < plen; k++)
+      plain[o++] = (d[k] >= 0x20 && d[k] < 0x7f) ? (char)d[k] : '.';
+    plain[o] = 0;
+    return;
+  }
+  case VG_PT_SOCKADDR:
+    switch (d[0]) {
+    case 1:
+      if (n < 2 || d[n - 1] != 0)
+        snprintf(plain, plen, "INVALID PATH");
+      else
+        snprintf(plain, plen, "%s", (const char *)d + 1);
+      return;
+    case 2:
+      if (n < 7)
+        snprintf(plain, plen, "INVALID IPv4");
+      else
+        sock_ip_port(plain, plen, d + 1, 0, (uint16_t)rd_le(d + 5, 2));
+      return;
+    case 10:
+      if (n < 19)
+        snprintf(plain, plen, "INVALID IPv6");
+      else
+        sock_ip_port(plain, plen, d + 1, 1, (uint16_t)rd_le(d + 17, 2));
+      return;
+    default:
+      snprintf(plain, plen, "family %d", d[0]);
+      return;
+    }
+  case VG_PT_SOCKTUPLE: {
+    int ok = d[0] == 2 ? n >= 13 : d[0] == 10 ? n >= 37
+             : d[0] == 1 ? (n >= 18 && d[n - 1] == 0) : 1;
+    if (!ok) {
+      snprintf(plain, plen, "%s", d[0] == 1 ? "INVALID PATH"
+                                  : d[0] == 2 ? "INVALID IPv4"
+                                              : "INVALID IPv6");
+      return;
+    }
+    char x[80], y[80];
+    if (d[0] == 1) {
+      snprintf(plain, plen, "%" PRIx64 "->%" PRIx64 " %s", rd_le(d + 1, 8),
+               rd_le(d + 9, 8), (const char *)d + 17);
+    } else if (d[0] == 2) {
+      sock_ip_port(x, sizeof x, d + 1, 0, (uint16_t)rd_le(d + 5, 2));
+      sock_ip_port(y, sizeof y, d + 7, 0, (uint16_t)rd_le(d + 11, 2));
+      snprintf(plain, plen, "%s->%s", x, y);
+    } else if (d[0] == 10) {
+      static const uint8_t z10[10];
+      int m4 = !memcmp(d + 1, z10, 10) && !memcmp(d + 19, z10, 10) &&
+               ((d[11] == 0xff && d[12] == 0xff) ||
+                !memcmp(d + 11, z10, 6)) &&
+               ((d[29] == 0xff && d[30] == 0xff) ||
+                !memcmp(d + 29, z10, 6));
+      sock_ip_port(x, sizeof x, m4 ? d + 13 : d + 1, !m4,
+                   (uint16_t)rd_le(d + 17, 2));
+      sock_ip_port(y, sizeof y, m4 ? d + 31 : d + 19, !m4,
+                   (uint16_t)rd_le(d + 35, 2));
+      snprintf(plain, plen, "%s->%s", x, y);
+    }
+    return;
+  }
+  case VG_PT_FDLIST: {
+    uint16_t cnt = (uint16_t)rd_le(d, n >= 2 ? 2 : n);
+    size_t o = 0;
+    for (uint32_t k = 0; k < cnt && 2 + 10 * (k + 1) <= n; k++) {
+      int64_t fd = (int64_t)rd_le(d + 2 + 10 * k, 8);
+      uint16_t fl = (uint16_t)rd_le(d + 10 + 10 * k, 2);
+      vg_fdinfo *f = t ? a->get_fd(a->ctx, t, fd) : NULL;
+      o += (size_t)snprintf(plain + o, o < plen ? plen - o : 0,
+                            "%" PRIu64 ":%c%x%s", (uint64_t)fd,
+                            f ? fd_typechar(f) : '?', (uint32_t)(int16_t)fl,
+                            k + 1 < cnt ? " " : "");
+    }
+    return;
+  }
+  case VG_PT_SYSCALLID: {
+    uint16_t sc = (uint16_t)uv;
+    if (sc >= VG_SC_MAX) {
+      snprintf(plain, plen, "<unknown syscall>");
+      return;
+    }
+    snprintf(plain, plen, "%u", sc);
+    snprintf(res, rlen, "%s", vg_sc_names[sc]);
+    return;
+  }
+  case VG_PT_SIGTYPE: {
+    uint8_t sg = (uint8_t)uv;
+    snprintf(plain, plen, "%u", sg);
+    if (sg < VG_SIGNAL_MAX && vg_signal_names[sg])
+      snprintf(res, rlen, "%s", vg_signal_names[sg]);
+    return;
+  }
+  case VG_PT_RELTIME:
+    if (uv == ~0ull) {
+      snprintf(plain, plen, "none");
+    } else {
+      snprintf(plain, plen, "%" PRIu64, uv);
+      snprintf(res, rlen, "%gs", (double)uv / 1000000000.0);
+    }
+    return;
+  case VG_PT_ABSTIME: {
+    time_t sec = (time_t)(uv / 1000000000ull);
+    struct tm tmv;
+    char tb[64];
+    if (!localtime_r(&sec, &tmv) ||
+        strftime(tb, sizeof tb, "%Y-%m-%d %H:%M:%S", &tmv) == 0)
+      tb[0] = 0;
+    snprintf(plain, plen, "%s.%09" PRIu64, tb, (uint64_t)(uv % 1000000000u));
+    return;
+  }
+  case VG_PT_FLAGS8:
+  case VG_PT_FLAGS16:
+  case VG_PT_FLAGS32:
+  case VG_PT_ENUMFLAGS8:
+  case VG_PT_ENUMFLAGS16:
+  case VG_PT_ENUMFLAGS32: {
+    uint32_t v = (uint32_t)uv;
+    if (type == VG_PT_FLAGS8 || type == VG_PT_ENUMFLAGS8)
+      v &= 0xFF;
+    else if (type == VG_PT_FLAGS16 || type == VG_PT_ENUMFLAGS16)
+      v &= 0xFFFF;
+    snprintf(plain, plen, "%" PRIu32, v);
+    if (pi->names >= 0)
+      flags_text(res, rlen, &vg_flag_tables[pi->names], v,
+                 type >= VG_PT_ENUMFLAGS8 && type <= VG_PT_ENUMFLAGS32);
+    return;
+  }
+  case VG_PT_MODE: {
+    uint32_t v = (uint32_t)uv;
+    fmt_num(plain, plen, fmt, (int32_t)v, v, 32);
+    if (pi->names >= 0)
+      mode_text(res, rlen, &vg_flag_tables[pi->names], v);
+    return;
+  }
+  case VG_PT_UID:
+  case VG_PT_GID: {
+    uint32_t v = (uint32_t)uv;
+    if (v == 0xFFFFFFFFu) {
+      snprintf(plain, plen, "-1");
+      snprintf(res, rlen, "<NONE>");
+      return;
+    }
+    snprintf(plain, plen, "%d", (int32_t)v);
+    const vg_user *u = NULL;
+    if (t)
+      u = type == VG_PT_UID ? a->user(a->ctx, v) : a->group(a->ctx, v);
+    snprintf(res, rlen, "%s", u && u->name[0] ? u->name : "<NA>");
+    return;
+  }
+  case VG_PT_SIGSET: {
+    uint32_t v = (uint32_t)uv;
+    size_t o = 0;
+    for (int sg = 0; sg < 32; sg++)
+      if ((v >> sg) & 1u) {
+        if (sg + 1 < VG_SIGNAL_MAX && vg_signal_names[sg + 1])
+          o += (size_t)snprintf(plain + o, o < plen ? plen - o : 0, "%s%s",
+                                o ? " " : "", vg_signal_names[sg + 1]);
+      }
+    return;
+  }
+  default:
+    snprintf(plain, plen, "(n.a.)");
+    return;
+  }
+}
+
+static int is_local(const vg_sys_accessor *a, const uint8_t *ip, int v6) {
+  return a->is_local_addr ? a->is_local_addr(a->ctx, ip, v6) : 0;
+}
+
+static int param_index(const vg_evt *e, const char *name) {
+  const vg_event_info *ei = &vg_event_table[e->type];
+  for (uint32_t i = 0; i < e->nparams && i < ei->nparams; i++)
+    if (strcmp(ei->params[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+int vg_field_render(const vg_sys_accessor *a, const vg_field_ref *f,
+                    char *buf, size_t len) {
+  const vg_evt *e = a->event(a->ctx);
+  vg_thread *t = a->thread(a->ctx);
+  char tmp[8192];
+  buf[0] = 0;
+  switch (f->id) {
+  case F_EVT_NUM:
+    return put_u64(buf, len, a->event_num(a->ctx));
+  case F_EVT_TYPE:
+    return put(buf, len, evt_name(e));
+  case F_EVT_DIR:
+    return put(buf, len, (e->type & 1) ? "<" : ">");
+  case F_EVT_CPU:
+    return put_u64(buf, len, e->cpu);
+  case F_EVT_RAWTIME:
+    return put_u64(buf, len, e->ts);
+  case F_EVT_RAWRES:
+    if (!has_retval(e))
+      return 0;
+    return put_i64(buf, len, retval(e));
+  case F_EVT_FAILED:
+    return put(buf, len, has_retval(e) && retval(e) < 0 ? "true" : "false");
+  case F_EVT_IS_OPEN_READ:
+  case F_EVT_IS_OPEN_WRITE: {
+    uint32_t fl = 0;
+    int open = 0;
+    if (e->type == VG_PPME_SYSCALL_OPEN_X) {
+      fl = vg_evt_u32(e, 2);
+      open = 1;
+    } else if (e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
+               e->type == VG_PPME_SYSCALL_OPENAT2_X) {
+      fl = vg_evt_u32(e, 3);
+      open = 1;
+    }
+    int v = open && (fl & (f->id == F_EVT_IS_OPEN_READ ? 1u : 2u));
+    return put(buf, len, v ? "true" : "false");
+  }
+  case F_EVT_CATEGORY:
+    return put(buf, len, category(e, a->fd(a->ctx)));
+  case F_THREAD_TID:
+    if (!xid_ok(e->tid))
+      return 0;
+    return put_i64(buf, len, e->tid);
+  case F_EVT_ARG: {
+    int idx = f->argname[0] ? param_index(e, f->argname) : (int)f->argn;
+    if (idx < 0 || (uint32_t)idx >= e->nparams)
+      return 0;
+    char res[4096];
+    param_text(a, e, (uint32_t)idx, buf, len, res, sizeof res);
+    if (res[0])
+      snprintf(buf, len, "%s", res);
+    return 1;
+  }
+  case F_EVT_ARGS: {
+    if (e->type == VG_PPME_GENERIC_X)
+      return put(buf, len, "");
+    size_t o = 0;
+    const vg_event_info *ei = &vg_event_table[e->type];
+    char pl[4096], res[4096];
+    for (uint32_t i = 0; i < e->nparams && i < ei->nparams; i++) {
+      param_text(a, e, i, pl, sizeof pl, res, sizeof res);
+      o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s=%s",
+                            i ? " " : "", ei->params[i].name, pl);
+      if (res[0])
+        o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "(%s)", res);
+    }
+    return 1;
+  }
+  case F_EVT_RES: {
+    if (!has_retval(e))
+      return 0;
+    if (retval(e) >= 0)
+      return put(buf, len, "SUCCESS");
+    char res[256];
+    param_text(a, e, 0, buf, len, res, sizeof res);
+    if (res[0])
+      snprintf(buf, len, "%s", res);
+    return 1;
+  }
+  case F_EVT_BUFFER: {
+    int idx = param_index(e, "data");
+    if (idx < 0)
+      return 0;
+    char res[64];
+    param_text(a, e, (uint32_t)idx, buf, len, res, sizeof res);
+    return 1;
+  }
+  case F_EVT_IS_OPEN_EXEC:
+  case F_EVT_IS_OPEN_CREATE: {
+    uint32_t fl = 0;
+    int v = 0;
+    if (e->type == VG_PPME_SYSCALL_OPEN_X ||
+        e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
+        e->type == VG_PPME_SYSCALL_OPENAT2_X ||
+        e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X) {
+      int nv = e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
+               e->type == VG_PPME_SYSCALL_OPENAT2_X;
+      fl = vg_evt_u32(e, nv ? 3 : 2);
+      if (f->id == F_EVT_IS_OPEN_CREATE) {
+        /* PPM_O_F_CREATED, or PPM_O_TMPFILE on success */
+        v = (fl & (1u << 14)) ||
+            ((fl & (1u << 15)) && has_retval(e) && retval(e) >= 0);
+      } else {
+        uint32_t mode = 0;
+        int mi = e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X ? -1
+                 : nv ? 4 : 3;
+        if (mi >= 0)
+          mode = vg_evt_u32(e, (uint32_t)mi);
+        /* PPM_S_IXUSR|IXGRP|IXOTH with a create flag */
+        v = (fl & ((1u << 8) | (1u << 14))) && (mode & 0111);
+      }
+    } else if (f->id == F_EVT_IS_OPEN_CREATE &&
+               e->type == VG_PPME_SYSCALL_CREAT_X) {
+      v = 1;
+    }
+    return put(buf, len, v ? "true" : "false");
+  }
+  default:
+    break;
+  }
+  if ((f->id >= F_THREAD_TID && f->id <= F_GROUP_NAME) ||
+      (f->id >= F_PROC_ENV && f->id <= F_THREAD_VTID)) {
+    if (!t)
+      return 0;
+    switch (f->id) {
+    case F_PROC_PID:
+      return xid_ok(t->pid) ? put_i64(buf, len, t->pid) : 0;
+    case F_PROC_NAME:
+      return put(buf, len, t->comm);
+    case F_PROC_EXE:
+      return put(buf, len, t->exe);
+    case F_PROC_EXEPATH:
+      return put(buf, len, t->exepath);
+    case F_PROC_CMDLINE:
+      cmdline(t, buf, len);
+      return 1;
+    case F_PROC_ARGS:
+      if (f->argn >= 0) {
+        /* the N-th argument after argv[0] */
+        const char *p = t->args, *end = t->args + t->args_len;
+        int64_t k = 0;
+        buf[0] = 0;
+        while (t->nargs && p <= end) {
+          size_t el = strnlen(p, (size_t)(end - p));
+          if (k == f->argn) {
+            snprintf(buf, len, "%.*s", (int)el, p);
+            break;
+          }
+          k++;
+          p += el + 1;
+        }
+        return 1;
+      }
+      join_args(t, buf, len);
+      return 1;
+    case F_PROC_CWD: {
+      vg_thread *m = a->main_thread(a->ctx, t);
+      return put(buf, len, m ? m->cwd : "./");
+    }
+    case F_PROC_SID:
+      return put_i64(buf, len, t->sid);
+    case F_PROC_VPGID:
+      return put_i64(buf, len, t->vpgid);
+    case F_PROC_IS_MAIN:
+      return put(buf, len,
+                 t->tid == t->pid || (t->flags & (1u << 30)) ? "true"
+                                                            : "false");
+    case F_PROC_PPID:
+    case F_PROC_PNAME:
+    case F_PROC_PEXE:
+    case F_PROC_PEXEPATH:
+    case F_PROC_PCMDLINE: {
+      vg_thread *p = ancestor(a, t, 1);
+      if (!p)
+        return 0;
+      if (f->id == F_PROC_PPID)
+        return xid_ok(p->pid) ? put_i64(buf, len, p->pid) : 0;
+      if (f->id == F_PROC_PNAME)
+        return put(buf, len, p->comm);
+      if (f->id == F_PROC_PEXE)
+        return put(buf, len, p->exe);
+      if (f->id == F_PROC_PEXEPATH)
+        return put(buf, len, p->exepath);
+      cmdline(p, buf, len);
+      return 1;
+    }
+    case F_PROC_APID: {
+      vg_thread *p = ancestor(a, t, f->argn < 0 ? 0 : f->argn);
+      if (!p || !xid_ok(p->pid))
+        return 0;
+      return put_i64(buf, len, p->pid);
+    }
+    case F_PROC_ANAME:
+    case F_PROC_AEXE:
+    case F_PROC_AEXEPATH: {
+      if (f->argn >= 0) {
+        vg_thread *p = ancestor(a, t, f->argn);
+        if (!p)
+          return 0;
+        return put(buf, len, f->id == F_PROC_ANAME ? p->comm
+                             : f->id == F_PROC_AEXE ? p->exe
+                                                    : p->exepath);
+      }
+      vg_thread *m = a->main_thread(a->ctx, t);
+      if (!m)
+        return 0;
+      size_t o = 0;
+      vg_thread *p = a->find_thread(a->ctx, m->ptid);
+      for (int guard = 0; p && p->tid != -1 && guard < 4096; guard++) {
+        const char *v = f->id == F_PROC_ANAME ? p->comm
+                        : f->id == F_PROC_AEXE ? p->exe
+                                               : p->exepath;
+        o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s",
+                              o ? " " : "", v);
+        if (p->ptid == p->tid)
+          break;
+        p = a->find_thread(a->ctx, p->ptid);
+      }
+      return o > 0;
+    }
+    case F_USER_UID:
+      return put_u64(buf, len, t->uid);
+    case F_PROC_ENV: {
+      vg_thread *m = a->main_thread(a->ctx, t);
+      const vg_thread *et = m ? m : t;
+      size_t o = 0;
+      const char *p = et->env, *end = et->env + et->env_len;
+      if (!f->argname[0]) {
+        for (const char *q = p; q < end && o + 1 < len; q++)
+          buf[o++] = *q ? *q : ' ';
+        buf[o] = 0;
+        return 1;
+      }
+      size_t nl = strlen(f->argname);
+      while (p < end) {
+        size_t el = strnlen(p, (size_t)(end - p));
+        if (el > nl + 1 && p[nl] == '=' && !strncmp(p, f->argname, nl)) {
+          const char *v = p + nl + 1, *ve = p + el;
+          while (v < ve && *v == ' ')
+            v++;
+          while (ve > v && ve[-1] == ' ')
+            ve--;
+          snprintf(buf, len, "%.*s", (int)(ve - v), v);
+          return 1;
+        }
+        p += el + 1;
+      }
+      return put(buf, len, "");
+    }
+    case F_PROC_TTY:
+      return put_u64(buf, len, t->tty);
+    case F_PROC_VPID:
+      return t->vpid == -1 ? 0 : put_i64(buf, len, t->vpid);
+    case F_THREAD_VTID:
+      return t->vtid == -1 ? 0 : put_i64(buf, len, t->vtid);
+    case F_PROC_SNAME: {
+      /* the oldest ancestor in the same session */
+      vg_thread *m = a->main_thread(a->ctx, t);
+      if (!m || t->sid == -1)
+        return 0;
+      vg_thread *best = t->sid == 0 ? t : NULL;
+      vg_thread *p = t;
+      for (int guard = 0; guard < 4096; guard++) {
+        p = a->find_thread(a->ctx, p->ptid);
+        if (!p || p->tid == -1)
+          break;
+        if (p->sid != t->sid)
+          break;
+        best = p;
+      }
+      if (!best)
+        best = t;
+      return put(buf, len, best->comm);
+    }
+    case F_PROC_DURATION:
+      if (t->clone_ts == 0)
+        return 0;
+      return put_i64(buf, len, (int64_t)(e->ts - t->clone_ts));
+    case F_PROC_EXE_UPPER:
+      return put(buf, len, t->exe_upper_layer ? "true" : "false");
+    case F_PROC_EXE_LOWER:
+      return put(buf, len, t->exe_lower_layer ? "true" : "false");
+    case F_PROC_EXE_MEMFD:
+      return put(buf, len, t->exe_from_memfd ? "true" : "false");
+    case F_PROC_EXE_WRITABLE:
+      return put(buf, len, t->exe_writable ? "true" : "false");
+    case F_PROC_VPGID_LEADER:
+      return put(buf, len, t->vpgid == t->vpid ? "true" : "false");
+    case F_PROC_SID_LEADER:
+      return put(buf, len, t->sid == t->vpid ? "true" : "false");
+    case F_PROC_NARGS:
+      return put_u64(buf, len, t->nargs);
+    case F_USER_LOGINNAME: {
+      const vg_user *u = a->user(a->ctx, t->loginuid);
+      if (u)
+        return put(buf, len, u->name);
+      return put(buf, len, t->loginuid == 0 ? "root" : "<NA>");
+    }
+    case F_USER_LOGINUID:
+      return put_i64(buf, len, t->loginuid < 0xFFFFFFFFu
+                                   ? (int64_t)t->loginuid : -1);
+    case F_USER_NAME:
+    case F_USER_HOMEDIR:
+    case F_USER_SHELL: {
+      const vg_user *u = a->user(a->ctx, t->uid);
+      if (!u) {
+        if (f->id == F_USER_NAME)
+          return put(buf, len, t->uid == 0 ? "root" : "<NA>");
+        if (f->id == F_USER_HOMEDIR)
+          return put(buf, len, t->uid == 0 ? "/root" : "<NA>");
+        return put(buf, len, "<NA>");
+      }
+      return put(buf, len, f->id == F_USER_NAME ? u->name
+                           : f->id == F_USER_HOMEDIR ? u->home
+                                                     : u->shell);
+    }
+    case F_GROUP_GID:
+      return put_u64(buf, len, t->gid);
+    case F_GROUP_NAME: {
+      const vg_user *g = a->group(a->ctx, t->gid);
+      return put(buf, len, g ? g->name : "<NA>");
+    }
+    default:
+      return 0;
+    }
+  }
+  /* fd fields */
+  uint32_t efl = vg_event_table[e->type].flags;
+  if (!(efl & (VG_EF_CREATES_FD | VG_EF_USES_FD | VG_EF_DESTROYS_FD)) || !t)
+    return 0;
+  vg_fdinfo *fd = a->fd(a->ctx);
+  if (!fd && t->lastevent_fd != -1)
+    fd = a->get_fd(a->ctx, t, t->lastevent_fd);
+  switch (f->id) {
+  case F_FD_NUM:
+    return put_i64(buf, len, t->lastevent_fd);
+  case F_FD_NAME:
+  case F_FD_NAMERAW:
+    if (!fd)
+      return fdname_from_event(a, e, t, buf, len);
+    return put(buf, len, fd->name);
+  case F_FD_TYPE:
+    return fd ? put(buf, len, typestr(fd->type)) : 0;
+  case F_FD_TYPECHAR:
+    buf[0] = fd ? typechar(fd->type) : evt_typechar(e->type);
+    buf[1] = 0;
+    return 1;
+  case F_FD_DIRECTORY: {
+    if (!fd) {
+      if (!fdname_from_event(a, e, t, tmp, sizeof tmp))
+        return 0;
+    } else if (fd->type != FDT_FILE && fd->type != FDT_FILE_V2 &&
+               fd->type != FDT_DIRECTORY) {
+      return 0;
+    } else {
+      snprintf(tmp, sizeof tmp, "%s", fd->name);
+    }
+    if (!fd || fd->type == FDT_FILE || fd->type == FDT_FILE_V2) {
+      char *slash = strrchr(tmp, '/');
+      if (slash && slash != tmp) {
+        if (slash[1] != 0)
+          *slash = 0;
+      } else {
+        snprintf(tmp, sizeof tmp, "/");
+      }
+    }
+    return put(buf, len, tmp);
+  }
+  case F_FD_FILENAME: {
+    if (!fd || (fd->type != FDT_FILE && fd->type != FDT_FILE_V2))
+      return 0;
+    const char *slash = strrchr(fd->name, '/');
+    if (!slash)
+      return put(buf, len, "/");
+    return put(buf, len, slash[1] ? slash + 1 : fd->name);
+  }
+  case F_FD_L4PROTO: {
+    if (!fd)
+      return 0;
+    switch (l4proto(fd)) {
+    case 2: return put(buf, len, "tcp");
+    case 3: return put(buf, len, "udp");
+    case 4: return put(buf, len, "icmp");
+    case 5: return put(buf, len, "raw");
+    default: return put(buf, len, "<NA>");
+    }
+  }
+  case F_FD_CIP:
+    if (!fd || role_none(fd))
+      return 0;
+    if (fd->type == FDT_IPV4)
+      fmt_ip(buf, len, fd->sock + VG_S4_SIP, 0);
+    else if (fd->type == FDT_IPV6)
+      fmt_ip(buf, len, fd->sock + VG_S6_SIP, 1);
+    else
+      return 0;
+    return 1;
+  case F_FD_SIP:
+    if (!fd || role_none(fd))
+      return 0;
+    if (fd->type == FDT_IPV4)
+      fmt_ip(buf, len, fd->sock + VG_S4_DIP, 0);
+    else if (fd->type == FDT_IPV6)
+      fmt_ip(buf, len, fd->sock + VG_S6_DIP, 1);
+    else if (fd->type == FDT_IPV4S)
+      fmt_ip(buf, len, fd->sock + VG_SV4_IP, 0);
+    else if (fd->type == FDT_IPV6S)
+      fmt_ip(buf, len, fd->sock + VG_SV6_IP, 1);
+    else
+      return 0;
+    return 1;
+  case F_FD_CPORT:
+    if (!fd || role_none(fd))
+      return 0;
+    if (fd->type == FDT_IPV4)
+      return put_u64(buf, len, vg_sock_u16(fd, VG_S4_SPORT));
+    if (fd->type == FDT_IPV6)
+      return put_u64(buf, len, vg_sock_u16(fd, VG_S6_SPORT));
+    return 0;
+  case F_FD_SOCKFAMILY:
+    if (!fd)
+      return 0;
+    if (fd->type >= FDT_IPV4 && fd->type <= FDT_IPV6S)
+      return put(buf, len, "ip");
+    if (fd->type == 8)
+      return put(buf, len, "unix");
+    return 0;
+  case F_FD_IS_SERVER:
+    if (!fd)
+      return 0;
+    if (fd->type == FDT_IPV4S || fd->type == FDT_IPV6S)
+      return put(buf, len, "true");
+    if (fd->type == FDT_IPV4 || fd->type == FDT_IPV6)
+      return put(buf, len, is_local(a, fd->sock + (fd->type == FDT_IPV4
+                                                        ? VG_S4_DIP
+                                                        : VG_S6_DIP),
+                                    fd->type == FDT_IPV6)
+                               ? "true" : "false");
+    return put(buf, len, "false");
+  case F_FD_LIP:
+  case F_FD_RIP:
+  case F_FD_LPORT:
+  case F_FD_RPORT: {
+    if (!fd || (fd->type != FDT_IPV4 && fd->type != FDT_IPV6) ||
+        role_none(fd))
+      return 0;
+    int v6 = fd->type == FDT_IPV6;
+    const uint8_t *sip = fd->sock + (v6 ? VG_S6_SIP : VG_S4_SIP);
+    const uint8_t *dip = fd->sock + (v6 ? VG_S6_DIP : VG_S4_DIP);
+    uint16_t sport = vg_sock_u16(fd, v6 ? VG_S6_SPORT : VG_S4_SPORT);
+    uint16_t dport = vg_sock_u16(fd, v6 ? VG_S6_DPORT : VG_S4_DPORT);
+    int local = is_local(a, sip, v6);
+    int want_src = (f->id == F_FD_LIP || f->id == F_FD_LPORT) == local;
+    if (f->id == F_FD_LIP || f->id == F_FD_RIP) {
+      fmt_ip(buf, len, want_src ? sip : dip, v6);
+      return 1;
+    }
+    return put_u64(buf, len, want_src ? sport : dport);
+  }
+  case F_FD_SPORT:
+    if (!fd)
+      return 0;
+    if (fd->type == FDT_IPV4 || fd->type == FDT_IPV6) {
+      if (role_none(fd))
+        return 0;
+      return put_u64(buf, len, vg_sock_u16(fd, fd->type == FDT_IPV4
+                                                   ? VG_S4_DPORT
+                                                   : VG_S6_DPORT));
+    }
+    if (fd->type == FDT_IPV4S)
+      return put_u64(buf, len, vg_sock_u16(fd, VG_SV4_PORT));
+    if (fd->type == FDT_IPV6S)
+      return put_u64(buf, len, vg_sock_u16(fd, VG_SV6_PORT));
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+/* ------------------------------------------------------------ state */
+
+static const vg_evt *st_event(void *c) { return vg_sys_current(c); }
+static uint64_t st_num(void *c) { return vg_sys_event_num(c); }
+static vg_thread *st_thread(void *c) { return vg_sys_evt_thread(c); }
+static vg_thread *st_find(void *c, int64_t tid) { return vg_sys_find(c, tid); }
+static vg_thread *st_main(void *c, vg_thread *t) {
+  return vg_sys_main_thread(c, t);
+}
+static vg_fdinfo *st_fd(void *c) { return vg_sys_evt_fd(c); }
+static vg_fdinfo *st_get_fd(void *c, vg_thread *t, int64_t fd) {
+  return vg_sys_get_fd(c, t, fd);
+}
+static const vg_user *st_user(void *c, uint32_t id) {
+  return vg_sys_user(c, id);
+}
+static const vg_user *st_group(void *c, uint32_t id) {
+  return vg_sys_group(c, id);
+}
+
+static int st_local(void *c, const uint8_t *ip, int v6) {
+  return vg_sys_is_local_addr(c, ip, v6);
+}
+
+void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
+  a->is_local_addr = st_local;
+  a->ctx = s;
+  a->event = st_event;
+  a->event_num = st_num;
+  a->thread = st_thread;
+  a->find_thread = st_find;
+  a->main_thread = st_main;
+  a->fd = st_fd;
+  a->get_fd = st_get_fd;
+  a->user = st_user;
+  a->group = st_group;
+}
+
+/* ------------------------------------------------------------ typed */
+
+vg_ftype vg_field_type(const vg_field_ref *f) {
+  switch (f->id) {
+  case F_EVT_NUM: case F_PROC_NARGS:
+    return VG_FT_UINT64;
+  case F_EVT_CPU:
+    return VG_FT_INT16;
+  case F_EVT_RAWTIME:
+    return VG_FT_ABSTIME;
+  case F_PROC_DURATION:
+    return VG_FT_RELTIME;
+  case F_EVT_RAWRES: case F_THREAD_TID: case F_PROC_PID: case F_PROC_PPID:
+  case F_PROC_APID: case F_PROC_SID: case F_PROC_VPGID: case F_USER_LOGINUID:
+  case F_FD_NUM: case F_PROC_VPID: case F_THREAD_VTID:
+    return VG_FT_INT64;
+  case F_USER_UID: case F_GROUP_GID: case F_PROC_TTY:
+    return VG_FT_UINT32;
+  case F_EVT_IS_OPEN_READ: case F_EVT_IS_OPEN_WRITE: case F_EVT_FAILED:
+  case F_EVT_IS_OPEN_EXEC: case F_EVT_IS_OPEN_CREATE: case F_PROC_IS_MAIN:
+  case F_PROC_EXE_UPPER: case F_PROC_EXE_LOWER: case F_PROC_EXE_MEMFD:
+  case F_PROC_EXE_WRITABLE: case F_PROC_VPGID_LEADER:
+  case F_PROC_SID_LEADER: case F_FD_IS_SERVER:
+    return VG_FT_BOOL;
+  case F_FD_SIP: case F_FD_CIP: case F_FD_LIP: case F_FD_RIP: case F_FD_IP:
+    return VG_FT_IPADDR;
+  case F_FD_NET: case F_FD_CNET: case F_FD_SNET: case F_FD_LNET:
+  case F_FD_RNET:
+    return VG_FT_IPNET;
+  case F_FD_SPORT: case F_FD_CPORT: case F_FD_LPORT: case F_FD_RPORT:
+  case F_FD_PORT:
+    return VG_FT_PORT;
+  case F_EVT_BUFFER:
+    return VG_FT_BYTEBUF;
+  default:
+    return VG_FT_CHARBUF;
+  }
+}
+
+/* Converts rendered text to a typed value. */
+static int typed_from_text(vg_ftype t, const char *txt, vg_value *v) {
+  char *end = NULL;
+  v->type = t;
+  switch (t) {
+  case VG_FT_INT16:
+  case VG_FT_INT64:
+    v->v.i = strtoll(txt, &end, 10);
+    return end && end != txt;
+  case VG_FT_UINT32:
+  case VG_FT_UINT64:
+  case VG_FT_PORT:
+  case VG_FT_RELTIME:
+  case VG_FT_ABSTIME:
+    v->v.u = strtoull(txt, &end, 10);
+    return end && end != txt;
+  case VG_FT_BOOL:
+    v->v.b = strcmp(txt, "true") == 0;
+    return 1;
+  case VG_FT_IPADDR:
+  case VG_FT_IPNET:
+    memset(&v->v.ip, 0, sizeof v->v.ip);
+    if (inet_pton(AF_INET, txt, v->v.ip.addr) == 1) {
+      v->v.ip.prefix = 32;
+      return 1;
+    }
+    if (inet_pton(AF_INET6, txt, v->v.ip.addr) == 1) {
+      v->v.ip.v6 = 1;
+      v->v.ip.prefix = 128;
+      return 1;
+    }
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+vigil_status vg_field_extract(const vg_sys_accessor *a, const vg_field_ref *f,
+                              vg_value *out, size_t max, size_t *n,
+                              uint8_t *scratch, size_t cap, size_t *used) {
+  vg_ftype t = vg_field_type(f);
+  *n = 0;
+  *used = 0;
+  if (max == 0 || cap < 2)
+    return VIGIL_E_LIMIT;
+  /* fields with several values: endpoints and ancestors */
+  if (f->id == F_FD_IP || f->id == F_FD_PORT || f->id == F_FD_NET) {
+    vg_field_ref r = *f;
+    int ids[2];
+    if (f->id == F_FD_PORT) {
+      ids[0] = F_FD_CPORT;
+      ids[1] = F_FD_SPORT;
+    } else {
+      ids[0] = F_FD_CIP;
+      ids[1] = F_FD_SIP;
+    }
+    for (int k = 0; k < 2 && *n < max; k++) {
+      r.id = ids[k];
+      if (vg_field_render(a, &r, (char *)scratch, cap) &&
+          typed_from_text(t, (const char *)scratch, &out[*n]))
+        (*n)++;
+    }
+    return VIGIL_OK;
+  }
+  if ((f->id == F_PROC_ANAME || f->id == F_PROC_AEXE ||
+       f->id == F_PROC_AEXEPATH) && f->argn < 0) {
+    vg_thread *th = a->thread(a->ctx);
+    vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
+    vg_thread *p = m ? a->find_thread(a->ctx, m->ptid) : NULL;
+    size_t off = 0;
+    for (int guard = 0; p && p->tid != -1 && guard < 4096 && *n < max;
+         guard++) {
+      const char *v = f->id == F_PROC_ANAME ? p->comm
+                      : f->id == F_PROC_AEXE ? p->exe : p->exepath;
+      size_t l = strlen(v);
+      if (off + l > cap)
+        return VIGIL_E_LIMIT;
+      memcpy(scratch + off, v, l);
+      out[*n].type = VG_FT_CHARBUF;
+      out[*n].v.s.p = scratch + off;
+      out[*n].v.s.n = l;
+      off += l;
+      (*n)++;
+      if (p->ptid == p->tid)
+        break;
+      p = a->find_thread(a->ctx, p->ptid);
+    }
+    *used = off;
+    return VIGIL_OK;
+  }
+  if (f->id == F_EVT_BUFFER) {
+    const vg_evt *e = a->event(a->ctx);
+    int idx = param_index(e, "data");
+    if (idx < 0 || e->plen[idx] == 0)
+      return VIGIL_OK;
+    out[0].type = VG_FT_BYTEBUF;
+    out[0].v.s.p = e->p[idx];
+    out[0].v.s.n = e->plen[idx];
+    *n = 1;
+    return VIGIL_OK;
+  }
+  vg_field_ref r = *f;
+  if (f->id >= F_FD_CNET && f->id <= F_FD_RNET)
+    r.id = f->id == F_FD_CNET ? F_FD_CIP : f->id == F_FD_SNET ? F_FD_SIP
+           : f->id == F_FD_LNET ? F_FD_LIP : F_FD_RIP;
+  if (!vg_field_render(a, &r, (char *)scratch, cap))
+    return VIGIL_OK;
+  if (t == VG_FT_CHARBUF) {
+    out[0].type = VG_FT_CHARBUF;
+    out[0].v.s.p = scratch;
+    out[0].v.s.n = strlen((const char *)scratch);
+    *used = out[0].v.s.n + 1;
+    *n = 1;
+    return VIGIL_OK;
+  }
+  if (typed_from_text(t, (const char *)scratch, &out[0]))
+    *n = 1;
+  return VIGIL_OK;
+}

@@ -1,0 +1,2598 @@
+/*
+ * sysstate.c - thread/fd/user state updated from capture metadata and
+ * events, following libsinsp's observable behaviour (which events carry a
+ * thread and an fd, what clone/execve/open/socket/close do to the tables).
+ * Written from the behaviour described in spec/scap-format.md and read off
+ * libsinsp; no upstream code is reused.
+ */
+#include "sources/sysstate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vg_tables.h"
+
+/* PPM_CL_* thread flags */
+#define CL_CLONE_FILES (1u << 0)
+#define CL_CLONE_NEWPID (1u << 6)
+#define CL_CLONE_PARENT (1u << 8)
+#define CL_CLONE_THREAD (1u << 13)
+#define CL_CLONE_INVERTED (1u << 16)
+#define CL_CLOSED (1u << 18)
+#define CL_ACTIVE (1u << 19)
+#define CL_PIPE_SRC (1u << 21)
+#define CL_PIPE_DST (1u << 22)
+#define CL_CLONE_VFORK (1u << 27)
+#define CL_CHILD_IN_PIDNS (1u << 29)
+#define CL_IS_MAIN_THREAD (1u << 30)
+#define CL_NAME_CHANGED (1u << 17)
+
+#define O_F_CREATED (1u << 14)
+#define O_DIRECTORY_ (1u << 10)
+#define O_CLOEXEC_ (1u << 12)
+
+#define FD_FILE 1
+#define FD_DIRECTORY 2
+#define FD_IPV4_SOCK 3
+#define FD_IPV6_SOCK 4
+#define FD_IPV4_SERVSOCK 5
+#define FD_IPV6_SERVSOCK 6
+#define FD_FIFO 7
+#define FD_UNIX_SOCK 8
+#define FD_EVENT 9
+#define FD_UNSUPPORTED 10
+#define FD_SIGNALFD 11
+#define FD_EVENTPOLL 12
+#define FD_INOTIFY 13
+#define FD_TIMERFD 14
+#define FD_NETLINK 15
+#define FD_FILE_V2 16
+#define FD_BPF 17
+#define FD_USERFAULTFD 18
+#define FD_IOURING 19
+#define FD_MEMFD 20
+#define FD_PIDFD 21
+
+#define L4_UNKNOWN 0
+#define L4_TCP 2
+#define L4_UDP 3
+#define L4_ICMP 4
+#define L4_RAW 5
+
+#define AF_UNIX_ 1
+#define AF_INET_ 2
+#define AF_INET6_ 10
+#define AF_NETLINK_ 16
+
+#define MAX_PATH 1024
+
+struct vg_sysstate {
+  vg_thread **tab;
+  size_t cap, n;
+  vg_user *users, *groups;
+  size_t nusers, ngroups, capusers, capgroups;
+  /* current event */
+  const vg_evt *evt;
+  uint64_t num;
+  vg_thread *tinfo;
+  int64_t fdinfo_fd; /* fd number of the event's fd, or INT64_MIN */
+  vg_thread *fdinfo_owner;
+  /* delayed removals */
+  int64_t remove_tid, remove_reaper;
+  int have_remove_tid;
+  /* process ids whose thread group is a (sub)reaper */
+  int64_t reapers[64];
+  size_t nreapers;
+  int64_t remove_fd_tid, remove_fd;
+  int have_remove_fd;
+  int initial; /* still in the leading run of initial-state events */
+  int sockets_fixed; /* capture sockets given their direction */
+  uint8_t server_ports[65536 / 8]; /* ports of listening sockets */
+  /* network interfaces from the capture */
+  struct {
+    int is_v6;
+    uint8_t addr[16], mask[16];
+  } ifaces[256];
+  size_t nifaces;
+  char path[2 * MAX_PATH + 8];
+};
+
+/* ------------------------------------------------------------ strings */
+
+static char *dupn(const char *s, size_t n) {
+  char *d = malloc(n + 1);
+  if (d) {
+    if (n)
+      memcpy(d, s, n);
+    d[n] = 0;
+  }
+  return d;
+}
+
+static void set_str(char **dst, const char *s) {
+  char *d = dupn(s ? s : "", s ? strlen(s) : 0);
+  if (d) {
+    free(*dst);
+    *dst = d;
+  }
+}
+
+/* ------------------------------------------------------------ paths */
+
+void vg_concat_paths(char *out, size_t len, const char *p1, size_t l1,
+                     const char *p2, size_t l2) {
+  /* target buffer is out[0..len); base is where ".." cannot go past */
+  char *base = out;
+  char *tc;
+  const char *pc = p2;
+  const char *pend = p2 + l2;
+  int empty_base;
+  if (len == 0)
+    return;
+  if (l1 + l2 + 1 > MAX_PATH || len < MAX_PATH) {
+    snprintf(out, len, "/DIR_TOO_LONG/FILENAME_TOO_LONG");
+    return;
+  }
+  if (l2 != 0 && p2[0] != '/') {
+    memcpy(out, p1, l1);
+    tc = out + l1;
+  } else {
+    tc = out;
+  }
+  empty_base = tc == base;
+  char *end = out + len;
+  for (;;) {
+    if (pc >= pend || *pc == 0) {
+      *tc = 0;
+      if (tc > base + 1 && tc[-1] == '/')
+        tc[-1] = 0;
+      return;
+    }
+    if (*pc == '.' && (tc == base || tc[-1] == '/')) {
+      char c1 = pc + 1 < pend ? pc[1] : 0;
+      char c2 = pc + 2 < pend ? pc[2] : 0;
+      if ((c1 == '.' && c2 == '/') || (c1 == '.' && c2 == 0)) {
+        size_t delta = c2 == '/' ? 3 : 2;
+        if (tc > base + 1) {
+          tc--;
+          while (tc >= base + 1 && tc[-1] != '/')
+            tc--;
+        }
+        pc += delta;
+      } else if (c1 == '/') {
+        pc += 2;
+      } else if (c1 == 0) {
+        pc++;
+      } else {
+        if (tc + 1 >= end) {
+          *tc = 0;
+          return;
+        }
+        *tc++ = *pc++;
+      }
+    } else if (*pc == '/') {
+      if ((tc > base && tc[-1] == '/') || (tc == base && !empty_base)) {
+        pc++;
+      } else {
+        if (tc + 1 >= end) {
+          *tc = 0;
+          return;
+        }
+        *tc++ = *pc++;
+      }
+    } else {
+      if (tc + 1 >= end) {
+        *tc = 0;
+        return;
+      }
+      *tc++ = *pc++;
+    }
+  }
+}
+
+/* ------------------------------------------------------------ fds */
+
+static void fd_free(vg_fdinfo *f) {
+  if (f) {
+    free(f->name);
+    free(f);
+  }
+}
+
+static void fdt_clear(vg_fdtable *t) {
+  for (uint32_t i = 0; i < t->n; i++)
+    fd_free(t->v[i]);
+  t->n = 0;
+}
+
+static void fdt_fini(vg_fdtable *t) {
+  fdt_clear(t);
+  free(t->v);
+  t->v = NULL;
+  t->cap = 0;
+}
+
+static vg_fdinfo *fdt_find(vg_fdtable *t, int64_t fd) {
+  for (uint32_t i = 0; i < t->n; i++)
+    if (t->v[i]->fd == fd)
+      return t->v[i];
+  return NULL;
+}
+
+static void fdt_remove(vg_fdtable *t, int64_t fd) {
+  for (uint32_t i = 0; i < t->n; i++)
+    if (t->v[i]->fd == fd) {
+      fd_free(t->v[i]);
+      t->v[i] = t->v[--t->n];
+      return;
+    }
+}
+
+/* Takes ownership of f (freed on failure); returns the stored entry. */
+static vg_fdinfo *fdt_add(vg_fdtable *t, vg_fdinfo *f) {
+  if (!f)
+    return NULL;
+  vg_fdinfo *old = fdt_find(t, f->fd);
+  if (old) {
+    for (uint32_t i = 0; i < t->n; i++)
+      if (t->v[i] == old) {
+        fd_free(old);
+        t->v[i] = f;
+        return f;
+      }
+  }
+  if (t->n >= VG_MAX_FDS) {
+    fd_free(f);
+    return NULL;
+  }
+  if (t->n == t->cap) {
+    uint32_t ncap = t->cap ? t->cap * 2 : 16;
+    vg_fdinfo **nv = realloc(t->v, ncap * sizeof *nv);
+    if (!nv) {
+      fd_free(f);
+      return NULL;
+    }
+    t->v = nv;
+    t->cap = ncap;
+  }
+  t->v[t->n++] = f;
+  return f;
+}
+
+static vg_fdinfo *fd_new(int64_t fd, uint8_t type, const char *name) {
+  vg_fdinfo *f = calloc(1, sizeof *f);
+  if (!f)
+    return NULL;
+  f->fd = fd;
+  f->type = type;
+  f->name = dupn(name ? name : "", name ? strlen(name) : 0);
+  if (!f->name) {
+    free(f);
+    return NULL;
+  }
+  return f;
+}
+
+static vg_fdinfo *fd_clone(const vg_fdinfo *s) {
+  vg_fdinfo *f = malloc(sizeof *f);
+  if (!f)
+    return NULL;
+  *f = *s;
+  f->name = dupn(s->name, strlen(s->name));
+  if (!f->name) {
+    free(f);
+    return NULL;
+  }
+  return f;
+}
+
+/* ------------------------------------------------------------ threads */
+
+static size_t slot(const vg_sysstate *s, int64_t tid) {
+  uint64_t h = (uint64_t)tid * 0x9E3779B97F4A7C15ull;
+  size_t i = (size_t)(h >> 17) & (s->cap - 1);
+  while (s->tab[i] && s->tab[i]->tid != tid)
+    i = (i + 1) & (s->cap - 1);
+  return i;
+}
+
+vg_thread *vg_sys_find(vg_sysstate *s, int64_t tid) {
+  return s->tab[slot(s, tid)];
+}
+
+static void thread_free(vg_thread *t) {
+  if (!t)
+    return;
+  free(t->comm);
+  free(t->exe);
+  free(t->exepath);
+  free(t->cwd);
+  free(t->root);
+  free(t->args);
+  free(t->env);
+  free(t->last_evt);
+  fdt_fini(&t->fds);
+  free(t);
+}
+
+static vg_thread *thread_new(int64_t tid) {
+  vg_thread *t = calloc(1, sizeof *t);
+  if (!t)
+    return NULL;
+  t->tid = tid;
+  t->pid = t->ptid = t->sid = t->vpgid = t->pgid = -1;
+  t->vtid = t->vpid = -1;
+  t->uid = t->gid = t->loginuid = 0xFFFFFFFFu;
+  t->fdlimit = -1;
+  t->flags = CL_NAME_CHANGED;
+  t->lastevent_fd = -1;
+  t->lastevent_type = 0xFFFFFFFFu;
+  t->comm = dupn("", 0);
+  t->exe = dupn("", 0);
+  t->exepath = dupn("", 0);
+  t->cwd = dupn("", 0);
+  t->root = dupn("", 0);
+  t->args = dupn("", 0);
+  t->env = dupn("", 0);
+  if (!t->env || !t->comm || !t->exe || !t->exepath || !t->cwd || !t->root ||
+      !t->args) {
+    thread_free(t);
+    return NULL;
+  }
+  return t;
+}
+
+static void erase_thread(vg_sysstate *s, int64_t tid) {
+  size_t i = slot(s, tid);
+  if (!s->tab[i])
+    return;
+  if (s->tinfo == s->tab[i])
+    s->tinfo = NULL;
+  if (s->fdinfo_owner == s->tab[i])
+    s->fdinfo_owner = NULL;
+  thread_free(s->tab[i]);
+  s->tab[i] = NULL;
+  s->n--;
+  size_t j = (i + 1) & (s->cap - 1);
+  while (s->tab[j]) {
+    vg_thread *t = s->tab[j];
+    s->tab[j] = NULL;
+    s->tab[slot(s, t->tid)] = t;
+    j = (j + 1) & (s->cap - 1);
+  }
+}
+
+/* Adds t (replacing any thread with the same tid); frees t when full. */
+static vg_thread *add_thread(vg_sysstate *s, vg_thread *t) {
+  if (!t)
+    return NULL;
+  erase_thread(s, t->tid);
+  if (s->n >= VG_MAX_THREADS) {
+    thread_free(t);
+    return NULL;
+  }
+  if ((s->n + 1) * 2 > s->cap) {
+    size_t ncap = s->cap * 2;
+    vg_thread **nt = calloc(ncap, sizeof *nt);
+    if (!nt) {
+      thread_free(t);
+      return NULL;
+    }
+    vg_thread **old = s->tab;
+    size_t ocap = s->cap;
+    s->tab = nt;
+    s->cap = ncap;
+    for (size_t i = 0; i < ocap; i++)
+      if (old[i])
+        s->tab[slot(s, old[i]->tid)] = old[i];
+    free(old);
+  }
+  s->tab[slot(s, t->tid)] = t;
+  s->n++;
+  return t;
+}
+
+static int is_main(const vg_thread *t) {
+  return t->tid == t->pid || (t->flags & CL_IS_MAIN_THREAD);
+}
+
+vg_thread *vg_sys_main_thread(vg_sysstate *s, vg_thread *t) {
+  if (!t)
+    return NULL;
+  if (is_main(t))
+    return t;
+  if (t->pid < 0)
+    return NULL;
+  vg_thread *m = vg_sys_find(s, t->pid);
+  return m && is_main(m) ? m : NULL;
+}
+
+static vg_fdtable *fd_table(vg_sysstate *s, vg_thread *t) {
+  if (!(t->flags & CL_CLONE_FILES))
+    return &t->fds;
+  vg_thread *m = vg_sys_main_thread(s, t);
+  return m ? &m->fds : NULL;
+}
+
+vg_fdinfo *vg_sys_get_fd(vg_sysstate *s, vg_thread *t, int64_t fd) {
+  if (!t)
+    return NULL;
+  vg_fdtable *ft = fd_table(s, t);
+  return ft ? fdt_find(ft, fd) : NULL;
+}
+
+static vg_fdinfo *add_fd(vg_sysstate *s, vg_thread *t, vg_fdinfo *f) {
+  vg_fdtable *ft = fd_table(s, t);
+  if (!ft || !f) {
+    fd_free(f);
+    return NULL;
+  }
+  t->lastevent_fd = f->fd;
+  return fdt_add(ft, f);
+}
+
+static const char *thread_cwd(vg_sysstate *s, vg_thread *t) {
+  vg_thread *m = vg_sys_main_thread(s, t);
+  return m ? m->cwd : "./";
+}
+
+static void set_args(vg_thread *t, const uint8_t *a, uint32_t len) {
+  if (len > 0 && a[len - 1] == 0)
+    len--;
+  char *d = dupn((const char *)a, len);
+  if (!d)
+    return;
+  free(t->args);
+  t->args = d;
+  t->args_len = len;
+  uint32_t n = len ? 1 : 0;
+  for (uint32_t i = 0; i < len; i++)
+    if (a[i] == 0)
+      n++;
+  t->nargs = n;
+}
+
+static void set_env(vg_thread *t, const uint8_t *a, uint32_t len) {
+  if (len > 0 && a[len - 1] == 0)
+    len--;
+  char *d = dupn((const char *)a, len);
+  if (!d)
+    return;
+  free(t->env);
+  t->env = d;
+  t->env_len = len;
+}
+
+/* Lookup that creates a placeholder entry for unknown threads, as libsinsp
+ * does when it cannot query /proc while replaying a capture. */
+static vg_thread *get_thread(vg_sysstate *s, int64_t tid) {
+  vg_thread *t = vg_sys_find(s, tid);
+  if (t)
+    return t;
+  t = thread_new(tid);
+  if (!t)
+    return NULL;
+  set_str(&t->comm, "<NA>");
+  set_str(&t->exe, "<NA>");
+  return add_thread(s, t);
+}
+
+static int is_invalid(const vg_thread *t) {
+  return t->tid < 0 || t->pid < 0 || t->ptid < 0;
+}
+
+
+/* ------------------------------------------------------------ groups */
+
+/* libsinsp keeps threads in thread groups (by pid) with a count of live
+ * threads; a dead main thread stays while other threads of its group are
+ * alive, and children of an exiting thread move to a reaper. */
+
+static int is_reaper_group(const vg_sysstate *s, int64_t pid) {
+  for (size_t i = 0; i < s->nreapers; i++)
+    if (s->reapers[i] == pid)
+      return 1;
+  return 0;
+}
+
+static void mark_reaper_group(vg_sysstate *s, int64_t pid) {
+  if (is_reaper_group(s, pid))
+    return;
+  if (s->nreapers < sizeof s->reapers / sizeof s->reapers[0])
+    s->reapers[s->nreapers++] = pid;
+}
+
+/* First live thread of group PID other than EXCEPT (main thread first). */
+static vg_thread *live_in_group(vg_sysstate *s, int64_t pid,
+                                const vg_thread *except) {
+  vg_thread *m = vg_sys_find(s, pid);
+  if (m && m != except && is_main(m) && !(m->flags & CL_CLOSED) &&
+      !is_invalid(m))
+    return m;
+  for (size_t i = 0; i < s->cap; i++) {
+    vg_thread *t = s->tab[i];
+    if (t && t != except && t->pid == pid && !is_invalid(t) &&
+        !(t->flags & CL_CLOSED))
+      return t;
+  }
+  return NULL;
+}
+
+static int in_pid_ns(const vg_thread *t) {
+  return (t->flags & CL_CHILD_IN_PIDNS) || (t->tid != t->vtid && t->vtid >= 0);
+}
+
+static vg_thread *find_new_reaper(vg_sysstate *s, vg_thread *t) {
+  vg_thread *r = live_in_group(s, t->pid, t);
+  if (r)
+    return r;
+  vg_thread *p = vg_sys_find(s, t->ptid);
+  for (int guard = 0; p && guard < 4096; guard++) {
+    if (p == t)
+      break;
+    if (in_pid_ns(p) != in_pid_ns(t))
+      break;
+    if (p->pid == 1 || p->vpid == 1 || is_reaper_group(s, p->pid)) {
+      r = live_in_group(s, p->pid, NULL);
+      if (r)
+        return r;
+    }
+    if (p->ptid == p->tid)
+      break;
+    p = vg_sys_find(s, p->ptid);
+  }
+  return NULL;
+}
+
+static void remove_thread(vg_sysstate *s, int64_t tid, int64_t reaper_tid) {
+  vg_thread *t = vg_sys_find(s, tid);
+  if (!t)
+    return;
+  if (is_invalid(t)) {
+    erase_thread(s, tid);
+    return;
+  }
+  t->flags |= CL_CLOSED;
+  int has_children = 0;
+  for (size_t i = 0; i < s->cap && !has_children; i++)
+    if (s->tab[i] && s->tab[i] != t && s->tab[i]->ptid == tid)
+      has_children = 1;
+  if (has_children) {
+    vg_thread *r = NULL;
+    if (reaper_tid > 0) {
+      r = get_thread(s, reaper_tid);
+      if (r && is_invalid(r))
+        r = NULL;
+    }
+    if (!r)
+      r = find_new_reaper(s, t);
+    if (r && r->pid != t->pid)
+      mark_reaper_group(s, r->pid);
+    for (size_t i = 0; i < s->cap; i++) {
+      vg_thread *c = s->tab[i];
+      if (c && c != t && c->ptid == tid)
+        c->ptid = r ? r->tid : 0;
+    }
+  }
+  int64_t pid = t->pid;
+  int main = is_main(t);
+  if (!live_in_group(s, pid, NULL)) {
+    erase_thread(s, pid);
+    if (main)
+      return;
+    t = vg_sys_find(s, tid);
+  }
+  if (!main && t)
+    erase_thread(s, tid);
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+vigil_status vg_sys_new(vg_sysstate **out) {
+  vg_sysstate *s = calloc(1, sizeof *s);
+  if (!s)
+    return VIGIL_E_NOMEM;
+  s->cap = 1024;
+  s->initial = 1;
+  s->tab = calloc(s->cap, sizeof *s->tab);
+  if (!s->tab) {
+    free(s);
+    return VIGIL_E_NOMEM;
+  }
+  *out = s;
+  return VIGIL_OK;
+}
+
+static void users_clear(vg_user *u, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(u[i].name);
+    free(u[i].home);
+    free(u[i].shell);
+  }
+}
+
+static void reset_all(vg_sysstate *s) {
+  for (size_t i = 0; i < s->cap; i++) {
+    thread_free(s->tab[i]);
+    s->tab[i] = NULL;
+  }
+  s->n = 0;
+  users_clear(s->users, s->nusers);
+  users_clear(s->groups, s->ngroups);
+  s->nusers = s->ngroups = 0;
+  s->nifaces = 0;
+  s->nreapers = 0;
+  s->tinfo = NULL;
+  s->fdinfo_owner = NULL;
+  s->have_remove_tid = s->have_remove_fd = 0;
+  s->initial = 1;
+  s->sockets_fixed = 0;
+  memset(s->server_ports, 0, sizeof s->server_ports);
+}
+
+void vg_sys_free(vg_sysstate *s) {
+  if (!s)
+    return;
+  reset_all(s);
+  free(s->tab);
+  free(s->users);
+  free(s->groups);
+  free(s);
+}
+
+/* ------------------------------------------------------------ metadata */
+
+static vigil_status add_user(vg_sysstate *s, const vg_scap_user *u) {
+  vg_user **arr = u->is_group ? &s->groups : &s->users;
+  size_t *n = u->is_group ? &s->ngroups : &s->nusers;
+  size_t *cap = u->is_group ? &s->capgroups : &s->capusers;
+  uint32_t id = u->is_group ? u->gid : u->uid;
+  for (size_t i = 0; i < *n; i++)
+    if ((*arr)[i].id == id)
+      return VIGIL_OK;
+  if (*n >= 65536)
+    return VIGIL_OK;
+  if (*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 64;
+    vg_user *na = realloc(*arr, nc * sizeof *na);
+    if (!na)
+      return VIGIL_E_NOMEM;
+    *arr = na;
+    *cap = nc;
+  }
+  vg_user *d = &(*arr)[*n];
+  d->id = id;
+  d->gid = u->gid;
+  d->name = dupn(u->name, strlen(u->name));
+  d->home = dupn(u->home, strlen(u->home));
+  d->shell = dupn(u->shell, strlen(u->shell));
+  if (!d->name || !d->home || !d->shell) {
+    free(d->name);
+    free(d->home);
+    free(d->shell);
+    return VIGIL_E_NOMEM;
+  }
+  (*n)++;
+  return VIGIL_OK;
+}
+
+const vg_user *vg_sys_user(vg_sysstate *s, uint32_t uid) {
+  for (size_t i = 0; i < s->nusers; i++)
+    if (s->users[i].id == uid)
+      return &s->users[i];
+  return NULL;
+}
+
+const vg_user *vg_sys_group(vg_sysstate *s, uint32_t gid) {
+  for (size_t i = 0; i < s->ngroups; i++)
+    if (s->groups[i].id == gid)
+      return &s->groups[i];
+  return NULL;
+}
+
+static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf);
+
+/* libsinsp registers uid/gid 0 as root (home /root) when a thread with
+ * that id appears and the capture's user list lacks it. */
+static void ensure_root(vg_sysstate *s, const vg_thread *t) {
+  if (t->uid == 0 && !vg_sys_user(s, 0)) {
+    vg_scap_user u = {0, 0, t->gid, "root", "/root", ""};
+    add_user(s, &u);
+  }
+  if (t->gid == 0 && !vg_sys_group(s, 0)) {
+    vg_scap_user g = {1, 0, 0, "root", "", ""};
+    add_user(s, &g);
+  }
+}
+
+vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
+  switch (it->kind) {
+  case VG_SCAP_SECTION:
+    reset_all(s);
+    return VIGIL_OK;
+  case VG_SCAP_PROC: {
+    const vg_scap_proc *p = it->u.proc;
+    vg_thread *t = thread_new(p->tid);
+    if (!t)
+      return VIGIL_E_NOMEM;
+    t->pid = p->pid;
+    t->ptid = p->ptid;
+    t->sid = p->sid;
+    t->vpgid = p->vpgid;
+    t->pgid = p->pgid;
+    t->vtid = p->vtid;
+    t->vpid = p->vpid;
+    set_str(&t->comm, p->comm);
+    set_str(&t->exe, p->exe);
+    set_str(&t->exepath, p->exepath);
+    set_str(&t->root, p->root);
+    set_args(t, p->args, p->args_len);
+    t->flags |= p->flags | CL_ACTIVE;
+    t->tty = p->tty;
+    t->exe_writable = p->exe_writable;
+    t->exe_upper_layer = p->exe_upper_layer;
+    t->exe_lower_layer = p->exe_lower_layer;
+    t->exe_from_memfd = p->exe_from_memfd;
+    t->cap_inheritable = p->cap_inh;
+    t->cap_permitted = p->cap_prm;
+    t->cap_effective = p->cap_eff;
+    if (is_main(t)) {
+      set_env(t, p->env, p->env_len);
+      char buf[MAX_PATH + 2];
+      vg_concat_paths(buf, sizeof buf - 1, "", 0, p->cwd, strlen(p->cwd));
+      size_t l = strlen(buf);
+      if (l == 0 || buf[l - 1] != '/') {
+        buf[l] = '/';
+        buf[l + 1] = 0;
+      }
+      set_str(&t->cwd, buf);
+    }
+    t->fdlimit = (int64_t)p->fdlimit;
+    t->uid = p->uid;
+    t->gid = p->gid;
+    t->loginuid = p->loginuid;
+    t = add_thread(s, t);
+    if (t)
+      ensure_root(s, t);
+    return VIGIL_OK;
+  }
+  case VG_SCAP_FD:
+    return import_fd(s, it->u.fd);
+  case VG_SCAP_IFACE:
+    if (s->nifaces < sizeof s->ifaces / sizeof s->ifaces[0]) {
+      const vg_scap_iface *f = it->u.iface;
+      s->ifaces[s->nifaces].is_v6 = f->is_v6;
+      memcpy(s->ifaces[s->nifaces].addr, f->addr, 16);
+      memcpy(s->ifaces[s->nifaces].mask, f->netmask, 16);
+      s->nifaces++;
+    }
+    return VIGIL_OK;
+  case VG_SCAP_USER:
+    return add_user(s, it->u.user);
+  default:
+    return VIGIL_OK;
+  }
+}
+
+/* ------------------------------------------------------------ sockets */
+
+static uint16_t rdp16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+static void put16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+}
+
+static const uint8_t ZERO16[16];
+
+/* inet_ntop-style text of an IPv4 or IPv6 address. */
+static void fmt_ip(char *out, size_t len, const uint8_t *ip, int v6) {
+  if (!v6) {
+    snprintf(out, len, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+    return;
+  }
+  uint16_t w[8];
+  for (int i = 0; i < 8; i++)
+    w[i] = (uint16_t)(ip[2 * i] << 8 | ip[2 * i + 1]);
+  int best = -1, bestlen = 0;
+  for (int i = 0; i < 8;) {
+    if (w[i] == 0) {
+      int j = i;
+      while (j < 8 && w[j] == 0)
+        j++;
+      if (j - i > bestlen && j - i >= 2) {
+        best = i;
+        bestlen = j - i;
+      }
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  if (best == 0 && (bestlen == 6 || (bestlen == 5 && w[5] == 0xffff))) {
+    snprintf(out, len, "::%s%u.%u.%u.%u", bestlen == 5 ? "ffff:" : "",
+             ip[12], ip[13], ip[14], ip[15]);
+    return;
+  }
+  size_t o = 0;
+  out[0] = 0;
+  for (int i = 0; i < 8; i++) {
+    if (i == best) {
+      o += (size_t)snprintf(out + o, o < len ? len - o : 0, "::");
+      i += bestlen - 1;
+      continue;
+    }
+    if (o && out[o - 1] != ':')
+      o += (size_t)snprintf(out + o, o < len ? len - o : 0, ":");
+    o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%x", w[i]);
+  }
+}
+
+static int is_mapped(const uint8_t *p) {
+  for (int i = 0; i < 10; i++)
+    if (p[i])
+      return 0;
+  if (p[10] == 0xff && p[11] == 0xff)
+    return 1;
+  return !p[10] && !p[11] && !p[12] && !p[13] && !p[14] && !p[15];
+}
+
+/* "ip:port" of a server address */
+static void fmt_server(char *out, size_t len, const uint8_t *ip, uint16_t port,
+                       int v6) {
+  char a[64];
+  fmt_ip(a, sizeof a, ip, v6);
+  snprintf(out, len, "%s:%u", a, port);
+}
+
+/* "sip:sport->dip:dport" */
+static void fmt_tuple(char *out, size_t len, const uint8_t *sip,
+                      uint16_t sport, const uint8_t *dip, uint16_t dport,
+                      int v6) {
+  char a[64], b[64];
+  fmt_ip(a, sizeof a, sip, v6);
+  fmt_ip(b, sizeof b, dip, v6);
+  snprintf(out, len, "%s:%u->%s:%u", a, sport, b, dport);
+}
+
+/* libsinsp's text for a socket's current addresses (its fd name). */
+static void sockinfo_str(char *out, size_t len, const vg_fdinfo *f) {
+  const uint8_t *k = f->sock;
+  if (f->type == FD_IPV4_SOCK) {
+    uint8_t l4 = k[VG_S4_L4];
+    if (l4 == L4_TCP || l4 == L4_UDP)
+      fmt_tuple(out, len, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
+                k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
+    else if (l4 == L4_ICMP || l4 == L4_RAW)
+      snprintf(out, len, "%u.%u.%u.%u->%u.%u.%u.%u", k[0], k[1], k[2], k[3],
+               k[4], k[5], k[6], k[7]);
+    else
+      snprintf(out, len, "<unknown>");
+  } else if (f->type == FD_IPV6_SOCK) {
+    uint8_t l4 = k[VG_S6_L4];
+    const uint8_t *s6 = k + VG_S6_SIP, *d6 = k + VG_S6_DIP;
+    if (l4 == L4_TCP || l4 == L4_UDP) {
+      if (is_mapped(s6) && is_mapped(d6))
+        fmt_tuple(out, len, s6 + 12, vg_sock_u16(f, VG_S4_SPORT), d6 + 12,
+                  vg_sock_u16(f, VG_S4_DPORT), 0);
+      else
+        fmt_tuple(out, len, s6, vg_sock_u16(f, VG_S6_SPORT), d6,
+                  vg_sock_u16(f, VG_S6_DPORT), 1);
+    } else if (l4 == L4_ICMP) {
+      if (is_mapped(s6) && is_mapped(d6)) {
+        snprintf(out, len, "%u.%u.%u.%u->%u.%u.%u.%u", s6[12], s6[13],
+                 s6[14], s6[15], d6[12], d6[13], d6[14], d6[15]);
+      } else {
+        char a[64], b[64];
+        fmt_ip(a, sizeof a, s6, 1);
+        fmt_ip(b, sizeof b, d6, 1);
+        snprintf(out, len, "%s->%s", a, b);
+      }
+    } else {
+      snprintf(out, len, "<unknown>");
+    }
+  }
+}
+
+static void set_sock_name(vg_fdinfo *f) {
+  char nb[256];
+  nb[0] = 0;
+  sockinfo_str(nb, sizeof nb, f);
+  set_str(&f->name, nb);
+}
+
+/* The text libsinsp gives a sockaddr parameter (PF_SIMPLE). */
+static void sockaddr_str(char *out, size_t len, const uint8_t *d, uint32_t n) {
+  if (n == 0) {
+    snprintf(out, len, "<NA>");
+    return;
+  }
+  switch (d[0]) {
+  case AF_UNIX_:
+    if (n < 2 || d[n - 1] != 0)
+      snprintf(out, len, "INVALID PATH");
+    else
+      snprintf(out, len, "%s", (const char *)d + 1);
+    return;
+  case AF_INET_:
+    if (n < 7)
+      snprintf(out, len, "INVALID IPv4");
+    else
+      fmt_server(out, len, d + 1, rdp16(d + 5), 0);
+    return;
+  case AF_INET6_:
+    if (n < 19)
+      snprintf(out, len, "INVALID IPv6");
+    else
+      fmt_server(out, len, d + 1, rdp16(d + 17), 1);
+    return;
+  default:
+    snprintf(out, len, "family %d", d[0]);
+    return;
+  }
+}
+
+static int sockaddr_valid(const uint8_t *d, uint32_t n) {
+  if (n == 0)
+    return 0;
+  switch (d[0]) {
+  case AF_INET_: return n >= 7;
+  case AF_INET6_: return n >= 19;
+  case AF_UNIX_: return n >= 2 && d[n - 1] == 0;
+  default: return 1;
+  }
+}
+
+static int socktuple_valid(const uint8_t *d, uint32_t n) {
+  if (n == 0)
+    return 0;
+  switch (d[0]) {
+  case AF_INET_: return n >= 13;
+  case AF_INET6_: return n >= 37;
+  case AF_UNIX_: return n >= 18 && d[n - 1] == 0;
+  default: return 1;
+  }
+}
+
+/* The text libsinsp gives a socktuple parameter (PF_SIMPLE). */
+static void socktuple_str(char *out, size_t len, const uint8_t *d,
+                          uint32_t n) {
+  if (!socktuple_valid(d, n)) {
+    snprintf(out, len, "%s", n == 0 ? "NULL"
+                             : d[0] == AF_UNIX_ ? "INVALID PATH"
+                             : d[0] == AF_INET_ ? "INVALID IPv4"
+                             : d[0] == AF_INET6_ ? "INVALID IPv6"
+                                                 : "INVALID SOCKTUPLE");
+    return;
+  }
+  switch (d[0]) {
+  case AF_UNIX_: {
+    unsigned long long a = 0, b = 0;
+    for (int i = 7; i >= 0; i--) {
+      a = a << 8 | d[1 + i];
+      b = b << 8 | d[9 + i];
+    }
+    snprintf(out, len, "%llx->%llx %s", a, b, (const char *)d + 17);
+    return;
+  }
+  case AF_INET_:
+    fmt_tuple(out, len, d + 1, rdp16(d + 5), d + 7, rdp16(d + 11), 0);
+    return;
+  case AF_INET6_:
+    if (is_mapped(d + 1) && is_mapped(d + 19))
+      fmt_tuple(out, len, d + 13, rdp16(d + 17), d + 31, rdp16(d + 35), 0);
+    else
+      fmt_tuple(out, len, d + 1, rdp16(d + 17), d + 19, rdp16(d + 35), 1);
+    return;
+  default:
+    out[0] = 0;
+    return;
+  }
+}
+
+static int set_v4(vg_fdinfo *f, const uint8_t *sip, uint16_t sport,
+                  const uint8_t *dip, uint16_t dport, int overwrite) {
+  uint8_t *k = f->sock;
+  if (f->type == FD_IPV4_SOCK) {
+    int same = !memcmp(k + VG_S4_SIP, sip, 4) &&
+               vg_sock_u16(f, VG_S4_SPORT) == sport &&
+               !memcmp(k + VG_S4_DIP, dip, 4) &&
+               vg_sock_u16(f, VG_S4_DPORT) == dport;
+    int rev = !memcmp(k + VG_S4_SIP, dip, 4) &&
+              vg_sock_u16(f, VG_S4_SPORT) == dport &&
+              !memcmp(k + VG_S4_DIP, sip, 4) &&
+              vg_sock_u16(f, VG_S4_DPORT) == sport;
+    if (same || rev)
+      return 0;
+  }
+  int changed = 0;
+  if (memcmp(k + VG_S4_SIP, sip, 4)) {
+    memcpy(k + VG_S4_SIP, sip, 4);
+    changed = 1;
+  }
+  if (vg_sock_u16(f, VG_S4_SPORT) != sport) {
+    put16(k + VG_S4_SPORT, sport);
+    changed = 1;
+  }
+  if (!memcmp(k + VG_S4_DIP, ZERO16, 4) ||
+      (overwrite && memcmp(k + VG_S4_DIP, dip, 4))) {
+    memcpy(k + VG_S4_DIP, dip, 4);
+    changed = 1;
+  }
+  if (vg_sock_u16(f, VG_S4_DPORT) == 0 ||
+      (overwrite && vg_sock_u16(f, VG_S4_DPORT) != dport)) {
+    put16(k + VG_S4_DPORT, dport);
+    changed = 1;
+  }
+  return changed;
+}
+
+static int set_v6(vg_fdinfo *f, const uint8_t *sip, uint16_t sport,
+                  const uint8_t *dip, uint16_t dport, int overwrite) {
+  uint8_t *k = f->sock;
+  if (f->type == FD_IPV6_SOCK) {
+    int same = !memcmp(k + VG_S6_SIP, sip, 16) &&
+               vg_sock_u16(f, VG_S6_SPORT) == sport &&
+               !memcmp(k + VG_S6_DIP, dip, 16) &&
+               vg_sock_u16(f, VG_S6_DPORT) == dport;
+    int rev = !memcmp(k + VG_S6_SIP, dip, 16) &&
+              vg_sock_u16(f, VG_S6_SPORT) == dport &&
+              !memcmp(k + VG_S6_DIP, sip, 16) &&
+              vg_sock_u16(f, VG_S6_DPORT) == sport;
+    if (same || rev)
+      return 0;
+  }
+  int changed = 0;
+  if (memcmp(k + VG_S6_SIP, sip, 16)) {
+    memcpy(k + VG_S6_SIP, sip, 16);
+    changed = 1;
+  }
+  if (vg_sock_u16(f, VG_S6_SPORT) != sport) {
+    put16(k + VG_S6_SPORT, sport);
+    changed = 1;
+  }
+  if (!memcmp(k + VG_S6_DIP, ZERO16, 16) ||
+      (overwrite && memcmp(k + VG_S6_DIP, dip, 16))) {
+    memcpy(k + VG_S6_DIP, dip, 16);
+    changed = 1;
+  }
+  if (vg_sock_u16(f, VG_S6_DPORT) == 0 ||
+      (overwrite && vg_sock_u16(f, VG_S6_DPORT) != dport)) {
+    put16(k + VG_S6_DPORT, dport);
+    changed = 1;
+  }
+  return changed;
+}
+
+static void swap_addresses(vg_fdinfo *f) {
+  uint8_t *k = f->sock;
+  uint8_t t[16];
+  if (f->type == FD_IPV4_SOCK) {
+    memcpy(t, k + VG_S4_SIP, 4);
+    memcpy(k + VG_S4_SIP, k + VG_S4_DIP, 4);
+    memcpy(k + VG_S4_DIP, t, 4);
+    uint16_t p = vg_sock_u16(f, VG_S4_SPORT);
+    put16(k + VG_S4_SPORT, vg_sock_u16(f, VG_S4_DPORT));
+    put16(k + VG_S4_DPORT, p);
+  } else {
+    memcpy(t, k + VG_S6_SIP, 16);
+    memcpy(k + VG_S6_SIP, k + VG_S6_DIP, 16);
+    memcpy(k + VG_S6_DIP, t, 16);
+    uint16_t p = vg_sock_u16(f, VG_S6_SPORT);
+    put16(k + VG_S6_SPORT, vg_sock_u16(f, VG_S6_DPORT));
+    put16(k + VG_S6_DPORT, p);
+  }
+}
+
+static int loopback4(const uint8_t *a) {
+  return a[0] == 127 && a[1] == 0 && a[2] == 0 && a[3] == 1;
+}
+
+static int loopback6(const uint8_t *a) {
+  for (int i = 0; i < 15; i++)
+    if (a[i])
+      return 0;
+  return a[15] == 1;
+}
+
+/* The local address libsinsp guesses for a peer address. */
+static void infer_addr(const vg_sysstate *s, const uint8_t *dst, int v6,
+                       uint8_t *out) {
+  size_t al = v6 ? 16 : 4;
+  for (size_t i = 0; i < s->nifaces; i++)
+    if (s->ifaces[i].is_v6 == v6 && !memcmp(s->ifaces[i].addr, dst, al)) {
+      memcpy(out, dst, al);
+      return;
+    }
+  for (size_t i = 0; i < s->nifaces; i++) {
+    if (s->ifaces[i].is_v6 != v6)
+      continue;
+    int same = 1;
+    if (v6) {
+      same = !memcmp(s->ifaces[i].addr, dst, 8);
+    } else {
+      for (size_t j = 0; j < 4; j++)
+        if ((s->ifaces[i].addr[j] & s->ifaces[i].mask[j]) !=
+            (dst[j] & s->ifaces[i].mask[j]))
+          same = 0;
+    }
+    if (same) {
+      memcpy(out, s->ifaces[i].addr, al);
+      return;
+    }
+  }
+  for (size_t i = 0; i < s->nifaces; i++)
+    if (s->ifaces[i].is_v6 == v6 &&
+        !(v6 ? loopback6(s->ifaces[i].addr) : loopback4(s->ifaces[i].addr))) {
+      memcpy(out, s->ifaces[i].addr, al);
+      return;
+    }
+  memset(out, 0, al);
+}
+
+/* Completes a tuple with a missing address from the interface list. */
+static void iface_update_fd(const vg_sysstate *s, vg_fdinfo *f) {
+  uint8_t *k = f->sock;
+  uint8_t na[16];
+  if (f->type == FD_IPV4_SOCK) {
+    int sz = !memcmp(k + VG_S4_SIP, ZERO16, 4);
+    int dz = !memcmp(k + VG_S4_DIP, ZERO16, 4);
+    if (!sz && !dz)
+      return;
+    int same_port = vg_sock_u16(f, VG_S4_SPORT) == vg_sock_u16(f, VG_S4_DPORT);
+    if (sz) {
+      infer_addr(s, k + VG_S4_DIP, 0, na);
+      if (!memcmp(na, k + VG_S4_DIP, 4) && same_port)
+        return;
+      memcpy(k + VG_S4_SIP, na, 4);
+    } else {
+      infer_addr(s, k + VG_S4_SIP, 0, na);
+      if (!memcmp(na, k + VG_S4_SIP, 4) && same_port)
+        return;
+      memcpy(k + VG_S4_DIP, na, 4);
+    }
+  } else if (f->type == FD_IPV6_SOCK) {
+    int sz = !memcmp(k + VG_S6_SIP, ZERO16, 16);
+    int dz = !memcmp(k + VG_S6_DIP, ZERO16, 16);
+    if (!sz && !dz)
+      return;
+    int same_port = vg_sock_u16(f, VG_S6_SPORT) == vg_sock_u16(f, VG_S6_DPORT);
+    if (sz) {
+      infer_addr(s, k + VG_S6_DIP, 1, na);
+      if (!memcmp(na, k + VG_S6_DIP, 16) && same_port)
+        return;
+      memcpy(k + VG_S6_SIP, na, 16);
+    } else {
+      infer_addr(s, k + VG_S6_SIP, 1, na);
+      if (!memcmp(na, k + VG_S6_SIP, 16) && same_port)
+        return;
+      memcpy(k + VG_S6_DIP, na, 16);
+    }
+  }
+}
+
+/* Updates a socket from a socktuple parameter; 0 when nothing changed. */
+static int update_fd(vg_sysstate *s, vg_fdinfo *f, const uint8_t *d,
+                     uint32_t n) {
+  if (!socktuple_valid(d, n))
+    return 0;
+  uint8_t *k = f->sock;
+  if (d[0] == AF_INET_) {
+    if (f->type == FD_IPV4_SERVSOCK)
+      k[VG_S4_L4] = k[VG_SV4_L4];
+    f->type = FD_IPV4_SOCK;
+    if (!set_v4(f, d + 1, rdp16(d + 5), d + 7, rdp16(d + 11), 1))
+      return 0;
+  } else if (d[0] == AF_INET6_) {
+    const uint8_t *sip = d + 1, *dip = d + 19;
+    if (is_mapped(sip) && is_mapped(dip)) {
+      f->type = FD_IPV4_SOCK;
+      if (!set_v4(f, sip + 12, rdp16(d + 17), dip + 12, rdp16(d + 35), 1))
+        return 0;
+    } else if (!set_v6(f, sip, rdp16(d + 17), dip, rdp16(d + 35), 1)) {
+      return 0;
+    }
+  } else if (d[0] == AF_UNIX_) {
+    f->type = FD_UNIX_SOCK;
+    memcpy(k, d + 1, 16);
+    set_str(&f->name, (const char *)d + 17);
+    return 1;
+  }
+  if (f->type == FD_IPV4_SOCK && k[VG_S4_L4] == L4_UNKNOWN)
+    k[VG_S4_L4] = L4_UDP;
+  else if (f->type == FD_IPV6_SOCK && k[VG_S6_L4] == L4_UNKNOWN)
+    k[VG_S6_L4] = L4_UDP;
+  iface_update_fd(s, f);
+  return 1;
+}
+
+static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
+  vg_thread *t = vg_sys_find(s, sf->tid);
+  if (!t)
+    return VIGIL_OK;
+  vg_fdinfo *f = fd_new(sf->fd, sf->type, "");
+  if (!f)
+    return VIGIL_E_NOMEM;
+  uint8_t *k = f->sock;
+  char nb[256];
+  switch (sf->type) {
+  case FD_IPV4_SOCK:
+    memcpy(k + VG_S4_SIP, sf->sip, 4);
+    memcpy(k + VG_S4_DIP, sf->dip, 4);
+    put16(k + VG_S4_SPORT, sf->sport);
+    put16(k + VG_S4_DPORT, sf->dport);
+    k[VG_S4_L4] = sf->l4proto;
+    fmt_tuple(nb, sizeof nb, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
+              k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
+    set_str(&f->name, nb);
+    break;
+  case FD_IPV4_SERVSOCK:
+    s->server_ports[sf->sport >> 3] |= (uint8_t)(1u << (sf->sport & 7));
+    memcpy(k + VG_SV4_IP, sf->sip, 4);
+    put16(k + VG_SV4_PORT, sf->sport);
+    k[VG_SV4_L4] = sf->l4proto;
+    fmt_server(nb, sizeof nb, sf->sip, sf->sport, 0);
+    set_str(&f->name, nb);
+    break;
+  case FD_IPV6_SOCK:
+    if (is_mapped(sf->sip) && is_mapped(sf->dip)) {
+      f->type = FD_IPV4_SOCK;
+      memcpy(k + VG_S4_SIP, sf->sip + 12, 4);
+      memcpy(k + VG_S4_DIP, sf->dip + 12, 4);
+      put16(k + VG_S4_SPORT, sf->sport);
+      put16(k + VG_S4_DPORT, sf->dport);
+      k[VG_S4_L4] = sf->l4proto;
+      fmt_tuple(nb, sizeof nb, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
+                k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
+    } else {
+      memcpy(k + VG_S6_SIP, sf->sip, 16);
+      memcpy(k + VG_S6_DIP, sf->dip, 16);
+      put16(k + VG_S6_SPORT, sf->sport);
+      put16(k + VG_S6_DPORT, sf->dport);
+      k[VG_S6_L4] = sf->l4proto;
+      fmt_tuple(nb, sizeof nb, sf->sip, sf->sport, sf->dip, sf->dport, 1);
+    }
+    set_str(&f->name, nb);
+    break;
+  case FD_IPV6_SERVSOCK:
+    s->server_ports[sf->sport >> 3] |= (uint8_t)(1u << (sf->sport & 7));
+    memcpy(k + VG_SV6_IP, sf->sip, 16);
+    put16(k + VG_SV6_PORT, sf->sport);
+    k[VG_SV6_L4] = sf->l4proto;
+    fmt_server(nb, sizeof nb, sf->sip, sf->sport, 1);
+    set_str(&f->name, nb);
+    break;
+  case FD_UNIX_SOCK:
+    for (int i = 0; i < 8; i++) {
+      k[i] = (uint8_t)(sf->usrc >> (8 * i));
+      k[8 + i] = (uint8_t)(sf->udst >> (8 * i));
+    }
+    set_str(&f->name, sf->name);
+    f->flags |= sf->name[0] ? VG_FD_ROLE_SERVER : VG_FD_ROLE_CLIENT;
+    break;
+  case FD_FILE_V2:
+    f->openflags = sf->open_flags;
+    set_str(&f->name, sf->name);
+    break;
+  default:
+    if (sf->type == 0 || sf->type > 21) {
+      fd_free(f);
+      return VIGIL_OK;
+    }
+    set_str(&f->name, sf->name);
+    break;
+  }
+  fdt_add(&t->fds, f);
+  return VIGIL_OK;
+}
+
+/* ------------------------------------------------------------ parsers */
+
+static int retrieve_enter(vg_thread *t, const vg_evt *e, vg_evt *out);
+
+static vg_fdinfo *evt_fd(vg_sysstate *s) {
+  if (!s->fdinfo_owner)
+    return NULL;
+  return vg_sys_get_fd(s, s->fdinfo_owner, s->fdinfo_fd);
+}
+
+static void set_evt_fd(vg_sysstate *s, vg_thread *t, int64_t fd) {
+  if (t && vg_sys_get_fd(s, t, fd)) {
+    s->fdinfo_owner = t;
+    s->fdinfo_fd = fd;
+  } else {
+    s->fdinfo_owner = NULL;
+  }
+}
+
+static int64_t retval(const vg_evt *e) {
+  if (e->nparams == 0 || e->plen[0] == 0)
+    return 0;
+  return vg_evt_int(e, 0, 1);
+}
+
+/* A string parameter as libsinsp reads it: empty and "(NULL)" are
+ * turned into "<NA>". */
+static const char *pstr(const vg_evt *e, uint32_t i, char *buf, size_t n) {
+  const char *r = vg_evt_str(e, i, buf, n);
+  return r ? r : "<NA>";
+}
+
+static int pempty(const vg_evt *e, uint32_t i) {
+  return i >= e->nparams || e->plen[i] == 0;
+}
+
+static void copy_fds(vg_sysstate *s, vg_thread *from, vg_thread *to) {
+  vg_fdtable *ft = fd_table(s, from);
+  if (!ft)
+    return;
+  fdt_clear(&to->fds);
+  for (uint32_t i = 0; i < ft->n; i++)
+    fdt_add(&to->fds, fd_clone(ft->v[i]));
+}
+
+static void set_comm_exe_args(vg_thread *t, const vg_evt *e) {
+  char b1[1100], b2[1100];
+  const char *exe = pstr(e, 1, b1, sizeof b1);
+  set_str(&t->exe, exe);
+  if (!pempty(e, 13))
+    set_str(&t->comm, pstr(e, 13, b2, sizeof b2));
+  else
+    set_str(&t->comm, exe);
+  if (e->nparams > 2)
+    set_args(t, e->p[2], e->plen[2]);
+}
+
+static void copy_from(vg_thread *d, const vg_thread *src) {
+  set_str(&d->exepath, src->exepath);
+  d->exe_writable = src->exe_writable;
+  d->exe_upper_layer = src->exe_upper_layer;
+  d->exe_lower_layer = src->exe_lower_layer;
+  d->exe_from_memfd = src->exe_from_memfd;
+  d->tty = src->tty;
+  d->cap_permitted = src->cap_permitted;
+  d->cap_inheritable = src->cap_inheritable;
+  d->cap_effective = src->cap_effective;
+  set_str(&d->root, src->root);
+  d->sid = src->sid;
+  d->vpgid = src->vpgid;
+  d->pgid = src->pgid;
+  d->loginuid = src->loginuid;
+}
+
+static void parse_clone_caller(vg_sysstate *s, const vg_evt *e, int64_t child) {
+  vg_thread *caller = get_thread(s, e->tid);
+  int valid = 1;
+  if (!caller) {
+    s->tinfo = NULL;
+    return;
+  }
+  if (is_invalid(caller)) {
+    valid = 0;
+    caller->pid = vg_evt_i64(e, 4);
+    caller->ptid = vg_evt_i64(e, 5);
+    if (!pempty(e, 19)) {
+      caller->vtid = vg_evt_i64(e, 18);
+      caller->vpid = vg_evt_i64(e, 19);
+    } else {
+      caller->vtid = e->tid;
+      caller->vpid = -1;
+    }
+  }
+  s->tinfo = caller;
+  uint32_t flags = vg_evt_u32(e, 15);
+  if ((flags & (CL_CHILD_IN_PIDNS | CL_CLONE_NEWPID | CL_CLONE_PARENT)) ||
+      e->tid != caller->vtid)
+    return;
+  if ((flags & CL_CLONE_VFORK) || e->type == VG_PPME_SYSCALL_VFORK_20_X)
+    return;
+  vg_thread *ex = vg_sys_find(s, child);
+  if (ex) {
+    if (ex->flags & CL_CLONE_INVERTED)
+      return;
+    remove_thread(s, child, -1);
+  }
+  vg_thread *c = thread_new(child);
+  if (!c)
+    return;
+  c->flags = flags;
+  if (!(flags & CL_CLONE_THREAD)) {
+    if (valid) {
+      copy_fds(s, caller, c);
+      set_str(&c->cwd, thread_cwd(s, caller));
+      vg_thread *cm = vg_sys_main_thread(s, caller);
+      if (!cm)
+        cm = caller;
+      set_env(c, (const uint8_t *)cm->env, cm->env_len);
+    }
+    c->pid = c->tid;
+    c->ptid = caller->tid;
+  } else {
+    c->pid = caller->pid;
+    c->ptid = caller->ptid;
+    c->flags |= CL_CLONE_FILES;
+  }
+  c->vtid = c->tid;
+  c->vpid = c->pid;
+  set_comm_exe_args(c, e);
+  c->fdlimit = vg_evt_i64(e, 7);
+  c->uid = vg_evt_u32(e, 16);
+  c->gid = vg_evt_u32(e, 17);
+  c->clone_ts = e->ts;
+  if (valid) {
+    copy_from(c, caller);
+  } else {
+    set_str(&caller->exe, c->exe);
+    set_str(&caller->comm, c->comm);
+    if (e->nparams > 2)
+      set_args(caller, e->p[2], e->plen[2]);
+  }
+  c = add_thread(s, c);
+  if (c)
+    ensure_root(s, c);
+  /* the caller pointer may have moved slots but not address */
+  s->tinfo = vg_sys_find(s, e->tid);
+}
+
+static void parse_clone_child(vg_sysstate *s, const vg_evt *e) {
+  int64_t tid = e->tid;
+  if (s->tinfo && s->tinfo->clone_ts != 0) {
+    if (e->ts - s->tinfo->clone_ts < 3600000000000ull)
+      return;
+    remove_thread(s, tid, -1);
+    s->tinfo = NULL;
+  }
+  vg_thread *c = thread_new(tid);
+  if (!c)
+    return;
+  c->pid = vg_evt_i64(e, 4);
+  c->ptid = vg_evt_i64(e, 5);
+  if (!pempty(e, 19)) {
+    c->vtid = vg_evt_i64(e, 18);
+    c->vpid = vg_evt_i64(e, 19);
+  } else {
+    c->vtid = tid;
+    c->vpid = -1;
+  }
+  c->flags = vg_evt_u32(e, 15) | CL_CLONE_INVERTED;
+  int leader = !(c->flags & CL_CLONE_THREAD);
+  int64_t lookup_tid = leader ? c->ptid : c->pid;
+  if (!leader)
+    c->flags |= CL_CLONE_FILES;
+  vg_thread *lk = get_thread(s, lookup_tid);
+  if (!lk) {
+    thread_free(c);
+    s->tinfo = NULL;
+    return;
+  }
+  int valid = 1;
+  if (is_invalid(lk)) {
+    valid = 0;
+    if (!leader) {
+      lk->pid = c->pid;
+      lk->ptid = c->ptid;
+      lk->vpid = c->vpid;
+      lk->vtid = lk->vpid;
+    }
+  }
+  set_comm_exe_args(c, e);
+  if (valid) {
+    copy_from(c, lk);
+    if (leader) {
+      copy_fds(s, lk, c);
+      set_str(&c->cwd, thread_cwd(s, lk));
+      vg_thread *lm = vg_sys_main_thread(s, lk);
+      if (!lm)
+        lm = lk;
+      set_env(c, (const uint8_t *)lm->env, lm->env_len);
+    }
+  } else if (!leader) {
+    set_str(&lk->exe, c->exe);
+    set_str(&lk->comm, c->comm);
+    if (e->nparams > 2)
+      set_args(lk, e->p[2], e->plen[2]);
+  }
+  c->fdlimit = vg_evt_i64(e, 7);
+  c->uid = vg_evt_u32(e, 16);
+  c->gid = vg_evt_u32(e, 17);
+  c->clone_ts = e->ts;
+  s->tinfo = add_thread(s, c);
+  if (s->tinfo)
+    ensure_root(s, s->tinfo);
+}
+
+static void parse_execve(vg_sysstate *s, const vg_evt *e) {
+  vg_thread *t = s->tinfo;
+  if (retval(e) < 0 || !t)
+    return;
+  t->flags &= ~CL_CLOSED;
+  set_comm_exe_args(t, e);
+  t->pid = vg_evt_i64(e, 4);
+  if (is_invalid(t)) {
+    t->ptid = vg_evt_i64(e, 5);
+    if (!(t->flags & CL_CHILD_IN_PIDNS)) {
+      t->vtid = t->tid;
+      t->vpid = t->pid;
+    }
+  }
+  t->fdlimit = vg_evt_i64(e, 7);
+  if (!pempty(e, 15))
+    set_env(t, e->p[15], e->plen[15]);
+  if (!pempty(e, 16))
+    t->tty = vg_evt_u32(e, 16);
+  if (!pempty(e, 19)) {
+    uint32_t xf = vg_evt_u32(e, 19);
+    /* PPM_EXE_WRITABLE 1, UPPER_LAYER 2, FROM_MEMFD 4, LOWER_LAYER 8 */
+    t->exe_writable = (xf & 1) != 0;
+    t->exe_upper_layer = (xf & 2) != 0;
+    t->exe_from_memfd = (xf & 4) != 0;
+    t->exe_lower_layer = (xf & 8) != 0;
+  }
+  if (!pempty(e, 22)) {
+    t->cap_inheritable = vg_evt_u64(e, 20);
+    t->cap_permitted = vg_evt_u64(e, 21);
+    t->cap_effective = vg_evt_u64(e, 22);
+  }
+  char b[1100];
+  if (!pempty(e, 27)) {
+    set_str(&t->exepath, pstr(e, 27, b, sizeof b));
+  } else {
+    vg_evt enter;
+    if (retrieve_enter(t, e, &enter) &&
+        enter.type == VG_PPME_SYSCALL_EXECVE_19_E) {
+      char fb[MAX_PATH + 8];
+      const char *fn = vg_evt_str(&enter, 0, fb, sizeof fb);
+      if (!fn)
+        fn = "";
+      if (strcmp(fn, "<NA>") == 0) {
+        set_str(&t->exepath, "<NA>");
+      } else {
+        const char *cwd = thread_cwd(s, t);
+        vg_concat_paths(s->path, sizeof s->path, cwd, strlen(cwd), fn,
+                        strlen(fn));
+        set_str(&t->exepath, s->path);
+      }
+    }
+  }
+  if (!pempty(e, 17))
+    t->vpgid = vg_evt_i64(e, 17);
+  if (!pempty(e, 18))
+    t->loginuid = vg_evt_u32(e, 18);
+  if (!pempty(e, 26))
+    t->uid = vg_evt_u32(e, 26);
+  t->pgid = pempty(e, 28) ? -1 : vg_evt_i64(e, 28);
+  if (!pempty(e, 29))
+    t->gid = vg_evt_u32(e, 29);
+  ensure_root(s, t);
+  vg_fdtable *ft = fd_table(s, t);
+  if (ft) {
+    for (uint32_t i = 0; i < ft->n;) {
+      if (ft->v[i]->openflags & O_CLOEXEC_) {
+        fd_free(ft->v[i]);
+        ft->v[i] = ft->v[--ft->n];
+      } else {
+        i++;
+      }
+    }
+  }
+  uint32_t keep = t->flags & (CL_PIPE_SRC | CL_PIPE_DST | CL_IS_MAIN_THREAD |
+                              CL_CLONE_INVERTED);
+  t->flags = CL_ACTIVE | keep | CL_NAME_CHANGED;
+  /* execve kills the other threads of the process */
+  int64_t self = t->tid, pid = t->pid;
+  for (int again = 1; again;) {
+    again = 0;
+    for (size_t i = 0; i < s->cap; i++) {
+      vg_thread *o = s->tab[i];
+      if (o && o->pid == pid && o->tid != self && !is_main(o) &&
+          !is_invalid(o)) {
+        remove_thread(s, o->tid, -1);
+        again = 1;
+        break;
+      }
+    }
+  }
+  s->tinfo = vg_sys_find(s, self);
+}
+
+static void parse_open(vg_sysstate *s, const vg_evt *e) {
+  vg_thread *t = s->tinfo;
+  if (!t)
+    return;
+  char nb[MAX_PATH + 8], eb[MAX_PATH + 8];
+  const char *name;
+  const char *sdir;
+  uint32_t flags = 0;
+  int64_t fd = retval(e);
+  char dirbuf[MAX_PATH + 8];
+  vg_evt enter;
+  int have_enter = retrieve_enter(t, e, &enter);
+  /* the path is taken from the enter event when it has one (the exit
+   * event's copy may have been changed by the time it was read) */
+  const uint32_t created_mask = ~((1u << 14) - 1);
+  if (e->type == VG_PPME_SYSCALL_OPEN_X || e->type == VG_PPME_SYSCALL_CREAT_X) {
+    int is_open = e->type == VG_PPME_SYSCALL_OPEN_X;
+    name = pstr(e, 1, nb, sizeof nb);
+    flags = is_open ? vg_evt_u32(e, 2) : 0;
+    if (have_enter) {
+      const char *en = vg_evt_str(&enter, 0, eb, sizeof eb);
+      if (en && strcmp(en, "<NA>") != 0) {
+        name = en;
+        if (is_open)
+          flags = vg_evt_u32(&enter, 1) | (flags & created_mask);
+      }
+    }
+    sdir = thread_cwd(s, t);
+  } else {
+    name = pempty(e, 2) ? "<NA>" : pstr(e, 2, nb, sizeof nb);
+    flags = vg_evt_u32(e, 3);
+    int dirfd_empty = pempty(e, 1);
+    int64_t dirfd = vg_evt_i64(e, 1);
+    if (have_enter) {
+      const char *en = vg_evt_str(&enter, 1, eb, sizeof eb);
+      if (en && strcmp(en, "<NA>") != 0) {
+        name = en;
+        flags = vg_evt_u32(&enter, 2) | (flags & created_mask);
+        dirfd_empty = pempty(&enter, 0);
+        dirfd = vg_evt_i64(&enter, 0);
+      }
+    }
+    sdir = "";
+    if (!dirfd_empty) {
+      if (name[0] == '/') {
+        sdir = "";
+      } else if (dirfd == -100) {
+        sdir = thread_cwd(s, t);
+      } else {
+        vg_fdinfo *df = vg_sys_get_fd(s, t, dirfd);
+        if (df && df->name[0]) {
+          size_t l = strlen(df->name);
+          snprintf(dirbuf, sizeof dirbuf, "%s%s", df->name,
+                   df->name[l - 1] == '/' ? "" : "/");
+          sdir = dirbuf;
+        } else {
+          sdir = "<UNKNOWN>";
+        }
+      }
+    }
+  }
+  vg_concat_paths(s->path, sizeof s->path, sdir, strlen(sdir), name,
+                  strlen(name));
+  if (fd >= 0) {
+    vg_fdinfo *f = fd_new(fd, (flags & O_DIRECTORY_) ? FD_DIRECTORY
+                                                      : FD_FILE_V2, s->path);
+    if (!f)
+      return;
+    f->openflags = flags;
+    if (add_fd(s, t, f))
+      set_evt_fd(s, t, fd);
+  }
+}
+
+static void add_socket(vg_sysstate *s, vg_thread *t, int64_t fd,
+                       uint32_t domain, uint32_t type, uint32_t proto,
+                       uint32_t flags) {
+  vg_fdinfo *f = fd_new(fd, 0, "");
+  if (!f)
+    return;
+  f->openflags = flags;
+  if (domain == AF_UNIX_) {
+    f->type = FD_UNIX_SOCK;
+  } else if (domain == AF_INET_ || domain == AF_INET6_) {
+    f->type = domain == AF_INET_ ? FD_IPV4_SOCK : FD_IPV6_SOCK;
+    uint8_t l4 = L4_UNKNOWN;
+    if (proto == 6)
+      l4 = type == 3 ? L4_RAW : L4_TCP;
+    else if (proto == 17)
+      l4 = type == 3 ? L4_RAW : L4_UDP;
+    else if (proto == 0) {
+      if ((type & 0xff) == 1)
+        l4 = L4_TCP;
+      else if ((type & 0xff) == 2)
+        l4 = L4_UDP;
+    } else if (proto == 1)
+      l4 = type == 3 ? L4_RAW : L4_ICMP;
+    else if (proto == 255)
+      l4 = L4_RAW;
+    f->sock[domain == AF_INET_ ? VG_S4_L4 : VG_S6_L4] = l4;
+  } else if (domain == AF_NETLINK_) {
+    f->type = FD_NETLINK;
+  }
+  if (add_fd(s, t, f))
+    set_evt_fd(s, t, fd);
+}
+
+/* Stores an enter event on its thread, for the exit event to read. */
+static void store_enter(vg_thread *t, const vg_evt *e) {
+  size_t total = 16 + 4 * (size_t)e->nparams;
+  for (uint32_t i = 0; i < e->nparams; i++)
+    total += e->plen[i];
+  if (total > 65536)
+    return;
+  uint8_t *b = malloc(total);
+  if (!b)
+    return;
+  uint32_t hdr[4] = {e->type, e->nparams, 0, 0};
+  memcpy(b, hdr, 16);
+  size_t o = 16 + 4 * (size_t)e->nparams;
+  for (uint32_t i = 0; i < e->nparams; i++) {
+    memcpy(b + 16 + 4 * i, &e->plen[i], 4);
+    if (e->plen[i])
+      memcpy(b + o, e->p[i], e->plen[i]);
+    o += e->plen[i];
+  }
+  free(t->last_evt);
+  t->last_evt = b;
+}
+
+/* The stored enter event matching exit event e, as libsinsp retrieves
+ * it; 0 when there is none or it does not match. */
+static int retrieve_enter(vg_thread *t, const vg_evt *e, vg_evt *out) {
+  if (!t || !t->lastevent_valid || !t->last_evt)
+    return 0;
+  uint32_t hdr[4];
+  memcpy(hdr, t->last_evt, 16);
+  memset(out, 0, sizeof *out);
+  out->type = (uint16_t)hdr[0];
+  out->nparams = hdr[1];
+  out->tid = t->tid;
+  size_t o = 16 + 4 * (size_t)out->nparams;
+  for (uint32_t i = 0; i < out->nparams; i++) {
+    memcpy(&out->plen[i], t->last_evt + 16 + 4 * i, 4);
+    out->p[i] = t->last_evt + o;
+    o += out->plen[i];
+  }
+  if (e->type == VG_PPME_SYSCALL_EXECVE_19_X &&
+      out->type == VG_PPME_SYSCALL_EXECVEAT_E)
+    return 1;
+  if (out->type != e->type - 1) {
+    t->lastevent_valid = 0;
+    return 0;
+  }
+  return 1;
+}
+
+static void parse_connect(vg_sysstate *s, const vg_evt *e) {
+  vg_fdinfo *f = evt_fd(s);
+  vg_thread *t = s->tinfo;
+  if (!t || !f)
+    return;
+  int64_t rv = retval(e);
+  if (rv < 0 && rv != -115)
+    return;
+  vg_evt enter;
+  const uint8_t *eaddr = NULL;
+  if (retrieve_enter(t, e, &enter) && enter.nparams > 1 &&
+      sockaddr_valid(enter.p[1], enter.plen[1]))
+    eaddr = enter.p[1];
+  if (pempty(e, 1)) {
+    if (!eaddr)
+      return;
+    if (eaddr[0] == AF_INET_) {
+      f->type = FD_IPV4_SOCK;
+      memcpy(f->sock + VG_S4_DIP, eaddr + 1, 4);
+      put16(f->sock + VG_S4_DPORT, rdp16(eaddr + 5));
+    } else if (eaddr[0] == AF_INET6_) {
+      if (is_mapped(eaddr + 1)) {
+        f->type = FD_IPV4_SOCK;
+        memcpy(f->sock + VG_S4_DIP, eaddr + 13, 4);
+        put16(f->sock + VG_S4_DPORT, rdp16(eaddr + 17));
+      } else {
+        f->type = FD_IPV6_SOCK;
+        put16(f->sock + VG_S6_DPORT, rdp16(eaddr + 17));
+        memcpy(f->sock + VG_S6_DIP, eaddr + 1, 16);
+      }
+    } else {
+      char nb[1100];
+      sockaddr_str(nb, sizeof nb, enter.p[1], enter.plen[1]);
+      set_str(&f->name, nb);
+    }
+    return;
+  }
+  const uint8_t *xaddr = NULL;
+  if (e->nparams > 3 && sockaddr_valid(e->p[3], e->plen[3]))
+    xaddr = e->p[3];
+  const uint8_t *d = e->p[1];
+  uint32_t n = e->plen[1];
+  if (!socktuple_valid(d, n))
+    return;
+  if (d[0] == AF_INET_ || d[0] == AF_INET6_) {
+    int v6 = d[0] == AF_INET6_;
+    const uint8_t *sip = d + 1;
+    const uint8_t *sport = v6 ? d + 17 : d + 5;
+    const uint8_t *dip = v6 ? d + 19 : d + 7;
+    const uint8_t *dport = v6 ? d + 35 : d + 11;
+    size_t al = v6 ? 16 : 4;
+    if (xaddr && eaddr && !memcmp(dport, xaddr + 1 + al, 2) &&
+        !memcmp(dip, xaddr + 1, al)) {
+      dip = eaddr + 1;
+      dport = eaddr + 1 + al;
+    }
+    int changed;
+    if (v6 && !(is_mapped(sip) && is_mapped(dip))) {
+      f->type = FD_IPV6_SOCK;
+      changed = set_v6(f, sip, rdp16(sport), dip, rdp16(dport), 1);
+    } else {
+      f->type = FD_IPV4_SOCK;
+      changed = set_v4(f, v6 ? sip + 12 : sip, rdp16(sport),
+                       v6 ? dip + 12 : dip, rdp16(dport), 1);
+    }
+    if (changed && (f->flags & VG_FD_ROLE_SERVER) &&
+        f->type == FD_IPV4_SOCK && f->sock[VG_S4_L4] == L4_UDP)
+      swap_addresses(f);
+    set_sock_name(f);
+  } else {
+    if (f->type != FD_UNIX_SOCK)
+      return;
+    const char *dpath = (const char *)d + 17;
+    if (xaddr && eaddr && xaddr[0] == AF_UNIX_ && eaddr[0] == AF_UNIX_ &&
+        !strncmp(dpath, (const char *)xaddr + 1, 108))
+      dpath = (const char *)eaddr + 1;
+    memcpy(f->sock, d + 1, 16);
+    unsigned long long a = 0, b = 0;
+    for (int i = 7; i >= 0; i--) {
+      a = a << 8 | d[1 + i];
+      b = b << 8 | d[9 + i];
+    }
+    char nb[1200];
+    snprintf(nb, sizeof nb, "%llx->%llx %s", a, b, dpath);
+    set_str(&f->name, nb);
+  }
+  if (!(f->flags & (VG_FD_ROLE_CLIENT | VG_FD_ROLE_SERVER)))
+    f->flags |= VG_FD_ROLE_CLIENT;
+}
+
+static void parse_accept(vg_sysstate *s, const vg_evt *e) {
+  vg_thread *t = s->tinfo;
+  if (!t)
+    return;
+  int64_t fd = retval(e);
+  if (fd < 0)
+    return;
+  t->lastevent_fd = fd;
+  if (pempty(e, 1) || !socktuple_valid(e->p[1], e->plen[1]))
+    return;
+  const uint8_t *d = e->p[1];
+  uint32_t len = e->plen[1];
+  vg_fdinfo *f = fd_new(fd, 0, "");
+  if (!f)
+    return;
+  uint8_t *k = f->sock;
+  if (d[0] == AF_INET_) {
+    set_v4(f, d + 1, rdp16(d + 5), d + 7, rdp16(d + 11), 1);
+    f->type = FD_IPV4_SOCK;
+    k[VG_S4_L4] = L4_TCP;
+  } else if (d[0] == AF_INET6_) {
+    if (is_mapped(d + 1) && is_mapped(d + 19)) {
+      set_v4(f, d + 13, rdp16(d + 17), d + 31, rdp16(d + 35), 1);
+      f->type = FD_IPV4_SOCK;
+      k[VG_S4_L4] = L4_TCP;
+    } else {
+      set_v6(f, d + 1, rdp16(d + 17), d + 19, rdp16(d + 35), 1);
+      f->type = FD_IPV6_SOCK;
+      k[VG_S6_L4] = L4_TCP;
+    }
+  } else if (d[0] == AF_UNIX_) {
+    f->type = FD_UNIX_SOCK;
+    memcpy(k, d + 1, 16);
+  } else {
+    fd_free(f);
+    return;
+  }
+  char nb[1200];
+  socktuple_str(nb, sizeof nb, d, len);
+  set_str(&f->name, nb);
+  if (e->type == VG_PPME_SOCKET_ACCEPT4_6_X &&
+      (vg_evt_u32(e, 5) & O_CLOEXEC_))
+    f->openflags |= O_CLOEXEC_;
+  f->flags = VG_FD_ROLE_SERVER;
+  if (add_fd(s, t, f))
+    set_evt_fd(s, t, fd);
+}
+
+static void parse_bind(vg_sysstate *s, const vg_evt *e) {
+  vg_fdinfo *f = evt_fd(s);
+  if (!f || retval(e) < 0 || pempty(e, 1) ||
+      !sockaddr_valid(e->p[1], e->plen[1]))
+    return;
+  const uint8_t *d = e->p[1];
+  uint8_t *k = f->sock;
+  if (d[0] == AF_INET_) {
+    uint16_t port = rdp16(d + 5);
+    if (port > 0) {
+      f->type = FD_IPV4_SERVSOCK;
+      uint8_t l4 = k[VG_S4_L4];
+      memcpy(k + VG_SV4_IP, d + 1, 4);
+      put16(k + VG_SV4_PORT, port);
+      k[VG_SV4_L4] = l4;
+      f->flags |= VG_FD_ROLE_SERVER;
+    }
+  } else if (d[0] == AF_INET6_) {
+    uint16_t port = rdp16(d + 17);
+    if (port > 0) {
+      if (is_mapped(d + 1)) {
+        f->type = FD_IPV4_SERVSOCK;
+        k[VG_SV4_L4] = k[VG_S6_L4];
+        memcpy(k + VG_SV4_IP, d + 13, 4);
+        put16(k + VG_SV4_PORT, port);
+      } else {
+        f->type = FD_IPV6_SERVSOCK;
+        put16(k + VG_SV6_PORT, port);
+        memcpy(k + VG_SV6_IP, d + 1, 16);
+        k[VG_SV6_L4] = k[VG_S6_L4];
+      }
+      f->flags |= VG_FD_ROLE_SERVER;
+    }
+  }
+  char nb[1100];
+  sockaddr_str(nb, sizeof nb, d, e->plen[1]);
+  set_str(&f->name, nb);
+}
+
+/* Whether the thread's process has a socket bound to / using the port. */
+static int bound_to_port(vg_sysstate *s, vg_thread *t, uint16_t port,
+                         int client) {
+  vg_fdtable *ft = fd_table(s, t);
+  if (!ft)
+    return 0;
+  for (uint32_t i = 0; i < ft->n; i++) {
+    const vg_fdinfo *f = ft->v[i];
+    if (f->type == FD_IPV4_SOCK &&
+        vg_sock_u16(f, client ? VG_S4_SPORT : VG_S4_DPORT) == port)
+      return 1;
+    if (!client && f->type == FD_IPV4_SERVSOCK &&
+        vg_sock_u16(f, VG_SV4_PORT) == port)
+      return 1;
+  }
+  return 0;
+}
+
+static void guess_role(vg_sysstate *s, vg_thread *t, vg_fdinfo *f,
+                       int incoming) {
+  if (!bound_to_port(s, t, vg_sock_u16(f, VG_S4_DPORT), 0)) {
+    f->flags |= VG_FD_ROLE_CLIENT;
+    f->flags &= ~VG_FD_ROLE_SERVER;
+    return;
+  }
+  if (!bound_to_port(s, t, vg_sock_u16(f, VG_S4_SPORT), 1)) {
+    f->flags |= VG_FD_ROLE_SERVER;
+    f->flags &= ~VG_FD_ROLE_CLIENT;
+    return;
+  }
+  if (!(f->flags & (VG_FD_ROLE_CLIENT | VG_FD_ROLE_SERVER)))
+    f->flags |= incoming ? VG_FD_ROLE_SERVER : VG_FD_ROLE_CLIENT;
+}
+
+static int is_tcp(const vg_fdinfo *f) {
+  return f->type == FD_IPV4_SOCK && f->sock[VG_S4_L4] == L4_TCP;
+}
+
+/* read/recv* and write/send* exits: datagram sockets learn their peer
+ * from the tuple parameter. */
+static void parse_rw(vg_sysstate *s, const vg_evt *e, int incoming) {
+  uint16_t t = e->type;
+  if ((t == VG_PPME_SOCKET_RECVMMSG_X || t == VG_PPME_SOCKET_SENDMMSG_X) &&
+      pempty(e, 0))
+    return;
+  if (!incoming &&
+      (t == VG_PPME_SOCKET_SEND_X || t == VG_PPME_SOCKET_SENDTO_X ||
+       t == VG_PPME_SOCKET_SENDMSG_X) &&
+      !evt_fd(s) && s->tinfo && retval(e) >= 0 && e->nparams > 4 &&
+      e->plen[4] > 0) {
+    uint8_t fam = e->p[4][0];
+    if (fam == AF_INET_ || fam == AF_INET6_)
+      add_socket(s, s->tinfo, vg_evt_i64(e, 2), fam, 2, 17, 0);
+  }
+  vg_fdinfo *f = evt_fd(s);
+  if (!f || retval(e) < 0)
+    return;
+  int tp = -1;
+  if (incoming) {
+    if (t == VG_PPME_SOCKET_RECVFROM_X)
+      tp = 2;
+    else if (t == VG_PPME_SOCKET_RECVMSG_X)
+      tp = 3;
+    else if (t == VG_PPME_SOCKET_RECVMMSG_X || t == VG_PPME_SOCKET_RECV_X)
+      tp = 4;
+  } else if (t == VG_PPME_SOCKET_SEND_X || t == VG_PPME_SOCKET_SENDTO_X ||
+             t == VG_PPME_SOCKET_SENDMSG_X || t == VG_PPME_SOCKET_SENDMMSG_X) {
+    tp = 4;
+  }
+  if (tp < 0 || (uint32_t)tp >= e->nparams)
+    return;
+  if (f->name[0] && is_tcp(f))
+    return;
+  if (!update_fd(s, f, e->p[tp], e->plen[tp]))
+    return;
+  if (f->type == FD_IPV4_SOCK || f->type == FD_IPV6_SOCK) {
+    if (!(f->flags & (VG_FD_ROLE_CLIENT | VG_FD_ROLE_SERVER)))
+      guess_role(s, s->tinfo, f, incoming);
+    if (incoming ? (f->flags & VG_FD_ROLE_CLIENT)
+                 : (f->flags & VG_FD_ROLE_SERVER))
+      swap_addresses(f);
+    set_sock_name(f);
+  } else {
+    char nb[1200];
+    socktuple_str(nb, sizeof nb, e->p[tp], e->plen[tp]);
+    set_str(&f->name, nb);
+  }
+}
+
+static void parse_single_fd(vg_sysstate *s, const vg_evt *e, uint8_t type) {
+  int64_t fd = retval(e);
+  if (!s->tinfo || fd < 0)
+    return;
+  vg_fdinfo *f = fd_new(fd, type, "");
+  if (f && add_fd(s, s->tinfo, f))
+    set_evt_fd(s, s->tinfo, fd);
+}
+
+static void parse_pipe(vg_sysstate *s, const vg_evt *e) {
+  if (!s->tinfo || retval(e) < 0)
+    return;
+  uint32_t flags = e->type == VG_PPME_SYSCALL_PIPE2_X ? vg_evt_u32(e, 4) : 0;
+  for (int i = 1; i <= 2; i++) {
+    int64_t fd = vg_evt_i64(e, (uint32_t)i);
+    vg_fdinfo *f = fd_new(fd, FD_FIFO, "");
+    if (f) {
+      f->openflags = flags;
+      if (add_fd(s, s->tinfo, f))
+        set_evt_fd(s, s->tinfo, fd);
+    }
+  }
+}
+
+static void parse_dup(vg_sysstate *s, const vg_evt *e) {
+  vg_thread *t = s->tinfo;
+  vg_fdinfo *src = evt_fd(s);
+  int64_t nfd = retval(e);
+  if (!t || nfd < 0 || !src)
+    return;
+  if (nfd == 0)
+    t->flags |= CL_PIPE_DST;
+  if (nfd == 1)
+    t->flags |= CL_PIPE_SRC;
+  vg_fdinfo *f = fd_clone(src);
+  if (!f)
+    return;
+  f->fd = nfd;
+  f->openflags &= ~O_CLOEXEC_;
+  if (e->type == VG_PPME_SYSCALL_DUP3_X && (vg_evt_u32(e, 3) & O_CLOEXEC_))
+    f->openflags |= O_CLOEXEC_;
+  /* the new fd replaces whatever had that number */
+  if (add_fd(s, t, f))
+    set_evt_fd(s, t, nfd);
+  else
+    s->fdinfo_owner = NULL;
+}
+
+static void parse_socketpair(vg_sysstate *s, const vg_evt *e) {
+  vg_thread *t = s->tinfo;
+  if (!t || retval(e) < 0)
+    return;
+  int64_t fd1 = vg_evt_i64(e, 1), fd2 = vg_evt_i64(e, 2);
+  if (fd1 == fd2) {
+    s->fdinfo_owner = NULL;
+    return;
+  }
+  uint64_t src = vg_evt_u64(e, 3), peer = vg_evt_u64(e, 4);
+  vg_fdinfo *f1 = fd_new(fd1, FD_UNIX_SOCK, "");
+  if (!f1)
+    return;
+  for (int i = 0; i < 8; i++) {
+    f1->sock[i] = (uint8_t)(src >> (8 * i));
+    f1->sock[8 + i] = (uint8_t)(peer >> (8 * i));
+  }
+  vg_fdinfo *f2 = fd_clone(f1);
+  if (add_fd(s, t, f1))
+    set_evt_fd(s, t, fd1);
+  if (f2) {
+    f2->fd = fd2;
+    add_fd(s, t, f2);
+  }
+}
+
+static void set_user(vg_sysstate *s, const vg_evt *e, uint32_t idx, int gid) {
+  vg_thread *t = vg_sys_evt_thread(s);
+  if (!t || pempty(e, idx))
+    return;
+  uint32_t v = vg_evt_u32(e, idx);
+  if (gid)
+    t->gid = v;
+  else
+    t->uid = v;
+  ensure_root(s, t);
+}
+
+static void parse_fcntl(vg_sysstate *s, const vg_evt *e) {
+  vg_thread *t = s->tinfo;
+  vg_fdinfo *src = evt_fd(s);
+  int64_t nfd = retval(e);
+  uint8_t cmd = (uint8_t)vg_evt_u32(e, 2);
+  /* PPM_FCNTL_F_DUPFD 1, F_SETFD 3, F_DUPFD_CLOEXEC 26 */
+  if (!t || !src || nfd < 0 || (cmd != 1 && cmd != 3 && cmd != 26))
+    return;
+  if (cmd == 3) {
+    src->openflags &= ~O_CLOEXEC_;
+    if (vg_evt_u64(e, 3) & 1)
+      src->openflags |= O_CLOEXEC_;
+    return;
+  }
+  vg_fdinfo *f = fd_clone(src);
+  if (!f)
+    return;
+  f->fd = nfd;
+  f->openflags &= ~O_CLOEXEC_;
+  if (cmd == 26)
+    f->openflags |= O_CLOEXEC_;
+  if (add_fd(s, t, f))
+    set_evt_fd(s, t, nfd);
+}
+
+static void parse_chdir(vg_sysstate *s, const vg_evt *e) {
+  vg_thread *t = s->tinfo;
+  if (!t || retval(e) < 0)
+    return;
+  vg_thread *m = vg_sys_main_thread(s, t);
+  if (!m)
+    return;
+  const char *p = NULL;
+  char nb[MAX_PATH + 8];
+  if (e->type != VG_PPME_SYSCALL_FCHDIR_X) { /* chdir, getcwd */
+    p = pstr(e, 1, nb, sizeof nb);
+  } else {
+    vg_fdinfo *f = evt_fd(s);
+    if (!f)
+      return;
+    p = f->name;
+  }
+  char out[2 * MAX_PATH + 8];
+  vg_concat_paths(out, sizeof out - 2, t->cwd, strlen(t->cwd), p, strlen(p));
+  size_t l = strlen(out);
+  if (l == 0 || out[l - 1] != '/') {
+    out[l] = '/';
+    out[l + 1] = 0;
+  }
+  set_str(&m->cwd, out);
+}
+
+/* enter events: index of the fd parameter */
+static uint32_t enter_fd_loc(uint16_t t) {
+  if (t == VG_PPME_SYSCALL_MMAP_E || t == VG_PPME_SYSCALL_MMAP2_E)
+    return 4;
+  if (t == VG_PPME_SYSCALL_SPLICE_E)
+    return 1;
+  return 0;
+}
+
+static int exit_fd_loc(uint16_t t) {
+  switch (t) {
+  case VG_PPME_SYSCALL_SETNS_X: case VG_PPME_SOCKET_LISTEN_X:
+  case VG_PPME_SOCKET_SHUTDOWN_X: case VG_PPME_SYSCALL_FCHDIR_X:
+  case VG_PPME_SYSCALL_LSEEK_X: case VG_PPME_SYSCALL_LLSEEK_X:
+  case VG_PPME_SYSCALL_IOCTL_3_X: case VG_PPME_SYSCALL_FSTAT_X:
+  case VG_PPME_SYSCALL_CLOSE_X: case VG_PPME_SYSCALL_GETDENTS_X:
+  case VG_PPME_SYSCALL_GETDENTS64_X: case VG_PPME_SYSCALL_FLOCK_X:
+  case VG_PPME_SYSCALL_COPY_FILE_RANGE_X: case VG_PPME_SYSCALL_FCNTL_X:
+  case VG_PPME_SYSCALL_DUP_1_X: case VG_PPME_SYSCALL_DUP2_X:
+  case VG_PPME_SYSCALL_DUP3_X: case VG_PPME_SYSCALL_NEWFSTATAT_X:
+  case VG_PPME_SYSCALL_FCHOWNAT_X: case VG_PPME_SYSCALL_FCHMODAT_X:
+  case VG_PPME_SYSCALL_MKDIRAT_X: case VG_PPME_SYSCALL_UNLINKAT_2_X:
+  case VG_PPME_SYSCALL_MKNODAT_X: case VG_PPME_SOCKET_SENDMMSG_X:
+  case VG_PPME_SOCKET_RECVMMSG_X: case VG_PPME_SYSCALL_IO_URING_REGISTER_X:
+  case VG_PPME_SYSCALL_IO_URING_ENTER_X: case VG_PPME_SOCKET_SETSOCKOPT_X:
+  case VG_PPME_SOCKET_GETSOCKOPT_X: case VG_PPME_SYSCALL_FSCONFIG_X:
+  case VG_PPME_SYSCALL_FINIT_MODULE_X: case VG_PPME_SYSCALL_FCHMOD_X:
+  case VG_PPME_SYSCALL_FCHOWN_X:
+    return 1;
+  case VG_PPME_SYSCALL_READ_X: case VG_PPME_SYSCALL_PREAD_X:
+  case VG_PPME_SOCKET_BIND_X: case VG_PPME_SYSCALL_WRITE_X:
+  case VG_PPME_SYSCALL_PWRITE_X: case VG_PPME_SOCKET_RECV_X:
+  case VG_PPME_SOCKET_SEND_X: case VG_PPME_SOCKET_SENDTO_X:
+  case VG_PPME_SOCKET_SENDMSG_X: case VG_PPME_SYSCALL_SENDFILE_X:
+  case VG_PPME_SYSCALL_SPLICE_X: case VG_PPME_SYSCALL_WRITEV_X:
+  case VG_PPME_SYSCALL_PWRITEV_X: case VG_PPME_SOCKET_CONNECT_X:
+  case VG_PPME_SYSCALL_SYMLINKAT_X:
+    return 2;
+  case VG_PPME_SOCKET_RECVFROM_X: case VG_PPME_SYSCALL_READV_X:
+  case VG_PPME_SYSCALL_PREADV_X:
+    return 3;
+  case VG_PPME_SOCKET_RECVMSG_X:
+    return 5;
+  case VG_PPME_SYSCALL_MMAP_X: case VG_PPME_SYSCALL_MMAP2_X:
+    return 8;
+  default:
+    return -1;
+  }
+}
+
+static int is_clone_exit(uint16_t t) {
+  return t == VG_PPME_SYSCALL_CLONE_20_X || t == VG_PPME_SYSCALL_CLONE3_X ||
+         t == VG_PPME_SYSCALL_FORK_20_X || t == VG_PPME_SYSCALL_VFORK_20_X;
+}
+
+static int has_retval(const vg_evt *e) {
+  const vg_event_info *ei = &vg_event_table[e->type];
+  return e->type != VG_PPME_GENERIC_X && (ei->category & VG_EC_SYSCALL) &&
+         (e->type & 1) && e->nparams > 0;
+}
+
+static void reset(vg_sysstate *s, const vg_evt *e) {
+  uint16_t t = e->type;
+  const vg_event_info *ei = &vg_event_table[t];
+  s->tinfo = NULL;
+  s->fdinfo_owner = NULL;
+  if (ei->flags & VG_EF_SKIPPARSERESET) {
+    if (t == VG_PPME_PROCINFO_E)
+      s->tinfo = vg_sys_find(s, e->tid);
+    return;
+  }
+  if (t == VG_PPME_CONTAINER_JSON_2_E || t == VG_PPME_USER_ADDED_E ||
+      t == VG_PPME_USER_DELETED_E || t == VG_PPME_GROUP_ADDED_E ||
+      t == VG_PPME_GROUP_DELETED_E || t == VG_PPME_PLUGINEVENT_E ||
+      t == VG_PPME_ASYNCEVENT_E)
+    return;
+  int query = !(is_clone_exit(t) || t == VG_PPME_SCHEDSWITCH_6_E ||
+                t == VG_PPME_PROCEXIT_1_E);
+  vg_thread *ti = query ? get_thread(s, e->tid) : vg_sys_find(s, e->tid);
+  s->tinfo = ti;
+  if (t == VG_PPME_SCHEDSWITCH_6_E || !ti)
+    return;
+  if (query)
+    ti->flags |= CL_ACTIVE;
+  int uses_fd = (ei->flags & (VG_EF_USES_FD | VG_EF_CREATES_FD |
+                              VG_EF_DESTROYS_FD)) != 0;
+  uses_fd = (ei->flags & VG_EF_USES_FD) != 0;
+  if ((t & 1) == 0) {
+    ti->lastevent_fd = -1;
+    ti->lastevent_type = t;
+    if (uses_fd) {
+      uint32_t loc = enter_fd_loc(t);
+      ti->lastevent_fd = vg_evt_i64(e, loc);
+      set_evt_fd(s, ti, ti->lastevent_fd);
+    }
+    return;
+  }
+  if (t == VG_PPME_SYSCALL_EXECVE_19_X &&
+      ti->lastevent_type == VG_PPME_SYSCALL_EXECVEAT_E) {
+    ti->lastevent_valid = 1;
+  } else if ((uint32_t)t == ti->lastevent_type + 1) {
+    ti->lastevent_valid = 1;
+  } else {
+    ti->lastevent_valid = 0;
+    ti->lastevent_fd = -1;
+  }
+  if (!uses_fd)
+    return;
+  if (ti->lastevent_fd == -1) {
+    int loc = exit_fd_loc(t);
+    if (loc >= 0 && (uint32_t)loc < e->nparams && !pempty(e, (uint32_t)loc))
+      ti->lastevent_fd = vg_evt_i64(e, (uint32_t)loc);
+  }
+  set_evt_fd(s, ti, ti->lastevent_fd);
+}
+
+/* Once the capture's tables are loaded, libsinsp gives each IPv4 socket
+ * from them a direction: server (addresses swapped) when its source port
+ * is a listening port of the capture, client otherwise. */
+static void fix_capture_sockets(vg_sysstate *s) {
+  char nb[256];
+  for (size_t i = 0; i < s->cap; i++) {
+    vg_thread *t = s->tab[i];
+    if (!t)
+      continue;
+    for (uint32_t j = 0; j < t->fds.n; j++) {
+      vg_fdinfo *f = t->fds.v[j];
+      if (f->type != FD_IPV4_SOCK)
+        continue;
+      uint16_t sport = vg_sock_u16(f, VG_S4_SPORT);
+      if (!(s->server_ports[sport >> 3] & (1u << (sport & 7)))) {
+        f->flags |= VG_FD_ROLE_CLIENT;
+        continue;
+      }
+      swap_addresses(f);
+      fmt_tuple(nb, sizeof nb, f->sock + VG_S4_SIP,
+                vg_sock_u16(f, VG_S4_SPORT), f->sock + VG_S4_DIP,
+                vg_sock_u16(f, VG_S4_DPORT), 0);
+      set_str(&f->name, nb);
+      f->flags |= VG_FD_ROLE_SERVER;
+    }
+  }
+  s->sockets_fixed = 1;
+}
+
+vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
+                          int *shown) {
+  if (!s->sockets_fixed)
+    fix_capture_sockets(s);
+  uint16_t t = e->type;
+  s->evt = e;
+  s->num = num;
+  if (s->have_remove_tid) {
+    remove_thread(s, s->remove_tid, s->remove_reaper);
+    s->have_remove_tid = 0;
+  }
+  if (s->have_remove_fd) {
+    vg_thread *o = vg_sys_find(s, s->remove_fd_tid);
+    if (o) {
+      vg_fdtable *ft = fd_table(s, o);
+      if (ft)
+        fdt_remove(ft, s->remove_fd);
+    }
+    s->have_remove_fd = 0;
+  }
+  reset(s, e);
+  switch (t) {
+  case VG_PPME_SYSCALL_OPEN_E:
+  case VG_PPME_SYSCALL_CREAT_E:
+  case VG_PPME_SYSCALL_OPENAT_2_E:
+  case VG_PPME_SYSCALL_OPENAT2_E:
+  case VG_PPME_SYSCALL_EXECVE_19_E:
+    if (pempty(e, 0))
+      break;
+    /* fall through */
+  case VG_PPME_SYSCALL_EXECVEAT_E:
+  case VG_PPME_SOCKET_CONNECT_E:
+    if (s->tinfo)
+      store_enter(s->tinfo, e);
+    break;
+  case VG_PPME_SYSCALL_READ_X:
+  case VG_PPME_SYSCALL_READV_X:
+  case VG_PPME_SYSCALL_PREAD_X:
+  case VG_PPME_SYSCALL_PREADV_X:
+  case VG_PPME_SOCKET_RECV_X:
+  case VG_PPME_SOCKET_RECVFROM_X:
+  case VG_PPME_SOCKET_RECVMSG_X:
+  case VG_PPME_SOCKET_RECVMMSG_X:
+    parse_rw(s, e, 1);
+    break;
+  case VG_PPME_SYSCALL_WRITE_X:
+  case VG_PPME_SYSCALL_WRITEV_X:
+  case VG_PPME_SYSCALL_PWRITE_X:
+  case VG_PPME_SYSCALL_PWRITEV_X:
+  case VG_PPME_SOCKET_SEND_X:
+  case VG_PPME_SOCKET_SENDTO_X:
+  case VG_PPME_SOCKET_SENDMSG_X:
+  case VG_PPME_SOCKET_SENDMMSG_X:
+    parse_rw(s, e, 0);
+    break;
+  case VG_PPME_SYSCALL_OPEN_X:
+  case VG_PPME_SYSCALL_CREAT_X:
+  case VG_PPME_SYSCALL_OPENAT_2_X:
+  case VG_PPME_SYSCALL_OPENAT2_X:
+    parse_open(s, e);
+    break;
+  case VG_PPME_SYSCALL_CLONE_20_X:
+  case VG_PPME_SYSCALL_FORK_20_X:
+  case VG_PPME_SYSCALL_VFORK_20_X:
+  case VG_PPME_SYSCALL_CLONE3_X: {
+    int64_t c = retval(e);
+    if (c == 0)
+      parse_clone_child(s, e);
+    else if (c > 0)
+      parse_clone_caller(s, e, c);
+    break;
+  }
+  case VG_PPME_SYSCALL_EXECVE_19_X:
+  case VG_PPME_SYSCALL_EXECVEAT_X:
+    parse_execve(s, e);
+    break;
+  case VG_PPME_PROCEXIT_1_E:
+    if (s->tinfo) {
+      s->tinfo->flags |= CL_CLOSED;
+      s->remove_tid = e->tid;
+      s->remove_reaper = -1;
+      /* procexit carries the kernel's reaper for the children */
+      if (e->nparams > 4 && !pempty(e, 4))
+        s->remove_reaper = vg_evt_i64(e, 4);
+      s->have_remove_tid = 1;
+    }
+    break;
+  case VG_PPME_SYSCALL_PIPE_X:
+  case VG_PPME_SYSCALL_PIPE2_X:
+    parse_pipe(s, e);
+    break;
+  case VG_PPME_SOCKET_SOCKET_X:
+    if (s->tinfo && retval(e) >= 0)
+      add_socket(s, s->tinfo, retval(e), vg_evt_u32(e, 1), vg_evt_u32(e, 2),
+                 vg_evt_u32(e, 3), vg_evt_u32(e, 4));
+    break;
+  case VG_PPME_SOCKET_BIND_X:
+    parse_bind(s, e);
+    break;
+  case VG_PPME_SOCKET_CONNECT_X:
+    parse_connect(s, e);
+    break;
+  case VG_PPME_SOCKET_ACCEPT_5_X:
+  case VG_PPME_SOCKET_ACCEPT4_6_X:
+    parse_accept(s, e);
+    break;
+  case VG_PPME_SYSCALL_CLOSE_X:
+    if (retval(e) >= 0 && s->tinfo && evt_fd(s)) {
+      s->remove_fd_tid = s->tinfo->tid;
+      s->remove_fd = s->tinfo->lastevent_fd;
+      s->have_remove_fd = 1;
+    }
+    break;
+  case VG_PPME_SYSCALL_FCNTL_X:
+    parse_fcntl(s, e);
+    break;
+  case VG_PPME_SOCKET_SOCKETPAIR_X:
+    parse_socketpair(s, e);
+    break;
+  case VG_PPME_SYSCALL_GETCWD_X:
+    parse_chdir(s, e);
+    break;
+  case VG_PPME_SYSCALL_SETUID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 1, 0);
+    break;
+  case VG_PPME_SYSCALL_SETRESUID_X:
+  case VG_PPME_SYSCALL_SETREUID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 2, 0);
+    break;
+  case VG_PPME_SYSCALL_SETGID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 1, 1);
+    break;
+  case VG_PPME_SYSCALL_SETRESGID_X:
+  case VG_PPME_SYSCALL_SETREGID_X:
+    if (retval(e) == 0)
+      set_user(s, e, 2, 1);
+    break;
+  case VG_PPME_SYSCALL_SETSID_X: {
+    vg_thread *th = vg_sys_evt_thread(s);
+    if (retval(e) >= 0 && th)
+      th->sid = retval(e);
+    break;
+  }
+  case VG_PPME_SYSCALL_CHROOT_X:
+    if (s->tinfo && retval(e) == 0 && !pempty(e, 1)) {
+      char rb[MAX_PATH + 8];
+      const char *pth = pstr(e, 1, rb, sizeof rb);
+      if (pth[0] == '/') {
+        set_str(&s->tinfo->root, pth);
+      } else {
+        const char *cwd = thread_cwd(s, s->tinfo);
+        vg_concat_paths(s->path, sizeof s->path, cwd, strlen(cwd), pth,
+                        strlen(pth));
+        set_str(&s->tinfo->root, s->path);
+      }
+    }
+    break;
+  case VG_PPME_SYSCALL_PRCTL_X: {
+    vg_thread *th = vg_sys_evt_thread(s);
+    uint32_t opt = vg_evt_u32(e, 1);
+    /* PPM_PR_SET_CHILD_SUBREAPER 36, PPM_PR_GET_CHILD_SUBREAPER 37 */
+    if (retval(e) >= 0 && th && !is_invalid(th) && (opt == 36 || opt == 37)) {
+      if (vg_evt_i64(e, 3) != 0) {
+        mark_reaper_group(s, th->pid);
+      } else {
+        for (size_t i = 0; i < s->nreapers; i++)
+          if (s->reapers[i] == th->pid)
+            s->reapers[i] = s->reapers[--s->nreapers];
+      }
+    }
+    break;
+  }
+  case VG_PPME_SYSCALL_EVENTFD_X:
+  case VG_PPME_SYSCALL_EVENTFD2_X:
+    parse_single_fd(s, e, FD_EVENT);
+    break;
+  case VG_PPME_SYSCALL_CHDIR_X:
+  case VG_PPME_SYSCALL_FCHDIR_X:
+    parse_chdir(s, e);
+    break;
+  case VG_PPME_SYSCALL_DUP_1_X:
+  case VG_PPME_SYSCALL_DUP2_X:
+  case VG_PPME_SYSCALL_DUP3_X:
+    parse_dup(s, e);
+    break;
+  case VG_PPME_SYSCALL_SIGNALFD_X:
+  case VG_PPME_SYSCALL_SIGNALFD4_X:
+    parse_single_fd(s, e, FD_SIGNALFD);
+    break;
+  case VG_PPME_SYSCALL_TIMERFD_CREATE_X:
+    parse_single_fd(s, e, FD_TIMERFD);
+    break;
+  case VG_PPME_SYSCALL_INOTIFY_INIT_X:
+  case VG_PPME_SYSCALL_INOTIFY_INIT1_X:
+    parse_single_fd(s, e, FD_INOTIFY);
+    break;
+  case VG_PPME_SYSCALL_BPF_2_X:
+    parse_single_fd(s, e, FD_BPF);
+    break;
+  case VG_PPME_SYSCALL_USERFAULTFD_X:
+    parse_single_fd(s, e, FD_USERFAULTFD);
+    break;
+  case VG_PPME_SYSCALL_IO_URING_SETUP_X:
+    parse_single_fd(s, e, FD_IOURING);
+    break;
+  case VG_PPME_SYSCALL_EPOLL_CREATE_X:
+  case VG_PPME_SYSCALL_EPOLL_CREATE1_X:
+    parse_single_fd(s, e, FD_EVENTPOLL);
+    break;
+  case VG_PPME_SYSCALL_MEMFD_CREATE_X:
+    parse_single_fd(s, e, FD_MEMFD);
+    break;
+  default:
+    break;
+  }
+  /* a stored enter event lives until the next exit event of its thread */
+  if ((t & 1) && s->tinfo && s->tinfo->last_evt) {
+    free(s->tinfo->last_evt);
+    s->tinfo->last_evt = NULL;
+    s->tinfo->lastevent_valid = 0;
+  }
+  int show = 1;
+  /* libsinsp consumes the leading container/user/group events while it
+   * opens the capture: they are numbered but never shown */
+  int initstate = t == VG_PPME_CONTAINER_JSON_2_E ||
+                  t == VG_PPME_USER_ADDED_E || t == VG_PPME_USER_DELETED_E ||
+                  t == VG_PPME_GROUP_ADDED_E ||
+                  t == VG_PPME_GROUP_DELETED_E || t == VG_PPME_ASYNCEVENT_E;
+  if (s->initial && initstate)
+    show = 0;
+  else
+    s->initial = 0;
+  if (t == VG_PPME_USER_ADDED_E || t == VG_PPME_GROUP_ADDED_E) {
+    vg_scap_user u;
+    char b0[300], b1[300], b2[300];
+    memset(&u, 0, sizeof u);
+    u.is_group = t == VG_PPME_GROUP_ADDED_E;
+    if (!u.is_group) {
+      u.uid = vg_evt_u32(e, 0);
+      u.gid = vg_evt_u32(e, 1);
+      u.name = pstr(e, 2, b0, sizeof b0);
+      u.home = pstr(e, 3, b1, sizeof b1);
+      u.shell = pstr(e, 4, b2, sizeof b2);
+    } else {
+      u.gid = vg_evt_u32(e, 0);
+      u.name = pstr(e, 1, b0, sizeof b0);
+      u.home = u.shell = "";
+    }
+    if (add_user(s, &u) != VIGIL_OK)
+      return VIGIL_E_NOMEM;
+  }
+  switch (t) {
+  case VG_PPME_SYSCALL_OPEN_E:
+  case VG_PPME_SYSCALL_OPENAT_2_E:
+  case VG_PPME_SYSCALL_OPENAT2_E:
+  case VG_PPME_SYSCALL_CREAT_E:
+  case VG_PPME_SOCKET_CONNECT_E:
+  case VG_PPME_SYSCALL_EXECVE_19_E:
+  case VG_PPME_SYSCALL_EXECVEAT_E:
+    show = 0;
+    break;
+  default:
+    break;
+  }
+  if (e->dump_flags & 1)
+    show = 0;
+  *shown = show;
+  (void)has_retval;
+  return VIGIL_OK;
+}
+
+/* Like libsinsp's event thread lookup: the thread set while parsing, or
+ * else the table entry for the event's tid (no placeholder created). */
+vg_thread *vg_sys_evt_thread(vg_sysstate *s) {
+  if (s->tinfo)
+    return s->tinfo;
+  return s->evt ? vg_sys_find(s, s->evt->tid) : NULL;
+}
+vg_fdinfo *vg_sys_evt_fd(vg_sysstate *s) { return evt_fd(s); }
+uint64_t vg_sys_event_num(vg_sysstate *s) { return s->num; }
+const vg_evt *vg_sys_current(vg_sysstate *s) { return s->evt; }
+
+int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6) {
+  for (size_t i = 0; i < s->nifaces; i++) {
+    if (s->ifaces[i].is_v6 != is_v6)
+      continue;
+    if (!memcmp(s->ifaces[i].addr, addr, is_v6 ? 8 : 4))
+      return 1;
+  }
+  return 0;
+}
