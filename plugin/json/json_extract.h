@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json/json_fields.h"
+/* after json_fields.h, which defines the types the table uses */
 #include "json_fields_gen.h"
 
 typedef struct vg_jx {
@@ -28,7 +29,9 @@ static inline void vg_jx_emit_cstr(vg_jx *x, const char *s) {
 void vg_jx_emit_jstr(vg_jx *x, const json_t *s);
 void vg_jx_emit_u64(vg_jx *x, uint64_t u);
 /* Building a string in scratch: start, append through x->sb, end. */
-static inline size_t vg_jx_begin(vg_jx *x) { return x->sb.len; }
+static inline size_t vg_jx_begin(vg_jx *x) {
+  return x->sb.len;
+}
 void vg_jx_end(vg_jx *x, size_t start);
 /* The text of scratch[start..) built so far, or NULL when it did not fit. */
 const char *vg_jx_text(vg_jx *x, size_t start, size_t *n);

@@ -22,12 +22,12 @@ typedef void (*walk_cb)(vg_jx *x, const json_t *v, wctx *c);
 
 struct wctx {
   walk_cb cb;
-  bool err;       /* an upstream error: the field yields nothing */
-  size_t count;   /* values produced */
-  bool any_true;  /* ka.req.container.privileged */
+  bool err;         /* an upstream error: the field yields nothing */
+  size_t count;     /* values produced */
+  bool any_true;    /* ka.req.container.privileged */
   const char *dflt; /* eff_run_as_*: pod-level default */
   size_t dflt_n;
-  bool cut_repo;  /* image.repository: cut at ':' then '@' */
+  bool cut_repo;   /* image.repository: cut at ':' then '@' */
   const char *key; /* ka.req.volume.hostpath argument */
   size_t key_n;
   bool match;
@@ -89,7 +89,8 @@ static void from_keys(vg_jx *x, const char *const *keys, size_t nk) {
 #define NKEYS(...) (sizeof(KEYS(__VA_ARGS__)) / sizeof(const char *))
 #define FROM_KEYS(x, ...) from_keys(x, KEYS(__VA_ARGS__), NKEYS(__VA_ARGS__))
 
-/* ---- callbacks ------------------------------------------------------------ */
+/* ---- callbacks ------------------------------------------------------------
+ */
 
 /* arrayAsStringsSkipNil */
 static void cb_skipnil(vg_jx *x, const json_t *v, wctx *c) {
@@ -225,7 +226,8 @@ static void cb_hostpath(vg_jx *x, const json_t *v, wctx *c) {
   x->sb.len = save; /* the rendering was only for the comparison */
 }
 
-/* ---- field groups ------------------------------------------------------------ */
+/* ---- field groups
+ * ------------------------------------------------------------ */
 
 static bool run(vg_jx *x, int64_t idx, const char *const *keys, size_t nk,
                 wctx *c) {
@@ -236,9 +238,21 @@ static bool run(vg_jx *x, int64_t idx, const char *const *keys, size_t nk,
 }
 
 enum csub {
-  C_ARGS, C_COMMAND, C_NAME, C_IMAGE, C_REPO, C_HOST_PORT, C_PRIV,
-  C_APE, C_ROFS, C_RUN_USER, C_EFF_USER, C_RUN_GROUP, C_EFF_GROUP,
-  C_PROC_MOUNT, C_ADD_CAPS
+  C_ARGS,
+  C_COMMAND,
+  C_NAME,
+  C_IMAGE,
+  C_REPO,
+  C_HOST_PORT,
+  C_PRIV,
+  C_APE,
+  C_ROFS,
+  C_RUN_USER,
+  C_EFF_USER,
+  C_RUN_GROUP,
+  C_EFF_GROUP,
+  C_PROC_MOUNT,
+  C_ADD_CAPS
 };
 
 static void container_field(vg_jx *x, const char *list, enum csub what) {
@@ -249,18 +263,61 @@ static void container_field(vg_jx *x, const char *list, enum csub what) {
   const char *k[6] = {"requestObject", "spec", list, NULL, NULL, NULL};
   size_t nk = 4;
   switch (what) {
-  case C_ARGS: k[3] = "args"; c.cb = cb_words; break;
-  case C_COMMAND: k[3] = "command"; c.cb = cb_words; break;
-  case C_NAME: k[3] = "name"; c.cb = cb_strict; break;
-  case C_IMAGE: k[3] = "image"; c.cb = cb_strict; break;
-  case C_REPO: k[3] = "image"; c.cb = cb_strict; c.cut_repo = true; break;
-  case C_HOST_PORT: k[3] = "ports"; c.cb = cb_ports; break;
-  case C_PRIV: k[3] = sc; k[4] = "privileged"; nk = 5; break;
-  case C_APE: k[3] = sc; k[4] = "allowPrivilegeEscalation"; nk = 5; break;
-  case C_ROFS: k[3] = sc; k[4] = "readOnlyRootFilesystem"; nk = 5; break;
-  case C_RUN_USER: k[3] = sc; k[4] = "runAsUser"; nk = 5; break;
-  case C_RUN_GROUP: k[3] = sc; k[4] = "runAsGroup"; nk = 5; break;
-  case C_PROC_MOUNT: k[3] = sc; k[4] = "procMount"; nk = 5; break;
+  case C_ARGS:
+    k[3] = "args";
+    c.cb = cb_words;
+    break;
+  case C_COMMAND:
+    k[3] = "command";
+    c.cb = cb_words;
+    break;
+  case C_NAME:
+    k[3] = "name";
+    c.cb = cb_strict;
+    break;
+  case C_IMAGE:
+    k[3] = "image";
+    c.cb = cb_strict;
+    break;
+  case C_REPO:
+    k[3] = "image";
+    c.cb = cb_strict;
+    c.cut_repo = true;
+    break;
+  case C_HOST_PORT:
+    k[3] = "ports";
+    c.cb = cb_ports;
+    break;
+  case C_PRIV:
+    k[3] = sc;
+    k[4] = "privileged";
+    nk = 5;
+    break;
+  case C_APE:
+    k[3] = sc;
+    k[4] = "allowPrivilegeEscalation";
+    nk = 5;
+    break;
+  case C_ROFS:
+    k[3] = sc;
+    k[4] = "readOnlyRootFilesystem";
+    nk = 5;
+    break;
+  case C_RUN_USER:
+    k[3] = sc;
+    k[4] = "runAsUser";
+    nk = 5;
+    break;
+  case C_RUN_GROUP:
+    k[3] = sc;
+    k[4] = "runAsGroup";
+    nk = 5;
+    break;
+  case C_PROC_MOUNT:
+    k[3] = sc;
+    k[4] = "procMount";
+    nk = 5;
+    break;
   case C_ADD_CAPS:
     k[3] = sc, k[4] = "capabilities", k[5] = "add", nk = 6;
     break;
@@ -294,8 +351,8 @@ static void rules_field(vg_jx *x, const char *key) {
 }
 
 static void subjects_by_kind(vg_jx *x, const char *kind, bool with_ns) {
-  const json_t *subs = vg_jx_path(x->ev->root, "requestObject", "subjects",
-                                  NULL);
+  const json_t *subs =
+      vg_jx_path(x->ev->root, "requestObject", "subjects", NULL);
   if (!json_is_array(subs))
     return; /* missing: empty list; not an array: ErrExtractWrongType */
   for (size_t i = 0; i < json_array_size(subs); i++) {
@@ -432,7 +489,8 @@ static void uri_param(vg_jx *x) {
   }
 }
 
-/* ---- dispatch ----------------------------------------------------------------- */
+/* ---- dispatch
+ * ----------------------------------------------------------------- */
 
 static bool container_route(vg_jx *x, int id) {
   static const struct {
@@ -444,8 +502,7 @@ static bool container_route(vg_jx *x, int id) {
 #define ALL(L, LN)                                                             \
   R(L, LN, ARGS, C_ARGS), R(L, LN, COMMAND, C_COMMAND),                        \
       R(L, LN, NAME, C_NAME), R(L, LN, IMAGE, C_IMAGE),                        \
-      R(L, LN, IMAGE_REPOSITORY, C_REPO),                                      \
-      R(L, LN, PRIVILEGED, C_PRIV),                                            \
+      R(L, LN, IMAGE_REPOSITORY, C_REPO), R(L, LN, PRIVILEGED, C_PRIV),        \
       R(L, LN, ALLOW_PRIVILEGE_ESCALATION, C_APE),                             \
       R(L, LN, READ_ONLY_FS, C_ROFS), R(L, LN, RUN_AS_USER, C_RUN_USER),       \
       R(L, LN, EFF_RUN_AS_USER, C_EFF_USER),                                   \
@@ -478,8 +535,12 @@ vigil_status vg_jx_k8s(vg_jx *x, int id) {
   if (container_route(x, id))
     return VIGIL_OK;
   switch (id) {
-  case VG_JF_KA_AUDITID: FROM_KEYS(x, "auditID"); break;
-  case VG_JF_KA_STAGE: FROM_KEYS(x, "stage"); break;
+  case VG_JF_KA_AUDITID:
+    FROM_KEYS(x, "auditID");
+    break;
+  case VG_JF_KA_STAGE:
+    FROM_KEYS(x, "stage");
+    break;
   case VG_JF_KA_AUTH_DECISION:
     FROM_KEYS(x, "annotations", "authorization.k8s.io/decision");
     break;
@@ -499,19 +560,33 @@ vigil_status vg_jx_k8s(vg_jx *x, int id) {
   case VG_JF_KA_SECURITY_POD_VIOLATIONS:
     FROM_KEYS(x, "annotations", "pod-security.kubernetes.io/audit-violations");
     break;
-  case VG_JF_KA_USER_NAME: FROM_KEYS(x, "user", "username"); break;
-  case VG_JF_KA_USER_GROUPS: FROM_KEYS(x, "user", "groups"); break;
+  case VG_JF_KA_USER_NAME:
+    FROM_KEYS(x, "user", "username");
+    break;
+  case VG_JF_KA_USER_GROUPS:
+    FROM_KEYS(x, "user", "groups");
+    break;
   case VG_JF_KA_IMPUSER_NAME:
     FROM_KEYS(x, "impersonatedUser", "username");
     break;
-  case VG_JF_KA_VERB: FROM_KEYS(x, "verb"); break;
-  case VG_JF_KA_URI: FROM_KEYS(x, "requestURI"); break;
-  case VG_JF_KA_URI_PARAM: uri_param(x); break;
-  case VG_JF_KA_TARGET_NAME: FROM_KEYS(x, "objectRef", "name"); break;
+  case VG_JF_KA_VERB:
+    FROM_KEYS(x, "verb");
+    break;
+  case VG_JF_KA_URI:
+    FROM_KEYS(x, "requestURI");
+    break;
+  case VG_JF_KA_URI_PARAM:
+    uri_param(x);
+    break;
+  case VG_JF_KA_TARGET_NAME:
+    FROM_KEYS(x, "objectRef", "name");
+    break;
   case VG_JF_KA_TARGET_NAMESPACE:
     FROM_KEYS(x, "objectRef", "namespace");
     break;
-  case VG_JF_KA_TARGET_RESOURCE: FROM_KEYS(x, "objectRef", "resource"); break;
+  case VG_JF_KA_TARGET_RESOURCE:
+    FROM_KEYS(x, "objectRef", "resource");
+    break;
   case VG_JF_KA_TARGET_SUBRESOURCE:
     FROM_KEYS(x, "objectRef", "subresource");
     break;
@@ -545,7 +620,9 @@ vigil_status vg_jx_k8s(vg_jx *x, int id) {
     /* documented as N/A upstream, but it has always answered true */
     vg_jx_emit_cstr(x, "true");
     break;
-  case VG_JF_KA_REQ_CONFIGMAP_NAME: FROM_KEYS(x, "objectRef", "name"); break;
+  case VG_JF_KA_REQ_CONFIGMAP_NAME:
+    FROM_KEYS(x, "objectRef", "name");
+    break;
   case VG_JF_KA_REQ_CONFIGMAP_OBJ:
     FROM_KEYS(x, "requestObject", "data");
     break;
@@ -587,13 +664,21 @@ vigil_status vg_jx_k8s(vg_jx *x, int id) {
   case VG_JF_KA_REQ_POD_RUN_AS_GROUP:
     FROM_KEYS(x, "requestObject", "spec", "securityContext", "runAsGroup");
     break;
-  case VG_JF_KA_REQ_ROLE_RULES: FROM_KEYS(x, "requestObject", "rules"); break;
-  case VG_JF_KA_REQ_ROLE_RULES_APIGROUPS: rules_field(x, "apiGroups"); break;
+  case VG_JF_KA_REQ_ROLE_RULES:
+    FROM_KEYS(x, "requestObject", "rules");
+    break;
+  case VG_JF_KA_REQ_ROLE_RULES_APIGROUPS:
+    rules_field(x, "apiGroups");
+    break;
   case VG_JF_KA_REQ_ROLE_RULES_NONRESOURCEURLS:
     rules_field(x, "nonResourceURLs");
     break;
-  case VG_JF_KA_REQ_ROLE_RULES_VERBS: rules_field(x, "verbs"); break;
-  case VG_JF_KA_REQ_ROLE_RULES_RESOURCES: rules_field(x, "resources"); break;
+  case VG_JF_KA_REQ_ROLE_RULES_VERBS:
+    rules_field(x, "verbs");
+    break;
+  case VG_JF_KA_REQ_ROLE_RULES_RESOURCES:
+    rules_field(x, "resources");
+    break;
   case VG_JF_KA_REQ_POD_FS_GROUP:
     FROM_KEYS(x, "requestObject", "spec", "securityContext", "fsGroup");
     break;
@@ -648,12 +733,18 @@ vigil_status vg_jx_k8s(vg_jx *x, int id) {
   case VG_JF_KA_RESP_NAME:
     FROM_KEYS(x, "responseObject", "metadata", "name");
     break;
-  case VG_JF_KA_RESPONSE_CODE: FROM_KEYS(x, "responseStatus", "code"); break;
+  case VG_JF_KA_RESPONSE_CODE:
+    FROM_KEYS(x, "responseStatus", "code");
+    break;
   case VG_JF_KA_RESPONSE_REASON:
     FROM_KEYS(x, "responseStatus", "reason");
     break;
-  case VG_JF_KA_USERAGENT: FROM_KEYS(x, "userAgent"); break;
-  case VG_JF_KA_SOURCEIPS: rules_field(x, "sourceIPs"); break;
+  case VG_JF_KA_USERAGENT:
+    FROM_KEYS(x, "userAgent");
+    break;
+  case VG_JF_KA_SOURCEIPS:
+    rules_field(x, "sourceIPs");
+    break;
   case VG_JF_KA_CLUSTER_NAME:
     FROM_KEYS(x, "annotations", "cluster_name");
     break;

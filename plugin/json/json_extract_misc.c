@@ -36,6 +36,10 @@ static bool eq(const char *s, size_t n, const char *lit) {
   return s && n == strlen(lit) && memcmp(s, lit, n) == 0;
 }
 
+static void put_str_b(vg_jbuf *b, const char *s) {
+  vg_jbuf_put(b, s, strlen(s));
+}
+
 static void put_cstr(vg_jx *x, const char *s) {
   vg_jbuf_put(&x->sb, s, strlen(s));
 }
@@ -46,7 +50,8 @@ static void put_u64(vg_jx *x, uint64_t u) {
   put_cstr(x, tmp);
 }
 
-/* ---- cloudtrail ------------------------------------------------------------ */
+/* ---- cloudtrail ------------------------------------------------------------
+ */
 
 /* getUser: returns whether present, with the name. */
 static bool ct_user(const json_t *root, const char **s, size_t *n) {
@@ -81,24 +86,33 @@ static bool ct_user(const json_t *root, const char **s, size_t *n) {
 /* The plain string fields: member path, then GetStringBytes. */
 static const json_t *ct_plain(const json_t *root, int id) {
   switch (id) {
-  case VG_JF_CT_ID: return vg_jx_get(root, "eventID");
-  case VG_JF_CT_ERROR: return vg_jx_get(root, "errorCode");
-  case VG_JF_CT_ERRORMESSAGE: return vg_jx_get(root, "errorMessage");
-  case VG_JF_CT_TIME: return vg_jx_get(root, "eventTime");
-  case VG_JF_CT_SRC: return vg_jx_get(root, "eventSource");
-  case VG_JF_CT_NAME: return vg_jx_get(root, "eventName");
+  case VG_JF_CT_ID:
+    return vg_jx_get(root, "eventID");
+  case VG_JF_CT_ERROR:
+    return vg_jx_get(root, "errorCode");
+  case VG_JF_CT_ERRORMESSAGE:
+    return vg_jx_get(root, "errorMessage");
+  case VG_JF_CT_TIME:
+    return vg_jx_get(root, "eventTime");
+  case VG_JF_CT_SRC:
+    return vg_jx_get(root, "eventSource");
+  case VG_JF_CT_NAME:
+    return vg_jx_get(root, "eventName");
   case VG_JF_CT_USER_IDENTITYTYPE:
     return vg_jx_path(root, "userIdentity", "type", NULL);
   case VG_JF_CT_USER_PRINCIPALID:
     return vg_jx_path(root, "userIdentity", "principalId", NULL);
-  case VG_JF_CT_USER_ARN: return vg_jx_path(root, "userIdentity", "arn", NULL);
-  case VG_JF_CT_REGION: return vg_jx_get(root, "awsRegion");
+  case VG_JF_CT_USER_ARN:
+    return vg_jx_path(root, "userIdentity", "arn", NULL);
+  case VG_JF_CT_REGION:
+    return vg_jx_get(root, "awsRegion");
   case VG_JF_CT_RESPONSE_SUBNETID:
     return vg_jx_path(root, "responseElements", "subnetId", NULL);
   case VG_JF_CT_RESPONSE_RESERVATIONID:
     return vg_jx_path(root, "responseElements", "reservationId", NULL);
 #define RP(ID, K)                                                              \
-  case ID: return vg_jx_path(root, "requestParameters", K, NULL)
+  case ID:                                                                     \
+    return vg_jx_path(root, "requestParameters", K, NULL)
     RP(VG_JF_CT_REQUEST_AVAILABILITYZONE, "availabilityZone");
     RP(VG_JF_CT_REQUEST_CLUSTER, "cluster");
     RP(VG_JF_CT_REQUEST_FUNCTIONNAME, "functionName");
@@ -120,18 +134,26 @@ static const json_t *ct_plain(const json_t *root, int id) {
     RP(VG_JF_IAM_ROLE, "roleName");
     RP(VG_JF_IAM_POLICY, "policyName");
 #undef RP
-  case VG_JF_CT_SRCIP: return vg_jx_get(root, "sourceIPAddress");
-  case VG_JF_CT_USERAGENT: return vg_jx_get(root, "userAgent");
-  case VG_JF_CT_REQUESTID: return vg_jx_get(root, "requestID");
-  case VG_JF_CT_EVENTTYPE: return vg_jx_get(root, "eventType");
-  case VG_JF_CT_APIVERSION: return vg_jx_get(root, "apiVersion");
+  case VG_JF_CT_SRCIP:
+    return vg_jx_get(root, "sourceIPAddress");
+  case VG_JF_CT_USERAGENT:
+    return vg_jx_get(root, "userAgent");
+  case VG_JF_CT_REQUESTID:
+    return vg_jx_get(root, "requestID");
+  case VG_JF_CT_EVENTTYPE:
+    return vg_jx_get(root, "eventType");
+  case VG_JF_CT_APIVERSION:
+    return vg_jx_get(root, "apiVersion");
   case VG_JF_CT_RECIPIENTACCOUNTID:
     return vg_jx_get(root, "recipientAccountId");
   case VG_JF_CT_SERVICEEVENTDETAILS:
     return vg_jx_get(root, "serviceEventDetails");
-  case VG_JF_CT_SHAREDEVENTID: return vg_jx_get(root, "sharedEventID");
-  case VG_JF_CT_VPCENDPOINTID: return vg_jx_get(root, "vpcEndpointId");
-  case VG_JF_CT_EVENTCATEGORY: return vg_jx_get(root, "eventCategory");
+  case VG_JF_CT_SHAREDEVENTID:
+    return vg_jx_get(root, "sharedEventID");
+  case VG_JF_CT_VPCENDPOINTID:
+    return vg_jx_get(root, "vpcEndpointId");
+  case VG_JF_CT_EVENTCATEGORY:
+    return vg_jx_get(root, "eventCategory");
   case VG_JF_CT_ADDENDUM_REASON:
     return vg_jx_path(root, "addendum", "reason", NULL);
   case VG_JF_CT_ADDENDUM_UPDATEDFIELDS:
@@ -140,7 +162,8 @@ static const json_t *ct_plain(const json_t *root, int id) {
     return vg_jx_path(root, "addendum", "originalRequestID", NULL);
   case VG_JF_CT_ADDENDUM_ORIGINALEVENTID:
     return vg_jx_path(root, "addendum", "originalEventID", NULL);
-  case VG_JF_CT_EDGEDEVICEDETAILS: return vg_jx_get(root, "edgeDeviceDetails");
+  case VG_JF_CT_EDGEDEVICEDETAILS:
+    return vg_jx_get(root, "edgeDeviceDetails");
   case VG_JF_CT_TLSDETAILS_TLSVERSION:
     return vg_jx_path(root, "tlsDetails", "tlsVersion", NULL);
   case VG_JF_CT_TLSDETAILS_CIPHERSUITE:
@@ -153,29 +176,55 @@ static const json_t *ct_plain(const json_t *root, int id) {
 
 static bool ct_is_plain(int id) {
   switch (id) {
-  case VG_JF_CT_ID: case VG_JF_CT_ERROR: case VG_JF_CT_ERRORMESSAGE:
-  case VG_JF_CT_TIME: case VG_JF_CT_SRC: case VG_JF_CT_NAME:
-  case VG_JF_CT_USER_IDENTITYTYPE: case VG_JF_CT_USER_PRINCIPALID:
-  case VG_JF_CT_USER_ARN: case VG_JF_CT_REGION:
-  case VG_JF_CT_RESPONSE_SUBNETID: case VG_JF_CT_RESPONSE_RESERVATIONID:
-  case VG_JF_CT_REQUEST_AVAILABILITYZONE: case VG_JF_CT_REQUEST_CLUSTER:
-  case VG_JF_CT_REQUEST_FUNCTIONNAME: case VG_JF_CT_REQUEST_GROUPNAME:
-  case VG_JF_CT_REQUEST_HOST: case VG_JF_CT_REQUEST_NAME:
-  case VG_JF_CT_REQUEST_POLICY: case VG_JF_CT_REQUEST_REASON:
-  case VG_JF_CT_REQUEST_TARGET: case VG_JF_CT_REQUEST_SERIALNUMBER:
-  case VG_JF_CT_REQUEST_SERVICENAME: case VG_JF_CT_REQUEST_SUBNETID:
-  case VG_JF_CT_REQUEST_TASKDEFINITION: case VG_JF_CT_REQUEST_USERNAME:
-  case VG_JF_S3_BUCKET: case VG_JF_S3_KEY: case VG_JF_ECR_REPOSITORY:
-  case VG_JF_ECR_IMAGETAG: case VG_JF_IAM_ROLE: case VG_JF_IAM_POLICY:
-  case VG_JF_CT_SRCIP: case VG_JF_CT_USERAGENT: case VG_JF_CT_REQUESTID:
-  case VG_JF_CT_EVENTTYPE: case VG_JF_CT_APIVERSION:
-  case VG_JF_CT_RECIPIENTACCOUNTID: case VG_JF_CT_SERVICEEVENTDETAILS:
-  case VG_JF_CT_SHAREDEVENTID: case VG_JF_CT_VPCENDPOINTID:
-  case VG_JF_CT_EVENTCATEGORY: case VG_JF_CT_ADDENDUM_REASON:
+  case VG_JF_CT_ID:
+  case VG_JF_CT_ERROR:
+  case VG_JF_CT_ERRORMESSAGE:
+  case VG_JF_CT_TIME:
+  case VG_JF_CT_SRC:
+  case VG_JF_CT_NAME:
+  case VG_JF_CT_USER_IDENTITYTYPE:
+  case VG_JF_CT_USER_PRINCIPALID:
+  case VG_JF_CT_USER_ARN:
+  case VG_JF_CT_REGION:
+  case VG_JF_CT_RESPONSE_SUBNETID:
+  case VG_JF_CT_RESPONSE_RESERVATIONID:
+  case VG_JF_CT_REQUEST_AVAILABILITYZONE:
+  case VG_JF_CT_REQUEST_CLUSTER:
+  case VG_JF_CT_REQUEST_FUNCTIONNAME:
+  case VG_JF_CT_REQUEST_GROUPNAME:
+  case VG_JF_CT_REQUEST_HOST:
+  case VG_JF_CT_REQUEST_NAME:
+  case VG_JF_CT_REQUEST_POLICY:
+  case VG_JF_CT_REQUEST_REASON:
+  case VG_JF_CT_REQUEST_TARGET:
+  case VG_JF_CT_REQUEST_SERIALNUMBER:
+  case VG_JF_CT_REQUEST_SERVICENAME:
+  case VG_JF_CT_REQUEST_SUBNETID:
+  case VG_JF_CT_REQUEST_TASKDEFINITION:
+  case VG_JF_CT_REQUEST_USERNAME:
+  case VG_JF_S3_BUCKET:
+  case VG_JF_S3_KEY:
+  case VG_JF_ECR_REPOSITORY:
+  case VG_JF_ECR_IMAGETAG:
+  case VG_JF_IAM_ROLE:
+  case VG_JF_IAM_POLICY:
+  case VG_JF_CT_SRCIP:
+  case VG_JF_CT_USERAGENT:
+  case VG_JF_CT_REQUESTID:
+  case VG_JF_CT_EVENTTYPE:
+  case VG_JF_CT_APIVERSION:
+  case VG_JF_CT_RECIPIENTACCOUNTID:
+  case VG_JF_CT_SERVICEEVENTDETAILS:
+  case VG_JF_CT_SHAREDEVENTID:
+  case VG_JF_CT_VPCENDPOINTID:
+  case VG_JF_CT_EVENTCATEGORY:
+  case VG_JF_CT_ADDENDUM_REASON:
   case VG_JF_CT_ADDENDUM_UPDATEDFIELDS:
   case VG_JF_CT_ADDENDUM_ORIGINALREQUESTID:
-  case VG_JF_CT_ADDENDUM_ORIGINALEVENTID: case VG_JF_CT_EDGEDEVICEDETAILS:
-  case VG_JF_CT_TLSDETAILS_TLSVERSION: case VG_JF_CT_TLSDETAILS_CIPHERSUITE:
+  case VG_JF_CT_ADDENDUM_ORIGINALEVENTID:
+  case VG_JF_CT_EDGEDEVICEDETAILS:
+  case VG_JF_CT_TLSDETAILS_TLSVERSION:
+  case VG_JF_CT_TLSDETAILS_CIPHERSUITE:
   case VG_JF_CT_TLSDETAILS_CLIENTPROVIDEDHOSTHEADER:
     return true;
   }
@@ -256,7 +305,8 @@ static void ct_info(vg_jx *x) {
   const json_t *v;
   uint64_t bytes;
   if (!ct_user(R, &user, &un)) {
-    vg_jx_emit_cstr(x, "<invalid cloudtrail event: userIdentity field missing>");
+    vg_jx_emit_cstr(x,
+                    "<invalid cloudtrail event: userIdentity field missing>");
     return;
   }
   if (!(v = vg_jx_get(R, "sourceIPAddress"))) {
@@ -290,10 +340,9 @@ static void ct_info(vg_jx *x) {
      * configuration object, so they are false in practice */
     if (json_is_object(vg_jx_path(R, "requestParameters",
                                   "PublicAccessBlockConfiguration", NULL))) {
-      static const char *const flags[] = {"BlockPublicAcls",
-                                          "BlockPublicPolicy",
-                                          "IgnorePublicAcls",
-                                          "RestrictPublicBuckets"};
+      static const char *const flags[] = {
+          "BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls",
+          "RestrictPublicBuckets"};
       for (int i = 0; i < 4; i++) {
         vg_jbuf_putc(&x->sb, ' ');
         put_cstr(x, flags[i]);
@@ -330,6 +379,87 @@ static void ct_info(vg_jx *x) {
     vg_jbuf_put(&x->sb, key, kn);
   }
   vg_jx_end(x, start);
+}
+
+/* The cloudtrail plugin's String(). */
+static bool ct_string(const json_t *root, vg_jbuf *b) {
+  size_t sn, rn, nn, un;
+  const char *src = vg_jx_str(root, &sn, "eventSource", NULL);
+  const char *region = vg_jx_str(root, &rn, "awsRegion", NULL);
+  const char *name = vg_jx_str(root, &nn, "eventName", NULL);
+  const char *user;
+  if (!src || !region || !name)
+    return false;
+  if (sn > 14 && memcmp(src + sn - 14, ".amazonaws.com", 14) == 0)
+    sn -= 14;
+  vg_jbuf_put(b, region, rn);
+  if (ct_user(root, &user, &un) && un > 0) {
+    vg_jbuf_putc(b, ' ');
+    vg_jbuf_put(b, user, un);
+  }
+  vg_jbuf_putc(b, ' ');
+  vg_jbuf_put(b, src, sn);
+  vg_jbuf_putc(b, ' ');
+  vg_jbuf_put(b, name, nn);
+  vg_jbuf_putc(b, ' ');
+  /* the summary, as ct.info renders it */
+  static const vg_json_arg none = {false, 0, NULL, 0};
+  vg_value v;
+  vg_json_out o = {&v, 1, 0, NULL, 0, 0};
+  vg_json_event ev = {0};
+  ev.root = (json_t *)root;
+  ev.src = VG_JSRC_CLOUDTRAIL;
+  vg_jx x = {&ev,
+             vg_json_field_info_get(VG_JF_CT_INFO),
+             &none,
+             &o,
+             {b->p, b->cap, b->len}};
+  size_t start = x.sb.len;
+  ct_info(&x);
+  /* ct_info either built the text at start or emitted a static message */
+  if (o.n == 1 && x.sb.len == start) {
+    vg_jbuf_put(&x.sb, v.v.s.p, v.v.s.n);
+  } else if (x.sb.len > start) {
+    x.sb.len--; /* the NUL vg_jx_end appended */
+  }
+  b->len = x.sb.len;
+  return true;
+}
+
+bool vg_json_plugininfo(const vg_json_event *ev, vg_jbuf *b) {
+  const json_t *root = ev ? ev->root : NULL;
+  size_t n;
+  const char *s;
+  if (!root)
+    return false;
+  switch (ev->src) {
+  case VG_JSRC_CLOUDTRAIL:
+    return ct_string(root, b);
+  case VG_JSRC_GITHUB:
+    vg_jbuf_put(b, "github ", 7);
+    s = sbytes(vg_jx_get(root, "webhook_type"), &n);
+    vg_jbuf_put(b, s, n);
+    if ((s = vg_jx_str(root, &n, "sender", "login", NULL))) {
+      put_str_b(b, " user:");
+      vg_jbuf_put(b, s, n);
+    }
+    if ((s = vg_jx_str(root, &n, "repository", "html_url", NULL))) {
+      put_str_b(b, " repo:");
+      vg_jbuf_put(b, s, n);
+    }
+    if ((s = vg_jx_str(root, &n, "action", NULL))) {
+      put_str_b(b, " action:");
+      vg_jbuf_put(b, s, n);
+    }
+    return true;
+  case VG_JSRC_K8S_AUDIT:
+  case VG_JSRC_OKTA:
+  case VG_JSRC_GCP:
+    vg_json_render_compact(b, root);
+    return true;
+  default:
+    return false;
+  }
 }
 
 vigil_status vg_jx_cloudtrail(vg_jx *x, int id) {
@@ -404,7 +534,9 @@ vigil_status vg_jx_cloudtrail(vg_jx *x, int id) {
     /* upstream's switch spells the case "ct.request.documentName", which no
      * field name matches: never a value */
     break;
-  case VG_JF_CT_INFO: ct_info(x); break;
+  case VG_JF_CT_INFO:
+    ct_info(x);
+    break;
   case VG_JF_CT_MANAGEMENTEVENT:
   case VG_JF_CT_SESSIONCREDENTIALFROMCONSOLE:
     v = vg_jx_get(R, id == VG_JF_CT_MANAGEMENTEVENT
@@ -469,9 +601,8 @@ vigil_status vg_jx_cloudtrail(vg_jx *x, int id) {
     break;
   }
   case VG_JF_EC2_NAME: {
-    const json_t *items =
-        vg_jx_path(R, "requestParameters", "tagSpecificationSet", "items",
-                   NULL);
+    const json_t *items = vg_jx_path(R, "requestParameters",
+                                     "tagSpecificationSet", "items", NULL);
     const char *name = NULL;
     size_t nl = 0;
     if (!json_is_array(items))
@@ -499,11 +630,10 @@ vigil_status vg_jx_cloudtrail(vg_jx *x, int id) {
     ct_imageids(x, 0);
     break;
   case VG_JF_EC2_IMAGEIDS:
-    ct_imageids(x, x->arg->present
-                       ? (x->arg->index > (uint64_t)INT64_MAX
-                              ? INT64_MAX
-                              : (int64_t)x->arg->index)
-                       : -1);
+    ct_imageids(x, x->arg->present ? (x->arg->index > (uint64_t)INT64_MAX
+                                          ? INT64_MAX
+                                          : (int64_t)x->arg->index)
+                                   : -1);
     break;
   default:
     return VIGIL_E_UNSUPPORTED;
@@ -511,7 +641,8 @@ vigil_status vg_jx_cloudtrail(vg_jx *x, int id) {
   return VIGIL_OK;
 }
 
-/* ---- okta ------------------------------------------------------------------- */
+/* ---- okta -------------------------------------------------------------------
+ */
 
 /* A string member of the canonical record; "" when omitted (omitempty). */
 static void okta_s(vg_jx *x, const char *k1, const char *k2, const char *k3,
@@ -546,28 +677,54 @@ vigil_status vg_jx_okta(vg_jx *x, int id) {
       vg_jx_emit(x, p, e ? (size_t)(e - p) : n - 5);
     }
     break;
-  case VG_JF_OKTA_BEHAVIORS: okta_s(x, D, DD, "behaviors", NULL); break;
-  case VG_JF_OKTA_ORG: vg_jx_emit_cstr(x, vg_jx_okta_org()); break;
-  case VG_JF_OKTA_EVT_TYPE: okta_s(x, "eventType", NULL, NULL, NULL); break;
+  case VG_JF_OKTA_BEHAVIORS:
+    okta_s(x, D, DD, "behaviors", NULL);
+    break;
+  case VG_JF_OKTA_ORG:
+    vg_jx_emit_cstr(x, vg_jx_okta_org());
+    break;
+  case VG_JF_OKTA_EVT_TYPE:
+    okta_s(x, "eventType", NULL, NULL, NULL);
+    break;
   case VG_JF_OKTA_EVT_LEGACYTYPE:
     okta_s(x, "legacyEventType", NULL, NULL, NULL);
     break;
-  case VG_JF_OKTA_SEVERITY: okta_s(x, "severity", NULL, NULL, NULL); break;
-  case VG_JF_OKTA_MESSAGE: okta_s(x, "displayMessage", NULL, NULL, NULL); break;
-  case VG_JF_OKTA_PUBLISHED: okta_s(x, "published", NULL, NULL, NULL); break;
+  case VG_JF_OKTA_SEVERITY:
+    okta_s(x, "severity", NULL, NULL, NULL);
+    break;
+  case VG_JF_OKTA_MESSAGE:
+    okta_s(x, "displayMessage", NULL, NULL, NULL);
+    break;
+  case VG_JF_OKTA_PUBLISHED:
+    okta_s(x, "published", NULL, NULL, NULL);
+    break;
   case VG_JF_OKTA_LOGONLYSECURITYDATA:
     okta_s(x, D, DD, "logOnlySecurityData", NULL);
     break;
-  case VG_JF_OKTA_ACTOR_ID: okta_s(x, "actor", "id", NULL, NULL); break;
-  case VG_JF_OKTA_ACTOR_TYPE: okta_s(x, "actor", "type", NULL, NULL); break;
+  case VG_JF_OKTA_ACTOR_ID:
+    okta_s(x, "actor", "id", NULL, NULL);
+    break;
+  case VG_JF_OKTA_ACTOR_TYPE:
+    okta_s(x, "actor", "type", NULL, NULL);
+    break;
   case VG_JF_OKTA_ACTOR_ALTERNATEID:
     okta_s(x, "actor", "alternateId", NULL, NULL);
     break;
-  case VG_JF_OKTA_ACTOR_NAME: okta_s(x, "actor", "displayName", NULL, NULL); break;
-  case VG_JF_OKTA_CLIENT_ZONE: okta_s(x, C, "zone", NULL, NULL); break;
-  case VG_JF_OKTA_CLIENT_IP: okta_s(x, C, "ipAddress", NULL, NULL); break;
-  case VG_JF_OKTA_CLIENT_DEVICE: okta_s(x, C, "device", NULL, NULL); break;
-  case VG_JF_OKTA_CLIENT_ID: okta_s(x, C, "id", NULL, NULL); break;
+  case VG_JF_OKTA_ACTOR_NAME:
+    okta_s(x, "actor", "displayName", NULL, NULL);
+    break;
+  case VG_JF_OKTA_CLIENT_ZONE:
+    okta_s(x, C, "zone", NULL, NULL);
+    break;
+  case VG_JF_OKTA_CLIENT_IP:
+    okta_s(x, C, "ipAddress", NULL, NULL);
+    break;
+  case VG_JF_OKTA_CLIENT_DEVICE:
+    okta_s(x, C, "device", NULL, NULL);
+    break;
+  case VG_JF_OKTA_CLIENT_ID:
+    okta_s(x, C, "id", NULL, NULL);
+    break;
   case VG_JF_OKTA_CLIENT_GEO_CITY:
     okta_s(x, C, "geographicalContext", "city", NULL);
     break;
@@ -586,27 +743,35 @@ vigil_status vg_jx_okta(vg_jx *x, int id) {
         vg_jx_path(R, C, "geographicalContext", "geolocation",
                    id == VG_JF_OKTA_CLIENT_GEO_LAT ? "lat" : "lonDe", NULL);
     size_t start = vg_jx_begin(x);
-    vg_json_render_go_float(&x->sb, json_is_number(v) ? json_number_value(v)
-                                                      : 0.0);
+    vg_json_render_go_float(&x->sb,
+                            json_is_number(v) ? json_number_value(v) : 0.0);
     vg_jx_end(x, start);
     break;
   }
-  case VG_JF_OKTA_USERAGENT_OS: okta_s(x, C, "userAgent", "os", NULL); break;
+  case VG_JF_OKTA_USERAGENT_OS:
+    okta_s(x, C, "userAgent", "os", NULL);
+    break;
   case VG_JF_OKTA_USERAGENT_BROWSER:
     okta_s(x, C, "userAgent", "browser", NULL);
     break;
   case VG_JF_OKTA_USERAGENT_RAW:
     okta_s(x, C, "userAgent", "rawUserAgent", NULL);
     break;
-  case VG_JF_OKTA_RESULT: okta_s(x, "outcome", "result", NULL, NULL); break;
-  case VG_JF_OKTA_REASON: okta_s(x, "outcome", "reason", NULL, NULL); break;
+  case VG_JF_OKTA_RESULT:
+    okta_s(x, "outcome", "result", NULL, NULL);
+    break;
+  case VG_JF_OKTA_REASON:
+    okta_s(x, "outcome", "reason", NULL, NULL);
+    break;
   case VG_JF_OKTA_TRANSACTION_ID:
     okta_s(x, "transaction", "id", NULL, NULL);
     break;
   case VG_JF_OKTA_TRANSACTION_TYPE:
     okta_s(x, "transaction", "type", NULL, NULL);
     break;
-  case VG_JF_OKTA_REQUESTURI: okta_s(x, D, DD, "requestUri", NULL); break;
+  case VG_JF_OKTA_REQUESTURI:
+    okta_s(x, D, DD, "requestUri", NULL);
+    break;
   case VG_JF_OKTA_PRINCIPAL_ID:
     okta_s(x, D, DD, "originalPrincipal", "id");
     break;
@@ -636,19 +801,27 @@ vigil_status vg_jx_okta(vg_jx *x, int id) {
   case VG_JF_OKTA_SECURITY_ASORG:
     okta_s(x, "securityContext", "asOrg", NULL, NULL);
     break;
-  case VG_JF_OKTA_SECURITY_ISP: okta_s(x, "securityContext", "isp", NULL, NULL); break;
+  case VG_JF_OKTA_SECURITY_ISP:
+    okta_s(x, "securityContext", "isp", NULL, NULL);
+    break;
   case VG_JF_OKTA_SECURITY_DOMAIN:
     okta_s(x, "securityContext", "domain", NULL, NULL);
     break;
   case VG_JF_OKTA_SECURITY_ISPROXY:
     okta_s(x, "securityContext", "isProxy", NULL, NULL);
     break;
-  case VG_JF_OKTA_TARGET_USER_ID: okta_target(x, "User", "id"); break;
+  case VG_JF_OKTA_TARGET_USER_ID:
+    okta_target(x, "User", "id");
+    break;
   case VG_JF_OKTA_TARGET_USER_ALTERNATEID:
     okta_target(x, "User", "alternateId");
     break;
-  case VG_JF_OKTA_TARGET_USER_NAME: okta_target(x, "User", "displayName"); break;
-  case VG_JF_OKTA_TARGET_GROUP_ID: okta_target(x, "UserGroup", "id"); break;
+  case VG_JF_OKTA_TARGET_USER_NAME:
+    okta_target(x, "User", "displayName");
+    break;
+  case VG_JF_OKTA_TARGET_GROUP_ID:
+    okta_target(x, "UserGroup", "id");
+    break;
   case VG_JF_OKTA_TARGET_GROUP_ALTERNATEID:
     okta_target(x, "UserGroup", "alternateId");
     break;
@@ -700,7 +873,8 @@ vigil_status vg_jx_okta(vg_jx *x, int id) {
   return VIGIL_OK;
 }
 
-/* ---- github ----------------------------------------------------------------- */
+/* ---- github -----------------------------------------------------------------
+ */
 
 /* fastjson GetUint64: an unsigned integer, else 0 */
 static uint64_t gh_u64(const json_t *v) {
@@ -710,8 +884,7 @@ static uint64_t gh_u64(const json_t *v) {
 }
 
 static void strip_comma(vg_jx *x, size_t start) {
-  if (x->sb.len > start && vg_jbuf_ok(&x->sb) &&
-      x->sb.p[x->sb.len - 1] == ',')
+  if (x->sb.len > start && vg_jbuf_ok(&x->sb) && x->sb.p[x->sb.len - 1] == ',')
     x->sb.len--;
 }
 
@@ -743,7 +916,9 @@ static void gh_matches(vg_jx *x, enum gh_match what) {
         s = sbytes(vg_jx_get(f, "name"), &n);
         vg_jbuf_put(&x->sb, s, n);
         break;
-      case GH_LINE: put_u64(x, gh_u64(vg_jx_get(c, "line"))); break;
+      case GH_LINE:
+        put_u64(x, gh_u64(vg_jx_get(c, "line")));
+        break;
       case GH_LINK:
         s = sbytes(vg_jx_path(R, "repository", "html_url", NULL), &n);
         vg_jbuf_put(&x->sb, s, n);
@@ -789,11 +964,19 @@ vigil_status vg_jx_github(vg_jx *x, int id) {
   size_t n;
   const char *s;
   switch (id) {
-  case VG_JF_GITHUB_TYPE: gh_s(x, "webhook_type", NULL, NULL); break;
-  case VG_JF_GITHUB_ACTION: gh_s(x, "action", NULL, NULL); break;
-  case VG_JF_GITHUB_USER: gh_s(x, "sender", "login", NULL); break;
+  case VG_JF_GITHUB_TYPE:
+    gh_s(x, "webhook_type", NULL, NULL);
+    break;
+  case VG_JF_GITHUB_ACTION:
+    gh_s(x, "action", NULL, NULL);
+    break;
+  case VG_JF_GITHUB_USER:
+    gh_s(x, "sender", "login", NULL);
+    break;
   case VG_JF_GITHUB_REPO:
-  case VG_JF_GITHUB_REPO_URL: gh_s(x, "repository", "html_url", NULL); break;
+  case VG_JF_GITHUB_REPO_URL:
+    gh_s(x, "repository", "html_url", NULL);
+    break;
   case VG_JF_GITHUB_REPO_NAME:
     s = sbytes(vg_jx_path(R, "repository", "html_url", NULL), &n);
     if (n >= 19 && memcmp(s, "https://github.com/", 19) == 0)
@@ -803,13 +986,19 @@ vigil_status vg_jx_github(vg_jx *x, int id) {
   case VG_JF_GITHUB_REPO_DESCRIPTION:
     gh_s(x, "repository", "description", NULL);
     break;
-  case VG_JF_GITHUB_ORG: gh_s(x, "organization", "login", NULL); break;
-  case VG_JF_GITHUB_OWNER: gh_s(x, "repository", "owner", "login"); break;
+  case VG_JF_GITHUB_ORG:
+    gh_s(x, "organization", "login", NULL);
+    break;
+  case VG_JF_GITHUB_OWNER:
+    gh_s(x, "repository", "owner", "login");
+    break;
   case VG_JF_GITHUB_REPO_PUBLIC:
     v = vg_jx_path(R, "repository", "private", NULL);
     vg_jx_emit_cstr(x, json_is_true(v) ? "false" : "true");
     break;
-  case VG_JF_GITHUB_COLLABORATOR_NAME: gh_s(x, "member", "login", NULL); break;
+  case VG_JF_GITHUB_COLLABORATOR_NAME:
+    gh_s(x, "member", "login", NULL);
+    break;
   case VG_JF_GITHUB_COLLABORATOR_ROLE:
     gh_s(x, "changes", "permission", "to");
     break;
@@ -819,10 +1008,18 @@ vigil_status vg_jx_github(vg_jx *x, int id) {
     vg_jx_end(x, start);
     break;
   }
-  case VG_JF_GITHUB_WEBHOOK_TYPE: gh_s(x, "hook", "type", NULL); break;
-  case VG_JF_GITHUB_COMMIT_ADDED: gh_commit_files(x, "added"); break;
-  case VG_JF_GITHUB_COMMIT_MODIFIED: gh_commit_files(x, "modified"); break;
-  case VG_JF_GITHUB_COMMIT_REMOVED: gh_commit_files(x, "removed"); break;
+  case VG_JF_GITHUB_WEBHOOK_TYPE:
+    gh_s(x, "hook", "type", NULL);
+    break;
+  case VG_JF_GITHUB_COMMIT_ADDED:
+    gh_commit_files(x, "added");
+    break;
+  case VG_JF_GITHUB_COMMIT_MODIFIED:
+    gh_commit_files(x, "modified");
+    break;
+  case VG_JF_GITHUB_COMMIT_REMOVED:
+    gh_commit_files(x, "removed");
+    break;
   case VG_JF_GITHUB_DIFF_HAS_SECRETS: {
     const json_t *files = vg_jx_get(R, "files");
     const char *res = "";
@@ -837,10 +1034,18 @@ vigil_status vg_jx_github(vg_jx *x, int id) {
     vg_jx_emit_cstr(x, res);
     break;
   }
-  case VG_JF_GITHUB_DIFF_COMMITTED_SECRETS_DESC: gh_matches(x, GH_DESC); break;
-  case VG_JF_GITHUB_DIFF_COMMITTED_SECRETS_FILES: gh_matches(x, GH_FILE); break;
-  case VG_JF_GITHUB_DIFF_COMMITTED_SECRETS_LINES: gh_matches(x, GH_LINE); break;
-  case VG_JF_GITHUB_DIFF_COMMITTED_SECRETS_LINKS: gh_matches(x, GH_LINK); break;
+  case VG_JF_GITHUB_DIFF_COMMITTED_SECRETS_DESC:
+    gh_matches(x, GH_DESC);
+    break;
+  case VG_JF_GITHUB_DIFF_COMMITTED_SECRETS_FILES:
+    gh_matches(x, GH_FILE);
+    break;
+  case VG_JF_GITHUB_DIFF_COMMITTED_SECRETS_LINES:
+    gh_matches(x, GH_LINE);
+    break;
+  case VG_JF_GITHUB_DIFF_COMMITTED_SECRETS_LINKS:
+    gh_matches(x, GH_LINK);
+    break;
   case VG_JF_GITHUB_WORKFLOW_HAS_MINERS:
     v = vg_jx_path(R, "workflow_miner_detections", "matches", NULL);
     if (json_is_array(v))
@@ -869,14 +1074,17 @@ vigil_status vg_jx_github(vg_jx *x, int id) {
     vg_jx_end(x, start);
     break;
   }
-  case VG_JF_GITHUB_WORKFLOW_FILENAME: gh_s(x, "workflow", "path", NULL); break;
+  case VG_JF_GITHUB_WORKFLOW_FILENAME:
+    gh_s(x, "workflow", "path", NULL);
+    break;
   default:
     return VIGIL_E_UNSUPPORTED;
   }
   return VIGIL_OK;
 }
 
-/* ---- gcpaudit --------------------------------------------------------------- */
+/* ---- gcpaudit ---------------------------------------------------------------
+ */
 
 static void gcp_s(vg_jx *x, const char *k1, const char *k2, const char *k3) {
   const json_t *v = vg_jx_path(R, k1, k2, k3, NULL);
@@ -892,35 +1100,62 @@ vigil_status vg_jx_gcp(vg_jx *x, int id) {
   case VG_JF_GCP_USER:
     gcp_s(x, P, "authenticationInfo", "principalEmail");
     break;
-  case VG_JF_GCP_CALLERIP: gcp_s(x, P, "requestMetadata", "callerIp"); break;
+  case VG_JF_GCP_CALLERIP:
+    gcp_s(x, P, "requestMetadata", "callerIp");
+    break;
   case VG_JF_GCP_USERAGENT:
     gcp_s(x, P, "requestMetadata", "callerSuppliedUserAgent");
     break;
-  case VG_JF_GCP_AUTHORIZATIONINFO: gcp_s(x, P, "authorizationInfo", NULL); break;
-  case VG_JF_GCP_SERVICENAME: gcp_s(x, P, "serviceName", NULL); break;
-  case VG_JF_GCP_REQUEST: gcp_s(x, P, "request", NULL); break;
+  case VG_JF_GCP_AUTHORIZATIONINFO:
+    gcp_s(x, P, "authorizationInfo", NULL);
+    break;
+  case VG_JF_GCP_SERVICENAME:
+    gcp_s(x, P, "serviceName", NULL);
+    break;
+  case VG_JF_GCP_REQUEST:
+    gcp_s(x, P, "request", NULL);
+    break;
   case VG_JF_GCP_POLICYDELTA: {
     s = vg_jx_str(R, &n, RS, "type", NULL);
-    const json_t *v =
-        eq(s, n, "gcs_bucket")
-            ? vg_jx_path(R, P, "serviceData", "policyDelta", "bindingDeltas",
-                         NULL)
-            : vg_jx_path(R, P, "metadata", "datasetChange", "bindingDeltas",
-                         NULL);
+    const json_t *v = eq(s, n, "gcs_bucket")
+                          ? vg_jx_path(R, P, "serviceData", "policyDelta",
+                                       "bindingDeltas", NULL)
+                          : vg_jx_path(R, P, "metadata", "datasetChange",
+                                       "bindingDeltas", NULL);
     if (v)
       emit_sbytes(x, v);
     break;
   }
-  case VG_JF_GCP_METHODNAME: gcp_s(x, P, "methodName", NULL); break;
-  case VG_JF_GCP_CLOUDFUNCTIONS_FUNCTION: gcp_s(x, RS, L, "function_name"); break;
-  case VG_JF_GCP_CLOUDSQL_DATABASEID: gcp_s(x, RS, L, "database_id"); break;
-  case VG_JF_GCP_COMPUTE_INSTANCEID: gcp_s(x, RS, L, "instance_id"); break;
-  case VG_JF_GCP_COMPUTE_NETWORKID: gcp_s(x, RS, L, "network_id"); break;
-  case VG_JF_GCP_COMPUTE_SUBNETWORK: gcp_s(x, RS, L, "subnetwork_name"); break;
-  case VG_JF_GCP_COMPUTE_SUBNETWORKID: gcp_s(x, RS, L, "subnetwork_id"); break;
-  case VG_JF_GCP_DNS_ZONE: gcp_s(x, RS, L, "zone_name"); break;
-  case VG_JF_GCP_IAM_SERVICEACCOUNT: gcp_s(x, RS, L, "email_id"); break;
-  case VG_JF_GCP_IAM_SERVICEACCOUNTID: gcp_s(x, RS, L, "unique_id"); break;
+  case VG_JF_GCP_METHODNAME:
+    gcp_s(x, P, "methodName", NULL);
+    break;
+  case VG_JF_GCP_CLOUDFUNCTIONS_FUNCTION:
+    gcp_s(x, RS, L, "function_name");
+    break;
+  case VG_JF_GCP_CLOUDSQL_DATABASEID:
+    gcp_s(x, RS, L, "database_id");
+    break;
+  case VG_JF_GCP_COMPUTE_INSTANCEID:
+    gcp_s(x, RS, L, "instance_id");
+    break;
+  case VG_JF_GCP_COMPUTE_NETWORKID:
+    gcp_s(x, RS, L, "network_id");
+    break;
+  case VG_JF_GCP_COMPUTE_SUBNETWORK:
+    gcp_s(x, RS, L, "subnetwork_name");
+    break;
+  case VG_JF_GCP_COMPUTE_SUBNETWORKID:
+    gcp_s(x, RS, L, "subnetwork_id");
+    break;
+  case VG_JF_GCP_DNS_ZONE:
+    gcp_s(x, RS, L, "zone_name");
+    break;
+  case VG_JF_GCP_IAM_SERVICEACCOUNT:
+    gcp_s(x, RS, L, "email_id");
+    break;
+  case VG_JF_GCP_IAM_SERVICEACCOUNTID:
+    gcp_s(x, RS, L, "unique_id");
+    break;
   case VG_JF_GCP_LOCATION: {
     const json_t *v = vg_jx_path(R, RS, L, "location", NULL);
     if (!v)
@@ -941,9 +1176,15 @@ vigil_status vg_jx_gcp(vg_jx *x, int id) {
     if (eq(s, n, "logging_sink"))
       gcp_s(x, RS, L, "name");
     break;
-  case VG_JF_GCP_PROJECTID: gcp_s(x, RS, L, "project_id"); break;
-  case VG_JF_GCP_RESOURCENAME: gcp_s(x, P, "resourceName", NULL); break;
-  case VG_JF_GCP_RESOURCETYPE: gcp_s(x, RS, "type", NULL); break;
+  case VG_JF_GCP_PROJECTID:
+    gcp_s(x, RS, L, "project_id");
+    break;
+  case VG_JF_GCP_RESOURCENAME:
+    gcp_s(x, P, "resourceName", NULL);
+    break;
+  case VG_JF_GCP_RESOURCETYPE:
+    gcp_s(x, RS, "type", NULL);
+    break;
   case VG_JF_GCP_RESOURCELABELS: {
     const json_t *v = vg_jx_path(R, RS, L, NULL);
     if (v) {
@@ -953,15 +1194,20 @@ vigil_status vg_jx_gcp(vg_jx *x, int id) {
     }
     break;
   }
-  case VG_JF_GCP_STORAGE_BUCKET: gcp_s(x, RS, L, "bucket_name"); break;
-  case VG_JF_GCP_TIME: gcp_s(x, "timestamp", NULL, NULL); break;
+  case VG_JF_GCP_STORAGE_BUCKET:
+    gcp_s(x, RS, L, "bucket_name");
+    break;
+  case VG_JF_GCP_TIME:
+    gcp_s(x, "timestamp", NULL, NULL);
+    break;
   default:
     return VIGIL_E_UNSUPPORTED;
   }
   return VIGIL_OK;
 }
 
-/* ---- json plugin -------------------------------------------------------------- */
+/* ---- json plugin
+ * -------------------------------------------------------------- */
 
 /* One pointer segment, unescaped (~1 -> '/', then ~0 -> '~') into scratch,
  * looked up with fastjson's Get. */

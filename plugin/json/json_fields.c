@@ -11,7 +11,9 @@
 #define VG_JF_WANT_TABLE
 #include "json/json_extract.h"
 
-size_t vg_json_field_count(void) { return VG_JF__COUNT; }
+size_t vg_json_field_count(void) {
+  return VG_JF__COUNT;
+}
 
 const vg_json_field_info *vg_json_field_info_get(int id) {
   return id >= 0 && id < VG_JF__COUNT ? &vg_jf_table[id] : NULL;
@@ -100,9 +102,12 @@ void vg_json_set_okta_org(const char *org) {
   snprintf(okta_org, sizeof okta_org, "%s", org ? org : "");
 }
 
-const char *vg_jx_okta_org(void) { return okta_org; }
+const char *vg_jx_okta_org(void) {
+  return okta_org;
+}
 
-/* ---- emitters ------------------------------------------------------------- */
+/* ---- emitters -------------------------------------------------------------
+ */
 
 static vg_value *slot(vg_jx *x) {
   vg_json_out *o = x->out;
@@ -174,7 +179,8 @@ void vg_jx_reset(vg_jx *x) {
   x->sb.len = 0;
 }
 
-/* ---- lookups -------------------------------------------------------------- */
+/* ---- lookups --------------------------------------------------------------
+ */
 
 /* Go's strconv.Atoi for array indexes: optional sign, decimal digits, no
  * overflow; negative results never match an element. */
@@ -234,7 +240,8 @@ const char *vg_jx_str(const json_t *v, size_t *n, ...) {
   return json_string_value(v);
 }
 
-/* ---- dispatch ------------------------------------------------------------- */
+/* ---- dispatch -------------------------------------------------------------
+ */
 
 vigil_status vg_json_extract(const vg_json_event *ev, int id,
                              const vg_json_arg *arg, vg_json_out *out) {
@@ -249,13 +256,27 @@ vigil_status vg_json_extract(const vg_json_event *ev, int id,
   vg_jx x = {ev, f, arg ? arg : &none, out, {out->buf, out->bufcap, 0}};
   vigil_status st;
   switch (f->src) {
-  case VG_JSRC_K8S_AUDIT: st = vg_jx_k8s(&x, id); break;
-  case VG_JSRC_CLOUDTRAIL: st = vg_jx_cloudtrail(&x, id); break;
-  case VG_JSRC_OKTA: st = vg_jx_okta(&x, id); break;
-  case VG_JSRC_GITHUB: st = vg_jx_github(&x, id); break;
-  case VG_JSRC_GCP: st = vg_jx_gcp(&x, id); break;
-  case VG_JSRC_JSON: st = vg_jx_json(&x, id); break;
-  default: st = VIGIL_E_INTERNAL; break;
+  case VG_JSRC_K8S_AUDIT:
+    st = vg_jx_k8s(&x, id);
+    break;
+  case VG_JSRC_CLOUDTRAIL:
+    st = vg_jx_cloudtrail(&x, id);
+    break;
+  case VG_JSRC_OKTA:
+    st = vg_jx_okta(&x, id);
+    break;
+  case VG_JSRC_GITHUB:
+    st = vg_jx_github(&x, id);
+    break;
+  case VG_JSRC_GCP:
+    st = vg_jx_gcp(&x, id);
+    break;
+  case VG_JSRC_JSON:
+    st = vg_jx_json(&x, id);
+    break;
+  default:
+    st = VIGIL_E_INTERNAL;
+    break;
   }
   out->used = x.sb.len;
   if (st != VIGIL_OK) {

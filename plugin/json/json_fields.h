@@ -1,8 +1,8 @@
 /*
  * json_fields.h - field extraction for the JSON event sources: every field
  * of the k8s_audit, aws_cloudtrail, okta, github, gcp_auditlog and json
- * catalogs (plugin/fields/data, one .fields file per source), rendered as the upstream Go
- * plugins render them (the plugins' source is the reference; see
+ * catalogs (plugin/fields/data, one .fields file per source), rendered as the
+ * upstream Go plugins render them (the plugins' source is the reference; see
  * /work/shared/spec/fields/README.md for the notable quirks).
  *
  * Fields are numbered 0..vg_json_field_count()-1 in catalog order (k8s_audit,
@@ -23,10 +23,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "json/json_source.h"
 #include "vigil/fieldtypes.h"
 #include "vigil/status.h"
 #include "vm/value.h"
+#include "json/json_source.h"
 
 typedef enum vg_json_arg_kind {
   VG_JARG_NONE = 0,  /* no argument accepted */
@@ -78,10 +78,10 @@ bool vg_json_field_applies(int id, vg_json_src src);
 typedef struct vg_json_out {
   vg_value *vals; /* values, cap entries */
   size_t cap;
-  size_t n;       /* out: number of values (needed count on VIGIL_E_LIMIT) */
-  uint8_t *buf;   /* scratch for rendered strings, bufcap bytes */
+  size_t n;     /* out: number of values (needed count on VIGIL_E_LIMIT) */
+  uint8_t *buf; /* scratch for rendered strings, bufcap bytes */
   size_t bufcap;
-  size_t used;    /* out: scratch bytes used (needed on VIGIL_E_LIMIT) */
+  size_t used; /* out: scratch bytes used (needed on VIGIL_E_LIMIT) */
 } vg_json_out;
 
 /*
@@ -95,6 +95,16 @@ typedef struct vg_json_out {
  */
 vigil_status vg_json_extract(const vg_json_event *ev, int id,
                              const vg_json_arg *arg, vg_json_out *out);
+
+/*
+ * The source plugin's String() rendering of ev, which libsinsp shows as
+ * evt.plugininfo (cloudtrail: "REGION USER SRC NAME INFO"; github:
+ * "github TYPE user:... repo:... action:..."; k8saudit, okta, gcpaudit: the
+ * payload as JSON text). Written to b (bounded: check vg_jbuf_ok). Returns
+ * false when the plugin would fail (a CloudTrail record without
+ * eventSource, awsRegion or eventName) or for generic JSON events.
+ */
+bool vg_json_plugininfo(const vg_json_event *ev, vg_jbuf *b);
 
 /* Okta's okta.org comes from plugin configuration ("organization"); set it
  * here (copied; default ""). Not thread-safe against extraction. */

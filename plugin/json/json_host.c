@@ -28,8 +28,8 @@ struct vg_json_host {
   bound *b;
   size_t nb, capb;
   const vg_json_event *ev;
-  blk *cur;   /* block being filled */
-  blk *full;  /* blocks filled for the current event */
+  blk *cur;  /* block being filled */
+  blk *full; /* blocks filled for the current event */
   vg_value *tmp;
   size_t tmpcap;
 };
@@ -145,7 +145,7 @@ vigil_status vg_json_host_extract(void *ctx, uint32_t bind_id,
     return VIGIL_E_NOMEM;
   for (;;) {
     blk *c = h->cur;
-    vg_json_out o = {h->tmp, h->tmpcap, 0, c->data + c->used,
+    vg_json_out o = {h->tmp,           h->tmpcap, 0, c->data + c->used,
                      c->cap - c->used, 0};
     vigil_status st = vg_json_extract(h->ev, b->id, &b->arg, &o);
     if (st == VIGIL_OK) {

@@ -67,29 +67,26 @@ static const okf ok_authn[] = {{"authenticationStep", 'i', 1, NULL},
                                {"authenticationProvider", 's', 1, NULL},
                                {"credentialProvider", 's', 1, NULL},
                                {NULL, 0, 0, NULL}};
-static const okf ok_security[] = {{"asNumber", 'i', 1, NULL},
-                                  {"asOrg", 's', 1, NULL},
-                                  {"isp", 's', 1, NULL},
-                                  {"domain", 's', 1, NULL},
-                                  {"isProxy", 's', 1, NULL},
-                                  {NULL, 0, 0, NULL}};
-static const okf ok_event[] = {
-    {"uuid", 's', 0, NULL},
-    {"published", 's', 0, NULL},
-    {"eventType", 's', 0, NULL},
-    {"version", 's', 0, NULL},
-    {"severity", 's', 0, NULL},
-    {"legacyEventType", 's', 1, NULL},
-    {"displayMessage", 's', 0, NULL},
-    {"actor", 'o', 0, ok_actor},
-    {"client", 'o', 1, ok_client},
-    {"outcome", 'o', 1, ok_outcome},
-    {"target", 'a', 1, ok_target},
-    {"transaction", 'o', 0, ok_txn},
-    {"debugContext", 'o', 1, ok_debug},
-    {"authenticationContext", 'o', 1, ok_authn},
-    {"securityContext", 'o', 1, ok_security},
-    {NULL, 0, 0, NULL}};
+static const okf ok_security[] = {
+    {"asNumber", 'i', 1, NULL}, {"asOrg", 's', 1, NULL},
+    {"isp", 's', 1, NULL},      {"domain", 's', 1, NULL},
+    {"isProxy", 's', 1, NULL},  {NULL, 0, 0, NULL}};
+static const okf ok_event[] = {{"uuid", 's', 0, NULL},
+                               {"published", 's', 0, NULL},
+                               {"eventType", 's', 0, NULL},
+                               {"version", 's', 0, NULL},
+                               {"severity", 's', 0, NULL},
+                               {"legacyEventType", 's', 1, NULL},
+                               {"displayMessage", 's', 0, NULL},
+                               {"actor", 'o', 0, ok_actor},
+                               {"client", 'o', 1, ok_client},
+                               {"outcome", 'o', 1, ok_outcome},
+                               {"target", 'a', 1, ok_target},
+                               {"transaction", 'o', 0, ok_txn},
+                               {"debugContext", 'o', 1, ok_debug},
+                               {"authenticationContext", 'o', 1, ok_authn},
+                               {"securityContext", 'o', 1, ok_security},
+                               {NULL, 0, 0, NULL}};
 
 /* The field a JSON key decodes into: exact name first, then Go's
  * case-insensitive match (ASCII folding). */
@@ -203,7 +200,8 @@ json_t *vg_okta_normalize(const json_t *in) {
   return encode(ok_event, json_is_object(in) ? in : NULL);
 }
 
-/* ---- MFA cache ------------------------------------------------------------ */
+/* ---- MFA cache ------------------------------------------------------------
+ */
 
 enum { OKTA_USER_MAX = 200, OKTA_KEYS_MAX = 10000 };
 

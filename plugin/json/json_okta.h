@@ -27,8 +27,8 @@ void vg_okta_cache_free(vg_okta_cache *c);
  * Records the canonical event rec with timestamp ts, as the plugin does when
  * it first extracts from an event: only user.mfa.okta_verify.deny_push
  * events and failed user.authentication.auth_via_mfa events count. Points
- * list (count in n) at the key's timestamps (the cache's storage, valid until the
- * next call) or 0 entries for other events. Returns 0, or -1 out of memory.
+ * list (count in n) at the key's timestamps (the cache's storage, valid until
+ * the next call) or 0 entries for other events. Returns 0, or -1 out of memory.
  */
 int vg_okta_cache_note(vg_okta_cache *c, const json_t *rec, uint64_t ts,
                        const uint64_t **list, size_t *n);

@@ -24,12 +24,13 @@ typedef struct pend {
   json_t *v;       /* owned reference */
   uint64_t offset; /* where its document starts */
   uint64_t line;
+  size_t doc_len; /* length of that document in the input */
 } pend;
 
 struct vg_json_reader {
   char *name;
-  FILE *f;      /* a caller's stream, or */
-  gzFile gz;    /* a file we opened: plain or gzip-compressed */
+  FILE *f;   /* a caller's stream, or */
+  gzFile gz; /* a file we opened: plain or gzip-compressed */
   /* buffer: bytes [beg, end) are unread; buf is ours unless mem */
   uint8_t *buf;
   size_t cap, beg, end;
@@ -41,6 +42,7 @@ struct vg_json_reader {
   size_t max_doc, k8s_max;
   vg_json_src src;
   bool forced;
+  size_t doc_len; /* length of the document being expanded */
   /* events waiting to be delivered */
   pend *pend;
   size_t npend, ipend, cappend;
@@ -52,7 +54,7 @@ struct vg_json_reader {
 };
 
 static const char *const src_names[VG_JSRC__COUNT] = {
-    "", "k8s_audit", "aws_cloudtrail", "okta", "github", "gcp_auditlog",
+    "",    "k8s_audit", "aws_cloudtrail", "okta", "github", "gcp_auditlog",
     "json"};
 
 const char *vg_json_src_name(vg_json_src s) {
@@ -66,7 +68,8 @@ vg_json_src vg_json_src_from_name(const char *name) {
   return VG_JSRC_NONE;
 }
 
-/* ---- source recognition ---------------------------------------------------- */
+/* ---- source recognition ----------------------------------------------------
+ */
 
 static bool has(const json_t *o, const char *k) {
   return json_object_get(o, k) != NULL;
@@ -84,7 +87,8 @@ vg_json_src vg_json_detect(const json_t *doc) {
   if (!json_is_object(doc))
     return VG_JSRC_JSON;
   const char *kind = json_string_value(json_object_get(doc, "kind"));
-  if ((kind && (strcmp(kind, "Event") == 0 || strcmp(kind, "EventList") == 0)) ||
+  if ((kind &&
+       (strcmp(kind, "Event") == 0 || strcmp(kind, "EventList") == 0)) ||
       has(doc, "auditID"))
     return VG_JSRC_K8S_AUDIT;
   if (json_is_array(json_object_get(doc, "Records")) ||
@@ -106,13 +110,13 @@ bool vg_json_sniff(const void *head, size_t n) {
   size_t i = 0;
   if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
     i = 3;
-  while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
-                   p[i] == '\r'))
+  while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
     i++;
   return i < n && (p[i] == '{' || p[i] == '[');
 }
 
-/* ---- opening -------------------------------------------------------------- */
+/* ---- opening --------------------------------------------------------------
+ */
 
 static vg_json_reader *reader_new(const char *name,
                                   const vg_json_reader_opts *opts) {
@@ -127,8 +131,8 @@ static vg_json_reader *reader_new(const char *name,
   r->line_beg = 1;
   r->col_beg = 1;
   r->max_doc = opts && opts->max_doc ? opts->max_doc : DEFAULT_MAX_DOC;
-  r->k8s_max = opts && opts->k8s_max_event ? opts->k8s_max_event
-                                            : DEFAULT_K8S_MAX;
+  r->k8s_max =
+      opts && opts->k8s_max_event ? opts->k8s_max_event : DEFAULT_K8S_MAX;
   if (opts && opts->force != VG_JSRC_NONE && opts->force < VG_JSRC__COUNT) {
     r->src = opts->force;
     r->forced = true;
@@ -221,13 +225,24 @@ void vg_json_reader_free(vg_json_reader *r) {
   free(r);
 }
 
-vg_json_src vg_json_reader_source(const vg_json_reader *r) { return r->src; }
-const char *vg_json_reader_error(const vg_json_reader *r) { return r->err; }
-uint64_t vg_json_reader_skipped(const vg_json_reader *r) { return r->skipped; }
-const char *vg_json_reader_note(const vg_json_reader *r) { return r->note; }
-bool vg_json_reader_lines_mode(const vg_json_reader *r) { return r->mode == 1; }
+vg_json_src vg_json_reader_source(const vg_json_reader *r) {
+  return r->src;
+}
+const char *vg_json_reader_error(const vg_json_reader *r) {
+  return r->err;
+}
+uint64_t vg_json_reader_skipped(const vg_json_reader *r) {
+  return r->skipped;
+}
+const char *vg_json_reader_note(const vg_json_reader *r) {
+  return r->note;
+}
+bool vg_json_reader_lines_mode(const vg_json_reader *r) {
+  return r->mode == 1;
+}
 
-/* ---- buffer --------------------------------------------------------------- */
+/* ---- buffer ---------------------------------------------------------------
+ */
 
 /* Moves beg forward by n bytes, keeping line/column in step. */
 static void advance(vg_json_reader *r, size_t n) {
@@ -351,7 +366,8 @@ static vigil_status skip_ws(vg_json_reader *r) {
   }
 }
 
-/* ---- events ----------------------------------------------------------------- */
+/* ---- events -----------------------------------------------------------------
+ */
 
 static void note(vg_json_reader *r, uint64_t line, const char *fmt, ...) {
   char msg[400];
@@ -376,6 +392,7 @@ static int push(vg_json_reader *r, json_t *v, uint64_t off, uint64_t line) {
   r->pend[r->npend].v = json_incref(v);
   r->pend[r->npend].offset = off;
   r->pend[r->npend].line = line;
+  r->pend[r->npend].doc_len = r->doc_len;
   r->npend++;
   return 0;
 }
@@ -486,12 +503,16 @@ static vigil_status accept(vg_json_reader *r, pend *p, bool *ok) {
       note(r, p->line, "stageTimestamp is not an RFC 3339 time");
       return VIGIL_OK;
     }
-    /* the plugin drops events whose re-serialisation exceeds maxEventSize */
-    vg_jbuf m = {NULL, 0, 0};
-    vg_json_render_compact(&m, v);
-    if (m.len > r->k8s_max) {
-      note(r, p->line, "event larger than maxEventSize: size=%zu", m.len);
-      return VIGIL_OK;
+    /* the plugin drops events whose re-serialisation exceeds maxEventSize;
+     * re-escaping at most triples a text (a 2-byte C1 control becomes
+     * \u0085), so small documents need no measuring */
+    if (p->doc_len > r->k8s_max / 3) {
+      vg_jbuf m = {NULL, 0, 0};
+      vg_json_render_compact(&m, v);
+      if (m.len > r->k8s_max) {
+        note(r, p->line, "event larger than maxEventSize: size=%zu", m.len);
+        return VIGIL_OK;
+      }
     }
     ev->has_ts = true;
     break;
@@ -522,8 +543,7 @@ static vigil_status accept(vg_json_reader *r, pend *p, bool *ok) {
       ns = 0;
     if (!r->okta && !(r->okta = vg_okta_cache_new()))
       return VIGIL_E_NOMEM;
-    if (vg_okta_cache_note(r->okta, v, (uint64_t)ns, &ev->mfa_ts,
-                           &ev->mfa_n))
+    if (vg_okta_cache_note(r->okta, v, (uint64_t)ns, &ev->mfa_ts, &ev->mfa_n))
       return VIGIL_E_NOMEM;
     break;
   }
@@ -548,7 +568,8 @@ static vigil_status accept(vg_json_reader *r, pend *p, bool *ok) {
   return VIGIL_OK;
 }
 
-/* ---- documents -------------------------------------------------------------- */
+/* ---- documents --------------------------------------------------------------
+ */
 
 static json_t *load(const uint8_t *p, size_t n, size_t flags, json_error_t *e) {
   json_t *v = json_loadb((const char *)p, n, flags | JSON_ALLOW_NUL, e);
@@ -596,6 +617,7 @@ static vigil_status next_doc(vg_json_reader *r, json_t **out) {
         r->mode = !nl && (i == r->end || r->buf[i] == '\n') ? 1 : 2;
       }
       advance(r, used);
+      r->doc_len = used;
       *out = v;
       return VIGIL_OK;
     }
@@ -640,8 +662,7 @@ static vigil_status next_line(vg_json_reader *r, json_t **out) {
   }
   size_t len = nl ? (size_t)(nl - (r->buf + r->beg)) : r->end - r->beg;
   if (len > r->max_doc) {
-    fail_at(r, VIGIL_E_LIMIT, r->beg, "line longer than %zu bytes",
-            r->max_doc);
+    fail_at(r, VIGIL_E_LIMIT, r->beg, "line longer than %zu bytes", r->max_doc);
     r->done = true;
     return VIGIL_E_LIMIT;
   }
@@ -653,6 +674,7 @@ static vigil_status next_line(vg_json_reader *r, json_t **out) {
                  "invalid JSON: %s", e.text);
   }
   advance(r, nl ? len + 1 : len);
+  r->doc_len = len;
   *out = v;
   return st;
 }

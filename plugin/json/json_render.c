@@ -10,6 +10,7 @@
  * for a source "33.0", "1e-07" for "1e-7"); integers print unchanged.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +31,12 @@ void vg_jbuf_putc(vg_jbuf *b, char c) {
   b->len++;
 }
 
-static void put_str(vg_jbuf *b, const char *s) { vg_jbuf_put(b, s, strlen(s)); }
+static void put_str(vg_jbuf *b, const char *s) {
+  vg_jbuf_put(b, s, strlen(s));
+}
 
-/* ---- strings -------------------------------------------------------------- */
+/* ---- strings --------------------------------------------------------------
+ */
 
 /* Decodes one UTF-8 sequence at s[0..n); returns its length, or 0 when the
  * bytes are not valid UTF-8 (Go then prints \xNN for the first byte). */
@@ -100,13 +104,27 @@ static void go_quote(vg_jbuf *b, const uint8_t *s, size_t n) {
       vg_jbuf_put(b, s + i, len);
     } else {
       switch (cp) {
-      case '\a': put_str(b, "\\a"); break;
-      case '\b': put_str(b, "\\b"); break;
-      case '\f': put_str(b, "\\f"); break;
-      case '\n': put_str(b, "\\n"); break;
-      case '\r': put_str(b, "\\r"); break;
-      case '\t': put_str(b, "\\t"); break;
-      case '\v': put_str(b, "\\v"); break;
+      case '\a':
+        put_str(b, "\\a");
+        break;
+      case '\b':
+        put_str(b, "\\b");
+        break;
+      case '\f':
+        put_str(b, "\\f");
+        break;
+      case '\n':
+        put_str(b, "\\n");
+        break;
+      case '\r':
+        put_str(b, "\\r");
+        break;
+      case '\t':
+        put_str(b, "\\t");
+        break;
+      case '\v':
+        put_str(b, "\\v");
+        break;
       default:
         if (cp < 0x20 || cp == 0x7f)
           snprintf(tmp, sizeof tmp, "\\x%02x", (unsigned)cp);
@@ -135,7 +153,8 @@ void vg_json_render_string(vg_jbuf *b, const char *s, size_t n) {
   vg_jbuf_putc(b, '"');
 }
 
-/* ---- numbers -------------------------------------------------------------- */
+/* ---- numbers --------------------------------------------------------------
+ */
 
 /* Shortest decimal digits of d (d finite, > 0) that read back exactly:
  * digits[0..*nd) and the decimal exponent of the first digit. */
@@ -158,8 +177,12 @@ static void shortest_digits(double d, char *digits, int *nd, int *exp10) {
   *exp10 = *q == 'e' ? (int)strtol(q + 1, NULL, 10) : 0;
 }
 
-/* Places digits as Go does: exponent form when exp < -4 || exp >= eprec. */
-static void put_float_digits(vg_jbuf *b, double d, int eprec, int min_exp_digits) {
+/* Places the shortest digits of d as Go does: exponent form when the
+ * decimal exponent is below elow or at least ehigh, with at least two
+ * exponent digits, except that clean_neg writes e-7 for e-07 (Go's
+ * encoding/json). */
+static void put_float_digits(vg_jbuf *b, double d, int elow, int ehigh,
+                             bool clean_neg) {
   char digits[24], tmp[16];
   int nd, e;
   if (signbit(d)) {
@@ -171,14 +194,14 @@ static void put_float_digits(vg_jbuf *b, double d, int eprec, int min_exp_digits
     return;
   }
   shortest_digits(d, digits, &nd, &e);
-  if (e < -4 || e >= eprec) {
+  if (e < elow || e >= ehigh) {
     vg_jbuf_putc(b, digits[0]);
     if (nd > 1) {
       vg_jbuf_putc(b, '.');
       vg_jbuf_put(b, digits + 1, (size_t)nd - 1);
     }
-    snprintf(tmp, sizeof tmp, "e%c%0*d", e < 0 ? '-' : '+', min_exp_digits,
-             e < 0 ? -e : e);
+    snprintf(tmp, sizeof tmp, "e%c%0*d", e < 0 ? '-' : '+',
+             clean_neg && e < 0 ? 1 : 2, e < 0 ? -e : e);
     put_str(b, tmp);
   } else if (e >= 0) {
     for (int i = 0; i <= e; i++)
@@ -206,15 +229,19 @@ void vg_json_render_go_float(vg_jbuf *b, double d) {
   }
   /* fmt %v: strconv 'g' with the shortest precision, where Go decides on
    * the exponent form with precision 6: 1234567.0 prints 1.234567e+06. */
-  put_float_digits(b, d, 6, 2);
+  put_float_digits(b, d, -4, 6, false);
 }
 
+/* A real inside JSON text. fastjson reprints the source text, which
+ * jansson does not keep; Go's encoding/json form (what most producers of
+ * these logs write) is the closest guess: plain decimals from 1e-6 up to
+ * 1e21, exponent form outside, "1e-7" not "1e-07". */
 static void put_real(vg_jbuf *b, double d) {
   if (!isfinite(d)) {
     put_str(b, "null");
     return;
   }
-  put_float_digits(b, d, 21, 2);
+  put_float_digits(b, d, -6, 21, true);
 }
 
 /* ---- compact and indented JSON ------------------------------------------- */
@@ -298,11 +325,16 @@ static void render(vg_jbuf *b, const json_t *v, int indent, int depth) {
   }
 }
 
-void vg_json_render_compact(vg_jbuf *b, const json_t *v) { render(b, v, 0, 0); }
+void vg_json_render_compact(vg_jbuf *b, const json_t *v) {
+  render(b, v, 0, 0);
+}
 
-void vg_json_render_indent(vg_jbuf *b, const json_t *v) { render(b, v, 1, 0); }
+void vg_json_render_indent(vg_jbuf *b, const json_t *v) {
+  render(b, v, 1, 0);
+}
 
-/* ---- RFC 3339 ------------------------------------------------------------- */
+/* ---- RFC 3339 -------------------------------------------------------------
+ */
 
 static int digits_at(const char *s, size_t n, size_t at, int count, int *val) {
   int v = 0;

@@ -55,13 +55,13 @@ vg_json_src vg_json_src_from_name(const char *name);
 /* One event. The reader owns it; it stays valid until the next call of
  * vg_json_reader_next or vg_json_reader_free on the same reader. */
 typedef struct vg_json_event {
-  json_t *root;      /* the event payload: always a JSON object */
-  vg_json_src src;   /* the stream's source */
-  uint64_t ts;       /* nanoseconds since the epoch (0 when has_ts false) */
-  bool has_ts;       /* whether the upstream plugin sets a timestamp */
-  uint64_t num;      /* 1-based number of the event in this reader */
-  uint64_t offset;   /* byte offset of the document holding the event */
-  uint64_t line;     /* 1-based line of that document */
+  json_t *root;    /* the event payload: always a JSON object */
+  vg_json_src src; /* the stream's source */
+  uint64_t ts;     /* nanoseconds since the epoch (0 when has_ts false) */
+  bool has_ts;     /* whether the upstream plugin sets a timestamp */
+  uint64_t num;    /* 1-based number of the event in this reader */
+  uint64_t offset; /* byte offset of the document holding the event */
+  uint64_t line;   /* 1-based line of that document */
   /* okta only: timestamps the upstream MFA counter cache holds for this
    * event's eventType:actor.id key, this event included (ascending order
    * of insertion), or n = 0 when the event is not an MFA failure event. */
@@ -72,8 +72,8 @@ typedef struct vg_json_event {
 typedef struct vg_json_reader vg_json_reader;
 
 typedef struct vg_json_reader_opts {
-  vg_json_src force;   /* VG_JSRC_NONE: recognise from the content */
-  size_t max_doc;      /* largest document or line, bytes; 0 = 256 MiB */
+  vg_json_src force;    /* VG_JSRC_NONE: recognise from the content */
+  size_t max_doc;       /* largest document or line, bytes; 0 = 256 MiB */
   size_t k8s_max_event; /* k8saudit maxEventSize; 0 = 262144 as upstream */
 } vg_json_reader_opts;
 
@@ -148,7 +148,9 @@ typedef struct vg_jbuf {
 
 void vg_jbuf_put(vg_jbuf *b, const void *s, size_t n);
 void vg_jbuf_putc(vg_jbuf *b, char c);
-static inline bool vg_jbuf_ok(const vg_jbuf *b) { return b->len <= b->cap; }
+static inline bool vg_jbuf_ok(const vg_jbuf *b) {
+  return b->len <= b->cap;
+}
 
 /* Compact JSON text of v as the Go plugins' fastjson MarshalTo prints it
  * (no spaces; strings escaped only when they hold '"', '\\' or control

@@ -219,9 +219,9 @@ Test(cloudtrail, user_types) {
     jt *t = jt_open(doc, VG_JSRC_NONE);
     JT_EQ(t, "ct.user", cases[i].user);
     const char *info = jt_f(t, "ct.info");
-    cr_expect(strncmp(info, cases[i].info_prefix,
-                      strlen(cases[i].info_prefix)) == 0,
-              "%s: ct.info '%s'", cases[i].identity, info);
+    cr_expect(
+        strncmp(info, cases[i].info_prefix, strlen(cases[i].info_prefix)) == 0,
+        "%s: ct.info '%s'", cases[i].identity, info);
     jt_close(t);
   }
 }
@@ -275,5 +275,56 @@ Test(cloudtrail, corpus_alice) {
   JT_EQ(t, "ct.info", "Alice via 205.251.233.176 \xe2\x86\x90 StartInstances");
   JT_EQ(t, "json.value[/requestParameters/instancesSet/items/0/instanceId]",
         "i-ebeaf9e2");
+  jt_close(t);
+}
+
+static const char *info(const vg_json_event *ev) {
+  static char out[1024];
+  vg_jbuf b = {(uint8_t *)out, sizeof out - 1, 0};
+  if (!vg_json_plugininfo(ev, &b))
+    return "<none>";
+  cr_assert(vg_jbuf_ok(&b));
+  out[b.len] = '\0';
+  return out;
+}
+
+Test(cloudtrail, plugininfo) {
+  /* String(): region, " user" when non-empty, short source, name, ct.info */
+  jt *t = jt_open(RUN, VG_JSRC_NONE);
+  cr_expect_str_eq(info(t->ev), "eu-west-1 bob ec2 RunInstances bob via "
+                                "ec2.amazonaws.com \xe2\x86\x92 RunInstances");
+  jt_close(t);
+  t = jt_open(S3GET, VG_JSRC_NONE);
+  cr_expect_str_eq(info(t->ev),
+                   "us-east-1 RoleName s3 GetObject RoleName via 1.2.3.4 "
+                   "!\xe2\x86\x90 GetObject Size=15 URI=s3://bkt/a/b.txt");
+  jt_close(t);
+  /* no awsRegion: String() fails */
+  t = jt_open("{\"eventSource\":\"s\",\"eventName\":\"N\",\"eventTime\":"
+              "\"2021-01-01T00:00:00Z\",\"eventType\":\"t\"}",
+              VG_JSRC_NONE);
+  cr_expect_str_eq(info(t->ev), "<none>");
+  jt_close(t);
+  t = jt_open("{\"userIdentity\":{\"type\":\"Weird\"},\"eventSource\":\"s\","
+              "\"eventName\":\"N\",\"awsRegion\":\"r\",\"eventTime\":"
+              "\"2021-01-01T00:00:00Z\",\"eventType\":\"t\"}",
+              VG_JSRC_NONE);
+  cr_expect_str_eq(info(t->ev),
+                   "r s N <invalid cloudtrail event: userIdentity field "
+                   "missing>");
+  jt_close(t);
+  t = jt_open("{\"webhook_type\":\"star\",\"sender\":{\"login\":\"u\"},"
+              "\"action\":\"created\"}",
+              VG_JSRC_NONE);
+  cr_expect_str_eq(info(t->ev), "github star user:u action:created");
+  jt_close(t);
+  t = jt_open("{\"kind\":\"Event\",\"auditID\":\"x\",\"stageTimestamp\":"
+              "\"2020-01-01T00:00:00Z\"}",
+              VG_JSRC_NONE);
+  cr_expect_str_eq(info(t->ev), "{\"kind\":\"Event\",\"auditID\":\"x\","
+                                "\"stageTimestamp\":\"2020-01-01T00:00:00Z\"}");
+  jt_close(t);
+  t = jt_open("{\"a\":1}", VG_JSRC_JSON);
+  cr_expect_str_eq(info(t->ev), "<none>");
   jt_close(t);
 }

@@ -199,8 +199,7 @@ Test(k8s, init_and_ephemeral_containers) {
   JT_EQ(t, "ka.req.pod.ephemeralContainers.args", "sleep 1");
   JT_EQ(t, "ka.req.pod.ephemeralContainers.command", "<NA>");
   JT_EQ(t, "ka.req.pod.ephemeralContainers.privileged", "<NA>");
-  JT_EQ(t, "ka.req.pod.ephemeralContainers.allow_privilege_escalation",
-        "<NA>");
+  JT_EQ(t, "ka.req.pod.ephemeralContainers.allow_privilege_escalation", "<NA>");
   JT_EQ(t, "ka.req.pod.ephemeralContainers.read_only_fs", "<NA>");
   JT_EQ(t, "ka.req.pod.ephemeralContainers.run_as_user", "<NA>");
   JT_EQ(t, "ka.req.pod.ephemeralContainers.run_as_group", "<NA>");
@@ -336,7 +335,8 @@ Test(k8s, fields_of_other_sources_do_not_apply) {
   jt_close(t);
 }
 
-/* ---- conformance corpus --------------------------------------------------- */
+/* ---- conformance corpus ---------------------------------------------------
+ */
 
 static jt *corpus(const char *file) {
   char path[1024];
@@ -366,8 +366,7 @@ Test(k8s_corpus, privileged_pod) {
   JT_EQ(t, "ka.response.code", "201");
   JT_EQ(t, "ka.user.name",
         "system:serviceaccount:kube-system:replicaset-controller");
-  JT_EQ(t, "jevt.value[/annotations/authorization.k8s.io~1decision]",
-        "allow");
+  JT_EQ(t, "jevt.value[/annotations/authorization.k8s.io~1decision]", "allow");
   JT_EQ(t, "jevt.value[/a~1~0b]", "<NA>");
   jt_close(t);
 }
@@ -414,8 +413,7 @@ Test(k8s_corpus, not_an_audit_event) {
   vg_json_reader *r;
   vg_json_event *ev;
   vg_json_reader_opts o = {VG_JSRC_K8S_AUDIT, 0, 0};
-  cr_assert(vg_json_reader_open_mem(doc, strlen(doc), "f", &o, &r) ==
-            VIGIL_OK);
+  cr_assert(vg_json_reader_open_mem(doc, strlen(doc), "f", &o, &r) == VIGIL_OK);
   cr_assert(vg_json_reader_next(r, &ev) == VIGIL_OK);
   cr_assert_null(ev);
   cr_assert_eq(vg_json_reader_skipped(r), 1);

@@ -6,7 +6,8 @@
  */
 #include "jtest.h"
 
-/* ---- okta -------------------------------------------------------------------- */
+/* ---- okta
+ * -------------------------------------------------------------------- */
 
 static const char *OKTA =
     "{\"uuid\":\"u1\",\"published\":\"2022-05-06T07:08:09.000Z\","
@@ -179,7 +180,8 @@ Test(okta, mfa_counters) {
   jt_close(t);
 }
 
-/* ---- github ------------------------------------------------------------------ */
+/* ---- github
+ * ------------------------------------------------------------------ */
 
 static const char *GH =
     "{\"webhook_type\":\"push\",\"action\":\"created\",\"sender\":{\"login\":"
@@ -238,8 +240,8 @@ Test(github, fields) {
 }
 
 Test(github, missing_members) {
-  jt *t = jt_open("{\"webhook_type\":\"star\",\"hook\":{\"id\":-4}}",
-                  VG_JSRC_NONE);
+  jt *t =
+      jt_open("{\"webhook_type\":\"star\",\"hook\":{\"id\":-4}}", VG_JSRC_NONE);
   JT_EQ(t, "github.action", "");
   JT_EQ(t, "github.repo.name", "");
   JT_EQ(t, "github.repo.public", "true");
@@ -264,7 +266,8 @@ Test(github, missing_members) {
   jt_close(t);
 }
 
-/* ---- gcpaudit ---------------------------------------------------------------- */
+/* ---- gcpaudit
+ * ---------------------------------------------------------------- */
 
 static const char *GCP =
     "{\"protoPayload\":{\"authenticationInfo\":{\"principalEmail\":"
@@ -312,8 +315,8 @@ Test(gcp, fields) {
   JT_EQ(t, "gcp.storage.bucket", "b");
   JT_EQ(t, "gcp.time", "2023-01-01T00:00:00.5Z");
   cr_expect(strncmp(jt_f(t, "gcp.resourceLabels"),
-                    "{\"bucket_name\":\"b\",\"project_id\":\"proj\",", 37) ==
-            0);
+                    "{\"bucket_name\":\"b\",\"project_id\":\"proj\",",
+                    37) == 0);
   JT_EQ(t, "json.rawtime", "1672531200500000000");
   jt_close(t);
 }
@@ -344,7 +347,8 @@ Test(gcp, location_and_sink) {
   jt_close(t);
 }
 
-/* ---- json plugin ------------------------------------------------------------- */
+/* ---- json plugin
+ * ------------------------------------------------------------- */
 
 static const char *DOC =
     "{\"a\":[{\"b\":\"x\"},2],\"x/y\":1,\"m~n\":2,\"num\":1.5,\"t\":true,"
@@ -401,7 +405,8 @@ Test(json, obj_indent) {
   jt_close(t);
 }
 
-/* ---- every field, buffers ------------------------------------------------- */
+/* ---- every field, buffers -------------------------------------------------
+ */
 
 static const char *POD_GROUPS =
     "{\"kind\":\"Event\",\"auditID\":\"x\",\"stageTimestamp\":"
@@ -413,11 +418,16 @@ static const char *sample_for(vg_json_src s) {
     return "{\"kind\":\"Event\",\"auditID\":\"x\",\"stageTimestamp\":"
            "\"2020-01-01T00:00:00Z\",\"requestObject\":{\"spec\":{"
            "\"containers\":[{\"name\":\"a\"}]}}}";
-  case VG_JSRC_CLOUDTRAIL: return "{\"Records\":[]}";
-  case VG_JSRC_OKTA: return OKTA;
-  case VG_JSRC_GITHUB: return GH;
-  case VG_JSRC_GCP: return GCP;
-  default: return DOC;
+  case VG_JSRC_CLOUDTRAIL:
+    return "{\"Records\":[]}";
+  case VG_JSRC_OKTA:
+    return OKTA;
+  case VG_JSRC_GITHUB:
+    return GH;
+  case VG_JSRC_GCP:
+    return GCP;
+  default:
+    return DOC;
   }
 }
 
@@ -464,8 +474,8 @@ Test(fields, parse_references) {
                                 sizeof err) == VIGIL_OK);
   cr_assert(a.present);
   cr_assert_eq(a.index, 12);
-  cr_assert(vg_json_field_parse("json.value[/a/b]", &id, &a, err,
-                                sizeof err) == VIGIL_OK);
+  cr_assert(vg_json_field_parse("json.value[/a/b]", &id, &a, err, sizeof err) ==
+            VIGIL_OK);
   cr_assert_eq(a.key_len, 4);
   cr_assert(strncmp(a.key, "/a/b", 4) == 0);
   cr_assert(vg_json_field_parse("json.value", &id, &a, err, sizeof err) ==
@@ -478,13 +488,13 @@ Test(fields, parse_references) {
             VIGIL_E_NOTFOUND);
   cr_assert(vg_json_field_parse("json.value[/a", &id, &a, err, sizeof err) ==
             VIGIL_E_SYNTAX);
-  cr_assert(vg_json_field_parse("json.value[/a]x]", &id, &a, err,
-                                sizeof err) == VIGIL_E_SYNTAX);
+  cr_assert(vg_json_field_parse("json.value[/a]x]", &id, &a, err, sizeof err) ==
+            VIGIL_E_SYNTAX);
   /* libsinsp: no leading zero, 64-bit range */
-  cr_assert(vg_json_field_parse("ka.req.pod.containers.name[01]", &id, &a,
-                                err, sizeof err) == VIGIL_E_SYNTAX);
-  cr_assert(vg_json_field_parse("ka.req.pod.containers.name[0]", &id, &a,
-                                err, sizeof err) == VIGIL_OK);
+  cr_assert(vg_json_field_parse("ka.req.pod.containers.name[01]", &id, &a, err,
+                                sizeof err) == VIGIL_E_SYNTAX);
+  cr_assert(vg_json_field_parse("ka.req.pod.containers.name[0]", &id, &a, err,
+                                sizeof err) == VIGIL_OK);
   cr_assert(vg_json_field_parse("ka.req.pod.containers.name"
                                 "[18446744073709551616]",
                                 &id, &a, err, sizeof err) == VIGIL_E_SYNTAX);
@@ -493,10 +503,10 @@ Test(fields, parse_references) {
   cr_assert_eq(a.index, UINT64_MAX);
   cr_assert_eq(vg_json_field_find("ka.verb", 7),
                vg_json_field_find("ka.verb.x", 7));
-  cr_assert(vg_json_field_applies(vg_json_field_find("json.obj", 8),
-                                  VG_JSRC_OKTA));
-  cr_assert(!vg_json_field_applies(vg_json_field_find("ka.verb", 7),
-                                   VG_JSRC_OKTA));
+  cr_assert(
+      vg_json_field_applies(vg_json_field_find("json.obj", 8), VG_JSRC_OKTA));
+  cr_assert(
+      !vg_json_field_applies(vg_json_field_find("ka.verb", 7), VG_JSRC_OKTA));
 }
 
 Test(fields, output_limits_and_retry) {
@@ -531,7 +541,8 @@ Test(fields, output_limits_and_retry) {
   jt_close(t);
 }
 
-/* ---- host glue ------------------------------------------------------------ */
+/* ---- host glue ------------------------------------------------------------
+ */
 
 #include "json/json_host.h"
 
@@ -541,8 +552,8 @@ Test(host, bind_extract_and_keep_values_per_event) {
   char err[128];
   cr_assert(vg_json_host_bind(h, "ka.verb", &verb, err, sizeof err) ==
             VIGIL_OK);
-  cr_assert(vg_json_host_bind(h, "ka.user.groups", &groups, err,
-                              sizeof err) == VIGIL_OK);
+  cr_assert(vg_json_host_bind(h, "ka.user.groups", &groups, err, sizeof err) ==
+            VIGIL_OK);
   cr_assert(vg_json_host_bind(h, "json.obj", &obj, err, sizeof err) ==
             VIGIL_OK);
   cr_assert_eq(vg_json_host_bind(h, "ka.nope", &bad, err, sizeof err),
@@ -557,9 +568,10 @@ Test(host, bind_extract_and_keep_values_per_event) {
                    "\"2020-01-01T00:00:00Z\",\"verb\":\"get\",\"user\":{"
                    "\"groups\":[\"a\",\"b\"]},\"pad\":\"");
   memset(doc + k, 'z', pad);
-  snprintf(doc + k + pad, 512, "\"}\n{\"kind\":\"Event\",\"auditID\":\"y\","
-                               "\"stageTimestamp\":\"2020-01-01T00:00:00Z\","
-                               "\"verb\":\"list\"}\n");
+  snprintf(doc + k + pad, 512,
+           "\"}\n{\"kind\":\"Event\",\"auditID\":\"y\","
+           "\"stageTimestamp\":\"2020-01-01T00:00:00Z\","
+           "\"verb\":\"list\"}\n");
   vg_json_reader *r;
   vg_json_event *ev;
   cr_assert(vg_json_reader_open_mem(doc, strlen(doc), "m", NULL, &r) ==

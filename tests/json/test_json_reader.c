@@ -13,9 +13,9 @@
  * eventID / "id" values joined with ',' into ids, and the status of the
  * first error in *first_err (VIGIL_OK if none). Errors are skipped over
  * (JSON lines go on); at most 10000 calls, so a hang fails the test. */
-static size_t read_all(const char *data, size_t n, vg_json_src force,
-                       char *ids, size_t idsz, vigil_status *first_err,
-                       char *errmsg, size_t errsz) {
+static size_t read_all(const char *data, size_t n, vg_json_src force, char *ids,
+                       size_t idsz, vigil_status *first_err, char *errmsg,
+                       size_t errsz) {
   vg_json_reader *r;
   vg_json_reader_opts o = {force, 0, 0};
   size_t count = 0;
@@ -57,25 +57,25 @@ static size_t read_all(const char *data, size_t n, vg_json_src force,
 }
 
 #define EV(id)                                                                 \
-  "{\"kind\":\"Event\",\"auditID\":\"" id "\",\"stageTimestamp\":"           \
+  "{\"kind\":\"Event\",\"auditID\":\"" id "\",\"stageTimestamp\":"             \
   "\"2020-01-01T00:00:0" id "Z\",\"verb\":\"get\"}"
 
 Test(reader, k8s_layouts_give_the_same_events) {
   static const char *const docs[] = {
       EV("1") "\n" EV("2") "\n" EV("3") "\n",
       EV("1") EV("2") EV("3"),
-      "{\"kind\":\"EventList\",\"items\":[" EV("1") "," EV("2") "," EV("3")
-      "]}",
-      "{\n  \"kind\": \"EventList\",\n  \"items\": [\n" EV("1") ",\n" EV("2")
-      "\n]}\n" EV("3"),
+      "{\"kind\":\"EventList\",\"items\":[" EV("1") "," EV("2") "," EV(
+          "3") "]}",
+      "{\n  \"kind\": \"EventList\",\n  \"items\": [\n" EV("1") ",\n" EV(
+          "2") "\n]}\n" EV("3"),
       "[" EV("1") ",[" EV("2") "," EV("3") "]]",
       "\xef\xbb\xbf" EV("1") "\r\n" EV("2") "\r\n\r\n" EV("3"),
   };
   for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
     char ids[256];
     vigil_status st;
-    size_t n = read_all(docs[i], strlen(docs[i]), VG_JSRC_NONE, ids,
-                        sizeof ids, &st, NULL, 0);
+    size_t n = read_all(docs[i], strlen(docs[i]), VG_JSRC_NONE, ids, sizeof ids,
+                        &st, NULL, 0);
     cr_expect_eq(n, 3, "layout %zu: %zu events", i, n);
     cr_expect_str_eq(ids, "1,2,3", "layout %zu", i);
     cr_expect_eq(st, VIGIL_OK, "layout %zu", i);
@@ -84,10 +84,11 @@ Test(reader, k8s_layouts_give_the_same_events) {
 
 Test(reader, k8s_acceptance) {
   /* no stageTimestamp, a bad one, a non-object item: skipped, counted */
-  const char *doc =
-      "{\"kind\":\"EventList\",\"items\":[" EV("1") ",{\"kind\":\"Event\","
-      "\"auditID\":\"2\"},{\"auditID\":\"3\",\"stageTimestamp\":\"yesterday\"},"
-      "5," EV("4") "]}\n";
+  const char *doc = "{\"kind\":\"EventList\",\"items\":[" EV(
+      "1") ",{\"kind\":\"Event\","
+           "\"auditID\":\"2\"},{\"auditID\":\"3\",\"stageTimestamp\":"
+           "\"yesterday\"},"
+           "5," EV("4") "]}\n";
   vg_json_reader *r;
   vg_json_event *ev;
   cr_assert(vg_json_reader_open_mem(doc, strlen(doc), "m", NULL, &r) ==
@@ -122,21 +123,35 @@ Test(reader, k8s_max_event_size) {
   snprintf(doc + n + big, 100, "\"}\n" EV("2"));
   char ids[64];
   vigil_status st;
-  cr_expect_eq(read_all(doc, strlen(doc), VG_JSRC_NONE, ids, sizeof ids, &st,
-                        NULL, 0),
-               1);
+  cr_expect_eq(
+      read_all(doc, strlen(doc), VG_JSRC_NONE, ids, sizeof ids, &st, NULL, 0),
+      1);
   cr_expect_str_eq(ids, "2");
+  /* a newline (which makes fastjson Go-quote the string) and 50000 raw
+   * U+0085 (2 bytes each, 100 KB): quoted as \u0085 the event is 300 KB,
+   * over the limit */
+  n = snprintf(doc, 200,
+               "{\"kind\":\"Event\",\"auditID\":\"c\",\"stageTimestamp\":"
+               "\"2020-01-01T00:00:00Z\",\"x\":\"\\n");
+  for (int i = 0; i < 50000; i++) {
+    doc[n++] = (char)0xc2;
+    doc[n++] = (char)0x85;
+  }
+  snprintf(doc + n, 100, "\"}\n" EV("3"));
+  cr_expect_eq(
+      read_all(doc, strlen(doc), VG_JSRC_NONE, ids, sizeof ids, &st, NULL, 0),
+      1);
+  cr_expect_str_eq(ids, "3");
   free(doc);
 }
 
 #define CT(id, t)                                                              \
-  "{\"eventID\":\"" id "\",\"eventTime\":\"2021-01-01T00:00:00Z\","           \
+  "{\"eventID\":\"" id "\",\"eventTime\":\"2021-01-01T00:00:00Z\","            \
   "\"eventType\":\"" t "\",\"eventSource\":\"s\",\"eventName\":\"n\"}"
 
 Test(reader, cloudtrail_layouts) {
   static const char *const docs[] = {
-      "{\"Records\":[" CT("a", "AwsApiCall") ",\n " CT("b", "AwsApiCall")
-      "]}",
+      "{\"Records\":[" CT("a", "AwsApiCall") ",\n " CT("b", "AwsApiCall") "]}",
       CT("a", "AwsApiCall") "\n" CT("b", "AwsApiCall") "\n",
       "[" CT("a", "AwsApiCall") "," CT("b", "AwsApiCall") "]",
       "{\"Records\":[" CT("a", "AwsApiCall") "]}{\"Records\":[" CT(
@@ -145,8 +160,8 @@ Test(reader, cloudtrail_layouts) {
   for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
     char ids[256];
     vigil_status st;
-    size_t n = read_all(docs[i], strlen(docs[i]), VG_JSRC_NONE, ids,
-                        sizeof ids, &st, NULL, 0);
+    size_t n = read_all(docs[i], strlen(docs[i]), VG_JSRC_NONE, ids, sizeof ids,
+                        &st, NULL, 0);
     cr_expect_eq(n, 2, "layout %zu", i);
     cr_expect_str_eq(ids, "a,b", "layout %zu", i);
   }
@@ -156,9 +171,8 @@ Test(reader, cloudtrail_layouts) {
                   "]}";
   char ids[64];
   vigil_status st;
-  cr_expect_eq(read_all(d, strlen(d), VG_JSRC_NONE, ids, sizeof ids, &st,
-                        NULL, 0),
-               0);
+  cr_expect_eq(
+      read_all(d, strlen(d), VG_JSRC_NONE, ids, sizeof ids, &st, NULL, 0), 0);
 }
 
 Test(reader, corpus_cloudtrail_pretty_and_lines) {
@@ -197,11 +211,13 @@ Test(reader, corpus_cloudtrail_pretty_and_lines) {
 Test(reader, corpus_eventlist_equals_lines) {
   /* every single-event k8s corpus file: as JSON lines, as an EventList and
    * as concatenated documents, the same events in the same order */
-  static const char *const files[] = {
-      "create_nginx_pod_privileged.json", "create_configmap.json",
-      "exec_pod.json", "attach_cluster_admin_role.json",
-      "create_cluster_role_wildcard_verbs.json", "delete_namespace_foo.json",
-      "create_configmap_sensitive_values.json"};
+  static const char *const files[] = {"create_nginx_pod_privileged.json",
+                                      "create_configmap.json",
+                                      "exec_pod.json",
+                                      "attach_cluster_admin_role.json",
+                                      "create_cluster_role_wildcard_verbs.json",
+                                      "delete_namespace_foo.json",
+                                      "create_configmap_sensitive_values.json"};
   size_t cap = 1 << 20, nl = 0, nel = 0;
   char *lines = malloc(cap), *list = malloc(cap);
   nel = (size_t)snprintf(list, cap, "{\"kind\":\"EventList\",\"items\":[");
@@ -236,10 +252,10 @@ Test(reader, corpus_eventlist_equals_lines) {
   lines[nl] = '\0';
   char ids1[4096], ids2[4096];
   vigil_status st1, st2;
-  size_t c1 = read_all(lines, nl, VG_JSRC_NONE, ids1, sizeof ids1, &st1, NULL,
-                       0);
-  size_t c2 = read_all(list, nel, VG_JSRC_NONE, ids2, sizeof ids2, &st2, NULL,
-                       0);
+  size_t c1 =
+      read_all(lines, nl, VG_JSRC_NONE, ids1, sizeof ids1, &st1, NULL, 0);
+  size_t c2 =
+      read_all(list, nel, VG_JSRC_NONE, ids2, sizeof ids2, &st2, NULL, 0);
   cr_expect_eq(c1, (size_t)seen);
   cr_expect_eq(c1, c2);
   cr_expect_str_eq(ids1, ids2);
@@ -250,18 +266,17 @@ Test(reader, corpus_eventlist_equals_lines) {
 }
 
 Test(reader, every_truncation_is_an_error) {
-  const char *doc =
-      "{\"kind\":\"EventList\",\"items\":[" EV("1") ",{\"kind\":\"Event\","
-      "\"auditID\":\"2\",\"stageTimestamp\":\"2020-01-01T00:00:00Z\","
-      "\"n\":[1.5,-2e3,true,false,null],\"s\":\"\\u00e9\\\"\"}]}";
+  const char *doc = "{\"kind\":\"EventList\",\"items\":[" EV(
+      "1") ",{\"kind\":\"Event\","
+           "\"auditID\":\"2\",\"stageTimestamp\":\"2020-01-01T00:00:00Z\","
+           "\"n\":[1.5,-2e3,true,false,null],\"s\":\"\\u00e9\\\"\"}]}";
   size_t len = strlen(doc);
   for (size_t cut = 1; cut < len; cut++) {
     char msg[600];
     vigil_status st;
     size_t n = read_all(doc, cut, VG_JSRC_NONE, NULL, 0, &st, msg, sizeof msg);
     cr_expect_eq(n, 0, "cut %zu: %zu events", cut, n);
-    cr_expect_eq(st, VIGIL_E_SYNTAX, "cut %zu: %s", cut,
-                 vigil_status_str(st));
+    cr_expect_eq(st, VIGIL_E_SYNTAX, "cut %zu: %s", cut, vigil_status_str(st));
     cr_expect(strncmp(msg, "mem:1:", 6) == 0, "cut %zu: message '%s'", cut,
               msg);
   }
@@ -277,9 +292,9 @@ Test(reader, json_lines_truncated_and_resumed) {
   for (size_t cut = l1 + 1; cut < 2 * l1 - 1; cut++) {
     vigil_status st;
     char ids[64], msg[600];
-    cr_expect_eq(read_all(doc, cut, VG_JSRC_NONE, ids, sizeof ids, &st, msg,
-                          sizeof msg),
-                 1);
+    cr_expect_eq(
+        read_all(doc, cut, VG_JSRC_NONE, ids, sizeof ids, &st, msg, sizeof msg),
+        1);
     cr_expect_str_eq(ids, "1");
     cr_expect_eq(st, VIGIL_E_SYNTAX);
     cr_expect(strncmp(msg, "mem:2:", 6) == 0, "cut %zu: '%s'", cut, msg);
@@ -298,8 +313,9 @@ Test(reader, json_lines_truncated_and_resumed) {
 }
 
 Test(reader, garbage_after_a_document_ends_the_stream) {
-  const char *doc = "{\n\"kind\":\"EventList\",\"items\":[" EV("1") "]\n}\n"
-                    "not json\n" EV("2");
+  const char *doc =
+      "{\n\"kind\":\"EventList\",\"items\":[" EV("1") "]\n}\n"
+                                                      "not json\n" EV("2");
   char ids[64], msg[600];
   vigil_status st;
   cr_expect_eq(read_all(doc, strlen(doc), VG_JSRC_NONE, ids, sizeof ids, &st,
@@ -321,8 +337,8 @@ Test(reader, deep_nesting_is_an_error) {
   size_t d = 5000, k = 0;
   char *obj = malloc(d * 6 + 16);
   for (size_t i = 0; i < d; i++)
-    k += (size_t)sprintf(obj + k, "{\"a\":");
-  k += (size_t)sprintf(obj + k, "1");
+    k += (size_t)snprintf(obj + k, 16, "{\"a\":");
+  k += (size_t)snprintf(obj + k, 16, "1");
   for (size_t i = 0; i < d; i++)
     obj[k++] = '}';
   obj[k] = '\0';
@@ -339,9 +355,9 @@ Test(reader, deep_but_allowed_nesting_extracts) {
   static uint8_t big[4 << 20];
   vg_json_out o = {v, 1, 0, big, sizeof big, 0};
   char *obj = malloc(d * 6 + 32);
-  k += (size_t)sprintf(obj + k, "{\"x\":");
+  k += (size_t)snprintf(obj + k, 16, "{\"x\":");
   for (size_t i = 0; i < d; i++)
-    k += (size_t)sprintf(obj + k, "[");
+    k += (size_t)snprintf(obj + k, 16, "[");
   for (size_t i = 0; i < d; i++)
     obj[k++] = ']';
   obj[k++] = '}';
@@ -349,9 +365,9 @@ Test(reader, deep_but_allowed_nesting_extracts) {
   jt *t = jt_open(obj, VG_JSRC_JSON);
   cr_expect_eq(strlen(jt_f(t, "json.value[/x]")), 2 * d);
   /* indentation grows with depth: about depth^2 spaces */
-  cr_expect_eq(vg_json_extract(t->ev, vg_json_field_find("json.obj", 8), NULL,
-                               &o),
-               VIGIL_OK);
+  cr_expect_eq(
+      vg_json_extract(t->ev, vg_json_field_find("json.obj", 8), NULL, &o),
+      VIGIL_OK);
   cr_expect_gt(v[0].v.s.n, d * d);
   jt_close(t);
   free(obj);
@@ -359,14 +375,14 @@ Test(reader, deep_but_allowed_nesting_extracts) {
 
 Test(reader, wrong_inputs) {
   static const char *const bad[] = {
-      "5",          "\"str\"",        "nul",   "{\"a\":1,}", "{'a':1}",
-      "{\"a\":\"\xff\"}", "}",        "[1 2]", "{\"a\" 1}",  "\x01",
+      "5", "\"str\"", "nul",       "{\"a\":1,}", "{'a':1}", "{\"a\":\"\xff\"}",
+      "}", "[1 2]",   "{\"a\" 1}", "\x01",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     vigil_status st;
-    cr_expect_eq(read_all(bad[i], strlen(bad[i]), VG_JSRC_NONE, NULL, 0, &st,
-                          NULL, 0),
-                 0, "input %zu", i);
+    cr_expect_eq(
+        read_all(bad[i], strlen(bad[i]), VG_JSRC_NONE, NULL, 0, &st, NULL, 0),
+        0, "input %zu", i);
     cr_expect_eq(st, VIGIL_E_SYNTAX, "input %zu", i);
   }
   /* empty and blank input: no events, no error */
@@ -377,9 +393,8 @@ Test(reader, wrong_inputs) {
                0);
   cr_expect_eq(st, VIGIL_OK);
   /* arrays of non-objects: nothing to deliver, each one noted */
-  cr_expect_eq(read_all("[1,\"a\",null]", 12, VG_JSRC_JSON, NULL, 0, &st, NULL,
-                        0),
-               0);
+  cr_expect_eq(
+      read_all("[1,\"a\",null]", 12, VG_JSRC_JSON, NULL, 0, &st, NULL, 0), 0);
   cr_expect_eq(st, VIGIL_OK);
 }
 
@@ -515,7 +530,7 @@ Test(reader, sniff) {
   cr_expect(vg_json_sniff("  \n{\"a\"", 6));
   cr_expect(vg_json_sniff("\xef\xbb\xbf[", 4));
   cr_expect(!vg_json_sniff("\x0a\x0d\x0d\x0a", 4)); /* pcapng magic */
-  cr_expect(!vg_json_sniff("\x1f\x8b", 2));          /* gzip */
+  cr_expect(!vg_json_sniff("\x1f\x8b", 2));         /* gzip */
   cr_expect(!vg_json_sniff("", 0));
 }
 
@@ -540,12 +555,12 @@ Test(reader, dump_fields) {
   int rc = vg_json_dump_fields(out, path, NULL, fields, 3);
   fclose(out);
   cr_expect_eq(rc, 1);
-  cr_expect(strstr(buf, "#1 k8s_audit ka.auditid=1 ka.user.groups=<NA> "
-                        "jevt.value[/verb]=get\n#2 k8s_audit ka.auditid=2") ==
-                buf,
+  cr_expect(strstr(buf,
+                   "#1 k8s_audit ka.auditid=1 ka.user.groups=<NA> "
+                   "jevt.value[/verb]=get\n#2 k8s_audit ka.auditid=2") == buf,
             "%s", buf);
-  cr_expect(strstr(buf, "error: ") != NULL && strstr(buf, ":3:") != NULL,
-            "%s", buf);
+  cr_expect(strstr(buf, "error: ") != NULL && strstr(buf, ":3:") != NULL, "%s",
+            buf);
   free(buf);
   const char *const badf[] = {"ka.nope"};
   out = open_memstream(&buf, &len);
@@ -558,8 +573,8 @@ Test(reader, dump_fields) {
 #include <zlib.h>
 
 Test(reader, gzip_files) {
-  const char *doc = "{\"Records\":[" CT("a", "AwsApiCall") "," CT(
-      "b", "AwsApiCall") "]}";
+  const char *doc =
+      "{\"Records\":[" CT("a", "AwsApiCall") "," CT("b", "AwsApiCall") "]}";
   char path[64];
   snprintf(path, sizeof path, "/tmp/vigil_jsonsrc_gz_XXXXXX");
   int fd = mkstemp(path);

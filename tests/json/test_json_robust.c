@@ -29,8 +29,8 @@ static void all_fields(const vg_json_event *ev) {
                       ? (uint64_t)(keys[k][0] - '0')
                       : UINT64_MAX;
       }
-      vg_json_out o = {vals, sizeof vals / sizeof vals[0], 0, scratch,
-                       sizeof scratch, 0};
+      vg_json_out o = {
+          vals, sizeof vals / sizeof vals[0], 0, scratch, sizeof scratch, 0};
       vigil_status st = vg_json_extract(ev, (int)id, &a, &o);
       cr_assert(st == VIGIL_OK, "%s: %s", f->name, vigil_status_str(st));
       for (size_t i = 0; i < o.n; i++)
@@ -150,8 +150,10 @@ Test(robust, mutations) {
         static const char pool[] = "{}[]\":,0-9e.\\ntruefalsenull~/ \x80\xff";
         char c = pool[next_rand() % (sizeof pool - 1)];
         switch (next_rand() % 3) {
-        case 0: buf[at] = c; break; /* replace */
-        case 1:                     /* delete */
+        case 0:
+          buf[at] = c;
+          break; /* replace */
+        case 1:  /* delete */
           memmove(buf + at, buf + at + 1, n - at - 1);
           n--;
           break;
