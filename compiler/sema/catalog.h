@@ -89,6 +89,7 @@ typedef struct vg_field_class {
   const char *plugin;           /* providing plugin, NULL for libsinsp */
   const vg_field_def *fields;
   size_t nfields;
+  const char *first;            /* the first bytes of its field names */
 } vg_field_class;
 
 extern const vg_field_class vg_field_classes[];

@@ -163,8 +163,9 @@ def main():
         for k in lib + plug:
             n = len(groups[k])
             plugin = k[len("plugin:"):] if k.startswith("plugin:") else None
+            first = "".join(sorted(set(r[0][0] for r in groups[k] if r[0])))
             classes.append((src, k if plugin is None else plugin, plugin,
-                            var, off, n))
+                            var, off, n, first))
             off += n
 
     o.append("const vg_catalog vg_catalogs[] = {\n")
@@ -173,9 +174,9 @@ def main():
     o.append("};\nconst size_t vg_ncatalogs = %d;\n\n" % len(sources))
 
     o.append("const vg_field_class vg_field_classes[] = {\n")
-    for src, name, plugin, var, off, n in classes:
-        o.append("  {%s, %s, %s, %s + %d, %d},\n" % (
-            cstr(src), cstr(name), cstr(plugin), var, off, n))
+    for src, name, plugin, var, off, n, first in classes:
+        o.append("  {%s, %s, %s, %s + %d, %d, %s},\n" % (
+            cstr(src), cstr(name), cstr(plugin), var, off, n, cstr(first)))
     o.append("};\nconst size_t vg_nfield_classes = %d;\n\n" % len(classes))
 
     for name, ver, src, asyncs in PLUGINS:

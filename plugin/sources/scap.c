@@ -1,10 +1,13 @@
 /*
  * scap.c - the streaming capture reader and old-event converter (see
- * scap.h and spec/scap-format.md sections 3-13 and 16). Input goes through
- * gzread into one buffer and blocks are decoded where they lie: a plain
- * file is read in large chunks (zlib then reads straight into the buffer),
- * a gzip stream block by block, exactly as much as each block needs, so
+ * scap.h and spec/scap-format.md sections 3-13 and 16). Input goes into
+ * one buffer and blocks are decoded where they lie: a plain file is read
+ * with read(2) in large chunks straight into the buffer (zlib's gzread
+ * would copy every byte once more through its own buffer), a gzip stream
+ * through gzread block by block, exactly as much as each block needs, so
  * that a corrupt stream still delivers every block before the damage.
+ * Standard input goes through zlib either way (its sniffing cannot be
+ * undone on a pipe).
  * Metadata blocks are walked entry by entry, event blocks are decoded into
  * a vg_evt and passed through the converter, whose stored enter events are
  * the only state kept across blocks (bounded: the store is flushed when it
@@ -14,6 +17,7 @@
 #include "sources/scap.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,7 +85,8 @@ typedef struct stored_evt {
 } stored_evt;
 
 struct vg_scap {
-  gzFile gz;
+  gzFile gz;           /* gzip or standard input, else NULL */
+  int in_fd;           /* plain file read directly, else -1 */
   uint64_t off;        /* uncompressed bytes consumed so far */
   uint64_t blk_off;    /* offset of the current block */
   const uint8_t *blk;  /* current block (header included), inside in */
@@ -90,7 +95,8 @@ struct vg_scap {
   uint8_t *in;
   size_t in_cap, in_pos, in_len;
   int in_eof;          /* gzread reported the end of the input */
-  int in_err;          /* gzread failed */
+  int in_err;          /* gzread or read failed */
+  int in_errno;        /* read's errno */
   int direct;          /* -1 unknown, 1 plain file, 0 gzip stream */
   const blk_desc *desc;
   size_t cur;          /* cursor in the current metadata block */
@@ -154,22 +160,27 @@ static uint64_t rd64(const uint8_t *p) {
 
 /* ------------------------------------------------------------ open/close */
 
-static vigil_status init_reader(gzFile gz, vg_scap **out, char *err,
+/* Takes gz (when not NULL) or fd (a plain file read with read(2)). */
+static vigil_status init_reader(gzFile gz, int fd, vg_scap **out, char *err,
                                 size_t errlen) {
   vg_scap *r = calloc(1, sizeof *r);
   if (!r) {
-    gzclose(gz);
+    if (gz)
+      gzclose(gz);
+    else
+      close(fd);
     snprintf(err, errlen, "out of memory");
     return VIGIL_E_NOMEM;
   }
   r->gz = gz;
+  r->in_fd = gz ? -1 : fd;
   r->convbuf[0] = malloc(CONV_BUF);
   r->convbuf[1] = malloc(CONV_BUF);
   r->store_cap = 1024;
   r->store = calloc(r->store_cap, sizeof *r->store);
   r->in_cap = 2 * IN_CHUNK;
   r->in = malloc(r->in_cap);
-  r->direct = -1;
+  r->direct = gz ? -1 : 1;
   for (size_t i = VG_CONV_ROWS; i-- > 0;)
     if (vg_conv_rows[i].code < VG_EVENT_MAX)
       r->conv_first[vg_conv_rows[i].code] = (uint16_t)(i + 1);
@@ -178,26 +189,55 @@ static vigil_status init_reader(gzFile gz, vg_scap **out, char *err,
     snprintf(err, errlen, "out of memory");
     return VIGIL_E_NOMEM;
   }
-  gzbuffer(gz, 1 << 17);
+  if (gz)
+    gzbuffer(gz, 1 << 17);
   *out = r;
   return VIGIL_OK;
+}
+
+/* A seekable fd: gzip (zlib reads it) or plain (read directly), told by
+ * the gzip magic as zlib itself tells them. Takes fd. */
+static vigil_status open_fd(int fd, vg_scap **out, char *err,
+                            size_t errlen) {
+  uint8_t magic[2];
+  ssize_t k;
+  do
+    k = pread(fd, magic, 2, 0);
+  while (k < 0 && errno == EINTR);
+  if (k == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) {
+      close(fd);
+      snprintf(err, errlen, "out of memory");
+      return VIGIL_E_NOMEM;
+    }
+    return init_reader(gz, -1, out, err, errlen);
+  }
+  return init_reader(NULL, fd, out, err, errlen);
 }
 
 vigil_status vg_scap_open(const char *path, vg_scap **out, char *err,
                           size_t errlen) {
   gzFile gz;
+  int fd = -1;
+  errno = 0;
   if (strcmp(path, "-") == 0) {
-    int fd = dup(0);
+    fd = dup(0);
     gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+    if (!gz && fd >= 0)
+      close(fd);
   } else {
-    gz = gzopen(path, "rb");
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0)
+      return open_fd(fd, out, err, errlen);
+    gz = NULL;
   }
   if (!gz) {
     snprintf(err, errlen, "cannot open '%s': %s", path,
              errno ? strerror(errno) : "out of memory");
     return VIGIL_E_IO;
   }
-  return init_reader(gz, out, err, errlen);
+  return init_reader(gz, -1, out, err, errlen);
 }
 
 vigil_status vg_scap_open_mem(const void *buf, size_t len, vg_scap **out,
@@ -217,13 +257,7 @@ vigil_status vg_scap_open_mem(const void *buf, size_t len, vg_scap **out,
     snprintf(err, errlen, "cannot reopen a temporary file");
     return VIGIL_E_IO;
   }
-  gzFile gz = gzdopen(fd, "rb");
-  if (!gz) {
-    close(fd);
-    snprintf(err, errlen, "out of memory");
-    return VIGIL_E_NOMEM;
-  }
-  return init_reader(gz, out, err, errlen);
+  return open_fd(fd, out, err, errlen);
 }
 
 static void rec_free(stored_evt *s) {
@@ -251,6 +285,8 @@ void vg_scap_close(vg_scap *r) {
     return;
   if (r->gz)
     gzclose(r->gz);
+  else if (r->in_fd >= 0)
+    close(r->in_fd);
   if (r->store)
     store_clear(r);
   free(r->store);
@@ -284,7 +320,7 @@ static long fill(vg_scap *r, size_t need) {
     r->in_len = avail;
   }
   if (r->direct < 0)
-    r->direct = gzdirect(r->gz) ? 1 : 0;
+    r->direct = r->gz && gzdirect(r->gz) ? 1 : 0;
   size_t want = need + (r->direct ? IN_CHUNK : 0);
   if (want > r->in_cap) {
     size_t cap = r->in_cap;
@@ -301,9 +337,17 @@ static long fill(vg_scap *r, size_t need) {
     if (r->direct && room > IN_CHUNK && r->in_len + IN_CHUNK >= need)
       room = IN_CHUNK; /* small reads stay in cache until decoded */
     unsigned chunk = room > (1u << 30) ? (1u << 30) : (unsigned)room;
-    int k = gzread(r->gz, r->in + r->in_len, chunk);
+    long k;
+    if (r->gz) {
+      k = gzread(r->gz, r->in + r->in_len, chunk);
+    } else {
+      do
+        k = (long)read(r->in_fd, r->in + r->in_len, chunk);
+      while (k < 0 && errno == EINTR);
+    }
     if (k < 0) {
       r->in_err = 1;
+      r->in_errno = errno;
       return -1;
     }
     if (k == 0) {
@@ -342,7 +386,7 @@ static vigil_status read_block(vg_scap *r, int *eof) {
     return fail(r, VIGIL_E_NOMEM, "out of memory");
   if (k < 0)
     return fail(r, VIGIL_E_IO, "read error (%s)",
-                gzerror(r->gz, &(int){0}));
+                r->gz ? gzerror(r->gz, &(int){0}) : strerror(r->in_errno));
   if (k == 0) {
     *eof = 1;
     return VIGIL_OK;
