@@ -71,13 +71,21 @@ static const blk_desc BLOCKS[] = {
     {0x8012ABCD, BK_UL, 1, 0, "UL"},     {0x220, BK_UL, 2, 0, "UL_V2"},
 };
 
-/* A stored enter event: header plus a private copy of its parameters.
- * Records are recycled through the reader's free list and keep their data
- * buffer (cap bytes) between uses. */
+/* A stored enter event: header plus a private copy of its parameters, or
+ * (block mode, plain input) its whole block, decoded again when an exit
+ * event needs it. A block stays where it lies in the input buffer (lazy)
+ * until the buffer moves, and is copied into data only then: most stored
+ * enter events are replaced before that without ever being used. Records
+ * are recycled through the reader's free list and keep their data buffer
+ * (cap bytes) between uses. */
 typedef struct stored_evt {
   int64_t tid;
   uint16_t type;
   uint32_t nparams;
+  const uint8_t *blk; /* block mode: the block, else NULL */
+  uint32_t blk_len;
+  const struct blk_desc *desc;
+  int lazy;           /* blk points into the input buffer */
   uint32_t plen[VG_EVT_MAX_PARAMS];
   uint32_t off[VG_EVT_MAX_PARAMS];
   uint8_t *data;
@@ -122,6 +130,7 @@ struct vg_scap {
   size_t store_cap, store_n;
   stored_evt **freel; /* recycled records */
   size_t nfree, capfree;
+  int any_lazy;       /* some stored block lies in the input buffer */
   /* last block type looked up */
   uint32_t last_id;
   const blk_desc *last_desc;
@@ -301,6 +310,8 @@ const char *vg_scap_error(const vg_scap *r) { return r->err; }
 
 /* ------------------------------------------------------------ raw input */
 
+static int store_settle(vg_scap *r);
+
 /* Makes at least `need` unconsumed bytes available in r->in (fewer at the
  * end of the input). Returns the number available, or -1 on a read error.
  * Plain files are read IN_CHUNK bytes at a time; a gzip stream exactly as
@@ -313,6 +324,8 @@ static long fill(vg_scap *r, size_t need) {
     return (long)avail;
   if (r->in_err)
     return -1;
+  if (r->any_lazy && !store_settle(r))
+    return -2;
   if (r->in_pos) {
     if (avail)
       memmove(r->in, r->in + r->in_pos, avail);
@@ -381,6 +394,21 @@ static vigil_status read_block(vg_scap *r, int *eof) {
   *eof = 0;
   r->desc = NULL;
   r->blk_off = r->off;
+  /* the common case: the whole block is already buffered */
+  if (r->in_len - r->in_pos >= 8) {
+    const uint8_t *hdr = r->in + r->in_pos;
+    uint32_t type = rd32(hdr), len = rd32(hdr + 4);
+    if (type != SHB_TYPE && len >= 12 && len <= MAX_BLOCK &&
+        len <= r->in_len - r->in_pos &&
+        r->last_desc && r->last_id == type) {
+      r->desc = r->last_desc;
+      r->blk = hdr;
+      r->in_pos += len;
+      r->off += len;
+      r->blk_len = len;
+      return VIGIL_OK;
+    }
+  }
   long k = fill(r, 8);
   if (k == -2)
     return fail(r, VIGIL_E_NOMEM, "out of memory");
@@ -757,20 +785,22 @@ static int large_payload(uint16_t type) {
   return (vg_event_table[type].flags & VG_EF_LARGE_PAYLOAD) != 0;
 }
 
-/* Decodes the event of the current block into r->evt. Returns VIGIL_OK
- * with *skip set for event types this reader does not know. */
-static vigil_status decode_event(vg_scap *r, int *skip) {
-  const uint8_t *b = r->blk + 8;
-  size_t n = r->blk_len - 12; /* body + padding, trailer excluded */
-  size_t hl = r->desc->version >= 2 ? 26 : 22;
-  size_t pre = 2 + (r->desc->flags ? 4 : 0);
-  vg_evt *e = &r->evt;
+/* Decodes the event of block blk (blk_len bytes, kind desc) into e.
+ * Returns VIGIL_OK with *skip set for event types this reader does not
+ * know. */
+static inline __attribute__((always_inline)) vigil_status
+decode_at(vg_scap *r, const uint8_t *blk, uint32_t blk_len,
+          const blk_desc *desc, vg_evt *e, int *skip) {
+  const uint8_t *b = blk + 8;
+  size_t n = blk_len - 12; /* body + padding, trailer excluded */
+  size_t hl = desc->version >= 2 ? 26 : 22;
+  size_t pre = 2 + (desc->flags ? 4 : 0);
   *skip = 0;
   if (n < pre + hl)
     return fail(r, VIGIL_E_FORMAT, "event header exceeds the block (%zu "
                 "bytes available)", n);
   e->cpu = rd16(b);
-  e->dump_flags = r->desc->flags ? rd32(b + 2) : 0;
+  e->dump_flags = desc->flags ? rd32(b + 2) : 0;
   const uint8_t *h = b + pre;
   size_t avail = n - pre;
   e->ts = rd64(h);
@@ -854,6 +884,11 @@ static vigil_status decode_event(vg_scap *r, int *skip) {
   return VIGIL_OK;
 }
 
+/* Decodes the event of the current block into r->evt. */
+static vigil_status decode_event(vg_scap *r, int *skip) {
+  return decode_at(r, r->blk, r->blk_len, r->desc, &r->evt, skip);
+}
+
 /* --- converter storage --- */
 
 static size_t store_slot(const vg_scap *r, int64_t tid) {
@@ -870,6 +905,8 @@ static stored_evt *store_get(const vg_scap *r, int64_t tid) {
 
 /* Puts a record on the free list (or frees it when the list is full). */
 static void rec_recycle(vg_scap *r, stored_evt *s) {
+  s->blk = NULL;
+  s->lazy = 0;
   if (r->nfree == r->capfree) {
     size_t nc = r->capfree ? r->capfree * 2 : 64;
     stored_evt **nf = nc <= MAX_STORED ? realloc(r->freel, nc * sizeof *nf)
@@ -904,8 +941,13 @@ static void store_del(vg_scap *r, int64_t tid) {
 /* Copies e's parameters into record s (growing its buffer). */
 static int rec_fill(stored_evt *s, const vg_evt *e) {
   size_t total = 0;
-  for (uint32_t i = 0; i < e->nparams; i++)
+  s->blk = NULL;
+  s->lazy = 0;
+  for (uint32_t i = 0; i < e->nparams; i++) {
+    s->plen[i] = e->plen[i];
+    s->off[i] = (uint32_t)total;
     total += e->plen[i];
+  }
   if (s->cap < total) {
     size_t nc = s->cap ? s->cap : 256;
     while (nc < total)
@@ -923,24 +965,63 @@ static int rec_fill(stored_evt *s, const vg_evt *e) {
   int contiguous = e->nparams > 0 && total > 0 &&
                    (uintptr_t)e->p[e->nparams - 1] + e->plen[e->nparams - 1] ==
                        (uintptr_t)e->p[0] + total;
-  if (contiguous)
+  if (contiguous) {
     memcpy(s->data, e->p[0], total);
-  size_t off = 0;
-  for (uint32_t i = 0; i < e->nparams; i++) {
-    s->plen[i] = e->plen[i];
-    s->off[i] = (uint32_t)off;
-    if (!contiguous && e->plen[i])
-      memcpy(s->data + off, e->p[i], e->plen[i]);
-    off += e->plen[i];
+    return 1;
   }
+  for (uint32_t i = 0; i < e->nparams; i++)
+    if (e->plen[i])
+      memcpy(s->data + s->off[i], e->p[i], e->plen[i]);
+  return 1;
+}
+
+/* Block mode: e is r->evt, decoded from the current block of a plain
+ * input (a gzip stream reads block by block, so its buffer moves at every
+ * block: copying the parameters is cheaper there). */
+static int rec_fill_block(vg_scap *r, stored_evt *s, const vg_evt *e) {
+  s->tid = e->tid;
+  s->type = e->type;
+  s->nparams = e->nparams;
+  s->blk = r->blk;
+  s->blk_len = r->blk_len;
+  s->desc = r->desc;
+  s->lazy = 1;
+  r->any_lazy = 1;
+  return 1;
+}
+
+/* Copies every lazy block out of the input buffer (before it moves).
+ * Returns 0 when out of memory. */
+static int store_settle(vg_scap *r) {
+  for (size_t i = 0; i < r->store_cap; i++) {
+    stored_evt *s = r->store[i];
+    if (!s || !s->lazy)
+      continue;
+    if (s->cap < s->blk_len) {
+      size_t nc = s->cap ? s->cap : 256;
+      while (nc < s->blk_len)
+        nc *= 2;
+      uint8_t *nd = realloc(s->data, nc);
+      if (!nd)
+        return 0;
+      s->data = nd;
+      s->cap = nc;
+    }
+    memcpy(s->data, s->blk, s->blk_len);
+    s->blk = s->data;
+    s->lazy = 0;
+  }
+  r->any_lazy = 0;
   return 1;
 }
 
 static vigil_status store_put(vg_scap *r, const vg_evt *e) {
   size_t at = store_slot(r, e->tid);
+  int block = !r->gz && e == &r->evt;
   if (r->store[at]) {
     /* the thread's previous enter event is replaced in place */
-    if (rec_fill(r->store[at], e))
+    if (block ? rec_fill_block(r, r->store[at], e)
+              : rec_fill(r->store[at], e))
       return VIGIL_OK;
     store_del(r, e->tid);
     return fail(r, VIGIL_E_NOMEM, "out of memory");
@@ -964,7 +1045,7 @@ static vigil_status store_put(vg_scap *r, const vg_evt *e) {
   stored_evt *s = r->nfree ? r->freel[--r->nfree] : calloc(1, sizeof *s);
   if (!s)
     return fail(r, VIGIL_E_NOMEM, "out of memory");
-  if (!rec_fill(s, e)) {
+  if (!(block ? rec_fill_block(r, s, e) : rec_fill(s, e))) {
     rec_recycle(r, s);
     return fail(r, VIGIL_E_NOMEM, "out of memory");
   }
@@ -1093,6 +1174,8 @@ static vigil_status convert_once(vg_scap *r, const vg_evt *in, int bi,
   }
   const stored_evt *enter = NULL;
   int used_enter = 0;
+  vg_evt ent; /* a block-mode enter event, decoded */
+  int have_ent = 0;
   for (uint32_t k = 0; k < row->nsrc; k++) {
     uint32_t pi = first + k;
     int kind = row->src[k] >> 8, idx = row->src[k] & 0xFF;
@@ -1130,8 +1213,22 @@ static vigil_status convert_once(vg_scap *r, const vg_evt *in, int bi,
       if ((uint32_t)idx >= enter->nparams)
         return fail(r, VIGIL_E_FORMAT, "stored enter event type %u lacks "
                     "parameter %d", enter->type, idx);
-      src = enter->data + enter->off[idx];
-      slen = enter->plen[idx];
+      if (enter->blk) {
+        if (!have_ent) {
+          int skip;
+          /* the same bytes decoded fine when they were stored */
+          vigil_status dst = decode_at(r, enter->blk, enter->blk_len,
+                                       enter->desc, &ent, &skip);
+          if (dst != VIGIL_OK)
+            return dst;
+          have_ent = 1;
+        }
+        src = ent.p[idx];
+        slen = ent.plen[idx];
+      } else {
+        src = enter->data + enter->off[idx];
+        slen = enter->plen[idx];
+      }
       used_enter = 1;
       break;
     }
@@ -1167,6 +1264,11 @@ static vigil_status convert_once(vg_scap *r, const vg_evt *in, int bi,
   return convertibility(r, &r->conv, res);
 }
 
+/* The conversion rounds of convert (kept out of line: its two vg_evt
+ * copies make a large stack frame that most events never need). */
+static vigil_status convert_rounds(vg_scap *r, const vg_evt **out)
+    __attribute__((noinline));
+
 /* Runs the converter; *out is NULL when the event is dropped. */
 static vigil_status convert(vg_scap *r, const vg_evt **out) {
   int res = 0;
@@ -1177,6 +1279,19 @@ static vigil_status convert(vg_scap *r, const vg_evt **out) {
     *out = res == CV_PASS ? &r->evt : NULL;
     return VIGIL_OK;
   }
+  /* the first round of an enter event that is only stored (the usual
+   * case): as convert_once would do it */
+  const vg_conv_row *row = conv_row(r, r->evt.type, r->evt.nparams);
+  if (row && row->action == VG_CONV_STORE) {
+    *out = NULL;
+    return store_put(r, &r->evt);
+  }
+  return convert_rounds(r, out);
+}
+
+static vigil_status convert_rounds(vg_scap *r, const vg_evt **out) {
+  int res = 0;
+  vigil_status st;
   const vg_evt *cur_e = &r->evt;
   vg_evt tmp;
   for (int round = 0; round < MAX_ROUNDS; round++) {
