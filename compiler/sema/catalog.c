@@ -175,8 +175,15 @@ static long generic_parse(const vg_field_class *c, rctx *r) {
   long max = NOMATCH;
   const vg_field_def *best = NULL;
   /* no name of the class can prefix s: skip the scan (startup cost) */
-  if (c->first && (r->s.n == 0 || !strchr(c->first, r->s.p[0])))
-    return NOMATCH;
+  if (c->first) {
+    const char *q = c->first;
+    if (r->s.n < 2)
+      return NOMATCH;
+    while (q[0] && (q[0] != r->s.p[0] || q[1] != r->s.p[1]))
+      q += 2;
+    if (!q[0])
+      return NOMATCH;
+  }
   for (size_t i = 0; i < c->nfields; i++) {
     long n = name_prefix_len(c->fields[i].name, r->s.p, r->s.n);
     if (n > max) {

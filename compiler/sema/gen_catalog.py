@@ -163,7 +163,12 @@ def main():
         for k in lib + plug:
             n = len(groups[k])
             plugin = k[len("plugin:"):] if k.startswith("plugin:") else None
-            first = "".join(sorted(set(r[0][0] for r in groups[k] if r[0])))
+            # the distinct first two bytes of its names (None when a name
+            # is shorter: then no class-level filter)
+            names = [r[0] for r in groups[k]]
+            first = None
+            if all(len(nm) >= 2 for nm in names):
+                first = "".join(sorted(set(nm[:2] for nm in names)))
             classes.append((src, k if plugin is None else plugin, plugin,
                             var, off, n, first))
             off += n
