@@ -131,6 +131,9 @@ struct vg_scap {
   stored_evt **freel; /* recycled records */
   size_t nfree, capfree;
   int any_lazy;       /* some stored block lies in the input buffer */
+  stored_evt **lazyv; /* the records made lazy since the buffer last moved
+                         (entries no longer lazy are skipped) */
+  size_t nlazy, caplazy;
   /* last block type looked up */
   uint32_t last_id;
   const blk_desc *last_desc;
@@ -287,6 +290,8 @@ static void store_clear(vg_scap *r) {
   for (size_t i = 0; i < r->nfree; i++)
     rec_free(r->freel[i]);
   r->nfree = 0;
+  r->nlazy = 0; /* its records are gone */
+  r->any_lazy = 0;
 }
 
 void vg_scap_close(vg_scap *r) {
@@ -300,6 +305,7 @@ void vg_scap_close(vg_scap *r) {
     store_clear(r);
   free(r->store);
   free(r->freel);
+  free(r->lazyv);
   free(r->in);
   free(r->convbuf[0]);
   free(r->convbuf[1]);
@@ -912,6 +918,9 @@ static void rec_recycle(vg_scap *r, stored_evt *s) {
     stored_evt **nf = nc <= MAX_STORED ? realloc(r->freel, nc * sizeof *nf)
                                        : NULL;
     if (!nf) {
+      for (size_t i = 0; i < r->nlazy; i++)
+        if (r->lazyv[i] == s)
+          r->lazyv[i] = NULL;
       rec_free(s);
       return;
     }
@@ -979,6 +988,19 @@ static int rec_fill(stored_evt *s, const vg_evt *e) {
  * input (a gzip stream reads block by block, so its buffer moves at every
  * block: copying the parameters is cheaper there). */
 static int rec_fill_block(vg_scap *r, stored_evt *s, const vg_evt *e) {
+  if (!s->lazy) {
+    if (r->nlazy == r->caplazy) {
+      size_t nc = r->caplazy ? r->caplazy * 2 : 256;
+      stored_evt **nv = realloc(r->lazyv, nc * sizeof *nv);
+      if (!nv) {
+        s->blk = NULL;
+        return rec_fill(s, e); /* copy the parameters instead */
+      }
+      r->lazyv = nv;
+      r->caplazy = nc;
+    }
+    r->lazyv[r->nlazy++] = s;
+  }
   s->tid = e->tid;
   s->type = e->type;
   s->nparams = e->nparams;
@@ -993,8 +1015,8 @@ static int rec_fill_block(vg_scap *r, stored_evt *s, const vg_evt *e) {
 /* Copies every lazy block out of the input buffer (before it moves).
  * Returns 0 when out of memory. */
 static int store_settle(vg_scap *r) {
-  for (size_t i = 0; i < r->store_cap; i++) {
-    stored_evt *s = r->store[i];
+  for (size_t i = 0; i < r->nlazy; i++) {
+    stored_evt *s = r->lazyv[i];
     if (!s || !s->lazy)
       continue;
     if (s->cap < s->blk_len) {
@@ -1011,6 +1033,7 @@ static int store_settle(vg_scap *r) {
     s->blk = s->data;
     s->lazy = 0;
   }
+  r->nlazy = 0;
   r->any_lazy = 0;
   return 1;
 }
