@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "back/back.h"
+#include "cli/cliopt.h"
 #include "cli/cmds.h"
 #include "cli/packfile.h"
 #include "util/alloc.h"
@@ -55,19 +56,18 @@ uint8_t *vg_cli_read_file(const char *prog, const char *path, size_t *len) {
   return b;
 }
 
-static int usage(FILE *f) {
-  fprintf(f, "usage: vigil disasm PACK\n\nPrints the bytecode of a compiled "
-             "rules pack.\n");
-  return f == stdout ? 0 : 2;
-}
+static const vg_cli_cmd CMD = {"disasm", "PACK",
+                                "Prints the bytecode of a compiled rules "
+                                "pack ('-': standard input).",
+                                VG_CLI_ONE_ARG, NULL, NULL};
 
 int vg_cmd_disasm(int argc, char **argv) {
-  if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-    return usage(stdout);
-  if (argc != 2)
-    return usage(stderr);
+  const char *path;
+  int rc = vg_cli_parse_one(&CMD, NULL, argc, argv, &path);
+  if (rc != VG_CLI_GO)
+    return rc;
   size_t len;
-  uint8_t *bytes = vg_cli_read_file("disasm", argv[1], &len);
+  uint8_t *bytes = vg_cli_read_file("disasm", path, &len);
   if (!bytes)
     return 2;
   vigil_program *p;
@@ -75,7 +75,7 @@ int vg_cmd_disasm(int argc, char **argv) {
   vigil_status st = vigil_program_load(bytes, len, NULL, NULL, &p, err,
                                        sizeof err);
   if (st != VIGIL_OK) {
-    fprintf(stderr, "vigil disasm: %s: %s\n", argv[1], err);
+    fprintf(stderr, "vigil disasm: %s: %s\n", path, err);
     vg_free(bytes);
     return 1;
   }

@@ -7,24 +7,24 @@
 #include <string.h>
 
 #include "back/back.h"
+#include "cli/cliopt.h"
 #include "cli/cmds.h"
 #include "cli/packfile.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
-static int usage(FILE *f) {
-  fprintf(f, "usage: vigil info PACK\n\nSummarises a compiled rules pack: "
-             "sections, sizes, checksum, rules.\n");
-  return f == stdout ? 0 : 2;
-}
+static const vg_cli_cmd CMD = {"info", "PACK",
+                                "Summarises a compiled rules pack: "
+                                "sections, sizes, checksum, rules.",
+                                VG_CLI_ONE_ARG, NULL, NULL};
 
 int vg_cmd_info(int argc, char **argv) {
-  if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-    return usage(stdout);
-  if (argc != 2)
-    return usage(stderr);
+  const char *path;
+  int rc = vg_cli_parse_one(&CMD, NULL, argc, argv, &path);
+  if (rc != VG_CLI_GO)
+    return rc;
   size_t len;
-  uint8_t *bytes = vg_cli_read_file("info", argv[1], &len);
+  uint8_t *bytes = vg_cli_read_file("info", path, &len);
   if (!bytes)
     return 2;
   vigil_program *p;
@@ -32,7 +32,7 @@ int vg_cmd_info(int argc, char **argv) {
   vigil_status st = vigil_program_load(bytes, len, NULL, NULL, &p, err,
                                        sizeof err);
   if (st != VIGIL_OK) {
-    printf("%s: invalid pack: %s (%s)\n", argv[1], err,
+    printf("%s: invalid pack: %s (%s)\n", path, err,
            vigil_status_str(st));
     vg_free(bytes);
     return 1;
