@@ -777,6 +777,28 @@ static bool read_engine_version(vigil_compiler *c, const vg_ynode *item,
   return true;
 }
 
+/* One {name, version} mapping of required_plugin_versions: an entry or one
+ * of its alternatives (it, and the error for a non-mapping, say which).
+ * *ctx is the item's context, named after the plugin once its name is
+ * read. */
+static bool read_plugin_req(vigil_compiler *c, const vg_ynode *pl,
+                            const vg_ctx *parent, vg_itype it,
+                            const char *not_map, vg_ctx *ctx,
+                            vg_plugin_req *out) {
+  vg_ctx_child(ctx, parent, pl, it, "");
+  if (pl->kind != VG_Y_MAP)
+    return fail(c, YAMLV, not_map, ctx);
+  dval name, ver;
+  if (!decode(c, pl, "name", K_STR, false, false, ctx, &name))
+    return false;
+  vg_ctx_child(ctx, parent, pl, it, name.s);
+  if (!decode(c, pl, "version", K_STR, false, false, ctx, &ver))
+    return false;
+  out->name = name.s;
+  out->version = ver.s;
+  return true;
+}
+
 static bool read_plugin_versions(vigil_compiler *c, const vg_ynode *item,
                                  const vg_ctx *parent) {
   const vg_ynode *rpv = vg_ymap_get(item, "required_plugin_versions");
@@ -787,27 +809,21 @@ static bool read_plugin_versions(vigil_compiler *c, const vg_ynode *item,
                 "Value of required_plugin_versions must be a sequence", &ctx);
   for (size_t i = 0; i < rpv->n; i++) {
     const vg_ynode *pl = rpv->kids[i];
-    vg_ctx tmp;
-    vg_ctx_child(&tmp, &ctx, pl, VG_IT_REQUIRED_PLUGIN_VERSIONS_ENTRY, "");
-    if (pl->kind != VG_Y_MAP)
-      return fail(c, YAMLV, "Plugin version must be a mapping", &tmp);
-    dval name, ver;
-    if (!decode(c, pl, "name", K_STR, false, false, &tmp, &name))
+    vg_ctx gctx;
+    vg_plugin_req req;
+    if (!read_plugin_req(c, pl, &ctx, VG_IT_REQUIRED_PLUGIN_VERSIONS_ENTRY,
+                         "Plugin version must be a mapping", &gctx, &req))
       return false;
     vg_plugin_group *g = vg_arena_alloc(&c->a, sizeof *g);
     if (!g)
       return false;
-    vg_ctx_child(&g->ctx, &ctx, pl, VG_IT_REQUIRED_PLUGIN_VERSIONS_ENTRY,
-                 name.s);
-    if (!decode(c, pl, "version", K_STR, false, false, &g->ctx, &ver))
-      return false;
+    g->ctx = gctx;
     const vg_ynode *alts = vg_ymap_get(pl, "alternatives");
     size_t na = alts && alts->kind == VG_Y_SEQ ? alts->n : 0;
     g->alts = vg_arena_alloc(&c->a, (na + 1) * sizeof *g->alts);
     if (!g->alts)
       return false;
-    g->alts[0].name = name.s;
-    g->alts[0].version = ver.s;
+    g->alts[0] = req;
     g->n = 1;
     if (alts) {
       if (alts->kind != VG_Y_SEQ)
@@ -815,22 +831,12 @@ static bool read_plugin_versions(vigil_compiler *c, const vg_ynode *item,
                     "Value of plugin version alternatives must be a sequence",
                     &g->ctx);
       for (size_t j = 0; j < alts->n; j++) {
-        const vg_ynode *al = alts->kids[j];
         vg_ctx actx;
-        vg_ctx_child(&actx, &g->ctx, al,
-                     VG_IT_REQUIRED_PLUGIN_VERSIONS_ALTERNATIVE, "");
-        if (al->kind != VG_Y_MAP)
-          return fail(c, YAMLV, "Plugin version alternative must be a mapping",
-                      &actx);
-        dval an, av;
-        if (!decode(c, al, "name", K_STR, false, false, &actx, &an))
+        if (!read_plugin_req(c, alts->kids[j], &g->ctx,
+                             VG_IT_REQUIRED_PLUGIN_VERSIONS_ALTERNATIVE,
+                             "Plugin version alternative must be a mapping",
+                             &actx, &g->alts[g->n]))
           return false;
-        vg_ctx_child(&actx, &g->ctx, al,
-                     VG_IT_REQUIRED_PLUGIN_VERSIONS_ALTERNATIVE, an.s);
-        if (!decode(c, al, "version", K_STR, false, false, &actx, &av))
-          return false;
-        g->alts[g->n].name = an.s;
-        g->alts[g->n].version = av.s;
         g->n++;
       }
     }
