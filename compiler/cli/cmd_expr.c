@@ -118,6 +118,17 @@ static void print_error(const char *msg, vg_pos pos, bool at_root) {
     fprintf(stderr, "error: %u:%u: %s\n", pos.line, pos.col, msg);
 }
 
+/* A checking step failed: reports it and returns the exit status (1 for
+ * an error in the condition). */
+static int sema_failed(vigil_status st, const diag_sink *sink) {
+  if (st == VIGIL_E_COMPILE) {
+    print_error(sink->err.msg, sink->err.pos, sink->err.at_root);
+    return 1;
+  }
+  fprintf(stderr, "vigil expr: %s\n", vigil_status_str(st));
+  return 2;
+}
+
 int vg_cmd_expr(int argc, char **argv) {
   expr_opts eo = {"syscall", NULL, false, false};
   const char *arg;
@@ -193,13 +204,8 @@ int vg_cmd_expr(int argc, char **argv) {
     st = vg_sema_warn_pass(env, source, &a, root, on_diag, &sink);
     if (st == VIGIL_OK)
       st = vg_sema_check(env, source, &a, root, on_diag, &sink);
-    if (st == VIGIL_E_COMPILE) {
-      print_error(sink.err.msg, sink.err.pos, sink.err.at_root);
-      rc = 1;
-      goto done;
-    }
     if (st != VIGIL_OK) {
-      fprintf(stderr, "vigil expr: %s\n", vigil_status_str(st));
+      rc = sema_failed(st, &sink);
       goto done;
     }
   }
@@ -207,13 +213,8 @@ int vg_cmd_expr(int argc, char **argv) {
   if (evttypes) {
     vg_evtset set;
     st = vg_sema_evttypes(env, root, &set, on_diag, &sink);
-    if (st == VIGIL_E_COMPILE) {
-      print_error(sink.err.msg, sink.err.pos, sink.err.at_root);
-      rc = 1;
-      goto done;
-    }
     if (st != VIGIL_OK) {
-      fprintf(stderr, "vigil expr: %s\n", vigil_status_str(st));
+      rc = sema_failed(st, &sink);
       goto done;
     }
     size_t count = vg_evtset_count(&set);
