@@ -114,7 +114,8 @@ void vg_cli_help(const vg_cli_cmd *cmd, FILE *f) {
   fprintf(f, "Options may also follow the arguments; '--' ends them.\n");
 }
 
-int vg_cli_format_json(const char *v) {
+/* 1 for json, 0 for text, -1 for anything else */
+static int format_json(const char *v) {
   if (!strcmp(v, "json"))
     return 1;
   if (!strcmp(v, "text"))
@@ -158,7 +159,7 @@ static int shared_opt(vg_cli *cli, int key, const char *arg) {
       return vg_cli_error(cmd, "unknown configuration key in -o '%s'", arg);
     return 0;
   case VG_OPT_FORMAT:
-    j = vg_cli_format_json(arg);
+    j = format_json(arg);
     if (j < 0)
       return vg_cli_error(cmd, "--format must be text or json, not '%s'",
                           arg);

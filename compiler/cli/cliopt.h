@@ -123,8 +123,4 @@ int vg_cli_error(const vg_cli_cmd *cmd, const char *fmt, ...)
 #endif
     ;
 
-/* Tells whether a format value is json (true) or text (false); -1 for
- * anything else. */
-int vg_cli_format_json(const char *v);
-
 #endif
