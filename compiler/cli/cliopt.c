@@ -142,7 +142,7 @@ static int shared_opt(vg_cli *cli, int key, const char *arg) {
     if (!(cmd->shared & VG_CLI_PATHS))
       return vg_cli_error(cmd, "unexpected argument '%s'", arg);
     cli->npaths++;
-    return vg_loadargs_path(&cli->la, arg) < 0 ? -1 : 0;
+    return vg_loadargs_path(&cli->la, cmd->name, arg) < 0 ? -1 : 0;
   case VG_OPT_SOURCE:
     if (vg_loadargs_source(&cli->la, arg) < 0)
       break;

@@ -193,14 +193,14 @@ static int on_opt(vg_cli *cli, int key, const char *arg) {
   case VG_CLI_ARG:
     if (in_rules && is_rules_path(arg)) {
       o->in_rules = true;
-      return vg_loadargs_path(o->la, arg);
+      return vg_loadargs_path(o->la, CMD.name, arg);
     }
     /* fall through */
   case VG_CLI_LITERAL:
     return push(&o->events, &o->nevents, arg) ? 0 : -1;
   case OPT_RULES:
     o->in_rules = o->rules_given = true;
-    return vg_loadargs_path(o->la, arg);
+    return vg_loadargs_path(o->la, CMD.name, arg);
   case OPT_PACK:
     o->pack = arg;
     return 0;

@@ -75,16 +75,18 @@ bool vg_loadargs_config_known(const char *kv) {
   return false;
 }
 
-int vg_loadargs_path(vg_loadargs *la, const char *path) {
+int vg_loadargs_path(vg_loadargs *la, const char *prog,
+                     const char *path) {
   struct stat st;
   if (stat(path, &st) != 0) {
-    fprintf(stderr, "vigil: cannot read '%s'\n", path);
+    fprintf(stderr, "vigil %s: cannot read '%s'\n", prog, path);
     return -1;
   }
   if (S_ISDIR(st.st_mode)) {
     DIR *d = opendir(path);
     if (!d) {
-      fprintf(stderr, "vigil: cannot read directory '%s'\n", path);
+      fprintf(stderr, "vigil %s: cannot read directory '%s'\n", prog,
+              path);
       return -1;
     }
     char **names = NULL;

@@ -30,8 +30,9 @@ int vg_loadargs_plugin(vg_loadargs *la, const char *spec);
 /* -o KEY=VALUE: whether KEY is a configuration key vigil knows (cli.md:
  * unknown keys are an error). */
 bool vg_loadargs_config_known(const char *kv);
-/* Adds a PATH (expanding a directory); -1 when it cannot be read. */
-int vg_loadargs_path(vg_loadargs *la, const char *path);
+/* Adds a PATH (expanding a directory); -1 when it cannot be read, after a
+ * message naming the command prog. */
+int vg_loadargs_path(vg_loadargs *la, const char *prog, const char *path);
 void vg_loadargs_free(vg_loadargs *la);
 /* Fills compiler options from the arguments. */
 void vg_loadargs_options(const vg_loadargs *la, vigil_compiler_options *o);
