@@ -184,7 +184,7 @@ static void report(const vg_cli_cmd *cmd, const merged *m, int rc,
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
     const vg_cliopt *exact = NULL, *pre = NULL;
     size_t npre = 0;
-    for (size_t i = 0; i < m->n; i++) {
+    for (size_t i = 0; i < m->n && len; i++) {
       const char *ln = m->v[i]->name;
       if (!ln || strncmp(ln, name, len))
         continue;
