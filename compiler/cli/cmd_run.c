@@ -185,6 +185,14 @@ static bool is_rules_path(const char *a) {
   return dir;
 }
 
+/* A handler's status after adding to a list: -1 when out of memory. */
+static int added(bool ok) {
+  if (ok)
+    return 0;
+  fprintf(stderr, "vigil run: out of memory\n");
+  return -1;
+}
+
 static int on_opt(vg_cli *cli, int key, const char *arg) {
   run_opts *o = cli->ud;
   bool in_rules = o->in_rules;
@@ -197,7 +205,7 @@ static int on_opt(vg_cli *cli, int key, const char *arg) {
     }
     /* fall through */
   case VG_CLI_LITERAL:
-    return push(&o->events, &o->nevents, arg) ? 0 : -1;
+    return added(push(&o->events, &o->nevents, arg));
   case OPT_RULES:
     o->in_rules = o->rules_given = true;
     return vg_loadargs_path(o->la, CMD.name, arg);
@@ -210,11 +218,11 @@ static int on_opt(vg_cli *cli, int key, const char *arg) {
       return vg_cli_error(&CMD, "--min-priority: invalid priority '%s'", arg);
     return 0;
   case OPT_ENABLE_TAG:
-    return push(&o->en_tags, &o->nen_tags, arg) ? 0 : -1;
+    return added(push(&o->en_tags, &o->nen_tags, arg));
   case OPT_DISABLE_TAG:
-    return push(&o->dis_tags, &o->ndis_tags, arg) ? 0 : -1;
+    return added(push(&o->dis_tags, &o->ndis_tags, arg));
   case OPT_DISABLE_RULE:
-    return push(&o->dis_rules, &o->ndis_rules, arg) ? 0 : -1;
+    return added(push(&o->dis_rules, &o->ndis_rules, arg));
   case OPT_ALL_EVENTS:
     o->all_events = true;
     return 0;
