@@ -95,7 +95,7 @@ struct vg_sysstate {
   /* the event's fd before parsing, to tell whether its name changed */
   const vg_fdinfo *old_fd;
   char old_name[1100];
-  int name_changed;
+  int name_changed; /* -1: not compared yet */
   uint8_t server_ports[65536 / 8]; /* ports of listening sockets */
   /* network interfaces from the capture */
   struct {
@@ -3194,15 +3194,9 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   default:
     break;
   }
-  {
-    /* libsinsp compares the fd's name with the one it had when the event
-     * looked it up; an fd created by this event had no name before */
-    const vg_fdinfo *nf = evt_fd(s);
-    s->name_changed = 0;
-    if (nf)
-      s->name_changed = strcmp(nf->name, nf == s->old_fd ? s->old_name
-                                                          : "") != 0;
-  }
+  /* compared when fd.name_changed is asked for (vg_sys_fd_name_changed):
+   * nothing below changes an fd before the next event */
+  s->name_changed = -1;
   /* a stored enter event lives until the next exit event of its thread */
   if ((t & 1) && s->tinfo && s->tinfo->last_evt) {
     free(s->tinfo->last_evt);
@@ -3303,4 +3297,15 @@ int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6) {
   return 0;
 }
 
-int vg_sys_fd_name_changed(vg_sysstate *s) { return s->name_changed; }
+int vg_sys_fd_name_changed(vg_sysstate *s) {
+  if (s->name_changed < 0) {
+    /* libsinsp compares the fd's name with the one it had when the event
+     * looked it up; an fd created by this event had no name before */
+    const vg_fdinfo *nf = evt_fd(s);
+    s->name_changed = 0;
+    if (nf)
+      s->name_changed = strcmp(nf->name, nf == s->old_fd ? s->old_name
+                                                          : "") != 0;
+  }
+  return s->name_changed;
+}
