@@ -125,8 +125,10 @@ struct vg_scap {
   char str[6][4100];
   char host[132];
   uint8_t *convbuf[2];
-  /* converter storage: open addressing on tid */
+  /* converter storage: open addressing on tid (store_key[i] is the tid of
+   * store[i], so probing reads no record) */
   stored_evt **store;
+  int64_t *store_key;
   size_t store_cap, store_n;
   stored_evt **freel; /* recycled records */
   size_t nfree, capfree;
@@ -139,6 +141,13 @@ struct vg_scap {
   const blk_desc *last_desc;
   /* conversion rows: index of the first row of each event code + 1 */
   uint16_t conv_first[VG_EVENT_MAX];
+  /* per event code: parameter count + 1 whose conversion row only stores
+   * the event (0: none seen yet) */
+  uint8_t store_np[VG_EVENT_MAX];
+  /* the event table's flags and parameter counts, packed (the table's
+   * rows are 40 bytes: this keeps the hot part in a few cache lines) */
+  uint32_t ev_flags[VG_EVENT_MAX];
+  uint16_t ev_np[VG_EVENT_MAX];
 };
 
 static vigil_status fail(vg_scap *r, vigil_status st, const char *fmt, ...)
@@ -190,13 +199,19 @@ static vigil_status init_reader(gzFile gz, int fd, vg_scap **out, char *err,
   r->convbuf[1] = malloc(CONV_BUF);
   r->store_cap = 1024;
   r->store = calloc(r->store_cap, sizeof *r->store);
+  r->store_key = calloc(r->store_cap, sizeof *r->store_key);
+  for (size_t i = 0; i < VG_EVENT_MAX; i++) {
+    r->ev_flags[i] = vg_event_table[i].flags;
+    r->ev_np[i] = vg_event_table[i].nparams;
+  }
   r->in_cap = 2 * IN_CHUNK;
   r->in = malloc(r->in_cap);
   r->direct = gz ? -1 : 1;
   for (size_t i = VG_CONV_ROWS; i-- > 0;)
     if (vg_conv_rows[i].code < VG_EVENT_MAX)
       r->conv_first[vg_conv_rows[i].code] = (uint16_t)(i + 1);
-  if (!r->convbuf[0] || !r->convbuf[1] || !r->store || !r->in) {
+  if (!r->convbuf[0] || !r->convbuf[1] || !r->store || !r->store_key ||
+      !r->in) {
     vg_scap_close(r);
     snprintf(err, errlen, "out of memory");
     return VIGIL_E_NOMEM;
@@ -304,6 +319,7 @@ void vg_scap_close(vg_scap *r) {
   if (r->store)
     store_clear(r);
   free(r->store);
+  free(r->store_key);
   free(r->freel);
   free(r->lazyv);
   free(r->in);
@@ -787,8 +803,8 @@ static vigil_status parse_iface(vg_scap *r, cur *c) {
 
 /* ------------------------------------------------------------ events */
 
-static int large_payload(uint16_t type) {
-  return (vg_event_table[type].flags & VG_EF_LARGE_PAYLOAD) != 0;
+static int large_payload(const vg_scap *r, uint16_t type) {
+  return (r->ev_flags[type] & VG_EF_LARGE_PAYLOAD) != 0;
 }
 
 /* Decodes the event of block blk (blk_len bytes, kind desc) into e.
@@ -817,7 +833,7 @@ decode_at(vg_scap *r, const uint8_t *blk, uint32_t blk_len,
     *skip = 1;
     return VIGIL_OK;
   }
-  size_t lsz = large_payload(e->type) ? 4 : 2;
+  size_t lsz = large_payload(r, e->type) ? 4 : 2;
   uint32_t np;
   const uint8_t *lens = h + hl;
   if (hl == 26) {
@@ -900,7 +916,7 @@ static vigil_status decode_event(vg_scap *r, int *skip) {
 static size_t store_slot(const vg_scap *r, int64_t tid) {
   uint64_t h = (uint64_t)tid * 0x9E3779B97F4A7C15ull;
   size_t i = (size_t)(h >> 20) & (r->store_cap - 1);
-  while (r->store[i] && r->store[i]->tid != tid)
+  while (r->store[i] && r->store_key[i] != tid)
     i = (i + 1) & (r->store_cap - 1);
   return i;
 }
@@ -942,7 +958,9 @@ static void store_del(vg_scap *r, int64_t tid) {
   while (r->store[j]) {
     stored_evt *s = r->store[j];
     r->store[j] = NULL;
-    r->store[store_slot(r, s->tid)] = s;
+    size_t k = store_slot(r, s->tid);
+    r->store[k] = s;
+    r->store_key[k] = s->tid;
     j = (j + 1) & (r->store_cap - 1);
   }
 }
@@ -1054,15 +1072,24 @@ static vigil_status store_put(vg_scap *r, const vg_evt *e) {
   if ((r->store_n + 1) * 2 > r->store_cap) {
     size_t ncap = r->store_cap * 2;
     stored_evt **ns = calloc(ncap, sizeof *ns);
-    if (!ns)
+    int64_t *nk = calloc(ncap, sizeof *nk);
+    if (!ns || !nk) {
+      free(ns);
+      free(nk);
       return fail(r, VIGIL_E_NOMEM, "out of memory");
+    }
     stored_evt **old = r->store;
     size_t ocap = r->store_cap;
     r->store = ns;
+    free(r->store_key);
+    r->store_key = nk;
     r->store_cap = ncap;
     for (size_t i = 0; i < ocap; i++)
-      if (old[i])
-        r->store[store_slot(r, old[i]->tid)] = old[i];
+      if (old[i]) {
+        size_t k = store_slot(r, old[i]->tid);
+        r->store[k] = old[i];
+        r->store_key[k] = old[i]->tid;
+      }
     free(old);
   }
   stored_evt *s = r->nfree ? r->freel[--r->nfree] : calloc(1, sizeof *s);
@@ -1072,7 +1099,9 @@ static vigil_status store_put(vg_scap *r, const vg_evt *e) {
     rec_recycle(r, s);
     return fail(r, VIGIL_E_NOMEM, "out of memory");
   }
-  r->store[store_slot(r, e->tid)] = s;
+  size_t k = store_slot(r, e->tid);
+  r->store[k] = s;
+  r->store_key[k] = e->tid;
   r->store_n++;
   return VIGIL_OK;
 }
@@ -1080,8 +1109,8 @@ static vigil_status store_put(vg_scap *r, const vg_evt *e) {
 enum { CV_PASS, CV_DROP, CV_CONTINUE };
 
 static vigil_status convertibility(vg_scap *r, const vg_evt *e, int *res) {
-  const vg_event_info *ei = &vg_event_table[e->type];
-  uint32_t fl = ei->flags;
+  uint32_t fl = r->ev_flags[e->type];
+  uint32_t enp = r->ev_np[e->type];
   int enter = (e->type & 1) == 0;
   if (fl & VG_EF_UNUSED) {
     *res = CV_DROP;
@@ -1103,11 +1132,11 @@ static vigil_status convertibility(vg_scap *r, const vg_evt *e, int *res) {
     *res = CV_CONTINUE;
     return VIGIL_OK;
   }
-  if (e->nparams > ei->nparams)
+  if (e->nparams > enp)
     return fail(r, VIGIL_E_FORMAT, "event type %u has more parameters (%u) "
-                "than expected (%u)", e->type, e->nparams, ei->nparams);
-  *res = (fl & VG_EF_OLD_VERSION) || e->nparams != ei->nparams ? CV_CONTINUE
-                                                                : CV_PASS;
+                "than expected (%u)", e->type, e->nparams, enp);
+  *res = (fl & VG_EF_OLD_VERSION) || e->nparams != enp ? CV_CONTINUE
+                                                       : CV_PASS;
   return VIGIL_OK;
 }
 
@@ -1304,12 +1333,16 @@ static vigil_status convert(vg_scap *r, const vg_evt **out) {
   }
   /* the first round of an enter event that is only stored (the usual
    * case): as convert_once would do it */
-  const vg_conv_row *row = conv_row(r, r->evt.type, r->evt.nparams);
-  if (row && row->action == VG_CONV_STORE) {
-    *out = NULL;
-    return store_put(r, &r->evt);
+  uint16_t ty = r->evt.type;
+  uint32_t np = r->evt.nparams;
+  if (r->store_np[ty] != np + 1) {
+    const vg_conv_row *row = conv_row(r, ty, np);
+    if (!row || row->action != VG_CONV_STORE)
+      return convert_rounds(r, out);
+    r->store_np[ty] = (uint8_t)(np + 1);
   }
-  return convert_rounds(r, out);
+  *out = NULL;
+  return store_put(r, &r->evt);
 }
 
 static vigil_status convert_rounds(vg_scap *r, const vg_evt **out) {
