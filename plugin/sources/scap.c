@@ -1540,19 +1540,6 @@ static uint64_t rd_le(const uint8_t *p, uint32_t n) {
   return v;
 }
 
-uint64_t vg_evt_u64(const vg_evt *e, uint32_t i) {
-  return i < e->nparams ? rd_le(e->p[i], e->plen[i]) : 0;
-}
-int64_t vg_evt_i64(const vg_evt *e, uint32_t i) {
-  return (int64_t)vg_evt_u64(e, i);
-}
-uint32_t vg_evt_u32(const vg_evt *e, uint32_t i) {
-  return (uint32_t)vg_evt_u64(e, i);
-}
-uint16_t vg_evt_u16(const vg_evt *e, uint32_t i) {
-  return (uint16_t)vg_evt_u64(e, i);
-}
-
 int64_t vg_evt_int(const vg_evt *e, uint32_t i, int is_signed) {
   if (i >= e->nparams || e->plen[i] == 0)
     return 0;
