@@ -105,6 +105,7 @@ struct vg_scap {
   int in_eof;          /* gzread reported the end of the input */
   int in_err;          /* gzread or read failed */
   int in_errno;        /* read's errno */
+  char in_name[256];   /* the input's name in read errors, as zlib's */
   int direct;          /* -1 unknown, 1 plain file, 0 gzip stream */
   const blk_desc *desc;
   size_t cur;          /* cursor in the current metadata block */
@@ -181,9 +182,10 @@ static uint64_t rd64(const uint8_t *p) {
 
 /* ------------------------------------------------------------ open/close */
 
-/* Takes gz (when not NULL) or fd (a plain file read with read(2)). */
-static vigil_status init_reader(gzFile gz, int fd, vg_scap **out, char *err,
-                                size_t errlen) {
+/* Takes gz (when not NULL) or fd (a plain file read with read(2), named
+ * name in read errors). */
+static vigil_status init_reader(gzFile gz, int fd, const char *name,
+                                vg_scap **out, char *err, size_t errlen) {
   vg_scap *r = calloc(1, sizeof *r);
   if (!r) {
     if (gz)
@@ -195,6 +197,10 @@ static vigil_status init_reader(gzFile gz, int fd, vg_scap **out, char *err,
   }
   r->gz = gz;
   r->in_fd = gz ? -1 : fd;
+  if (name)
+    snprintf(r->in_name, sizeof r->in_name, "%s", name);
+  else
+    snprintf(r->in_name, sizeof r->in_name, "<fd:%d>", fd);
   r->convbuf[0] = malloc(CONV_BUF);
   r->convbuf[1] = malloc(CONV_BUF);
   r->store_cap = 1024;
@@ -224,8 +230,8 @@ static vigil_status init_reader(gzFile gz, int fd, vg_scap **out, char *err,
 
 /* A seekable fd: gzip (zlib reads it) or plain (read directly), told by
  * the gzip magic as zlib itself tells them. Takes fd. */
-static vigil_status open_fd(int fd, vg_scap **out, char *err,
-                            size_t errlen) {
+static vigil_status open_fd(int fd, const char *name, vg_scap **out,
+                            char *err, size_t errlen) {
   uint8_t magic[2];
   ssize_t k;
   do
@@ -238,9 +244,9 @@ static vigil_status open_fd(int fd, vg_scap **out, char *err,
       snprintf(err, errlen, "out of memory");
       return VIGIL_E_NOMEM;
     }
-    return init_reader(gz, -1, out, err, errlen);
+    return init_reader(gz, -1, NULL, out, err, errlen);
   }
-  return init_reader(NULL, fd, out, err, errlen);
+  return init_reader(NULL, fd, name, out, err, errlen);
 }
 
 vigil_status vg_scap_open(const char *path, vg_scap **out, char *err,
@@ -256,7 +262,7 @@ vigil_status vg_scap_open(const char *path, vg_scap **out, char *err,
   } else {
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd >= 0)
-      return open_fd(fd, out, err, errlen);
+      return open_fd(fd, path, out, err, errlen);
     gz = NULL;
   }
   if (!gz) {
@@ -264,7 +270,7 @@ vigil_status vg_scap_open(const char *path, vg_scap **out, char *err,
              errno ? strerror(errno) : "out of memory");
     return VIGIL_E_IO;
   }
-  return init_reader(gz, -1, out, err, errlen);
+  return init_reader(gz, -1, NULL, out, err, errlen);
 }
 
 vigil_status vg_scap_open_mem(const void *buf, size_t len, vg_scap **out,
@@ -284,7 +290,7 @@ vigil_status vg_scap_open_mem(const void *buf, size_t len, vg_scap **out,
     snprintf(err, errlen, "cannot reopen a temporary file");
     return VIGIL_E_IO;
   }
-  return open_fd(fd, out, err, errlen);
+  return open_fd(fd, NULL, out, err, errlen);
 }
 
 static void rec_free(stored_evt *s) {
@@ -435,8 +441,10 @@ static vigil_status read_block(vg_scap *r, int *eof) {
   if (k == -2)
     return fail(r, VIGIL_E_NOMEM, "out of memory");
   if (k < 0)
-    return fail(r, VIGIL_E_IO, "read error (%s)",
-                r->gz ? gzerror(r->gz, &(int){0}) : strerror(r->in_errno));
+    return r->gz ? fail(r, VIGIL_E_IO, "read error (%s)",
+                        gzerror(r->gz, &(int){0}))
+                 : fail(r, VIGIL_E_IO, "read error (%s: %s)", r->in_name,
+                        strerror(r->in_errno));
   if (k == 0) {
     *eof = 1;
     return VIGIL_OK;
@@ -1005,18 +1013,21 @@ static int rec_fill(stored_evt *s, const vg_evt *e) {
 /* Block mode: e is r->evt, decoded from the current block of a plain
  * input (a gzip stream reads block by block, so its buffer moves at every
  * block: copying the parameters is cheaper there). */
+static int lazy_grow(vg_scap *r) __attribute__((noinline));
+static int lazy_grow(vg_scap *r) {
+  size_t nc = r->caplazy ? r->caplazy * 2 : 256;
+  stored_evt **nv = realloc(r->lazyv, nc * sizeof *nv);
+  if (!nv)
+    return 0;
+  r->lazyv = nv;
+  r->caplazy = nc;
+  return 1;
+}
+
 static int rec_fill_block(vg_scap *r, stored_evt *s, const vg_evt *e) {
   if (!s->lazy) {
-    if (r->nlazy == r->caplazy) {
-      size_t nc = r->caplazy ? r->caplazy * 2 : 256;
-      stored_evt **nv = realloc(r->lazyv, nc * sizeof *nv);
-      if (!nv) {
-        s->blk = NULL;
-        return rec_fill(s, e); /* copy the parameters instead */
-      }
-      r->lazyv = nv;
-      r->caplazy = nc;
-    }
+    if (r->nlazy == r->caplazy && !lazy_grow(r))
+      return rec_fill(s, e); /* copy the parameters instead */
     r->lazyv[r->nlazy++] = s;
   }
   s->tid = e->tid;
@@ -1323,13 +1334,27 @@ static vigil_status convert_rounds(vg_scap *r, const vg_evt **out)
 
 /* Runs the converter; *out is NULL when the event is dropped. */
 static vigil_status convert(vg_scap *r, const vg_evt **out) {
-  int res = 0;
-  vigil_status st = convertibility(r, &r->evt, &res);
-  if (st != VIGIL_OK)
-    return st;
+  int res = -1;
+  uint32_t fl = r->ev_flags[r->evt.type];
+  /* the usual cases of convertibility, decided here: current events pass
+   * (exit events when complete), enter events go to the rows below */
+  if (!(fl & (VG_EF_UNUSED | VG_EF_OLD_VERSION))) {
+    if (!(fl & VG_EF_CONVERTER_MANAGED) ||
+        ((r->evt.type & 1) && r->evt.nparams == r->ev_np[r->evt.type])) {
+      *out = &r->evt;
+      return VIGIL_OK;
+    }
+    if ((r->evt.type & 1) == 0)
+      res = CV_CONTINUE;
+  }
   if (res != CV_CONTINUE) {
-    *out = res == CV_PASS ? &r->evt : NULL;
-    return VIGIL_OK;
+    vigil_status st = convertibility(r, &r->evt, &res);
+    if (st != VIGIL_OK)
+      return st;
+    if (res != CV_CONTINUE) {
+      *out = res == CV_PASS ? &r->evt : NULL;
+      return VIGIL_OK;
+    }
   }
   /* the first round of an enter event that is only stored (the usual
    * case): as convert_once would do it */
