@@ -351,9 +351,6 @@ static const char *reading_source(run_opts *o, const vigil_program *p,
                                   const char *path) {
   if (o->force_source)
     return o->force_source;
-  const char *src = input_source(o, path);
-  if (!src || strcmp(src, "json") != 0)
-    return NULL;
   const char *only = NULL;
   for (size_t r = 0; r < vigil_program_nrules(p); r++) {
     vigil_rule_info ri;
@@ -366,7 +363,10 @@ static const char *reading_source(run_opts *o, const vigil_program *p,
       return NULL;
     only = ri.source;
   }
-  return only;
+  if (!only) /* syscall rules only: nothing to look at */
+    return NULL;
+  const char *src = input_source(o, path);
+  return src && !strcmp(src, "json") ? only : NULL;
 }
 
 /* Without --no-plugins the compiler loads the plugins the rules require
