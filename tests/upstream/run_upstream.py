@@ -14,7 +14,10 @@ the conformance kinds:
                    `stdout_regex`, `stderr_regex`, `exit_code`
   parse.tsv        `vigil expr` as check_parse (stage parse/compile),
                    with `warnings=N` counted as run_parse.py does
-  ops.tsv          `vigil expr --fields` as check_ops
+  ops.tsv          `vigil expr --fields` as check_ops; a left value
+                   "client A, server B" is given as the list [A, B] (the
+                   field matches either endpoint), "N bytes HH HH ..." as
+                   those bytes
   evttypes.tsv     `vigil expr --evttypes --parse-only`
   escaping.tsv     through `vigil expr --parse-only` printing of
                    `a.b = VALUE` (escape, unescape, roundtrip)
@@ -348,7 +351,17 @@ def ops_row(a, r):
     r += [""] * (7 - len(r))
     ftype, field, left, op, right, expected, cond = r[:7]
     m = FIELD_RE.search(field)
-    rc, out, err = expr(a, cond, ["--fields", json.dumps({m.group(0): left})])
+    value = left
+    ends = re.match(r"client (\S+), server (\S+)$", left)
+    raw = re.match(r"\d+ bytes ((?:[0-9a-f]{2} ?)+)\(", left)
+    if ends:  # fd.ip / fd.net match either endpoint: both values
+        value = [ends.group(1), ends.group(2)]
+    elif raw:  # a byte buffer stated as its bytes
+        b = bytes.fromhex(raw.group(1))
+        if b"\0" in b:
+            return None, "NUL bytes cannot be given through --fields"
+        value = b.decode("latin-1")
+    rc, out, err = expr(a, cond, ["--fields", json.dumps({m.group(0): value})])
     ok = rc == 0 and out.strip() == expected
     return ok, "" if ok else "got rc=%d %r %r" % (rc, out.strip()[:40],
                                                     err.strip()[:160])
