@@ -17,7 +17,7 @@ the conformance kinds:
   ops.tsv          `vigil expr --fields` as check_ops; a left value
                    "client A, server B" is given as the list [A, B] (the
                    field matches either endpoint), "N bytes HH HH ..." as
-                   those bytes
+                   those bytes, "{...}" as that map of field values
   evttypes.tsv     `vigil expr --evttypes --parse-only`
   escaping.tsv     through `vigil expr --parse-only` printing of
                    `a.b = VALUE` (escape, unescape, roundtrip)
@@ -359,6 +359,12 @@ def ops_row(a, r):
     value = left
     ends = re.match(r"client (\S+), server (\S+)$", left)
     raw = re.match(r"\d+ bytes ((?:[0-9a-f]{2} ?)+)\(", left)
+    if left.startswith("{"):  # several fields: their values as a map
+        fields = json.loads(left)
+        rc, out, err = expr(a, cond, ["--fields", json.dumps(fields)])
+        ok = rc == 0 and out.strip() == expected
+        return ok, "" if ok else "got rc=%d %r %r" % (
+            rc, out.strip()[:40], err.strip()[:160])
     if ends:  # fd.ip / fd.net match either endpoint: both values
         value = [ends.group(1), ends.group(2)]
     elif raw:  # a byte buffer stated as its bytes
