@@ -2,13 +2,14 @@
  * scap.h - streaming reader for Falco/sysdig capture files (.scap), plain
  * or gzip, as described in spec/scap-format.md. Owned by the scap slice.
  *
- * The reader walks the file block by block through zlib's gzread and never
- * holds more than one block (plus the converter's stored enter events) in
- * memory. vg_scap_next() hands out one item at a time: section starts,
- * metadata entries (threads, fds, users, groups, interfaces, machine info)
- * and events, the latter already upgraded by the old-event converter
- * (spec sections 12 and 16). Pointers inside an item stay valid until the
- * next call to vg_scap_next() or vg_scap_close().
+ * The reader walks the file block by block (plain files with read(2) in
+ * 256 KiB chunks, gzip streams and standard input through zlib's gzread)
+ * and never holds more than one chunk or block (plus the converter's
+ * stored enter events) in memory. vg_scap_next() hands out one item at a
+ * time: section starts, metadata entries (threads, fds, users, groups,
+ * interfaces, machine info) and events, the latter already upgraded by the
+ * old-event converter (spec sections 12 and 16). Pointers inside an item
+ * stay valid until the next call to vg_scap_next() or vg_scap_close().
  *
  * Errors: vg_scap_next() returns a status and leaves a message that names
  * the byte offset (in the uncompressed stream) and the block; items read
