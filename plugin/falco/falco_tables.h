@@ -79,7 +79,28 @@ void vg_ftables_set_users(vg_ftables *t, const vg_fusers *users,
  * until the next vg_ftables_begin. */
 const char *vg_ftables_container_id(vg_ftables *t);
 
-/* The accessor; valid as long as t. */
+/*
+ * Whether the container plugin's "containers" table was found at bind
+ * (column NULL), or found with the given column ("id", "name", "image",
+ * "ip", "user", "type"). The table exists only when the container plugin
+ * was initialised before this plugin (plugin-abi.md 7.6, 8.2).
+ */
+int vg_ftables_has_container_column(const vg_ftables *t, const char *column);
+
+/*
+ * Splits an image reference as the container plugin does for
+ * container.image.repository/tag (parseImageRepoTag: the "@digest" part is
+ * dropped, the tag follows the last ':' after the last '/'): the
+ * repository is image[0..*repo_len), the tag (*tag)[0..*tag_len), and
+ * *digest the text after the first '@' ("" without one). Pointers are into
+ * image.
+ */
+void vg_falco_split_image(const char *image, size_t *repo_len,
+                          const char **tag, size_t *tag_len,
+                          const char **digest);
+
+/* The accessor; valid as long as t. Its container callback reads the
+ * "containers" table (one copy per container id and event). */
 const vg_sys_accessor *vg_ftables_accessor(vg_ftables *t);
 
 #endif
