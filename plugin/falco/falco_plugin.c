@@ -5,9 +5,11 @@
  * path comes from the JSON init config), binds the pack's fields to the
  * syscall extractors (fed from Falco's thread/fd tables and the raw event)
  * and to the JSON extractors (fed from plugin-source event payloads), and
- * creates a per-state vigil_vm. Falco rules then read vigil's verdicts
- * through the vigil.* fields: the pack is evaluated at most once per event
- * (memoised on the event number), whatever the number of fields asked.
+ * creates a per-state vigil_vm; syscall rules reading container fields
+ * the tables found at init cannot give are not loaded (drop_rules). Falco
+ * rules then read vigil's verdicts through the vigil.* fields: the pack is
+ * evaluated at most once per event (memoised on the event number),
+ * whatever the number of fields asked.
  *
  * Every state is independent (Falco inits one per event source, possibly
  * on different threads); the only globals are constant strings. Errors are
@@ -692,19 +694,19 @@ static bool setup(vstate *s, const ss_plugin_init_input *in) {
     goto out;
   }
   vg_ftables_set_users(s->tables, &s->users, &s->groups);
-  char msg[600];
+  char msg[700], dropped[100] = "";
   if (s->ndropped)
-    snprintf(msg, sizeof msg,
-             "loaded %zu rules from pack '%s'; %zu rules not loaded (their "
-             "container fields are not available, see above)",
-             s->nrules - s->ndropped, path, s->ndropped);
-  else
-    snprintf(msg, sizeof msg, "loaded %zu rules from pack '%s'%s", s->nrules,
-             path,
-             vg_ftables_has_container_column(s->tables, NULL)
-                 ? " (container fields from the container plugin's "
-                   "'containers' table)"
-                 : "");
+    snprintf(dropped, sizeof dropped,
+             "; %zu rule(s) not loaded: container fields not available, "
+             "see above",
+             s->ndropped);
+  snprintf(msg, sizeof msg, "loaded %zu rule(s) from pack '%s'%s%s",
+           s->nrules - s->ndropped, path,
+           vg_ftables_has_container_column(s->tables, NULL)
+               ? " (container fields from the container plugin's "
+                 "'containers' table)"
+               : "",
+           dropped);
   logmsg(s, SS_PLUGIN_LOG_SEV_INFO, msg);
   ok = true;
 out:

@@ -3,8 +3,9 @@
  * fields/syscall_fields.h) fed from Falco's state instead of vigil's own
  * capture state: the raw event bytes the host hands to extract_fields,
  * and the host's "threads" table with its "file_descriptors", "args" and
- * "env" subtables, read through the state tables API (plugin-abi.md
- * section 7). Owner: falco.
+ * "env" subtables, plus the container plugin's "containers" table when
+ * that plugin was initialised first, read through the state tables API
+ * (plugin-abi.md section 7). Owner: falco.
  *
  * Field handles are obtained once, at plugin_init (the only time the host
  * allows it); missing fields (older Falco versions) are simply absent and
