@@ -98,7 +98,11 @@ static const char init_schema[] =
     "from (default /etc/passwd; empty: none)\"},"
     "\"group_file\":{\"type\":\"string\",\"title\":\"Group file\","
     "\"description\":\"Where group.name comes from (default /etc/group; "
-    "empty: none)\"}"
+    "empty: none)\"},"
+    "\"strict_fields\":{\"type\":\"boolean\",\"title\":\"Strict fields\","
+    "\"description\":\"Fail init when a rule reads a container field the "
+    "state tables cannot give (default false: such rules are not loaded "
+    "and each is logged)\"}"
     "},"
     "\"additionalProperties\":false}";
 
@@ -584,6 +588,7 @@ static bool read_file(vstate *s, const char *path, uint8_t **out,
 typedef struct vconfig {
   const char *pack;
   const char *passwd, *group;
+  bool strict_fields;
 } vconfig;
 
 /* Parses the init config; the strings point into *root. */
@@ -593,6 +598,7 @@ static bool parse_config(vstate *s, const char *config, json_t **root,
   c->pack = NULL;
   c->passwd = "/etc/passwd";
   c->group = "/etc/group";
+  c->strict_fields = false;
   const char **pack = &c->pack;
   if (!config || !*config)
     config = "{}";
@@ -612,9 +618,17 @@ static bool parse_config(vstate *s, const char *config, json_t **root,
   json_t *v;
   json_object_foreach(j, key, v) {
     bool is_pack = !strcmp(key, "pack") || !strcmp(key, "program");
+    if (!strcmp(key, "strict_fields")) {
+      if (!json_is_boolean(v)) {
+        set_err(s, "init config: 'strict_fields' must be true or false");
+        return false;
+      }
+      c->strict_fields = json_is_true(v);
+      continue;
+    }
     if (!is_pack && strcmp(key, "passwd_file") && strcmp(key, "group_file")) {
       set_err(s, "init config: unknown key '%s' (expected 'pack', "
-                 "'passwd_file' or 'group_file')", key);
+                 "'passwd_file', 'group_file' or 'strict_fields')", key);
       return false;
     }
     if (!json_is_string(v)) {
@@ -686,6 +700,13 @@ static bool setup(vstate *s, const ss_plugin_init_input *in) {
   if (!s->vm || !s->matched || !s->rstr || !s->ru64 || !s->rbool ||
       !build_hash(s) || !drop_rules(s) || !build_evtypes(s)) {
     set_err(s, "out of memory");
+    goto out;
+  }
+  if (vc.strict_fields && s->ndropped) {
+    set_err(s, "%zu rule(s) of pack '%s' read container fields the state "
+               "tables cannot give, and strict_fields is set (the rules and "
+               "fields are logged above)",
+            s->ndropped, path);
     goto out;
   }
   if (!vg_fusers_load(&s->users, vc.passwd, false) ||

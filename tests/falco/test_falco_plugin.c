@@ -1309,3 +1309,35 @@ Test(falco_containers, plugin_order) {
   st = late;
   fini_ctr();
 }
+
+/* strict_fields turns the dropped rules into an init failure naming the
+ * option; without the table every container rule would be dropped. */
+Test(falco_containers, strict_fields) {
+  load_module();
+  mk_tmpdir();
+  snprintf(pack, sizeof pack, "%s/ctr.vpk", tmpdir);
+  compile_pack(ctr_rules, pack, NULL);
+  char cfg[700];
+  snprintf(cfg, sizeof cfg, "{\"pack\":\"%s\",\"strict_fields\":true}", pack);
+  containers_on = 0;
+  ss_plugin_rc rc = SS_PLUGIN_SUCCESS;
+  ss_plugin_t *s = init_with(cfg, &rc, 1);
+  cr_assert_eq(rc, SS_PLUGIN_FAILURE);
+  cr_assert(strstr(A.last_error(s), "strict_fields is set"), "%s",
+            A.last_error(s));
+  cr_assert(strstr(A.last_error(s), "7 rule(s)"), "%s", A.last_error(s));
+  A.destroy(s);
+  /* with the table present only the rule reading a field no table has
+   * (container.privileged) still fails it */
+  containers_on = 1;
+  rc = SS_PLUGIN_SUCCESS;
+  s = init_with(cfg, &rc, 1);
+  cr_assert_eq(rc, SS_PLUGIN_FAILURE);
+  cr_assert(strstr(A.last_error(s), "1 rule(s)"), "%s", A.last_error(s));
+  A.destroy(s);
+  snprintf(cfg, sizeof cfg, "{\"pack\":\"%s\",\"strict_fields\":1}", pack);
+  s = init_with(cfg, &rc, 1);
+  cr_assert_eq(rc, SS_PLUGIN_FAILURE);
+  cr_assert(strstr(A.last_error(s), "'strict_fields' must be true or false"));
+  A.destroy(s);
+}
