@@ -35,6 +35,8 @@
 #define O_F_CREATED (1u << 14)
 #define O_DIRECTORY_ (1u << 10)
 #define O_CLOEXEC_ (1u << 12)
+#define FD_UPPER_LAYER_ (1u << 15)
+#define FD_LOWER_LAYER_ (1u << 16)
 
 #define FD_FILE 1
 #define FD_DIRECTORY 2
@@ -112,6 +114,10 @@ struct vg_sysstate {
   char hostname[130];
   int have_host;
   uint64_t first_ts;
+  /* fields computed from earlier events (vg_sys_evt_extra) */
+  vg_sys_evtx evtx;
+  uint64_t last_shown_ts;
+  uint64_t switch_ts[1024]; /* last sched_switch time per CPU */
 };
 
 /* ------------------------------------------------------------ strings */
@@ -1754,6 +1760,7 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
   vg_fdinfo *f = fd_new(sf->fd, sf->type, "");
   if (!f)
     return VIGIL_E_NOMEM;
+  f->ino = sf->ino;
   uint8_t *k = f->sock;
   char nb[256];
   switch (sf->type) {
@@ -1817,6 +1824,7 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
     break;
   case FD_FILE_V2:
     f->openflags = sf->open_flags;
+    f->dev = sf->dev;
     set_str(&f->name, sf->name);
     break;
   default:
@@ -2199,6 +2207,8 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
   char dirbuf[MAX_PATH + 8];
   vg_evt enter;
   int have_enter = retrieve_enter(t, e, &enter);
+  uint32_t dev = 0;
+  uint64_t ino = 0;
   /* the path is taken from the enter event when it has one (the exit
    * event's copy may have been changed by the time it was read) */
   const uint32_t created_mask = ~((1u << 14) - 1);
@@ -2206,6 +2216,21 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
     int is_open = e->type == VG_PPME_SYSCALL_OPEN_X;
     name = pstr(e, 1, nb, sizeof nb);
     flags = is_open ? vg_evt_u32(e, 2) : 0;
+    /* device and inode (creat: with the overlay layer in creat_flags) */
+    uint32_t di = is_open ? 4 : 3;
+    if (!pempty(e, di)) {
+      dev = vg_evt_u32(e, di);
+      if (!pempty(e, di + 1)) {
+        ino = vg_evt_u64(e, di + 1);
+        if (!is_open && !pempty(e, 5)) {
+          uint16_t cf = vg_evt_u16(e, 5);
+          if (cf & 1)
+            flags |= FD_UPPER_LAYER_;
+          else if (cf & 2)
+            flags |= FD_LOWER_LAYER_;
+        }
+      }
+    }
     if (have_enter) {
       const char *en = vg_evt_str(&enter, 0, eb, sizeof eb);
       if (en && strcmp(en, "<NA>") != 0) {
@@ -2218,6 +2243,11 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
   } else {
     name = pempty(e, 2) ? "<NA>" : pstr(e, 2, nb, sizeof nb);
     flags = vg_evt_u32(e, 3);
+    uint32_t di = e->type == VG_PPME_SYSCALL_OPENAT2_X ? 6 : 5;
+    if (!pempty(e, di + 1)) {
+      dev = vg_evt_u32(e, di);
+      ino = vg_evt_u64(e, di + 1);
+    }
     int dirfd_empty = pempty(e, 1);
     int64_t dirfd = vg_evt_i64(e, 1);
     if (have_enter) {
@@ -2256,6 +2286,12 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
     if (!f)
       return;
     f->openflags = flags;
+    f->dev = dev;
+    f->ino = ino;
+    if (flags & FD_UPPER_LAYER_)
+      f->flags |= VG_FD_OVERLAY_UPPER;
+    if (flags & FD_LOWER_LAYER_)
+      f->flags |= VG_FD_OVERLAY_LOWER;
     if (add_fd(s, t, f))
       set_evt_fd(s, t, fd);
   }
@@ -2631,6 +2667,7 @@ static void parse_pipe(vg_sysstate *s, const vg_evt *e) {
     vg_fdinfo *f = fd_new(fd, FD_FIFO, "");
     if (f) {
       f->openflags = flags;
+      f->ino = pempty(e, 3) ? 0 : vg_evt_u64(e, 3);
       if (add_fd(s, s->tinfo, f))
         set_evt_fd(s, s->tinfo, fd);
     }
@@ -2929,6 +2966,19 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     s->have_remove_fd = 0;
   }
   reset(s, e);
+  s->evtx.exectime = 0;
+  if (t == VG_PPME_PROCINFO_E && s->tinfo && e->nparams >= 2) {
+    /* thread.cpu (user+system), .user and .system: change since the
+     * previous procinfo event of the thread */
+    uint64_t u = vg_evt_u64(e, 0), sy = vg_evt_u64(e, 1);
+    uint64_t tot[3] = {u + sy, u, sy};
+    for (int k = 0; k < 3; k++) {
+      uint64_t last = s->tinfo->cpu_last[k];
+      uint64_t d = last ? tot[k] - last : 0;
+      s->tinfo->cpu_delta[k] = d > 100 ? 100 : d;
+      s->tinfo->cpu_last[k] = tot[k];
+    }
+  }
   s->old_fd = evt_fd(s);
   if (s->old_fd) {
     /* a bounded copy (this runs for every event with an fd) */
@@ -3009,6 +3059,14 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     parse_pipe(s, e);
     break;
   case VG_PPME_SCHEDSWITCH_6_E:
+    /* thread.exectime: the time since the last switch on this CPU */
+    if (e->cpu < sizeof s->switch_ts / sizeof s->switch_ts[0]) {
+      uint64_t last = s->switch_ts[e->cpu];
+      s->evtx.exectime = last ? e->ts - last : 0;
+      s->switch_ts[e->cpu] = e->ts;
+    }
+    if (s->tinfo)
+      s->tinfo->totexectime += s->evtx.exectime;
     /* the switched-out thread's fault and memory counters */
     if (s->tinfo && !pempty(e, 5)) {
       s->tinfo->pfmajor = vg_evt_u64(e, 1);
@@ -3239,6 +3297,11 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   default:
     break;
   }
+  if (show) {
+    s->evtx.prev_ts = s->last_shown_ts;
+    s->last_shown_ts = e->ts;
+    s->evtx.nshown++;
+  }
   *shown = show;
   (void)has_retval;
   return VIGIL_OK;
@@ -3266,3 +3329,24 @@ int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6) {
 }
 
 int vg_sys_fd_name_changed(vg_sysstate *s) { return s->name_changed; }
+
+const vg_sys_evtx *vg_sys_evt_extra(vg_sysstate *s) { return &s->evtx; }
+
+uint64_t vg_sys_group_threads(vg_sysstate *s, int64_t pid, int *main_alive) {
+  uint64_t n = 0;
+  *main_alive = 0;
+  for (size_t i = 0; i < s->cap; i++) {
+    const vg_thread *t = s->tab[i];
+    if (!t || t->pid != pid || is_invalid(t))
+      continue;
+    /* a thread leaves the count when it is removed, the event after its
+     * procexit; it is dead (closed) from the procexit on */
+    int pending = s->have_remove_tid && t->tid == s->remove_tid;
+    if ((t->flags & CL_CLOSED) && !pending)
+      continue;
+    n++;
+    if (is_main(t) && !(t->flags & CL_CLOSED))
+      *main_alive = 1;
+  }
+  return n;
+}
