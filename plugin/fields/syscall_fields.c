@@ -1522,6 +1522,27 @@ static void env_get(const vg_sys_accessor *a, vg_thread *t, const char *name,
   }
 }
 
+/* evt.type.is: libsinsp compares codes: .NUMBER is one code; .NAME the
+ * first event table entry of that name and the code after it (so only the
+ * oldest layout of a renamed-in-place syscall such as execve matches) */
+static int type_is_match(const vg_evt *e, const vg_sysf_ref *f) {
+  uint32_t id0 = UINT32_MAX, id1 = UINT32_MAX;
+  const char *an = f->argname;
+  if (!an[0] && f->argn >= 0) {
+    id0 = (uint32_t)f->argn;
+  } else if (an[0] && strspn(an, "0123456789") == strlen(an)) {
+    id0 = (uint32_t)strtoul(an, NULL, 10);
+  } else {
+    for (uint32_t j = 0; j < VG_EVENT_MAX; j++)
+      if (!strcmp(vg_event_table[j].name, an)) {
+        id0 = j;
+        id1 = j + 1;
+        break;
+      }
+  }
+  return e->type == id0 || e->type == id1;
+}
+
 /* Event and process fields added after the generic ones; -1 when f is not
  * one of them. */
 static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
@@ -1547,26 +1568,10 @@ static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
     return 0;
   case F_EVT_IS_WAIT:
     return put_bool(buf, len, (efl & VG_EF_WAITS) != 0);
-  case F_EVT_TYPE_IS: {
-    /* libsinsp compares codes: .NUMBER is one code; .NAME the first event
-     * table entry of that name and the code after it (so only the oldest
-     * layout of a renamed-in-place syscall such as execve matches) */
-    uint32_t id0 = UINT32_MAX, id1 = UINT32_MAX;
-    const char *an = f->argname;
-    if (!an[0] && f->argn >= 0) {
-      id0 = (uint32_t)f->argn;
-    } else if (an[0] && strspn(an, "0123456789") == strlen(an)) {
-      id0 = (uint32_t)strtoul(an, NULL, 10);
-    } else {
-      for (uint32_t j = 0; j < VG_EVENT_MAX; j++)
-        if (!strcmp(vg_event_table[j].name, an)) {
-          id0 = j;
-          id1 = j + 1;
-          break;
-        }
-    }
-    return put(buf, len, e->type == id0 || e->type == id1 ? "1" : "0");
-  }
+  case F_EVT_TYPE_IS:
+    /* an unsigned number without a decimal print format: libsinsp prints
+     * nothing (<NA>); the value is for comparisons (vg_sysf_extract) */
+    return 0;
   case F_EVT_BUFLEN:
     /* I/O exits on a known fd: the byte count the call returned */
     if (!a->fd(a->ctx) || !(vg_event_table[e->type].category & VG_EC_IO_READ) ||
@@ -3754,6 +3759,12 @@ vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
       (*n)++;
     }
     *used = off;
+    return VIGIL_OK;
+  }
+  if (f->id == F_EVT_TYPE_IS) {
+    out[0].type = t;
+    out[0].v.u = (uint64_t)type_is_match(a->event(a->ctx), f);
+    *n = 1;
     return VIGIL_OK;
   }
   if (f->id == F_FD_TYPES) {
