@@ -2930,14 +2930,18 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_EVT_IS_OPEN_WRITE: {
     uint32_t fl = 0;
     int open = 0;
-    if (e->type == VG_PPME_SYSCALL_OPEN_X) {
-      fl = vg_evt_u32(e, 2);
+    uint32_t fi = 0;
+    if (e->type == VG_PPME_SYSCALL_OPEN_X ||
+        e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X) {
+      fi = 2;
       open = 1;
     } else if (e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
                e->type == VG_PPME_SYSCALL_OPENAT2_X) {
-      fl = vg_evt_u32(e, 3);
+      fi = 3;
       open = 1;
     }
+    if (open && fi < e->nparams && e->plen[fi])
+      fl = vg_evt_u32(e, fi);
     int v = open && (fl & (f->id == F_EVT_IS_OPEN_READ ? 1u : 2u));
     return put(buf, len, v ? "true" : "false");
   }
@@ -2993,6 +2997,8 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
   }
   case F_EVT_IS_OPEN_EXEC:
   case F_EVT_IS_OPEN_CREATE: {
+    /* PPM flag and mode bits: O_CREAT 1<<2, O_TMPFILE 1<<13,
+     * O_F_CREATED 1<<14; S_IXUSR|S_IXGRP|S_IXOTH = 0111 */
     uint32_t fl = 0;
     int v = 0;
     if (e->type == VG_PPME_SYSCALL_OPEN_X ||
@@ -3001,23 +3007,23 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
         e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X) {
       int nv = e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
                e->type == VG_PPME_SYSCALL_OPENAT2_X;
-      fl = vg_evt_u32(e, nv ? 3 : 2);
+      uint32_t fi = nv ? 3 : 2;
+      if (fi < e->nparams && e->plen[fi])
+        fl = vg_evt_u32(e, fi);
       if (f->id == F_EVT_IS_OPEN_CREATE) {
         /* PPM_O_F_CREATED, or PPM_O_TMPFILE on success */
         v = (fl & (1u << 14)) ||
-            ((fl & (1u << 15)) && has_retval(e) && retval(e) >= 0);
-      } else {
-        uint32_t mode = 0;
-        int mi = e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X ? -1
-                 : nv ? 4 : 3;
-        if (mi >= 0)
-          mode = vg_evt_u32(e, (uint32_t)mi);
-        /* PPM_S_IXUSR|IXGRP|IXOTH with a create flag */
-        v = (fl & ((1u << 8) | (1u << 14))) && (mode & 0111);
+            ((fl & (1u << 13)) && has_retval(e) && retval(e) >= 0);
+      } else if ((fl & ((1u << 13) | (1u << 2))) &&
+                 e->type != VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X) {
+        /* open_by_handle_at has no mode */
+        uint32_t mi = nv ? 4 : 3;
+        if (mi < e->nparams && e->plen[mi])
+          v = (vg_evt_u32(e, mi) & 0111) != 0;
       }
-    } else if (f->id == F_EVT_IS_OPEN_CREATE &&
-               e->type == VG_PPME_SYSCALL_CREAT_X) {
-      v = 1;
+    } else if (f->id == F_EVT_IS_OPEN_EXEC &&
+               e->type == VG_PPME_SYSCALL_CREAT_X && e->nparams > 2) {
+      v = (vg_evt_u32(e, 2) & 0111) != 0;
     }
     return put(buf, len, v ? "true" : "false");
   }
