@@ -752,9 +752,11 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
                        uint32_t i, char *plain, size_t plen, char *res,
                        size_t rlen);
 
-/* fd name taken from the event when the fd is not in the table */
-static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
-                             vg_thread *t, char *buf, size_t len) {
+/* fd name taken from the event when the fd is not in the table; RAW:
+ * openat's name as given (fd.nameraw) */
+static int fdname_from_event_raw(const vg_sys_accessor *a, const vg_evt *e,
+                                 vg_thread *t, char *buf, size_t len,
+                                 int raw) {
   char tmp[1100];
   if ((e->type & 1) == 0)
     return 0;
@@ -774,6 +776,10 @@ static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
   case VG_PPME_SYSCALL_OPENAT_2_X:
   case VG_PPME_SYSCALL_OPENAT2_X: {
     const char *s = vg_evt_str(e, 2, tmp, sizeof tmp);
+    if (raw && s && e->nparams > 2 && e->plen[2] != 0) {
+      put(buf, len, s);
+      return 1;
+    }
     if (!s || e->nparams < 2 || e->plen[1] == 0)
       return 0;
     int64_t dirfd = vg_evt_i64(e, 1);
@@ -796,10 +802,20 @@ static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
     vg_concat_paths(buf, len, dir, strlen(dir), s, strlen(s));
     return 1;
   }
+  case VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X: {
+    const char *s = e->nparams > 3 ? vg_evt_str(e, 3, tmp, sizeof tmp) : NULL;
+    put(buf, len, s ? s : "");
+    return 1;
+  }
   default:
     buf[0] = 0;
     return 1;
   }
+}
+
+static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
+                             vg_thread *t, char *buf, size_t len) {
+  return fdname_from_event_raw(a, e, t, buf, len, 0);
 }
 
 static const char *category(const vg_evt *e, const vg_fdinfo *f) {
@@ -3278,10 +3294,24 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_FD_NUM:
     return put_i64(buf, len, t->lastevent_fd);
   case F_FD_NAME:
-  case F_FD_NAMERAW:
     if (!fd)
       return fdname_from_event(a, e, t, buf, len);
     return put(buf, len, fd->name);
+  case F_FD_NAMERAW: {
+    /* the raw path only open calls record, with "//" runs folded */
+    if (!fd) {
+      if (!fdname_from_event_raw(a, e, t, buf, len, 1))
+        return 0;
+    } else {
+      put(buf, len, fd->name_raw ? fd->name_raw : "");
+    }
+    size_t o = 0;
+    for (size_t i = 0; buf[i]; i++)
+      if (!(buf[i] == '/' && o > 0 && buf[o - 1] == '/'))
+        buf[o++] = buf[i];
+    buf[o] = 0;
+    return 1;
+  }
   case F_FD_TYPE:
     return fd ? put(buf, len, typestr(fd->type)) : 0;
   case F_FD_TYPECHAR:

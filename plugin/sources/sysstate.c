@@ -218,6 +218,7 @@ void vg_concat_paths(char *out, size_t len, const char *p1, size_t l1,
 static void fd_free(vg_fdinfo *f) {
   if (f) {
     free(f->name);
+    free(f->name_raw);
     free(f);
   }
 }
@@ -308,7 +309,10 @@ static vg_fdinfo *fd_clone(const vg_fdinfo *s) {
     return NULL;
   *f = *s;
   f->name = dupn(s->name, strlen(s->name));
-  if (!f->name) {
+  f->name_raw = s->name_raw ? dupn(s->name_raw, strlen(s->name_raw)) : NULL;
+  if (!f->name || (s->name_raw && !f->name_raw)) {
+    free(f->name);
+    free(f->name_raw);
     free(f);
     return NULL;
   }
@@ -2288,6 +2292,7 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
     f->openflags = flags;
     f->dev = dev;
     f->ino = ino;
+    f->name_raw = dupn(name, strlen(name)); /* NULL on no memory: "" */
     if (flags & FD_UPPER_LAYER_)
       f->flags |= VG_FD_OVERLAY_UPPER;
     if (flags & FD_LOWER_LAYER_)

@@ -57,6 +57,7 @@ typedef struct vg_fdinfo {
   uint32_t openflags;
   uint8_t sock[40];
   char *name;
+  char *name_raw; /* the path as the open call gave it (NULL: none) */
   uint32_t dev; /* device and inode the open/pipe events reported */
   uint64_t ino;
 } vg_fdinfo;

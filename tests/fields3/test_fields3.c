@@ -345,12 +345,12 @@ Test(fields3, open_device_inode_and_paths) {
       "evt.is_open_exec", "fd.types", "fd.types[3]", "fd.types[8]",
       "proc.fdopencount", "proc.fdusage", "fd.uid", "fd.containername",
       "fd.containerdirectory", "evt.rawarg.flags", "evt.rawarg.mode",
-      "evt.rawarg.dirfd", "evt.rawarg.name", "evt.rawarg.res"};
+      "evt.rawarg.dirfd", "evt.rawarg.name", "evt.rawarg.res", "fd.nameraw"};
   EXPECT_AT(cap, 1000, f,
             "801|8|1|1234|true|false|/home/u/y.txt|x/../y.txt|<NA>|"
             "/home/u/y.txt|true|(file,directory,ipv4)|(directory)|<NA>|4|"
             "0.4|2004|:/home/u/y.txt|:/home/u|8005|755|-100|x/../y.txt|"
-            "<NA>");
+            "<NA>|x/../y.txt");
   unlink(cap);
 }
 
@@ -422,8 +422,9 @@ Test(fields3, io_buffer_lengths) {
       "evt.buflen", "evt.buflen.in", "evt.buflen.out", "evt.buflen.file",
       "evt.buflen.net", "evt.buflen.net.in", "evt.buflen.net.out",
       "evt.count.error.net", "evt.count.error.file", "fd.sproto",
-      "fd.cproto", "fd.dev"};
-  EXPECT_AT(cap, 6000, f, "10|<NA>|10|<NA>|10|<NA>|10|0|<NA>|443|40000|0");
+      "fd.cproto", "fd.dev", "fd.nameraw"};
+  /* only open calls record a raw name */
+  EXPECT_AT(cap, 6000, f, "10|<NA>|10|<NA>|10|<NA>|10|0|<NA>|443|40000|0|");
   unlink(cap);
 }
 
