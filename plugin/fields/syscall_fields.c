@@ -3234,7 +3234,8 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
     case F_PROC_DURATION:
       if (t->clone_ts == 0)
         return 0;
-      return put_i64(buf, len, (int64_t)(e->ts - t->clone_ts));
+      /* a RELTIME: printed unsigned even if the clock went back */
+      return put_u64(buf, len, e->ts - t->clone_ts);
     case F_PROC_EXE_UPPER:
       return put(buf, len, t->exe_upper_layer ? "true" : "false");
     case F_PROC_EXE_LOWER:
@@ -3401,6 +3402,20 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
                              ? "true" : "false");
   case F_FD_IPNAME:
     return 0; /* no name resolution when replaying captures */
+  case F_FD_CNET:
+  case F_FD_SNET:
+  case F_FD_LNET:
+  case F_FD_RNET: {
+    /* the address, printed by its IPNET type: a fixed text */
+    vg_sysf_ref r = *f;
+    r.id = f->id == F_FD_CNET   ? F_FD_CIP
+           : f->id == F_FD_SNET ? F_FD_SIP
+           : f->id == F_FD_LNET ? F_FD_LIP
+                                : F_FD_RIP;
+    if (!vg_sysf_render(a, &r, tmp, sizeof tmp))
+      return 0;
+    return put(buf, len, "<IPNET>");
+  }
   case F_FD_SOCKFAMILY:
     if (!fd)
       return 0;
