@@ -10,6 +10,7 @@
 #include "run/run_host.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1186,23 +1187,72 @@ static bool field_text(vg_run_host *h, uint32_t fi, vg_run_buf *val) {
   return true;
 }
 
-/* A double as Falco's JSON library writes it: the shortest text that
- * reads back as the same value, with ".0" on integral values; NaN and
- * infinities as null. */
+/* A double as Falco's JSON library (nlohmann) writes it: the shortest
+ * digits that read back as the same value, in plain notation with ".0" on
+ * integral values when the decimal exponent is in [-4, 15), else as
+ * d.ddde+XX; NaN and infinities as null. */
 static void put_json_double(vg_run_buf *out, double d) {
-  char t[40];
+  char t[48], dig[24], o[64];
   if (d != d || d > 1.7976931348623157e308 || d < -1.7976931348623157e308) {
     vg_run_buf_puts(out, "null");
     return;
   }
-  for (int p = 1; p <= 17; p++) {
-    snprintf(t, sizeof t, "%.*g", p, d);
+  if (d == 0) {
+    vg_run_buf_puts(out, signbit(d) ? "-0.0" : "0.0");
+    return;
+  }
+  int p;
+  for (p = 0; p < 17; p++) {
+    snprintf(t, sizeof t, "%.*e", p, d);
     if (strtod(t, NULL) == d)
       break;
   }
-  vg_run_buf_puts(out, t);
-  if (!strpbrk(t, ".e"))
-    vg_run_buf_puts(out, ".0");
+  /* t is [-]D[.DDD]e[+-]XX: split into digits and exponent */
+  const char *q = t;
+  size_t o_len = 0, k = 0;
+  if (*q == '-')
+    o[o_len++] = *q++;
+  for (; *q && *q != 'e'; q++)
+    if (*q != '.' && k < sizeof dig - 1)
+      dig[k++] = *q;
+  dig[k] = 0;
+  while (k > 1 && dig[k - 1] == '0')
+    dig[--k] = 0;
+  int n = (int)strtol(q + 1, NULL, 10) + 1; /* digits before the point */
+  size_t room = sizeof o - 1;
+  if ((int)k <= n && n <= 15) {
+    for (size_t i = 0; i < k && o_len < room; i++)
+      o[o_len++] = dig[i];
+    for (int i = (int)k; i < n && o_len < room; i++)
+      o[o_len++] = '0';
+    o_len += (size_t)snprintf(o + o_len, sizeof o - o_len, ".0");
+  } else if (n > 0 && n <= 15) {
+    for (int i = 0; i < (int)k && o_len < room; i++) {
+      if (i == n)
+        o[o_len++] = '.';
+      o[o_len++] = dig[i];
+    }
+  } else if (n > -4 && n <= 0) {
+    o_len += (size_t)snprintf(o + o_len, sizeof o - o_len, "0.");
+    for (int i = 0; i < -n && o_len < room; i++)
+      o[o_len++] = '0';
+    for (size_t i = 0; i < k && o_len < room; i++)
+      o[o_len++] = dig[i];
+  } else {
+    o[o_len++] = dig[0];
+    if (k > 1) {
+      o[o_len++] = '.';
+      for (size_t i = 1; i < k && o_len < room; i++)
+        o[o_len++] = dig[i];
+    }
+    int e = n - 1;
+    o_len += (size_t)snprintf(o + o_len, sizeof o - o_len, "e%c%02d",
+                              e < 0 ? '-' : '+', e < 0 ? -e : e);
+  }
+  if (o_len > room)
+    o_len = room;
+  o[o_len] = 0;
+  vg_run_buf_puts(out, o);
 }
 
 static void field_json(vg_run_host *h, uint32_t fi, vg_run_buf *out,
