@@ -1317,8 +1317,8 @@ static void field_json(vg_run_host *h, uint32_t fi, vg_run_buf *out,
       f->sjk == VG_SJ_LIST) {
     const vg_value *v;
     size_t n = 0;
-    if (host_extract(h, fi, &v, &n) != VIGIL_OK ||
-        (n == 0 && f->sjk != VG_SJ_LIST)) {
+    /* an empty list is null too: libsinsp appends nothing to its null */
+    if (host_extract(h, fi, &v, &n) != VIGIL_OK || n == 0) {
       vg_run_buf_puts(out, "null");
       return;
     }
