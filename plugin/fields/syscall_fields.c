@@ -2552,8 +2552,9 @@ static int render_fdlist(const vg_sys_accessor *a, const vg_sysf_ref *f,
     default:
       return 0;
     }
-    o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s", one,
-                          add ? "," : "");
+    if (o >= len)
+      break;
+    o += (size_t)snprintf(buf + o, len - o, "%s%s", one, add ? "," : "");
   }
   if (o >= len)
     o = len ? len - 1 : 0;
@@ -2799,10 +2800,12 @@ static int render_new(const vg_sys_accessor *a, const vg_sysf_ref *f,
         if (k < ns || ns == sizeof seen / sizeof seen[0])
           continue;
         seen[ns++] = ts;
-        o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s",
-                              ns > 1 ? "," : "", ts);
+        if (o < len)
+          o += (size_t)snprintf(buf + o, len - o, "%s%s", ns > 1 ? "," : "",
+                                ts);
       }
-      snprintf(buf + o, o < len ? len - o : 0, ")");
+      if (o < len)
+        snprintf(buf + o, len - o, ")");
       return 1;
     }
     default:

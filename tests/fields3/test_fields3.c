@@ -239,6 +239,13 @@ static const char *synthetic(void) {
   vg_capw_p_u32(w, 0);
   vg_capw_p_u64(w, 0);
   cr_assert_eq(vg_capw_ev_end(w), VIGIL_OK);
+  /* 14000: unlinkat exit of a name relative to the cwd */
+  vg_capw_ev_begin(w, 14000, 200, 303, 0);
+  vg_capw_p_u64(w, 0);
+  vg_capw_p_u64(w, (uint64_t)(int64_t)-100);
+  vg_capw_p_str(w, "old.txt");
+  vg_capw_p_u32(w, 0);
+  cr_assert_eq(vg_capw_ev_end(w), VIGIL_OK);
   cr_assert_eq(vg_capw_close(w, err, sizeof err), VIGIL_OK, "%s", err);
   return path;
 }
@@ -400,6 +407,11 @@ Test(fields3, dirfd_paths) {
       "evt.abspath", "evt.abspath.src", "evt.abspath.dst", "fs.path.name",
       "fs.path.source", "fs.path.sourceraw", "fs.path.target",
       "fs.path.targetraw"};
+  /* unlinkat resolves against its event fd, which AT_FDCWD is not: libsinsp
+   * joins "<UNKNOWN>" and the name without a separator */
+  static const char *const h[] = {"fs.path.name", "fs.path.nameraw",
+                                  "evt.abspath"};
+  EXPECT_AT(cap, 14000, h, "<UNKNOWN>old.txt|old.txt|/home/u/old.txt");
   EXPECT_AT(cap, 4000, g,
             "/home/u/a|/home/u/a|/tmp/b/c|<NA>|/home/u/a|a|/tmp/b/c|b/c");
   unlink(cap);
