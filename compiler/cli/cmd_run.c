@@ -337,6 +337,34 @@ static const char *input_source(run_opts *o, const char *path) {
   return src && *src ? src : NULL;
 }
 
+/* The source an input is read as: Falco reads every input with the
+ * source plugin it is set up with, so a JSON input whose content names no
+ * known source goes to the one plugin event source of the rules (when
+ * there is exactly one and no rule reads plain JSON), whose reader then
+ * rejects what it does not recognise, as the plugin does. NULL: recognise
+ * it from the content. */
+static const char *reading_source(run_opts *o, const vigil_program *p,
+                                  const char *path) {
+  if (o->force_source)
+    return o->force_source;
+  const char *only = NULL;
+  for (size_t r = 0; r < vigil_program_nrules(p); r++) {
+    vigil_rule_info ri;
+    vigil_program_rule(p, r, &ri);
+    if (!ri.source || !strcmp(ri.source, "syscall"))
+      continue;
+    if (!strcmp(ri.source, "json") ||
+        vg_json_src_from_name(ri.source) == VG_JSRC_NONE ||
+        (only && strcmp(only, ri.source) != 0))
+      return NULL;
+    only = ri.source;
+  }
+  if (!only) /* syscall rules only: nothing to look at */
+    return NULL;
+  const char *src = input_source(o, path);
+  return src && !strcmp(src, "json") ? only : NULL;
+}
+
 /* Without --no-plugins the compiler loads the plugins the rules require
  * (compiler.h auto_plugins); a Falco set up to read these inputs also has
  * each input's source plugin (and the json plugin for JSON payloads), so
@@ -672,8 +700,8 @@ static int run_events(run_opts *o, const vigil_program *p, vg_run_host *h) {
       path = spooled;
     }
     char err[700] = "";
-    vigil_status st = vg_run_host_open(h, path, o->force_source, err,
-                                       sizeof err);
+    vigil_status st = vg_run_host_open(h, path, reading_source(o, p, path),
+                                       err, sizeof err);
     if (st != VIGIL_OK) {
       fprintf(stderr, "vigil run: %s: %s\n", o->events[i],
               err[0] ? err : vigil_status_str(st));
@@ -714,6 +742,8 @@ static int run_events(run_opts *o, const vigil_program *p, vg_run_host *h) {
         }
       }
     }
+    if (*vg_run_host_note(h)) /* the source plugin logs what it drops */
+      fprintf(stderr, "vigil run: %s\n", vg_run_host_note(h));
     vg_run_host_close(h);
     if (spooled) {
       unlink(spooled);
