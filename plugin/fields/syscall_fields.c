@@ -2904,11 +2904,25 @@ static int render_new(const vg_sys_accessor *a, const vg_sysf_ref *f,
   }
   case F_THREAD_CPU:
   case F_THREAD_CPU_USER:
-  case F_THREAD_CPU_SYSTEM:
-    if (e->type != VG_PPME_PROCINFO_E)
+  case F_THREAD_CPU_SYSTEM: {
+    /* the change of the CPU total since the previous extraction on a
+     * procinfo event of the thread (capped at 100); the three fields
+     * share the stored total, as in libsinsp, so this extraction updates
+     * thread state */
+    if (e->type != VG_PPME_PROCINFO_E || e->nparams < 2)
       return 0;
-    snprintf(buf, len, "%.1f", (double)t->cpu_delta[f->id - F_THREAD_CPU]);
+    uint64_t tot = 0;
+    if (f->id != F_THREAD_CPU_SYSTEM)
+      tot += vg_evt_u64(e, 0);
+    if (f->id != F_THREAD_CPU_USER)
+      tot += vg_evt_u64(e, 1);
+    double d = t->cpu_last ? (double)(tot - t->cpu_last) : 0;
+    if (d > 100)
+      d = 100;
+    t->cpu_last = tot;
+    snprintf(buf, len, "%.1f", d);
     return 1;
+  }
   default:
     return 0;
   }

@@ -2972,18 +2972,6 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   }
   reset(s, e);
   s->evtx.exectime = 0;
-  if (t == VG_PPME_PROCINFO_E && s->tinfo && e->nparams >= 2) {
-    /* thread.cpu (user+system), .user and .system: change since the
-     * previous procinfo event of the thread */
-    uint64_t u = vg_evt_u64(e, 0), sy = vg_evt_u64(e, 1);
-    uint64_t tot[3] = {u + sy, u, sy};
-    for (int k = 0; k < 3; k++) {
-      uint64_t last = s->tinfo->cpu_last[k];
-      uint64_t d = last ? tot[k] - last : 0;
-      s->tinfo->cpu_delta[k] = d > 100 ? 100 : d;
-      s->tinfo->cpu_last[k] = tot[k];
-    }
-  }
   s->old_fd = evt_fd(s);
   if (s->old_fd) {
     /* a bounded copy (this runs for every event with an fd) */

@@ -104,9 +104,10 @@ typedef struct vg_thread {
   uint64_t pfmajor, pfminor;
   /* thread.totexectime: the sum of its sched_switch run times */
   uint64_t totexectime;
-  /* thread.cpu, .user, .system: the last procinfo totals and the change
-   * the latest procinfo event brought (capped at 100) */
-  uint64_t cpu_last[3], cpu_delta[3];
+  /* thread.cpu, .user, .system: the CPU total the last extraction on a
+   * procinfo event saw; libsinsp keeps one such value per thread for all
+   * three fields and updates it when a field is extracted */
+  uint64_t cpu_last;
 } vg_thread;
 
 /* Container metadata as the container plugin keeps it (from container
