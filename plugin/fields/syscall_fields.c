@@ -1661,7 +1661,8 @@ static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_PROC_PGID:
     return put_i64(buf, len, t->pgid);
   case F_PROC_FDLIMIT:
-    return put_i64(buf, len, (m ? m : t)->fdlimit);
+    /* the main thread's limit; 0 without one (libsinsp) */
+    return put_i64(buf, len, m ? m->fdlimit : 0);
   /* libsinsp: proc.vm* are the thread's own counters, thread.vm* those
    * of a main thread and 0 for other threads */
   case F_PROC_VMSIZE:
