@@ -249,13 +249,60 @@ static vg_fdinfo *fdt_find(vg_fdtable *t, int64_t fd) {
   return NULL;
 }
 
+/* Removes entry i keeping the order of the others (an erase from the
+ * hash table's node list). */
+static void fdt_erase_at(vg_fdtable *t, uint32_t i) {
+  fd_free(t->v[i]);
+  memmove(t->v + i, t->v + i + 1, (t->n - i - 1) * sizeof *t->v);
+  t->n--;
+}
+
 static void fdt_remove(vg_fdtable *t, int64_t fd) {
   for (uint32_t i = 0; i < t->n; i++)
     if (t->v[i]->fd == fd) {
-      fd_free(t->v[i]);
-      t->v[i] = t->v[--t->n];
+      fdt_erase_at(t, i);
       return;
     }
+}
+
+/* libstdc++'s bucket counts (_Prime_rehash_policy::_M_next_bkt) for the
+ * sizes a table of at most VG_MAX_FDS entries reaches: the first insert
+ * asks for 12 buckets (13), then each rehash doubles and rounds up to the
+ * next prime of its list. */
+static uint32_t next_bkt(uint32_t want) {
+  static const uint32_t primes[] = {13,  29,   59,   127,  257,  541,
+                                    1109, 2357, 5087, 10273, 20753};
+  for (size_t i = 0; i < sizeof primes / sizeof primes[0]; i++)
+    if (primes[i] >= want)
+      return primes[i];
+  return primes[sizeof primes / sizeof primes[0] - 1];
+}
+
+static uint32_t bucket_of(int64_t fd, uint32_t nbkt) {
+  return (uint32_t)((uint64_t)fd % nbkt);
+}
+
+/* Where a new entry goes in the node list: before the first entry of its
+ * bucket when the bucket has one, else at the front. */
+static uint32_t insert_pos(vg_fdinfo *const *v, uint32_t n, int64_t fd,
+                           uint32_t nbkt) {
+  uint32_t b = bucket_of(fd, nbkt);
+  for (uint32_t i = 0; i < n; i++)
+    if (bucket_of(v[i]->fd, nbkt) == b)
+      return i;
+  return 0;
+}
+
+/* The node list after a rehash to nbkt buckets: libstdc++ walks the old
+ * list and relinks each node with the insertion rule above. */
+static void fdt_rehash(vg_fdtable *t, uint32_t nbkt) {
+  for (uint32_t k = 1; k < t->n; k++) {
+    vg_fdinfo *f = t->v[k];
+    uint32_t p = insert_pos(t->v, k, f->fd, nbkt);
+    memmove(t->v + p + 1, t->v + p, (k - p) * sizeof *t->v);
+    t->v[p] = f;
+  }
+  t->nbkt = nbkt;
 }
 
 /* Takes ownership of f (freed on failure); returns the stored entry. */
@@ -285,7 +332,24 @@ static vg_fdinfo *fdt_add(vg_fdtable *t, vg_fdinfo *f) {
     t->v = nv;
     t->cap = ncap;
   }
-  t->v[t->n++] = f;
+  /* libstdc++'s _M_need_rehash (maximum load factor 1): the first insert
+   * allocates 13 buckets, then the count grows when the table would hold
+   * more entries than buckets */
+  if (t->n + 1 > t->next_resize) {
+    uint32_t nb = t->nbkt ? t->nbkt : 1;
+    uint32_t min = t->n + 1;
+    if (t->next_resize == 0 && min < 11)
+      min = 11;
+    if (min >= nb) {
+      uint32_t want = min + 1 > nb * 2 ? min + 1 : nb * 2;
+      fdt_rehash(t, next_bkt(want));
+    }
+    t->next_resize = t->nbkt;
+  }
+  uint32_t p = insert_pos(t->v, t->n, f->fd, t->nbkt);
+  memmove(t->v + p + 1, t->v + p, (t->n - p) * sizeof *t->v);
+  t->v[p] = f;
+  t->n++;
   return f;
 }
 
@@ -2172,8 +2236,7 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
   if (ft) {
     for (uint32_t i = 0; i < ft->n;) {
       if (ft->v[i]->openflags & O_CLOEXEC_) {
-        fd_free(ft->v[i]);
-        ft->v[i] = ft->v[--ft->n];
+        fdt_erase_at(ft, i);
       } else {
         i++;
       }

@@ -66,10 +66,15 @@ static inline uint16_t vg_sock_u16(const vg_fdinfo *f, int off) {
   return (uint16_t)(f->sock[off] | f->sock[off + 1] << 8);
 }
 
+/* Entries are kept in the order libsinsp's table (a libstdc++
+ * unordered_map keyed by fd number) iterates them, which fd.types shows:
+ * nbkt and next_resize mirror its bucket count and rehash threshold (0 =
+ * nothing allocated yet). */
 typedef struct vg_fdtable {
   vg_fdinfo **v;
   uint32_t n, cap;
   uint32_t hint; /* index of the last entry found: a guess, always checked */
+  uint32_t nbkt, next_resize;
 } vg_fdtable;
 
 typedef struct vg_thread {

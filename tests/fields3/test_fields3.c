@@ -143,6 +143,23 @@ static const char *synthetic(void) {
   fds[2].sport = 40000;
   fds[2].dport = 443;
   cr_assert_eq(vg_capw_fds(w, 200, fds, 3), VIGIL_OK);
+  /* a process with 16 fds: its table rehashes at the 14th */
+  proc(w, 300, 300, 1, 300, "many", "", 0, 0);
+  vg_scap_fd many[16];
+  memset(many, 0, sizeof many);
+  static const uint8_t types[16] = {1, 3, 2, 8, 1, 9, 1, 1,
+                                    1, 1, 1, 1, 1, 7, 11, 13};
+  for (int i = 0; i < 16; i++) {
+    many[i].fd = i;
+    many[i].type = types[i];
+    many[i].name = "x";
+    if (types[i] == 3) {
+      many[i].l4proto = 2;
+      many[i].sip[0] = 10, many[i].dip[0] = 10;
+      many[i].sport = 1000, many[i].dport = 2000;
+    }
+  }
+  cr_assert_eq(vg_capw_fds(w, 300, many, 16), VIGIL_OK);
 
   /* 1000: openat exit, created with exec bits on an overlay upper layer */
   vg_capw_ev_begin(w, 1000, 200, 307, 0);
@@ -241,6 +258,13 @@ static const char *synthetic(void) {
   vg_capw_p_u32(w, 0600);
   vg_capw_p_u32(w, 0);
   vg_capw_p_u64(w, 0);
+  cr_assert_eq(vg_capw_ev_end(w), VIGIL_OK);
+  /* 15000: a write of the 16-fd process */
+  vg_capw_ev_begin(w, 15000, 300, 9, 0);
+  vg_capw_p_u64(w, 1);
+  vg_capw_p_bytes(w, "x", 1);
+  vg_capw_p_u64(w, 0);
+  vg_capw_p_u32(w, 1);
   cr_assert_eq(vg_capw_ev_end(w), VIGIL_OK);
   /* 14000: unlinkat exit of a name relative to the cwd */
   vg_capw_ev_begin(w, 14000, 200, 303, 0);
@@ -349,6 +373,10 @@ Test(fields3, json_kinds) {
 
 /* ------------------------------------------------------------ synthetic */
 
+/* fd.types lists types in the order libsinsp's fd table (a libstdc++
+ * unordered_map) iterates: with 13 buckets, each new fd goes to the front
+ * (fds 0, 3, 5 then 4: 4, 5, 3, 0). The emulation was checked against
+ * std::unordered_map over random insert/erase/clear runs. */
 Test(fields3, open_device_inode_and_paths) {
   const char *cap = synthetic();
   static const char *const f[] = {
@@ -361,7 +389,7 @@ Test(fields3, open_device_inode_and_paths) {
       "evt.rawarg.dirfd", "evt.rawarg.name", "evt.rawarg.res", "fd.nameraw"};
   EXPECT_AT(cap, 1000, f,
             "801|8|1|1234|true|false|/home/u/y.txt|x/../y.txt|<NA>|"
-            "/home/u/y.txt|true|(file,directory,ipv4)|(directory)|<NA>|4|"
+            "/home/u/y.txt|true|(file,ipv4,directory)|(directory)|<NA>|4|"
             "0.4|2004|:/home/u/y.txt|:/home/u|8005|755|-100|x/../y.txt|"
             "<NA>|x/../y.txt");
   unlink(cap);
@@ -497,6 +525,18 @@ Test(fields3, open_flags) {
   unlink(cap);
 }
 
+/* After the rehash to 29 buckets std::unordered_map iterates fds 0..15
+ * (inserted in order) as 15 14 13 0 1 2 ... 12 (checked with g++). */
+Test(fields3, fd_types_follow_hash_table_order) {
+  const char *cap = synthetic();
+  static const char *const f[] = {"fd.types", "proc.fdopencount",
+                                  "fd.types[3]"};
+  EXPECT_AT(cap, 15000, f,
+            "(inotify,signalfd,pipe,file,ipv4,directory,unix,event)|16|"
+            "(unix)");
+  unlink(cap);
+}
+
 /* Typed values (what conditions compare) of fields whose text is not their
  * decimal value. */
 Test(fields3, typed_values) {
@@ -529,8 +569,8 @@ Test(fields3, typed_values) {
   cr_assert_float_eq(v[0].v.d, 0.390625, 1e-12);
   cr_assert_eq(ev->ops->extract(ev->ctx, ids[4], &v, &n), VIGIL_OK);
   cr_assert_eq(n, 3);
-  cr_assert_eq(v[1].v.s.n, strlen("directory"));
-  cr_assert_eq(memcmp(v[1].v.s.p, "directory", v[1].v.s.n), 0);
+  cr_assert_eq(v[2].v.s.n, strlen("directory"));
+  cr_assert_eq(memcmp(v[2].v.s.p, "directory", v[2].v.s.n), 0);
   vg_sys_source_free(s);
   unlink(cap);
 }
