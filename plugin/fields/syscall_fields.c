@@ -3757,9 +3757,249 @@ static int typed_from_text(vg_ftype t, const char *txt, vg_value *v) {
   }
 }
 
+/* ---- typed fast path -------------------------------------------------
+ * The fields rules read most, extracted straight from the event and the
+ * thread/fd state into typed values (strings point into the state, valid
+ * while the event is): the same values as rendering the text and parsing
+ * it back (typed_from_text), which tests/speed2 checks field by field over
+ * the conformance captures. Returns 0 when the field (or this case of it)
+ * is left to the text path. */
+
+/* A number as typed_from_text would read its decimal text. */
+static int fast_num(vg_ftype t, int is_signed, uint64_t u, vg_value *v) {
+  v->type = t;
+  switch (t) {
+  case VG_FT_INT16:
+  case VG_FT_INT32:
+  case VG_FT_INT64:
+    /* strtoll saturates above INT64_MAX */
+    v->v.i = is_signed ? (int64_t)u
+             : u > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)u;
+    return 1;
+  case VG_FT_UINT32:
+  case VG_FT_UINT64:
+  case VG_FT_PORT:
+  case VG_FT_RELTIME:
+  case VG_FT_ABSTIME:
+    v->v.u = u; /* strtoull wraps a negative text the same way */
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+static int fast_bool(vg_ftype t, int b, vg_value *v) {
+  if (t != VG_FT_BOOL)
+    return 0;
+  v->type = t;
+  v->v.b = b != 0;
+  return 1;
+}
+
+/* A string of the state (not copied) when the text path would not have
+ * truncated it. */
+static int fast_str(vg_ftype t, const char *s, size_t cap, vg_value *v) {
+  if (t != VG_FT_CHARBUF)
+    return 0;
+  size_t l = strlen(s);
+  if (l + 1 >= cap)
+    return 0;
+  v->type = t;
+  v->v.s.p = (const uint8_t *)s;
+  v->v.s.n = l;
+  return 1;
+}
+
+/* 1: handled (*n set, maybe 0), 0: use the text path. */
+static int fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
+                        vg_ftype ty, vg_value *out, size_t *n,
+                        uint8_t *scratch, size_t cap, size_t *used) {
+  const vg_evt *e;
+  vg_thread *t;
+  *n = 0;
+  *used = 0;
+  switch (f->id) {
+  case F_EVT_NUM:
+    *n = (size_t)fast_num(ty, 0, a->event_num(a->ctx), out);
+    return (int)*n;
+  case F_EVT_TYPE:
+    *n = (size_t)fast_str(ty, evt_name(a->event(a->ctx)), cap, out);
+    return (int)*n;
+  case F_EVT_CPU:
+    *n = (size_t)fast_num(ty, 0, a->event(a->ctx)->cpu, out);
+    return (int)*n;
+  case F_EVT_RAWTIME:
+    *n = (size_t)fast_num(ty, 0, a->event(a->ctx)->ts, out);
+    return (int)*n;
+  case F_EVT_RAWRES:
+    e = a->event(a->ctx);
+    if (!has_retval(e))
+      return 1;
+    *n = (size_t)fast_num(ty, 1, (uint64_t)retval(e), out);
+    return (int)*n;
+  case F_EVT_FAILED:
+    e = a->event(a->ctx);
+    *n = (size_t)fast_bool(ty, has_retval(e) && retval(e) < 0, out);
+    return (int)*n;
+  case F_EVT_IS_OPEN_READ:
+  case F_EVT_IS_OPEN_WRITE: {
+    e = a->event(a->ctx);
+    uint32_t fl = 0, fi = 0;
+    int open = 0;
+    if (e->type == VG_PPME_SYSCALL_OPEN_X ||
+        e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X) {
+      fi = 2;
+      open = 1;
+    } else if (e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
+               e->type == VG_PPME_SYSCALL_OPENAT2_X) {
+      fi = 3;
+      open = 1;
+    }
+    if (open && fi < e->nparams && e->plen[fi])
+      fl = vg_evt_u32(e, fi);
+    *n = (size_t)fast_bool(
+        ty, open && (fl & (f->id == F_EVT_IS_OPEN_READ ? 1u : 2u)), out);
+    return (int)*n;
+  }
+  case F_THREAD_TID:
+    e = a->event(a->ctx);
+    if (!xid_ok(e->tid))
+      return 1;
+    *n = (size_t)fast_num(ty, 1, (uint64_t)e->tid, out);
+    return (int)*n;
+  case F_PROC_PID:
+  case F_PROC_NAME:
+  case F_PROC_EXE:
+  case F_PROC_EXEPATH:
+  case F_PROC_CWD:
+  case F_USER_UID: {
+    t = a->thread(a->ctx);
+    if (!t)
+      return 1;
+    switch (f->id) {
+    case F_PROC_PID:
+      if (!xid_ok(t->pid))
+        return 1;
+      *n = (size_t)fast_num(ty, 1, (uint64_t)t->pid, out);
+      break;
+    case F_USER_UID:
+      *n = (size_t)fast_num(ty, 0, t->uid, out);
+      break;
+    case F_PROC_CWD: {
+      vg_thread *m = a->main_thread(a->ctx, t);
+      *n = (size_t)fast_str(ty, m ? m->cwd : "./", cap, out);
+      break;
+    }
+    default:
+      *n = (size_t)fast_str(ty, f->id == F_PROC_NAME ? t->comm
+                                : f->id == F_PROC_EXE ? t->exe
+                                                      : t->exepath,
+                            cap, out);
+      break;
+    }
+    return (int)*n;
+  }
+  case F_FD_NUM:
+  case F_FD_NAME:
+  case F_FD_TYPE:
+  case F_FD_TYPECHAR:
+  case F_FD_NAMERAW: {
+    e = a->event(a->ctx);
+    t = a->thread(a->ctx);
+    uint32_t efl = vg_event_table[e->type].flags;
+    if (!(efl & (VG_EF_CREATES_FD | VG_EF_USES_FD | VG_EF_DESTROYS_FD)) ||
+        !t)
+      return 1;
+    if (f->id == F_FD_NUM) {
+      *n = (size_t)fast_num(ty, 1, (uint64_t)t->lastevent_fd, out);
+      return (int)*n;
+    }
+    vg_fdinfo *fd = a->fd(a->ctx);
+    if (!fd && t->lastevent_fd != -1)
+      fd = a->get_fd(a->ctx, t, t->lastevent_fd);
+    switch (f->id) {
+    case F_FD_NAME:
+      if (!fd)
+        return 0; /* named from the event: the text path */
+      *n = (size_t)fast_str(ty, fd->name, cap, out);
+      return (int)*n;
+    case F_FD_TYPE:
+      if (!fd)
+        return 1;
+      *n = (size_t)fast_str(ty, typestr(fd->type), cap, out);
+      return (int)*n;
+    case F_FD_TYPECHAR:
+      if (ty != VG_FT_CHARBUF || cap < 2)
+        return 0;
+      scratch[0] = (uint8_t)(fd ? typechar(fd->type) : evt_typechar(e->type));
+      scratch[1] = 0;
+      out->type = ty;
+      out->v.s.p = scratch;
+      out->v.s.n = 1;
+      *used = 2;
+      *n = 1;
+      return 1;
+    default: { /* F_FD_NAMERAW: "//" runs folded */
+      if (!fd || ty != VG_FT_CHARBUF)
+        return 0;
+      const char *r = fd->name_raw ? fd->name_raw : "";
+      size_t o = 0;
+      for (size_t i = 0; r[i]; i++) {
+        if (r[i] == '/' && o > 0 && scratch[o - 1] == '/')
+          continue;
+        if (o + 1 >= cap)
+          return 0; /* the text path truncates first */
+        scratch[o++] = (uint8_t)r[i];
+      }
+      scratch[o] = 0;
+      out->type = ty;
+      out->v.s.p = scratch;
+      out->v.s.n = o;
+      *used = o + 1;
+      *n = 1;
+      return 1;
+    }
+    }
+  }
+  case F_CT_ID: {
+    e = a->event(a->ctx);
+    const vg_container *c = NULL;
+    const char *cid = "";
+    if (is_container_evt(e) && a->evt_container)
+      c = a->evt_container(a->ctx);
+    if (!c) {
+      t = a->thread(a->ctx);
+      if (!t || !a->container)
+        return 1;
+      if (t->container_id)
+        cid = t->container_id;
+      c = a->container(a->ctx, cid);
+    }
+    *n = (size_t)fast_str(ty, c ? c->id : cid, cap, out);
+    return (int)*n;
+  }
+  default:
+    return 0;
+  }
+}
+
 vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
                               vg_value *out, size_t max, size_t *n,
                               uint8_t *scratch, size_t cap, size_t *used) {
+  vg_ftype t = vg_sysf_type(f);
+  *n = 0;
+  *used = 0;
+  if (max == 0 || cap < 2)
+    return VIGIL_E_LIMIT;
+  if (fast_extract(a, f, t, out, n, scratch, cap, used))
+    return VIGIL_OK;
+  return vg_sysf_extract_text(a, f, out, max, n, scratch, cap, used);
+}
+
+vigil_status vg_sysf_extract_text(const vg_sys_accessor *a,
+                                   const vg_sysf_ref *f, vg_value *out,
+                                   size_t max, size_t *n, uint8_t *scratch,
+                                   size_t cap, size_t *used) {
   vg_ftype t = vg_sysf_type(f);
   *n = 0;
   *used = 0;
@@ -3902,12 +4142,15 @@ vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
     *n = 1;
     return VIGIL_OK;
   }
-  vg_sysf_ref r = *f;
-  if (f->id >= F_FD_CNET && f->id <= F_FD_RNET)
+  if (f->id >= F_FD_CNET && f->id <= F_FD_RNET) {
+    vg_sysf_ref r = *f;
     r.id = f->id == F_FD_CNET ? F_FD_CIP : f->id == F_FD_SNET ? F_FD_SIP
            : f->id == F_FD_LNET ? F_FD_LIP : F_FD_RIP;
-  if (!vg_sysf_render(a, &r, (char *)scratch, cap))
+    if (!vg_sysf_render(a, &r, (char *)scratch, cap))
+      return VIGIL_OK;
+  } else if (!vg_sysf_render(a, f, (char *)scratch, cap)) {
     return VIGIL_OK;
+  }
   if (t == VG_FT_CHARBUF) {
     out[0].type = VG_FT_CHARBUF;
     out[0].v.s.p = scratch;
