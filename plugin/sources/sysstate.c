@@ -76,6 +76,9 @@
 struct vg_sysstate {
   vg_thread **tab;
   size_t cap, n;
+  /* which slots of tab are taken (cap / 64 words): scans over all threads
+   * visit the taken slots only, in slot order */
+  uint64_t *occ;
   vg_user *users, *groups;
   size_t nusers, ngroups, capusers, capgroups;
   /* current event */
@@ -407,6 +410,32 @@ vg_thread *vg_sys_find(vg_sysstate *s, int64_t tid) {
   return s->tab[slot(s, tid)];
 }
 
+static void tab_put(vg_sysstate *s, size_t i, vg_thread *t) {
+  s->tab[i] = t;
+  if (t)
+    s->occ[i >> 6] |= (uint64_t)1 << (i & 63);
+  else
+    s->occ[i >> 6] &= ~((uint64_t)1 << (i & 63));
+}
+
+/* The first taken slot at or after i, or s->cap. */
+static size_t next_taken(const vg_sysstate *s, size_t i) {
+  size_t nw = s->cap >> 6, w = i >> 6;
+  if (w >= nw)
+    return s->cap;
+  uint64_t m = s->occ[w] & (~(uint64_t)0 << (i & 63));
+  while (!m) {
+    if (++w >= nw)
+      return s->cap;
+    m = s->occ[w];
+  }
+  return (w << 6) | (size_t)__builtin_ctzll(m);
+}
+
+/* Every taken slot i of the thread table, in slot order. */
+#define FOR_TAKEN(s, i)                                                      \
+  for (size_t i = next_taken(s, 0); i < (s)->cap; i = next_taken(s, i + 1))
+
 static void thread_free(vg_thread *t) {
   if (!t)
     return;
@@ -460,13 +489,13 @@ static void erase_thread(vg_sysstate *s, int64_t tid) {
   if (s->fdinfo_owner == s->tab[i])
     s->fdinfo_owner = NULL;
   thread_free(s->tab[i]);
-  s->tab[i] = NULL;
+  tab_put(s, i, NULL);
   s->n--;
   size_t j = (i + 1) & (s->cap - 1);
   while (s->tab[j]) {
     vg_thread *t = s->tab[j];
-    s->tab[j] = NULL;
-    s->tab[slot(s, t->tid)] = t;
+    tab_put(s, j, NULL);
+    tab_put(s, slot(s, t->tid), t);
     j = (j + 1) & (s->cap - 1);
   }
 }
@@ -483,7 +512,10 @@ static vg_thread *add_thread(vg_sysstate *s, vg_thread *t) {
   if ((s->n + 1) * 2 > s->cap) {
     size_t ncap = s->cap * 2;
     vg_thread **nt = calloc(ncap, sizeof *nt);
-    if (!nt) {
+    uint64_t *no = calloc(ncap / 64, sizeof *no);
+    if (!nt || !no) {
+      free(nt);
+      free(no);
       thread_free(t);
       return NULL;
     }
@@ -491,12 +523,14 @@ static vg_thread *add_thread(vg_sysstate *s, vg_thread *t) {
     size_t ocap = s->cap;
     s->tab = nt;
     s->cap = ncap;
+    free(s->occ);
+    s->occ = no;
     for (size_t i = 0; i < ocap; i++)
       if (old[i])
-        s->tab[slot(s, old[i]->tid)] = old[i];
+        tab_put(s, slot(s, old[i]->tid), old[i]);
     free(old);
   }
-  s->tab[slot(s, t->tid)] = t;
+  tab_put(s, slot(s, t->tid), t);
   s->n++;
   return t;
 }
@@ -636,9 +670,9 @@ static vg_thread *live_in_group(vg_sysstate *s, int64_t pid,
   if (m && m != except && is_main(m) && !(m->flags & CL_CLOSED) &&
       !is_invalid(m))
     return m;
-  for (size_t i = 0; i < s->cap; i++) {
+  FOR_TAKEN(s, i) {
     vg_thread *t = s->tab[i];
-    if (t && t != except && t->pid == pid && !is_invalid(t) &&
+    if (t != except && t->pid == pid && !is_invalid(t) &&
         !(t->flags & CL_CLOSED))
       return t;
   }
@@ -681,9 +715,12 @@ static void remove_thread(vg_sysstate *s, int64_t tid, int64_t reaper_tid) {
   }
   t->flags |= CL_CLOSED;
   int has_children = 0;
-  for (size_t i = 0; i < s->cap && !has_children; i++)
-    if (s->tab[i] && s->tab[i] != t && s->tab[i]->ptid == tid)
+  FOR_TAKEN(s, i) {
+    if (s->tab[i] != t && s->tab[i]->ptid == tid) {
       has_children = 1;
+      break;
+    }
+  }
   if (has_children) {
     vg_thread *r = NULL;
     if (reaper_tid > 0) {
@@ -695,9 +732,9 @@ static void remove_thread(vg_sysstate *s, int64_t tid, int64_t reaper_tid) {
       r = find_new_reaper(s, t);
     if (r && r->pid != t->pid)
       mark_reaper_group(s, r->pid);
-    for (size_t i = 0; i < s->cap; i++) {
+    FOR_TAKEN(s, i) {
       vg_thread *c = s->tab[i];
-      if (c && c != t && c->ptid == tid)
+      if (c != t && c->ptid == tid)
         c->ptid = r ? r->tid : 0;
     }
   }
@@ -722,7 +759,10 @@ vigil_status vg_sys_new(vg_sysstate **out) {
   s->cap = 1024;
   s->initial = 1;
   s->tab = calloc(s->cap, sizeof *s->tab);
-  if (!s->tab) {
+  s->occ = calloc(s->cap / 64, sizeof *s->occ);
+  if (!s->tab || !s->occ) {
+    free(s->tab);
+    free(s->occ);
     free(s);
     return VIGIL_E_NOMEM;
   }
@@ -1280,9 +1320,9 @@ const char *vg_sys_hostname(vg_sysstate *s) {
 uint64_t vg_sys_first_ts(vg_sysstate *s) { return s->first_ts; }
 
 static void reset_all(vg_sysstate *s) {
-  for (size_t i = 0; i < s->cap; i++) {
+  FOR_TAKEN(s, i) {
     thread_free(s->tab[i]);
-    s->tab[i] = NULL;
+    tab_put(s, i, NULL);
   }
   s->n = 0;
   users_clear(s->users, s->nusers);
@@ -1310,6 +1350,7 @@ void vg_sys_free(vg_sysstate *s) {
     free(s->cgmemo[i].cg);
   free(s->ctrs);
   free(s->tab);
+  free(s->occ);
   free(s->users);
   free(s->groups);
   free(s);
@@ -2287,9 +2328,9 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
   int64_t self = t->tid, pid = t->pid;
   for (int again = 1; again;) {
     again = 0;
-    for (size_t i = 0; i < s->cap; i++) {
+    FOR_TAKEN(s, i) {
       vg_thread *o = s->tab[i];
-      if (o && o->pid == pid && o->tid != self && !is_main(o) &&
+      if (o->pid == pid && o->tid != self && !is_main(o) &&
           !is_invalid(o)) {
         remove_thread(s, o->tid, -1);
         again = 1;
@@ -3015,10 +3056,8 @@ static void reset(vg_sysstate *s, const vg_evt *e) {
  * is a listening port of the capture, client otherwise. */
 static void fix_capture_sockets(vg_sysstate *s) {
   char nb[256];
-  for (size_t i = 0; i < s->cap; i++) {
+  FOR_TAKEN(s, i) {
     vg_thread *t = s->tab[i];
-    if (!t)
-      continue;
     for (uint32_t j = 0; j < t->fds.n; j++) {
       vg_fdinfo *f = t->fds.v[j];
       if (f->type != FD_IPV4_SOCK)
@@ -3050,9 +3089,8 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   if (!s->cids_done) {
     /* the container plugin enriches the initial thread table when the
      * capture opens */
-    for (size_t i = 0; i < s->cap; i++)
-      if (s->tab[i])
-        attach_container(s, s->tab[i]);
+    FOR_TAKEN(s, i)
+      attach_container(s, s->tab[i]);
     s->cids_done = 1;
   }
   if (s->first_ts == 0 &&
@@ -3434,9 +3472,9 @@ const vg_sys_evtx *vg_sys_evt_extra(vg_sysstate *s) { return &s->evtx; }
 uint64_t vg_sys_group_threads(vg_sysstate *s, int64_t pid, int *main_alive) {
   uint64_t n = 0;
   *main_alive = 0;
-  for (size_t i = 0; i < s->cap; i++) {
+  FOR_TAKEN(s, i) {
     const vg_thread *t = s->tab[i];
-    if (!t || t->pid != pid || is_invalid(t))
+    if (t->pid != pid || is_invalid(t))
       continue;
     /* a thread leaves the count when it is removed, the event after its
      * procexit; it is dead (closed) from the procexit on */
