@@ -3563,6 +3563,10 @@ void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
 
 #define MAX_CHAIN 256
 
+int vg_sysf_needs_old_fd_name(const vg_sysf_ref *f) {
+  return f->id == F_FD_NAME_CHANGED;
+}
+
 vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
   switch (f->id) {
   case F_EVT_NUM: case F_PROC_NARGS:

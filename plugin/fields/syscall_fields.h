@@ -74,6 +74,10 @@ vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out, size_t *used);
 int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
                     char *buf, size_t len);
 
+/* Whether the field needs the fd names from before each event
+ * (fd.name_changed; see vg_sys_track_fd_names). */
+int vg_sysf_needs_old_fd_name(const vg_sysf_ref *f);
+
 /* The value type of a field (vg_ftype, as in the field catalog). */
 vg_ftype vg_sysf_type(const vg_sysf_ref *f);
 

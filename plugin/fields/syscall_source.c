@@ -79,6 +79,8 @@ vigil_status vg_sys_source_open(const char *path, vg_sys_source **out,
     return st;
   }
   vg_sys_accessor_for_state(&s->acc, s->st);
+  /* fd names from before each event only when a bound field needs them */
+  vg_sys_track_fd_names(s->st, 0);
   s->ops.struct_size = sizeof s->ops;
   s->ops.extract = extract;
   s->ev.ops = &s->ops;
@@ -129,6 +131,8 @@ vigil_status vg_sys_source_bind(vg_sys_source *s, const char *name,
   memcpy(b->name, name, nl + 1);
   b->ref = ref;
   b->epoch = 0;
+  if (vg_sysf_needs_old_fd_name(&ref))
+    vg_sys_track_fd_names(s->st, 1);
   *id = s->nb++;
   return VIGIL_OK;
 }

@@ -29,7 +29,9 @@ void vg_sys_source_free(vg_sys_source *s);
 
 /* Binds a field by its full name ("proc.aname[2]", "evt.arg.flags") and
  * returns its id for vigil_event_ops.extract; binding the same text twice
- * gives the same id. VIGIL_E_NOTFOUND for unknown fields. */
+ * gives the same id. VIGIL_E_NOTFOUND for unknown fields. Bind before
+ * reading events: fd.name_changed needs state kept from the event after
+ * its binding on. */
 vigil_status vg_sys_source_bind(vg_sys_source *s, const char *name,
                                 uint32_t *id);
 

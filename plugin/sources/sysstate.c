@@ -101,6 +101,8 @@ struct vg_sysstate {
   const vg_fdinfo *old_fd;
   char old_name[1100];
   int name_changed; /* -1: not compared yet */
+  int untracked_names; /* vg_sys_track_fd_names(s, 0): no old name kept */
+  int old_same; /* the event cannot rename its fd: old_name not copied */
   uint8_t server_ports[65536 / 8]; /* ports of listening sockets */
   /* network interfaces from the capture */
   struct {
@@ -2996,6 +2998,42 @@ static int has_retval(const vg_evt *e) {
          (e->type & 1) && e->nparams > 0;
 }
 
+/* Whether parsing an event of type t (the switch of vg_sys_event) may
+ * create, replace or rename fds, so that the name of the event's fd
+ * before parsing must be kept for fd.name_changed. Keep in step with that
+ * switch: types not listed leave every fd name as it was (plain file
+ * reads and writes, memory, scheduler, identity, cwd calls, enter events,
+ * close, whose removal waits for the next event). */
+static int parse_may_rename(uint16_t t) {
+  switch (t) {
+  case VG_PPME_SOCKET_ACCEPT4_6_X: case VG_PPME_SOCKET_ACCEPT_5_X:
+  case VG_PPME_SOCKET_BIND_X: case VG_PPME_SOCKET_CONNECT_X:
+  case VG_PPME_SOCKET_RECVFROM_X: case VG_PPME_SOCKET_RECVMMSG_X:
+  case VG_PPME_SOCKET_RECVMSG_X: case VG_PPME_SOCKET_RECV_X:
+  case VG_PPME_SOCKET_SENDMMSG_X: case VG_PPME_SOCKET_SENDMSG_X:
+  case VG_PPME_SOCKET_SENDTO_X: case VG_PPME_SOCKET_SEND_X:
+  case VG_PPME_SOCKET_SOCKETPAIR_X: case VG_PPME_SOCKET_SOCKET_X:
+  case VG_PPME_SYSCALL_BPF_2_X: case VG_PPME_SYSCALL_CLONE3_X:
+  case VG_PPME_SYSCALL_CLONE_20_X: case VG_PPME_SYSCALL_CREAT_X:
+  case VG_PPME_SYSCALL_DUP2_X: case VG_PPME_SYSCALL_DUP3_X:
+  case VG_PPME_SYSCALL_DUP_1_X: case VG_PPME_SYSCALL_EPOLL_CREATE1_X:
+  case VG_PPME_SYSCALL_EPOLL_CREATE_X: case VG_PPME_SYSCALL_EVENTFD2_X:
+  case VG_PPME_SYSCALL_EVENTFD_X: case VG_PPME_SYSCALL_EXECVEAT_X:
+  case VG_PPME_SYSCALL_EXECVE_19_X: case VG_PPME_SYSCALL_FCNTL_X:
+  case VG_PPME_SYSCALL_FORK_20_X: case VG_PPME_SYSCALL_INOTIFY_INIT1_X:
+  case VG_PPME_SYSCALL_INOTIFY_INIT_X: case VG_PPME_SYSCALL_IO_URING_SETUP_X:
+  case VG_PPME_SYSCALL_MEMFD_CREATE_X: case VG_PPME_SYSCALL_OPENAT2_X:
+  case VG_PPME_SYSCALL_OPENAT_2_X: case VG_PPME_SYSCALL_OPEN_X:
+  case VG_PPME_SYSCALL_PIPE2_X: case VG_PPME_SYSCALL_PIPE_X:
+  case VG_PPME_SYSCALL_SIGNALFD4_X: case VG_PPME_SYSCALL_SIGNALFD_X:
+  case VG_PPME_SYSCALL_TIMERFD_CREATE_X: case VG_PPME_SYSCALL_USERFAULTFD_X:
+  case VG_PPME_SYSCALL_VFORK_20_X:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
 static void reset(vg_sysstate *s, const vg_evt *e) {
   uint16_t t = e->type;
   const vg_event_info *ei = &vg_event_table[t];
@@ -3111,8 +3149,9 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   }
   reset(s, e);
   s->evtx.exectime = 0;
-  s->old_fd = evt_fd(s);
-  if (s->old_fd) {
+  s->old_fd = s->untracked_names ? NULL : evt_fd(s);
+  s->old_same = s->old_fd && !parse_may_rename(t);
+  if (s->old_fd && !s->old_same) {
     /* a bounded copy (this runs for every event with an fd) */
     const char *nm = s->old_fd->name;
     const char *z = memchr(nm, 0, sizeof s->old_name - 1);
@@ -3120,6 +3159,8 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     memcpy(s->old_name, nm, l);
     s->old_name[l] = 0;
   }
+  /* a case that may rename, create or replace fds belongs in
+   * parse_may_rename too */
   switch (t) {
   case VG_PPME_SYSCALL_OPEN_E:
   case VG_PPME_SYSCALL_CREAT_E:
@@ -3454,13 +3495,17 @@ int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6) {
   return 0;
 }
 
+void vg_sys_track_fd_names(vg_sysstate *s, int on) {
+  s->untracked_names = !on;
+}
+
 int vg_sys_fd_name_changed(vg_sysstate *s) {
   if (s->name_changed < 0) {
     /* libsinsp compares the fd's name with the one it had when the event
      * looked it up; an fd created by this event had no name before */
     const vg_fdinfo *nf = evt_fd(s);
     s->name_changed = 0;
-    if (nf)
+    if (nf && !(s->old_same && nf == s->old_fd))
       s->name_changed = strcmp(nf->name, nf == s->old_fd ? s->old_name
                                                           : "") != 0;
   }

@@ -166,8 +166,12 @@ vg_fdinfo *vg_sys_get_fd(vg_sysstate *s, vg_thread *t, int64_t fd);
 const vg_user *vg_sys_user(vg_sysstate *s, uint32_t uid);
 const vg_user *vg_sys_group(vg_sysstate *s, uint32_t gid);
 uint64_t vg_sys_event_num(vg_sysstate *s);
-/* Whether the current event changed the name of its fd. */
+/* Whether the current event changed the name of its fd. Needs the fd's
+ * name from before the event, which every event with an fd copies unless
+ * vg_sys_track_fd_names(s, 0) turned that off (on again: exact from the
+ * next event on). */
 int vg_sys_fd_name_changed(vg_sysstate *s);
+void vg_sys_track_fd_names(vg_sysstate *s, int on);
 /* 1 when ADDR is the address of a capture interface (IPv6: same /64). */
 int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6);
 const vg_evt *vg_sys_current(vg_sysstate *s);
