@@ -136,7 +136,7 @@ int vg_cmd_lint(int argc, char **argv) {
       continue;
     }
     nerr += r->nerrors;
-    nwarn += r->nwarnings;
+    nwarn += r->nwarnings + r->nschema_diags;
   }
   if (json) {
     char *s = NULL;
@@ -157,13 +157,15 @@ int vg_cmd_lint(int argc, char **argv) {
       if (!r)
         continue;
       /* one file's findings in source order, as compilers print them */
-      size_t n = r->nerrors + r->nwarnings;
+      size_t nd = r->nerrors + r->nwarnings;
+      size_t n = nd + r->nschema_diags; /* schema warnings last on ties */
       ordered *ord = calloc(n ? n : 1, sizeof *ord);
       if (!ord)
         continue;
       for (size_t k = 0; k < n; k++) {
-        ord[k].d =
-            k < r->nerrors ? &r->errors[k] : &r->warnings[k - r->nerrors];
+        ord[k].d = k < r->nerrors ? &r->errors[k]
+                   : k < nd       ? &r->warnings[k - r->nerrors]
+                                  : &r->schema_diags[k - nd];
         ord[k].seq = k;
         ord[k].own = ord[k].d->span.valid && ord[k].d->span.file &&
                      !strcmp(ord[k].d->span.file, r->name);

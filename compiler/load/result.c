@@ -194,8 +194,8 @@ static char *snippet(vigil_compiler *c, const vg_ctx *ctx) {
   return r ? r : (char *)"";
 }
 
-static vigil_diag *new_diag(vigil_compiler *c, const char *msg,
-                            const vg_ctx *ctx) {
+vigil_diag *vg_new_diag(vigil_compiler *c, const char *msg,
+                        const vg_ctx *ctx) {
   vigil_diag *d = vg_arena_alloc(&c->a, sizeof *d);
   if (!d)
     return NULL;
@@ -236,7 +236,7 @@ void vg_add_error(vigil_compiler *c, vg_err_code code, const char *msg,
   vg_result *r = c->res;
   if (!r)
     return;
-  vigil_diag *d = new_diag(c, msg, ctx);
+  vigil_diag *d = vg_new_diag(c, msg, ctx);
   if (!d)
     return;
   d->severity = VIGIL_SEV_ERROR;
@@ -254,7 +254,7 @@ void vg_add_warning(vigil_compiler *c, vg_warn_code code, const char *msg,
   vg_result *r = c->res;
   if (!r)
     return;
-  vigil_diag *d = new_diag(c, msg, ctx);
+  vigil_diag *d = vg_new_diag(c, msg, ctx);
   if (!d)
     return;
   d->severity = VIGIL_SEV_WARNING;
@@ -396,8 +396,15 @@ vigil_status vigil_results_json(const vigil_compiler *c, char **out) {
     json_object_set_new(o, "warnings", warns);
     json_object_set_new(o, "name", vg_json_str(r->name));
     json_object_set_new(o, "successful", json_boolean(r->successful));
-    json_object_set_new(o, "schema_valid", json_true());
-    json_object_set_new(o, "schema_warnings", json_array());
+    /* only when the check ran; the entries only when the first is not
+     * "ok" (Falco's quirk: later documents never show) */
+    if (r->nschema_status) {
+      json_object_set_new(o, "schema_valid", json_boolean(r->schema_valid));
+      json_t *sw = json_array();
+      for (size_t j = 0; !r->schema_valid && j < r->nschema_status; j++)
+        json_array_append_new(sw, vg_json_str(r->schema_status[j]));
+      json_object_set_new(o, "schema_warnings", sw);
+    }
     json_array_append_new(arr, o);
   }
   json_object_set_new(root, "falco_load_results", arr);
