@@ -328,6 +328,10 @@ vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
       cap = nc;
     }
     out->docs[out->n++] = n;
+    /* yaml-cpp's LoadAll (Falco) stops at the first null document: what
+     * follows is neither parsed nor loaded */
+    if (n->kind == VG_Y_NULL)
+      break;
   }
   yaml_parser_delete(&p);
   return st;
