@@ -14,7 +14,8 @@
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: vigil lint [--format text|json] [--werror] [--all-errors]\n"
+          "usage: vigil lint [--format text|json|falco] [--werror] "
+          "[--all-errors]\n"
           "                  [--source S]... [--plugin NAME[@VER]]... "
           "[--no-plugins]\n"
           "                  [-o KEY=VALUE]... PATH...\n");
@@ -58,6 +59,7 @@ int vg_cmd_lint(int argc, char **argv) {
   vg_loadargs la;
   memset(&la, 0, sizeof la);
   bool json = false, werror = false, all_errors = false;
+  bool falco = false; /* Falco's own -V text (rules-language.md 13.7) */
   int rc = 2;
   int npaths = 0;
   for (int i = 1; i < argc; i++) {
@@ -73,8 +75,11 @@ int vg_cmd_lint(int argc, char **argv) {
         goto out;
       }
       const char *f = argv[++i];
+      json = falco = false;
       if (!strcmp(f, "json"))
         json = true;
+      else if (!strcmp(f, "falco"))
+        falco = true;
       else if (!strcmp(f, "text"))
         json = false;
       else {
@@ -108,7 +113,7 @@ int vg_cmd_lint(int argc, char **argv) {
   vigil_compiler_options o = VIGIL_COMPILER_OPTIONS_INIT;
   vg_loadargs_options(&la, &o);
   /* the text format lists every finding, like compilers do */
-  o.all_errors = all_errors || !json;
+  o.all_errors = all_errors || (!json && !falco);
   vigil_compiler *c;
   if (vigil_compiler_new(&o, &c) != VIGIL_OK) {
     fprintf(stderr, "vigil lint: out of memory\n");
@@ -147,6 +152,28 @@ int vg_cmd_lint(int argc, char **argv) {
     }
     printf("%s\n", s);
     free(s);
+  } else if (falco) {
+    /* what `falco -V` prints on standard output: the verbose form, or for
+     * a file valid with warnings only its status line (the verbose form
+     * then goes to the log: standard error here) */
+    for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
+      const vigil_load_result *r = vigil_compiler_result(c, i);
+      char *t = NULL;
+      if (!r || vigil_result_falco_text(c, i, true, &t) != VIGIL_OK) {
+        fprintf(stderr, "vigil lint: out of memory\n");
+        continue;
+      }
+      if (i)
+        putchar('\n');
+      if (r->successful && r->nwarnings) {
+        printf("%s: Ok, with warnings", r->name);
+        fprintf(stderr, "%s\n", t);
+      } else {
+        fputs(t, stdout);
+      }
+      free(t);
+    }
+    putchar('\n');
   } else {
     /* the collection is recompiled after every file, so a problem of an
      * early file shows again in later results: print each once */

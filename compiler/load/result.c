@@ -495,3 +495,99 @@ vigil_status vigil_diag_render_text(const vigil_compiler *c,
   *out = r;
   return VIGIL_OK;
 }
+
+/* ------------------------------------------------------------ Falco text */
+
+static void falco_entry(vg_buf *b, const vigil_diag *d) {
+  for (size_t i = 0; i < d->nlocations; i++) {
+    const vigil_location *l = &d->locations[i];
+    vg_buf_puts(b, i ? "    " : "In ");
+    vg_buf_puts(b, l->item_type);
+    if (l->item_name && l->item_name[0])
+      vg_buf_printf(b, " '%s'", l->item_name);
+    vg_buf_printf(b, ": (%s:%ld:%ld)\n", l->name, l->line, l->column);
+  }
+  vg_buf_puts(b, "------\n");
+  vg_buf_puts(b, d->snippet ? d->snippet : "");
+  vg_buf_puts(b, "------\n");
+}
+
+/* Falco's short text of a diagnostic: for errors it is what codedesc holds
+ * (13.5 quirk), for warnings the short text of the code. */
+static void falco_short(vg_buf *b, const vigil_diag *d) {
+  if (d->severity == VIGIL_SEV_ERROR) {
+    vg_buf_puts(b, d->codedesc);
+    return;
+  }
+  vg_buf_puts(b, vg_warn_code_short((vg_warn_code)d->code));
+  if (d->deprecated_field)
+    vg_buf_printf(b, ": field '%s'", d->deprecated_field);
+}
+
+vigil_status vigil_result_falco_text(const vigil_compiler *c, size_t i,
+                                     bool verbose, char **out) {
+  const vigil_load_result *r = vigil_compiler_result(c, i);
+  if (!r)
+    return VIGIL_E_NOMEM;
+  vg_buf b;
+  vg_buf_init(&b);
+  if (r->name[0])
+    vg_buf_printf(&b, "%s: ", r->name);
+  vg_buf_puts(&b, !r->successful  ? "Invalid"
+                  : r->nwarnings ? "Ok, with warnings"
+                                 : "Ok");
+  /* the schema block only when the check ran and its first entry failed */
+  if (r->nschema_status && !r->schema_valid) {
+    if (verbose) {
+      vg_buf_printf(&b, "\n%zu Schema warnings:\n", r->nschema_status);
+      for (size_t k = 0; k < r->nschema_status; k++)
+        vg_buf_printf(&b, "------\n%s\n", r->schema_status[k]);
+      vg_buf_puts(&b, "------\n");
+    } else {
+      vg_buf_printf(&b, "\n %zu schema warnings: [", r->nschema_status);
+      for (size_t k = 0; k < r->nschema_status; k++)
+        vg_buf_printf(&b, "%s%s", k ? " " : "", r->schema_status[k]);
+      vg_buf_puts(&b, "]");
+    }
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    const vigil_diag *ds = pass ? r->warnings : r->errors;
+    size_t n = pass ? r->nwarnings : r->nerrors;
+    if (!n)
+      continue;
+    if (verbose)
+      vg_buf_printf(&b, "\n%zu %s:\n", n, pass ? "Warnings" : "Errors");
+    else
+      vg_buf_printf(&b, "\n %zu %s: [", n, pass ? "warnings" : "errors");
+    for (size_t k = 0; k < n; k++) {
+      const vigil_diag *d = &ds[k];
+      if (verbose)
+        falco_entry(&b, d);
+      else if (k)
+        vg_buf_putc(&b, ' ');
+      vg_buf_printf(&b, "%s (", d->code_name);
+      falco_short(&b, d);
+      vg_buf_putc(&b, ')');
+      if (verbose)
+        vg_buf_printf(&b, ": %s\n", d->message);
+    }
+    if (!verbose)
+      vg_buf_putc(&b, ']');
+  }
+  if (vg_buf_failed(&b)) {
+    vg_buf_fini(&b);
+    return VIGIL_E_NOMEM;
+  }
+  size_t len;
+  char *s = vg_buf_take(&b, &len);
+  char *res = malloc(len + 1);
+  if (res) {
+    memcpy(res, s ? s : "", len);
+    res[len] = 0;
+  }
+  vg_free(s);
+  if (!res)
+    return VIGIL_E_NOMEM;
+  *out = res;
+  return VIGIL_OK;
+}
