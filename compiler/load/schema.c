@@ -473,12 +473,12 @@ static bool validate_object(sv *v, const vg_ynode *n, const vschema *s,
     } else {
       /* duplicate keys: point at the second occurrence of the first one */
       for (size_t i = 1; i < n->n && !unode; i++) {
-        const char *k;
-        size_t kl;
-        key_text(v, n->kids[2 * i], &k, &kl);
+        const char *k = "";
+        size_t kl = 0;
+        key_text(v, n->kids[2 * i], &k, &kl); /* all readable by now */
         for (size_t j = 0; j < i && !unode; j++) {
-          const char *k2;
-          size_t kl2;
+          const char *k2 = "";
+          size_t kl2 = 0;
           key_text(v, n->kids[2 * j], &k2, &kl2);
           if (kl == kl2 && !memcmp(k, k2, kl)) {
             unode = n->kids[2 * i];
