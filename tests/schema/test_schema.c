@@ -85,7 +85,7 @@ Test(schema, cases_match_falco) {
     snprintf(path, sizeof path, "schema/cases/%s", e->d_name);
     snprintf(exp_path, sizeof exp_path, "schema/cases/%.*s.expected",
              (int)(l - 5), e->d_name);
-    size_t len;
+    size_t len = 0;
     char *text = slurp(path, &len);
     char *want = slurp(exp_path, NULL);
     cr_assert(text && want, "%s: missing input or expectation", path);
