@@ -194,8 +194,7 @@ static char *snippet(vigil_compiler *c, const vg_ctx *ctx) {
   return r ? r : (char *)"";
 }
 
-vigil_diag *vg_new_diag(vigil_compiler *c, const char *msg,
-                        const vg_ctx *ctx) {
+vigil_diag *vg_new_diag(vigil_compiler *c, const char *msg, const vg_ctx *ctx) {
   vigil_diag *d = vg_arena_alloc(&c->a, sizeof *d);
   if (!d)
     return NULL;
@@ -533,7 +532,7 @@ vigil_status vigil_result_falco_text(const vigil_compiler *c, size_t i,
   vg_buf_init(&b);
   if (r->name[0])
     vg_buf_printf(&b, "%s: ", r->name);
-  vg_buf_puts(&b, !r->successful  ? "Invalid"
+  vg_buf_puts(&b, !r->successful ? "Invalid"
                   : r->nwarnings ? "Ok, with warnings"
                                  : "Ok");
   /* the schema block only when the check ran and its first entry failed */

@@ -50,7 +50,7 @@ typedef struct vprop {
 
 struct vschema {
   vtype type;
-  const char *noun;    /* what an element of this schema is called */
+  const char *noun;     /* what an element of this schema is called */
   const vschema *items; /* V_ARRAY */
   const vprop *props;   /* V_OBJECT, in name (std::map) order */
   size_t nprops;
@@ -79,12 +79,12 @@ static const vschema S_OVR_ITEM = {
     .type = V_ENUM, .vals = ovr_vals, .nvals = N_(ovr_vals)};
 
 static const vprop override_props[] = {
-    {"capture", &S_OVR_ITEM},    {"capture_duration", &S_OVR_ITEM},
-    {"condition", &S_OVR_ITEM},  {"desc", &S_OVR_ITEM},
-    {"enabled", &S_OVR_ITEM},    {"exceptions", &S_OVR_ITEM},
-    {"items", &S_OVR_ITEM},      {"output", &S_OVR_ITEM},
-    {"priority", &S_OVR_ITEM},   {"skip-if-unknown-filter", &S_OVR_ITEM},
-    {"tags", &S_OVR_ITEM},       {"warn_evttypes", &S_OVR_ITEM}};
+    {"capture", &S_OVR_ITEM},   {"capture_duration", &S_OVR_ITEM},
+    {"condition", &S_OVR_ITEM}, {"desc", &S_OVR_ITEM},
+    {"enabled", &S_OVR_ITEM},   {"exceptions", &S_OVR_ITEM},
+    {"items", &S_OVR_ITEM},     {"output", &S_OVR_ITEM},
+    {"priority", &S_OVR_ITEM},  {"skip-if-unknown-filter", &S_OVR_ITEM},
+    {"tags", &S_OVR_ITEM},      {"warn_evttypes", &S_OVR_ITEM}};
 static const vschema S_OVERRIDE = {.type = V_OBJECT,
                                    .noun = "override",
                                    .props = override_props,
@@ -125,27 +125,26 @@ static const vschema S_EXCS = {.type = V_ARRAY, .items = &S_EXC};
 static const vschema S_ITEMS = {.type = V_ARRAY, .items = &S_ITEM};
 static const vschema S_TAGS = {.type = V_ARRAY, .items = &S_STRING};
 
-static const vprop rule_props[] = {
-    {"append", &S_BOOL},
-    {"capture", &S_BOOL},
-    {"capture_duration", &S_INT},
-    {"condition", &S_STRING},
-    {"desc", &S_STRING},
-    {"enabled", &S_BOOL},
-    {"exceptions", &S_EXCS},
-    {"items", &S_ITEMS},
-    {"list", &S_STRING},
-    {"macro", &S_STRING},
-    {"output", &S_STRING},
-    {"override", &S_OVERRIDE},
-    {"priority", &S_PRIORITY},
-    {"required_engine_version", &S_STRING},
-    {"required_plugin_versions", &S_RPVS},
-    {"rule", &S_STRING},
-    {"skip-if-unknown-filter", &S_BOOL},
-    {"source", &S_STRING},
-    {"tags", &S_TAGS},
-    {"warn_evttypes", &S_BOOL}};
+static const vprop rule_props[] = {{"append", &S_BOOL},
+                                   {"capture", &S_BOOL},
+                                   {"capture_duration", &S_INT},
+                                   {"condition", &S_STRING},
+                                   {"desc", &S_STRING},
+                                   {"enabled", &S_BOOL},
+                                   {"exceptions", &S_EXCS},
+                                   {"items", &S_ITEMS},
+                                   {"list", &S_STRING},
+                                   {"macro", &S_STRING},
+                                   {"output", &S_STRING},
+                                   {"override", &S_OVERRIDE},
+                                   {"priority", &S_PRIORITY},
+                                   {"required_engine_version", &S_STRING},
+                                   {"required_plugin_versions", &S_RPVS},
+                                   {"rule", &S_STRING},
+                                   {"skip-if-unknown-filter", &S_BOOL},
+                                   {"source", &S_STRING},
+                                   {"tags", &S_TAGS},
+                                   {"warn_evttypes", &S_BOOL}};
 static const vschema S_RULE = {.type = V_OBJECT,
                                .noun = "rules item",
                                .props = rule_props,
@@ -156,16 +155,17 @@ static const vschema S_ROOT = {
 /* valijson's texts */
 #define E_TYPE "Value type not permitted by 'type' constraint."
 #define E_ENUM "Failed to match against any enum values."
-#define E_ANYOF "Failed to validate against any schemas allowed by anyOf " \
-                "constraint."
+#define E_ANYOF                                                                \
+  "Failed to validate against any schemas allowed by anyOf "                   \
+  "constraint."
 
 typedef struct sv {
   vigil_compiler *c;
   vg_result *r;
   const vg_file *f;
-  vg_buf path;                   /* valijson's context, concatenated */
-  const vg_ynode *bad_key;       /* a key yaml-cpp cannot convert */
-  const char *last;              /* the entry pushed last */
+  vg_buf path;             /* valijson's context, concatenated */
+  const vg_ynode *bad_key; /* a key yaml-cpp cannot convert */
+  const char *last;        /* the entry pushed last */
 } sv;
 
 static void push(sv *v, const char *fmt, const char *arg) {
@@ -226,8 +226,8 @@ static bool text_is(const char *s, size_t len, const char *lit) {
 }
 
 /* valijson's find(): members are read from the start until one matches. */
-static const vg_ynode *find_member(sv *v, const vg_ynode *map,
-                                   const char *name, size_t *idx) {
+static const vg_ynode *find_member(sv *v, const vg_ynode *map, const char *name,
+                                   size_t *idx) {
   for (size_t i = 0; i < map->n; i++) {
     const char *s;
     size_t len;
@@ -411,8 +411,7 @@ static bool validate_object(sv *v, const vg_ynode *n, const vschema *s,
     ok = false;
   }
   if (s->min_props && maybe && size < s->min_props) {
-    push_n(v, "Object should have no fewer than %s properties.",
-           s->min_props);
+    push_n(v, "Object should have no fewer than %s properties.", s->min_props);
     if (is_map)
       diag(v, n, false, vg_fmt(v->c, "%s has no keys", s->noun), NULL);
     ok = false;
@@ -467,8 +466,7 @@ static bool validate_object(sv *v, const vg_ynode *n, const vschema *s,
     if (unode) {
       diag(v, unode, false,
            vg_fmt(v->c, "key '%s' is not allowed in %s %s", ks ? ks : "",
-                  s->noun[0] == 'a' || s->noun[0] == 'e' ? "an" : "a",
-                  s->noun),
+                  s->noun[0] == 'a' || s->noun[0] == 'e' ? "an" : "a", s->noun),
            NULL);
     } else {
       /* duplicate keys: point at the second occurrence of the first one */
@@ -483,8 +481,7 @@ static bool validate_object(sv *v, const vg_ynode *n, const vschema *s,
           if (kl == kl2 && !memcmp(k, k2, kl)) {
             unode = n->kids[2 * i];
             diag(v, unode, false,
-                 vg_fmt(v->c, "key '%.*s' is written twice", (int)kl, k),
-                 NULL);
+                 vg_fmt(v->c, "key '%.*s' is written twice", (int)kl, k), NULL);
           }
         }
       }
@@ -497,8 +494,8 @@ static bool validate_object(sv *v, const vg_ynode *n, const vschema *s,
       return false;
     if (!found) {
       push(v, "Missing required property '%s'.", s->req[i]);
-      diag(v, n, true,
-           vg_fmt(v->c, "%s has no '%s'", s->noun, s->req[i]), NULL);
+      diag(v, n, true, vg_fmt(v->c, "%s has no '%s'", s->noun, s->req[i]),
+           NULL);
       ok = false;
     }
   }

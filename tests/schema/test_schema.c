@@ -123,14 +123,15 @@ Test(schema, capture_wrong_type_json) {
                                "  output: user=%user.name\n"
                                "  priority: INFO\n  capture: \"yes\"\n");
   char *s = json_of(c);
-  cr_assert(strstr(
-      s, "\"schema_valid\":false,\"schema_warnings\":[\"failed for "
-         "<root>[0][capture]: Value type not permitted by 'type' "
-         "constraint.\",\"failed for <root>[0]: Failed to validate against "
-         "schema associated with property name 'capture'.\",\"failed for "
-         "<root>: Failed to validate item #0 in array.\"],\"successful\":"
-         "true"),
-            "%s", s);
+  cr_assert(
+      strstr(s,
+             "\"schema_valid\":false,\"schema_warnings\":[\"failed for "
+             "<root>[0][capture]: Value type not permitted by 'type' "
+             "constraint.\",\"failed for <root>[0]: Failed to validate against "
+             "schema associated with property name 'capture'.\",\"failed for "
+             "<root>: Failed to validate item #0 in array.\"],\"successful\":"
+             "true"),
+      "%s", s);
   free(s);
   vigil_compiler_free(c);
 }
@@ -154,8 +155,7 @@ Test(schema, first_document_decides) {
   cr_assert_eq(r->nschema_status, 4);
   cr_assert(r->schema_valid);
   char *s = json_of(c);
-  cr_assert(strstr(s, "\"schema_valid\":true,\"schema_warnings\":[]"), "%s",
-            s);
+  cr_assert(strstr(s, "\"schema_valid\":true,\"schema_warnings\":[]"), "%s", s);
   free(s);
   vigil_compiler_free(c);
 
@@ -178,7 +178,7 @@ Test(schema, loading_stops_at_a_null_document) {
   vigil_compiler_free(c);
 }
 
-#define RULE_INFO                                                             \
+#define RULE_INFO                                                              \
   "- rule: r\n  desc: d\n  condition: evt.type = open\n  output: o\n"
 
 Test(schema, falco_verbose_and_summary_text) {
@@ -213,8 +213,7 @@ Test(schema, falco_text_warnings_and_errors) {
   vigil_compiler *c = load_str("- list: l\n  items: [a]\n  priority: x\n");
   char *t = NULL;
   cr_assert_eq(vigil_result_falco_text(c, 0, false, &t), VIGIL_OK);
-  cr_assert(!strncmp(t, "r.yaml: Ok, with warnings\n 3 schema warnings: [",
-                     47),
+  cr_assert(!strncmp(t, "r.yaml: Ok, with warnings\n 3 schema warnings: [", 47),
             "%s", t);
   cr_assert(strstr(t, "item #0 in array.]\n 2 warnings: [LOAD_UNKNOWN_KEY "
                       "(Unknown key in item definition) LOAD_UNUSED_LIST "
@@ -340,11 +339,9 @@ Test(schema, lint_messages_for_items_and_required) {
                                "- [a]\n- override: {}\n");
   const vigil_load_result *r = vigil_compiler_result(c, 0);
   const char *want[] = {
-      "exception has no 'name'",
-      "alternative should be a mapping, not 'x'",
+      "exception has no 'name'", "alternative should be a mapping, not 'x'",
       "required_plugin_versions entry has no 'version'",
-      "rules item should be a mapping, not a sequence",
-      "override has no keys"};
+      "rules item should be a mapping, not a sequence", "override has no keys"};
   cr_assert_eq(r->nschema_diags, 5);
   for (size_t i = 0; i < 5; i++)
     cr_assert_str_eq(r->schema_diags[i].message, want[i]);
