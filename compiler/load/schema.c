@@ -464,10 +464,20 @@ static bool validate_object(sv *v, const vg_ynode *n, const vschema *s,
          "'properties' or 'additionalProperties' constraints: '%s'.",
          ks ? ks : "");
     if (unode) {
+      /* a close property name makes a good hint */
+      const char *hint = NULL;
+      size_t best = 3;
+      for (size_t i = 0; ks && i < s->nprops; i++) {
+        size_t dist = vg_edit_distance(ks, s->props[i].name);
+        if (dist < best) {
+          best = dist;
+          hint = vg_fmt(v->c, "did you mean '%s'?", s->props[i].name);
+        }
+      }
       diag(v, unode, false,
            vg_fmt(v->c, "key '%s' is not allowed in %s %s", ks ? ks : "",
                   s->noun[0] == 'a' || s->noun[0] == 'e' ? "an" : "a", s->noun),
-           NULL);
+           hint);
     } else {
       /* duplicate keys: point at the second occurrence of the first one */
       for (size_t i = 1; i < n->n && !unode; i++) {
