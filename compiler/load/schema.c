@@ -159,6 +159,12 @@ static const vschema S_ROOT = {
   "Failed to validate against any schemas allowed by anyOf "                   \
   "constraint."
 
+/* Limits on hostile input: a 16 MB file of tiny bad list items would
+ * otherwise make millions of entries. Far above any real rules file; past
+ * them the check stops with a last entry saying so (Falco would go on). */
+#define VG_SCHEMA_MAX_STATUS 20000
+#define VG_SCHEMA_MAX_DIAGS 500
+
 typedef struct sv {
   vigil_compiler *c;
   vg_result *r;
@@ -166,9 +172,24 @@ typedef struct sv {
   vg_buf path;             /* valijson's context, concatenated */
   const vg_ynode *bad_key; /* a key yaml-cpp cannot convert */
   const char *last;        /* the entry pushed last */
+  size_t base;             /* entries before this file's */
+  bool stopped;            /* VG_SCHEMA_MAX_STATUS reached */
 } sv;
 
+static bool halted(const sv *v) {
+  return v->bad_key || v->stopped;
+}
+
 static void push(sv *v, const char *fmt, const char *arg) {
+  if (v->stopped)
+    return;
+  if (v->r->schema_status.n - v->base >= VG_SCHEMA_MAX_STATUS) {
+    v->stopped = true;
+    v->last = vg_fmt(v->c, "vigil: schema check stopped after %d entries",
+                     VG_SCHEMA_MAX_STATUS);
+    vg_ptrvec_push(&v->c->a, &v->r->schema_status, (char *)v->last);
+    return;
+  }
   char *desc = vg_fmt(v->c, fmt, arg);
   char *e = vg_fmt(v->c, "failed for %s: %s", vg_buf_str(&v->path), desc);
   v->last = e;
@@ -298,6 +319,8 @@ static void diag(sv *v, const vg_ynode *n, bool head_only, const char *msg,
     if (n->kind == VG_Y_MAP && n->n)
       ctx.end = ctx.start + n->kids[0]->len;
   }
+  if (v->stopped || v->r->schema_diags.n >= VG_SCHEMA_MAX_DIAGS)
+    return;
   vigil_diag *d = vg_new_diag(v->c, msg, &ctx);
   if (!d)
     return;
@@ -421,7 +444,7 @@ static bool validate_object(sv *v, const vg_ynode *n, const vschema *s,
   size_t matched = 0;
   for (size_t i = 0; i < s->nprops && is_map; i++) {
     const vg_ynode *val = find_member(v, n, s->props[i].name, NULL);
-    if (v->bad_key)
+    if (halted(v))
       return false;
     if (!val)
       continue;
@@ -430,7 +453,7 @@ static bool validate_object(sv *v, const vg_ynode *n, const vschema *s,
     size_t saved = path_enter(v, pn, strlen(pn));
     bool good = validate(v, val, s->props[i].s, pn, s);
     path_leave(v, saved);
-    if (v->bad_key)
+    if (halted(v))
       return false;
     if (!good) {
       push(v,
@@ -500,7 +523,7 @@ static bool validate_object(sv *v, const vg_ynode *n, const vschema *s,
   }
   for (size_t i = 0; i < s->nreq; i++) {
     bool found = is_map && find_member(v, n, s->req[i], NULL);
-    if (v->bad_key)
+    if (halted(v))
       return false;
     if (!found) {
       push(v, "Missing required property '%s'.", s->req[i]);
@@ -570,7 +593,7 @@ static bool validate(sv *v, const vg_ynode *n, const vschema *s,
       size_t saved = path_enter_n(v, i);
       bool good = validate(v, n->kids[i], s->items, NULL, s);
       path_leave(v, saved);
-      if (v->bad_key)
+      if (halted(v))
         return false;
       if (!good) {
         push_n(v, "Failed to validate item #%s in array.", i);
@@ -594,6 +617,7 @@ bool vg_schema_check(vigil_compiler *c, const vg_file *f, const vg_ydocs *docs,
   v.f = f;
   vg_buf_init(&v.path);
   size_t nstatus = r->schema_status.n, ndiags = r->schema_diags.n;
+  v.base = nstatus;
   for (size_t d = 0; d < docs->n; d++) {
     const vg_ynode *doc = docs->docs[d];
     /* yaml-cpp's LoadAll stops at the first null document */
@@ -602,7 +626,7 @@ bool vg_schema_check(vigil_compiler *c, const vg_file *f, const vg_ydocs *docs,
     vg_buf_reset(&v.path);
     vg_buf_puts(&v.path, "<root>");
     bool ok = validate(&v, doc, &S_ROOT, NULL, NULL);
-    if (v.bad_key)
+    if (halted(&v))
       break;
     if (ok)
       vg_ptrvec_push(&c->a, &r->schema_status, (char *)"ok");
