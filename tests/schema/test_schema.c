@@ -359,3 +359,26 @@ Test(schema, no_double_report) {
   cr_assert(!r->schema_valid);
   vigil_compiler_free(c);
 }
+
+/* hostile input: entries and warnings are capped */
+Test(schema, caps_on_entries_and_warnings) {
+  size_t n = 6000, len = 0;
+  char *s = malloc(32 + 4 * n);
+  memcpy(s, "- list: l\n  items: [", 20);
+  len = 20;
+  for (size_t i = 0; i < n; i++) {
+    memcpy(s + len, i ? ",[a]" : "[a]", i ? 4 : 3);
+    len += i ? 4 : 3;
+  }
+  memcpy(s + len, "]\n", 2);
+  len += 2;
+  vigil_compiler *c = load("big.yaml", s, len);
+  const vigil_load_result *r = vigil_compiler_result(c, 0);
+  cr_assert_eq(r->nschema_status, 20001);
+  cr_assert_str_eq(r->schema_status[20000],
+                   "vigil: schema check stopped after 20000 entries");
+  cr_assert_leq(r->nschema_diags, 500);
+  cr_assert(!r->schema_valid);
+  free(s);
+  vigil_compiler_free(c);
+}
