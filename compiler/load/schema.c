@@ -307,10 +307,13 @@ static const char *describe(sv *v, const vg_ynode *n) {
   return vg_fmt(v->c, "'%s'", n->str);
 }
 
-/* One vigil warning at node n (span end: n's end, or from..from+len for
- * pointing at an item's first key). */
+/* One vigil warning at node n: its whole extent, or with head_only just
+ * its first key (an object missing a property). note2 is an extra note
+ * before the one quoting Falco's entry. */
 static void diag(sv *v, const vg_ynode *n, bool head_only, const char *msg,
                  const char *note2) {
+  if (v->stopped || v->r->schema_diags.n >= VG_SCHEMA_MAX_DIAGS)
+    return;
   vg_ctx root, ctx;
   vg_ctx_root(v->c, &root, v->f->name);
   vg_ctx_child(&ctx, &root, n, VG_IT_VALUE_FOR, "");
@@ -319,8 +322,6 @@ static void diag(sv *v, const vg_ynode *n, bool head_only, const char *msg,
     if (n->kind == VG_Y_MAP && n->n)
       ctx.end = ctx.start + n->kids[0]->len;
   }
-  if (v->stopped || v->r->schema_diags.n >= VG_SCHEMA_MAX_DIAGS)
-    return;
   vigil_diag *d = vg_new_diag(v->c, msg, &ctx);
   if (!d)
     return;
