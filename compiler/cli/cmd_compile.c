@@ -7,7 +7,7 @@
  *
  * `-o` is shared with the -o KEY=VALUE configuration option of the other
  * commands: a value containing '=' is a configuration key, anything else
- * the output path.
+ * the output path; `--output` always names the output path.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,23 +18,63 @@
 #include "back/pack_rules.h"
 #include "cli/cmds.h"
 #include "cli/falco_rules.h"
-#include "cli/loadargs.h"
+#include "cli/cliopt.h"
 #include "front/parser.h"
 #include "sema/sema.h"
 #include "util/alloc.h"
 #include "vigil/compiler.h"
 
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: vigil compile [-o PACK] [--source S]... "
-          "[--plugin NAME[@VER]]...\n"
-          "                     [--no-plugins] [--no-share] "
-          "[--falco-rules FILE] PATH...\n"
-          "       vigil compile [-o PACK] [--source S] --condition TEXT\n"
-          "Compiles rule files to a bytecode pack (default rules.vpk).\n"
-          "--falco-rules FILE also writes Falco rules forwarding each rule "
-          "to the vigil plugin.\n");
+enum { OPT_CONDITION = VG_OPT_CMD, OPT_FALCO_RULES, OPT_NO_SHARE };
+
+static const vg_cliopt OPTS[] = {
+    {"output", 'o', true, "PACK",
+     "the pack (default rules.vpk, - for standard\n"
+     "output); -o KEY=VALUE: a configuration key"},
+    {"condition", OPT_CONDITION, true, "TEXT",
+     "compile one condition, as a rule named \"condition\""},
+    {"falco-rules", OPT_FALCO_RULES, true, "FILE",
+     "also write Falco rules that forward each rule\n"
+     "to the vigil plugin"},
+    {"no-share", OPT_NO_SHARE, false, NULL,
+     "do not share common subexpressions between rules"},
+    {NULL, 0, false, NULL, NULL}};
+
+typedef struct compile_opts {
+  const char *out, *condition, *source, *falco_rules;
+  bool share;
+} compile_opts;
+
+static int on_opt(vg_cli *cli, int key, const char *arg) {
+  compile_opts *co = cli->ud;
+  switch (key) {
+  case 'o':
+    /* -o KEY=VALUE stays the shared configuration option */
+    if (strchr(arg, '=') && !cli->long_form)
+      return VG_CLI_NEXT;
+    co->out = arg;
+    return 0;
+  case OPT_CONDITION:
+    co->condition = arg;
+    return 0;
+  case OPT_FALCO_RULES:
+    co->falco_rules = arg;
+    return 0;
+  case OPT_NO_SHARE:
+    co->share = false;
+    return 0;
+  case VG_OPT_SOURCE:
+    co->source = arg; /* and the shared part records it too */
+    return VG_CLI_NEXT;
+  default:
+    return VG_CLI_NEXT;
+  }
 }
+
+static const vg_cli_cmd CMD = {
+    "compile", "[OPTIONS] PATH...\n"
+               "       vigil compile [-o PACK] [--source S] --condition TEXT",
+    "Compiles rule files to a bytecode pack (default rules.vpk).",
+    VG_CLI_LOADING | VG_CLI_PATHS, OPTS, on_opt};
 
 static int write_pack(const char *path, const uint8_t *b, size_t n) {
   FILE *f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
@@ -169,75 +209,38 @@ static void print_findings(vigil_compiler *c) {
 }
 
 int vg_cmd_compile(int argc, char **argv) {
-  vg_loadargs la;
-  memset(&la, 0, sizeof la);
-  const char *out = "rules.vpk", *condition = NULL, *source = NULL;
-  const char *falco_rules = NULL;
-  bool share = true;
-  int rc = 2;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc &&
-        (a[1] != 'o' || !strchr(argv[i + 1], '='))) {
-      out = argv[++i];
-      continue;
-    }
-    if (!strcmp(a, "--condition") && i + 1 < argc) {
-      condition = argv[++i];
-      continue;
-    }
-    if (!strcmp(a, "--falco-rules") && i + 1 < argc) {
-      falco_rules = argv[++i];
-      continue;
-    }
-    if (!strcmp(a, "--no-share")) {
-      share = false;
-      continue;
-    }
-    if (!strcmp(a, "--source") && i + 1 < argc)
-      source = argv[i + 1]; /* also consumed by loadargs below */
-    int r = vg_loadargs_option(&la, argc, argv, &i);
-    if (r < 0)
-      goto done;
-    if (r > 0)
-      continue;
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      rc = 0;
+  compile_opts co = {"rules.vpk", NULL, NULL, NULL, true};
+  vg_cli cli;
+  int rc = vg_cli_parse(&cli, &CMD, &co, argc, argv);
+  if (rc != VG_CLI_GO)
+    goto done;
+  rc = 2;
+  const vg_loadargs *la = &cli.la;
+  const char *out = co.out;
+  if (co.condition) {
+    if (cli.npaths || co.falco_rules) {
+      vg_cli_error(&CMD, "--condition takes no PATH nor --falco-rules");
       goto done;
     }
-    if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "vigil compile: unknown option '%s'\n", a);
-      usage(stderr);
-      goto done;
-    }
-    if (vg_loadargs_path(&la, a) < 0)
-      goto done;
-  }
-  if (condition) {
-    if (la.nfiles || falco_rules) {
-      usage(stderr);
-      goto done;
-    }
-    rc = compile_condition(condition, source ? source : "syscall", out,
-                           share);
+    rc = compile_condition(co.condition, co.source ? co.source : "syscall",
+                           out, co.share);
     goto done;
   }
-  if (!la.nfiles) {
-    usage(stderr);
+  if (!la->nfiles) {
+    vg_cli_error(&CMD, "no rule file (PATH...) given");
     goto done;
   }
   vigil_compiler_options o = VIGIL_COMPILER_OPTIONS_INIT;
-  vg_loadargs_options(&la, &o);
+  vg_loadargs_options(la, &o);
   vigil_compiler *c;
   if (vigil_compiler_new(&o, &c) != VIGIL_OK) {
     fprintf(stderr, "vigil compile: out of memory\n");
     goto done;
   }
-  for (size_t i = 0; i < la.nfiles; i++) {
-    vigil_status st = vigil_compiler_load_file(c, la.files[i]);
+  for (size_t i = 0; i < la->nfiles; i++) {
+    vigil_status st = vigil_compiler_load_file(c, la->files[i]);
     if (st == VIGIL_E_IO || st == VIGIL_E_NOMEM) {
-      fprintf(stderr, "vigil compile: %s: %s\n", la.files[i],
+      fprintf(stderr, "vigil compile: %s: %s\n", la->files[i],
               st == VIGIL_E_IO ? "cannot read" : "out of memory");
       vigil_compiler_free(c);
       goto done;
@@ -259,7 +262,7 @@ int vg_cmd_compile(int argc, char **argv) {
   uint8_t *bytes = NULL;
   size_t len = 0, nrules = 0;
   char err[1024];
-  vigil_status st = vg_pack_rules(c, share, &bytes, &len, &nrules, err,
+  vigil_status st = vg_pack_rules(c, co.share, &bytes, &len, &nrules, err,
                                   sizeof err);
   if (st != VIGIL_OK) {
     fprintf(stderr, "vigil compile: %s\n",
@@ -270,8 +273,8 @@ int vg_cmd_compile(int argc, char **argv) {
     if (rc == 0 && strcmp(out, "-"))
       fprintf(stderr, "vigil compile: %zu rule%s, %zu bytes -> %s\n",
               nrules, nrules == 1 ? "" : "s", len, out);
-    if (rc == 0 && falco_rules &&
-        vg_write_falco_rules(falco_rules, bytes, len, err, sizeof err)) {
+    if (rc == 0 && co.falco_rules &&
+        vg_write_falco_rules(co.falco_rules, bytes, len, err, sizeof err)) {
       fprintf(stderr, "vigil compile: --falco-rules: %s\n", err);
       rc = 2;
     }
@@ -279,6 +282,6 @@ int vg_cmd_compile(int argc, char **argv) {
   vg_free(bytes);
   vigil_compiler_free(c);
 done:
-  vg_loadargs_free(&la);
+  vg_cli_fini(&cli);
   return rc;
 }

@@ -9,15 +9,14 @@
 #include <string.h>
 
 #include "cli/cmds.h"
-#include "cli/loadargs.h"
+#include "cli/cliopt.h"
 #include "vigil/compiler.h"
 
-static void usage(FILE *f) {
-  fprintf(f, "usage: vigil describe [--format text|json] [--source S]... "
-             "[--plugin NAME[@VER]]...\n"
-             "                      [--no-plugins] [-o KEY=VALUE]... "
-             "PATH...\n");
-}
+static const vg_cli_cmd CMD = {
+    "describe", "[OPTIONS] PATH...",
+    "Describes the loaded rules as falco -L does (--format json: Falco's "
+    "JSON).",
+    VG_CLI_LOADING | VG_CLI_FORMAT | VG_CLI_NEED_PATHS, NULL, NULL};
 
 static void print_text(const char *js) {
   json_error_t e;
@@ -43,62 +42,24 @@ static void print_text(const char *js) {
 }
 
 int vg_cmd_describe(int argc, char **argv) {
-  vg_loadargs la;
-  memset(&la, 0, sizeof la);
-  bool json = false;
-  int rc = 2;
-  int npaths = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int r = vg_loadargs_option(&la, argc, argv, &i);
-    if (r < 0)
-      goto out;
-    if (r > 0)
-      continue;
-    if (!strcmp(a, "--format")) {
-      if (i + 1 >= argc) {
-        usage(stderr);
-        goto out;
-      }
-      const char *f = argv[++i];
-      if (!strcmp(f, "json"))
-        json = true;
-      else if (!strcmp(f, "text"))
-        json = false;
-      else {
-        fprintf(stderr, "vigil describe: unknown format '%s'\n", f);
-        goto out;
-      }
-    } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      rc = 0;
-      goto out;
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "vigil describe: unknown option '%s'\n", a);
-      usage(stderr);
-      goto out;
-    } else {
-      npaths++;
-      if (vg_loadargs_path(&la, a) < 0)
-        goto out;
-    }
-  }
-  if (!npaths) {
-    usage(stderr);
+  vg_cli cli;
+  int rc = vg_cli_parse(&cli, &CMD, NULL, argc, argv);
+  if (rc != VG_CLI_GO)
     goto out;
-  }
+  rc = 2;
+  const vg_loadargs *la = &cli.la;
   /* paths without .yaml/.yml files are skipped, as Falco does: then there
    * is simply nothing to check */
   vigil_compiler_options o = VIGIL_COMPILER_OPTIONS_INIT;
-  vg_loadargs_options(&la, &o);
+  vg_loadargs_options(la, &o);
   vigil_compiler *c;
   if (vigil_compiler_new(&o, &c) != VIGIL_OK)
     goto out;
   bool ok = true;
-  for (size_t i = 0; i < la.nfiles; i++) {
-    vigil_status st = vigil_compiler_load_file(c, la.files[i]);
+  for (size_t i = 0; i < la->nfiles; i++) {
+    vigil_status st = vigil_compiler_load_file(c, la->files[i]);
     if (st == VIGIL_E_IO) {
-      fprintf(stderr, "vigil describe: cannot read '%s'\n", la.files[i]);
+      fprintf(stderr, "vigil describe: cannot read '%s'\n", la->files[i]);
       vigil_compiler_free(c);
       goto out;
     }
@@ -129,7 +90,7 @@ int vg_cmd_describe(int argc, char **argv) {
     vigil_compiler_free(c);
     goto out;
   }
-  if (json)
+  if (cli.json)
     printf("%s\n", s);
   else
     print_text(s);
@@ -137,6 +98,6 @@ int vg_cmd_describe(int argc, char **argv) {
   vigil_compiler_free(c);
   rc = 0;
 out:
-  vg_loadargs_free(&la);
+  vg_cli_fini(&cli);
   return rc;
 }

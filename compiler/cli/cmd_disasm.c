@@ -1,12 +1,14 @@
 /*
  * cmd_disasm.c - `vigil disasm PACK`: loads and verifies a pack (fields
- * unbound) and prints its tables and every rule's bytecode (cli.md).
+ * unbound) and prints its tables and every rule's bytecode (cli.md). Also
+ * home of the pack-file helpers of packfile.h, which info and run share.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "back/back.h"
+#include "cli/cliopt.h"
 #include "cli/cmds.h"
 #include "cli/packfile.h"
 #include "util/alloc.h"
@@ -55,19 +57,14 @@ uint8_t *vg_cli_read_file(const char *prog, const char *path, size_t *len) {
   return b;
 }
 
-static int usage(FILE *f) {
-  fprintf(f, "usage: vigil disasm PACK\n\nPrints the bytecode of a compiled "
-             "rules pack.\n");
-  return f == stdout ? 0 : 2;
-}
-
-int vg_cmd_disasm(int argc, char **argv) {
-  if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-    return usage(stdout);
-  if (argc != 2)
-    return usage(stderr);
+int vg_cli_pack_command(const vg_cli_cmd *cmd, int argc, char **argv,
+                        vg_cli_pack_show show, bool bad_on_stdout) {
+  const char *path;
+  int rc = vg_cli_parse_one(cmd, NULL, argc, argv, &path);
+  if (rc != VG_CLI_GO)
+    return rc;
   size_t len;
-  uint8_t *bytes = vg_cli_read_file("disasm", argv[1], &len);
+  uint8_t *bytes = vg_cli_read_file(cmd->name, path, &len);
   if (!bytes)
     return 2;
   vigil_program *p;
@@ -75,16 +72,36 @@ int vg_cmd_disasm(int argc, char **argv) {
   vigil_status st = vigil_program_load(bytes, len, NULL, NULL, &p, err,
                                        sizeof err);
   if (st != VIGIL_OK) {
-    fprintf(stderr, "vigil disasm: %s: %s\n", argv[1], err);
+    if (bad_on_stdout)
+      printf("%s: invalid pack: %s (%s)\n", path, err,
+             vigil_status_str(st));
+    else
+      fprintf(stderr, "vigil %s: %s: %s\n", cmd->name, path, err);
     vg_free(bytes);
     return 1;
   }
   vg_buf o;
   vg_buf_init(&o);
-  vg_back_disasm(p, &o);
+  show(p, bytes, len, &o);
   fwrite(o.ptr ? o.ptr : "", 1, o.len, stdout);
   vg_buf_fini(&o);
   vigil_program_free(p);
   vg_free(bytes);
   return 0;
+}
+
+static void show_disasm(const vigil_program *p, const uint8_t *bytes,
+                        size_t len, vg_buf *out) {
+  (void)bytes;
+  (void)len;
+  vg_back_disasm(p, out);
+}
+
+static const vg_cli_cmd CMD = {"disasm", "PACK",
+                                "Prints the bytecode of a compiled rules "
+                                "pack ('-': standard input).",
+                                VG_CLI_ONE_ARG, NULL, NULL};
+
+int vg_cmd_disasm(int argc, char **argv) {
+  return vg_cli_pack_command(&CMD, argc, argv, show_disasm, false);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "back/back.h"
+#include "cli/cliopt.h"
 #include "cli/cmds.h"
 #include "fields/syscall_fields.h"
 #include "fields/syscall_source.h"
@@ -88,9 +89,35 @@ too_many:
   return -1;
 }
 
-static void usage(FILE *f) {
-  fprintf(f, "usage: vigil dump -p FORMAT [--filter CONDITION] EVENTS...\n");
+enum { OPT_FILTER = VG_OPT_CMD };
+
+static const vg_cliopt OPTS[] = {
+    {"print", 'p', true, "FORMAT",
+     "what to print per event (%field tokens; a\n"
+     "leading * prints every event, <NA> for none)"},
+    {"filter", OPT_FILTER, true, "CONDITION",
+     "only the events for which the condition holds"},
+    {NULL, 0, false, NULL, NULL}};
+
+typedef struct dump_opts {
+  const char *fmt, *cond;
+} dump_opts;
+
+static int on_opt(vg_cli *cli, int key, const char *arg) {
+  dump_opts *d = cli->ud;
+  if (key == 'p')
+    d->fmt = arg;
+  else if (key == OPT_FILTER)
+    d->cond = arg;
+  else
+    return VG_CLI_NEXT;
+  return 0;
 }
+
+static const vg_cli_cmd CMD = {
+    "dump", "-p FORMAT [--filter CONDITION] EVENTS...",
+    "Prints one line per event of capture files, as sysdig -p does.",
+    VG_CLI_ARGS, OPTS, on_opt};
 
 /* ------------------------------------------------------------ filter */
 
@@ -305,31 +332,9 @@ out:
   return rc;
 }
 
-int vg_cmd_dump(int argc, char **argv) {
-  const char *fmt = NULL;
-  const char *cond = NULL;
-  int first_file = -1;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
-      fmt = argv[++i];
-    } else if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc) {
-      cond = argv[++i];
-    } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-      usage(stdout);
-      return 0;
-    } else if (argv[i][0] == '-' && argv[i][1] != 0) {
-      fprintf(stderr, "vigil dump: unknown option '%s'\n", argv[i]);
-      usage(stderr);
-      return 2;
-    } else {
-      first_file = i;
-      break;
-    }
-  }
-  if (!fmt || first_file < 0) {
-    usage(stderr);
-    return 2;
-  }
+/* Prints the events of every file; returns the exit status. */
+static int dump_files(const char *fmt, const char *cond, const char **files,
+                      size_t nfiles) {
   int all = 0;
   if (fmt[0] == '*') {
     all = 1;
@@ -358,8 +363,8 @@ int vg_cmd_dump(int argc, char **argv) {
     return 2;
   }
   int rc = 0;
-  for (int i = first_file; i < argc; i++) {
-    int r = dump_file(argv[i], toks, ntok, all, cond ? &flt : NULL, line,
+  for (size_t i = 0; i < nfiles; i++) {
+    int r = dump_file(files[i], toks, ntok, all, cond ? &flt : NULL, line,
                       linecap);
     if (r > rc)
       rc = r;
@@ -369,5 +374,22 @@ int vg_cmd_dump(int argc, char **argv) {
   if (cond)
     vg_arena_fini(&flt.arena);
   fflush(stdout);
+  return rc;
+}
+
+int vg_cmd_dump(int argc, char **argv) {
+  dump_opts d = {NULL, NULL};
+  vg_cli cli;
+  int rc = vg_cli_parse(&cli, &CMD, &d, argc, argv);
+  if (rc == VG_CLI_GO) {
+    rc = 2;
+    if (!d.fmt)
+      vg_cli_error(&CMD, "-p FORMAT is required");
+    else if (!cli.nargs)
+      vg_cli_error(&CMD, "no EVENTS file given");
+    else
+      rc = dump_files(d.fmt, d.cond, cli.args, cli.nargs);
+  }
+  vg_cli_fini(&cli);
   return rc;
 }

@@ -4,30 +4,59 @@
  * print the event types it can match (cli.md). No rules file is involved,
  * so macros and lists are undefined.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "back/eval_expr.h"
+#include "cli/cliopt.h"
 #include "cli/cmds.h"
 #include "front/parser.h"
 #include "sema/sema.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: vigil expr [--source S] [--parse-only] [--evttypes] "
-          "CONDITION|-\n"
-          "  --source S     event source to check fields against (default "
-          "syscall)\n"
-          "  --parse-only   grammar only; field names are not checked\n"
-          "  --evttypes     print the event types the condition can match\n"
-          "  --fields JSON  evaluate on an event whose fields have these "
-          "values\n"
-          "A CONDITION of '-' is read from standard input.\n");
+static const vg_cliopt OPTS[] = {
+    {"source", 's', true, "S",
+     "the event source of the fields (default syscall)"},
+    {"parse-only", 'p', false, NULL,
+     "grammar only; field names are not checked"},
+    {"evttypes", 'e', false, NULL,
+     "print the event types the condition can match"},
+    {"fields", 'f', true, "JSON",
+     "evaluate on an event whose fields have these values"},
+    {NULL, 0, false, NULL, NULL}};
+
+typedef struct expr_opts {
+  const char *source, *fields;
+  bool parse_only, evttypes;
+} expr_opts;
+
+static int on_opt(vg_cli *cli, int key, const char *arg) {
+  expr_opts *eo = cli->ud;
+  switch (key) {
+  case 's':
+    eo->source = arg;
+    return 0;
+  case 'p':
+    eo->parse_only = true;
+    return 0;
+  case 'e':
+    eo->evttypes = true;
+    return 0;
+  case 'f':
+    eo->fields = arg;
+    return 0;
+  default:
+    return VG_CLI_NEXT;
+  }
 }
+
+static const vg_cli_cmd CMD = {
+    "expr", "[OPTIONS] CONDITION|-",
+    "Parses, checks or evaluates one condition ('-': read from standard "
+    "input;\na condition starting with '-' goes after '--').",
+    VG_CLI_ONE_ARG, OPTS, on_opt};
 
 static char *read_stdin(size_t *len) {
   vg_buf b;
@@ -89,52 +118,31 @@ static void print_error(const char *msg, vg_pos pos, bool at_root) {
     fprintf(stderr, "error: %u:%u: %s\n", pos.line, pos.col, msg);
 }
 
+/* A checking step failed: reports it and returns the exit status (1 for
+ * an error in the condition). */
+static int sema_failed(vigil_status st, const diag_sink *sink) {
+  if (st == VIGIL_E_COMPILE) {
+    print_error(sink->err.msg, sink->err.pos, sink->err.at_root);
+    return 1;
+  }
+  fprintf(stderr, "vigil expr: %s\n", vigil_status_str(st));
+  return 2;
+}
+
 int vg_cmd_expr(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"source", required_argument, NULL, 's'},
-      {"parse-only", no_argument, NULL, 'p'},
-      {"evttypes", no_argument, NULL, 'e'},
-      {"fields", required_argument, NULL, 'f'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *source = "syscall";
-  bool parse_only = false, evttypes = false;
-  const char *fields = NULL;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "+s:pef:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 's':
-      source = optarg;
-      break;
-    case 'p':
-      parse_only = true;
-      break;
-    case 'e':
-      evttypes = true;
-      break;
-    case 'f':
-      fields = optarg;
-      break;
-    case 'h':
-      usage(stdout);
-      return 0;
-    default:
-      usage(stderr);
-      return 2;
-    }
-  }
-  if (optind != argc - 1) {
-    usage(stderr);
-    return 2;
-  }
+  expr_opts eo = {"syscall", NULL, false, false};
+  const char *arg;
+  int rc = vg_cli_parse_one(&CMD, &eo, argc, argv, &arg);
+  if (rc != VG_CLI_GO)
+    return rc;
+  const char *source = eo.source, *fields = eo.fields;
+  bool parse_only = eo.parse_only, evttypes = eo.evttypes;
   if (fields && (parse_only || evttypes)) {
     fprintf(stderr, "vigil expr: --fields cannot be combined with "
                     "--parse-only or --evttypes\n");
     return 2;
   }
 
-  const char *arg = argv[optind];
   char *owned = NULL;
   size_t len;
   const char *text;
@@ -150,7 +158,7 @@ int vg_cmd_expr(int argc, char **argv) {
     len = strlen(arg);
   }
 
-  int rc = 2;
+  rc = 2;
   vg_arena a;
   vg_arena_init(&a);
   vg_sema_env *env = NULL;
@@ -196,13 +204,8 @@ int vg_cmd_expr(int argc, char **argv) {
     st = vg_sema_warn_pass(env, source, &a, root, on_diag, &sink);
     if (st == VIGIL_OK)
       st = vg_sema_check(env, source, &a, root, on_diag, &sink);
-    if (st == VIGIL_E_COMPILE) {
-      print_error(sink.err.msg, sink.err.pos, sink.err.at_root);
-      rc = 1;
-      goto done;
-    }
     if (st != VIGIL_OK) {
-      fprintf(stderr, "vigil expr: %s\n", vigil_status_str(st));
+      rc = sema_failed(st, &sink);
       goto done;
     }
   }
@@ -210,13 +213,8 @@ int vg_cmd_expr(int argc, char **argv) {
   if (evttypes) {
     vg_evtset set;
     st = vg_sema_evttypes(env, root, &set, on_diag, &sink);
-    if (st == VIGIL_E_COMPILE) {
-      print_error(sink.err.msg, sink.err.pos, sink.err.at_root);
-      rc = 1;
-      goto done;
-    }
     if (st != VIGIL_OK) {
-      fprintf(stderr, "vigil expr: %s\n", vigil_status_str(st));
+      rc = sema_failed(st, &sink);
       goto done;
     }
     size_t count = vg_evtset_count(&set);

@@ -3,46 +3,15 @@
  * sizes, checksum and rules (cli.md). A pack that fails to load or verify
  * is reported with the loader's message and exit status 1.
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "back/back.h"
 #include "cli/cmds.h"
 #include "cli/packfile.h"
-#include "util/alloc.h"
-#include "util/buf.h"
 
-static int usage(FILE *f) {
-  fprintf(f, "usage: vigil info PACK\n\nSummarises a compiled rules pack: "
-             "sections, sizes, checksum, rules.\n");
-  return f == stdout ? 0 : 2;
-}
+static const vg_cli_cmd CMD = {"info", "PACK",
+                                "Summarises a compiled rules pack: "
+                                "sections, sizes, checksum, rules.",
+                                VG_CLI_ONE_ARG, NULL, NULL};
 
 int vg_cmd_info(int argc, char **argv) {
-  if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-    return usage(stdout);
-  if (argc != 2)
-    return usage(stderr);
-  size_t len;
-  uint8_t *bytes = vg_cli_read_file("info", argv[1], &len);
-  if (!bytes)
-    return 2;
-  vigil_program *p;
-  char err[512];
-  vigil_status st = vigil_program_load(bytes, len, NULL, NULL, &p, err,
-                                       sizeof err);
-  if (st != VIGIL_OK) {
-    printf("%s: invalid pack: %s (%s)\n", argv[1], err,
-           vigil_status_str(st));
-    vg_free(bytes);
-    return 1;
-  }
-  vg_buf o;
-  vg_buf_init(&o);
-  vg_back_info(p, bytes, len, &o);
-  fwrite(o.ptr ? o.ptr : "", 1, o.len, stdout);
-  vg_buf_fini(&o);
-  vigil_program_free(p);
-  vg_free(bytes);
-  return 0;
+  return vg_cli_pack_command(&CMD, argc, argv, vg_back_info, true);
 }

@@ -9,17 +9,50 @@
 #include <string.h>
 
 #include "cli/cmds.h"
-#include "cli/loadargs.h"
+#include "cli/cliopt.h"
 #include "vigil/compiler.h"
 
-static void usage(FILE *f) {
-  fprintf(f,
-          "usage: vigil lint [--format text|json|falco] [--werror] "
-          "[--all-errors]\n"
-          "                  [--source S]... [--plugin NAME[@VER]]... "
-          "[--no-plugins]\n"
-          "                  [-o KEY=VALUE]... PATH...\n");
+enum { OPT_WERROR = VG_OPT_CMD, OPT_ALL_ERRORS };
+
+static const vg_cliopt OPTS[] = {
+    {"format", VG_OPT_FORMAT, true, "text|json|falco",
+     "output format (falco: the text falco -V prints)"},
+    {"werror", OPT_WERROR, false, NULL, "warnings count as findings"},
+    {"all-errors", OPT_ALL_ERRORS, false, NULL,
+     "with --format json, every finding, not only\n"
+     "the first error of each file"},
+    {NULL, 0, false, NULL, NULL}};
+
+typedef struct lint_opts {
+  bool werror, all_errors;
+  bool falco; /* Falco's own -V text (rules-language.md 13.7) */
+} lint_opts;
+
+static int on_opt(vg_cli *cli, int key, const char *arg) {
+  lint_opts *lo = cli->ud;
+  if (key == VG_OPT_FORMAT) {
+    lo->falco = !strcmp(arg, "falco");
+    if (!lo->falco && strcmp(arg, "text") && strcmp(arg, "json"))
+      return vg_cli_error(cli->cmd,
+                          "--format must be text, json or falco, not '%s'",
+                          arg);
+    if (!lo->falco)
+      return VG_CLI_NEXT;
+    cli->json = false;
+  } else if (key == OPT_WERROR)
+    lo->werror = true;
+  else if (key == OPT_ALL_ERRORS)
+    lo->all_errors = true;
+  else
+    return VG_CLI_NEXT;
+  return 0;
 }
+
+static const vg_cli_cmd CMD = {
+    "lint", "[OPTIONS] PATH...",
+    "Validates rule files as falco -V does, each on top of the earlier "
+    "ones;\nexit 1 when a file has an error (with --werror, a warning).",
+    VG_CLI_LOADING | VG_CLI_FORMAT | VG_CLI_NEED_PATHS, OPTS, on_opt};
 
 typedef struct seen {
   char **v;
@@ -56,73 +89,29 @@ static int cmp_ordered(const void *a, const void *b) {
 }
 
 int vg_cmd_lint(int argc, char **argv) {
-  vg_loadargs la;
-  memset(&la, 0, sizeof la);
-  bool json = false, werror = false, all_errors = false;
-  bool falco = false; /* Falco's own -V text (rules-language.md 13.7) */
-  int rc = 2;
-  int npaths = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int r = vg_loadargs_option(&la, argc, argv, &i);
-    if (r < 0)
-      goto out;
-    if (r > 0)
-      continue;
-    if (!strcmp(a, "--format")) {
-      if (i + 1 >= argc) {
-        usage(stderr);
-        goto out;
-      }
-      const char *f = argv[++i];
-      json = falco = false;
-      if (!strcmp(f, "json"))
-        json = true;
-      else if (!strcmp(f, "falco"))
-        falco = true;
-      else if (!strcmp(f, "text"))
-        json = false;
-      else {
-        fprintf(stderr, "vigil lint: unknown format '%s'\n", f);
-        goto out;
-      }
-    } else if (!strcmp(a, "--werror")) {
-      werror = true;
-    } else if (!strcmp(a, "--all-errors")) {
-      all_errors = true;
-    } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      rc = 0;
-      goto out;
-    } else if (a[0] == '-' && a[1]) {
-      fprintf(stderr, "vigil lint: unknown option '%s'\n", a);
-      usage(stderr);
-      goto out;
-    } else {
-      npaths++;
-      if (vg_loadargs_path(&la, a) < 0)
-        goto out;
-    }
-  }
-  if (!npaths) {
-    usage(stderr);
+  lint_opts lo = {false, false, false};
+  vg_cli cli;
+  int rc = vg_cli_parse(&cli, &CMD, &lo, argc, argv);
+  if (rc != VG_CLI_GO)
     goto out;
-  }
+  rc = 2;
+  bool json = cli.json;
+  const vg_loadargs *la = &cli.la;
   /* paths without .yaml/.yml files are skipped, as Falco does: then there
    * is simply nothing to check */
   vigil_compiler_options o = VIGIL_COMPILER_OPTIONS_INIT;
-  vg_loadargs_options(&la, &o);
+  vg_loadargs_options(la, &o);
   /* the text format lists every finding, like compilers do */
-  o.all_errors = all_errors || (!json && !falco);
+  o.all_errors = lo.all_errors || (!json && !lo.falco);
   vigil_compiler *c;
   if (vigil_compiler_new(&o, &c) != VIGIL_OK) {
     fprintf(stderr, "vigil lint: out of memory\n");
     goto out;
   }
-  for (size_t i = 0; i < la.nfiles; i++) {
-    vigil_status st = vigil_compiler_load_file(c, la.files[i]);
+  for (size_t i = 0; i < la->nfiles; i++) {
+    vigil_status st = vigil_compiler_load_file(c, la->files[i]);
     if (st == VIGIL_E_IO) {
-      fprintf(stderr, "vigil lint: cannot read '%s'\n", la.files[i]);
+      fprintf(stderr, "vigil lint: cannot read '%s'\n", la->files[i]);
       vigil_compiler_free(c);
       goto out;
     }
@@ -152,7 +141,7 @@ int vg_cmd_lint(int argc, char **argv) {
     }
     printf("%s\n", s);
     free(s);
-  } else if (falco) {
+  } else if (lo.falco) {
     /* what `falco -V` prints on standard output: the verbose form, or for
      * a file valid with warnings only its status line (the verbose form
      * then goes to the log: standard error here) */
@@ -221,8 +210,8 @@ int vg_cmd_lint(int argc, char **argv) {
              pw == 1 ? "" : "s");
   }
   vigil_compiler_free(c);
-  rc = (nerr || (werror && nwarn)) ? 1 : 0;
+  rc = (nerr || (lo.werror && nwarn)) ? 1 : 0;
 out:
-  vg_loadargs_free(&la);
+  vg_cli_fini(&cli);
   return rc;
 }

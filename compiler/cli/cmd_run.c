@@ -20,7 +20,7 @@
 
 #include "back/pack_rules.h"
 #include "cli/cmds.h"
-#include "cli/loadargs.h"
+#include "cli/cliopt.h"
 #include "cli/packfile.h"
 #include "json/json_source.h"
 #include "run/run_host.h"
@@ -30,7 +30,7 @@
 #include "vigil/program.h"
 
 typedef struct run_opts {
-  vg_loadargs la;
+  vg_loadargs *la; /* the shared loading options (vg_cli) */
   const char *pack;
   const char **events;
   size_t nevents;
@@ -45,28 +45,49 @@ typedef struct run_opts {
   char *append_output;
   const char *force_source;
   char *stdin_spool; /* standard input, spooled early to tell its source */
+  bool in_rules;     /* the previous argument was --rules or a rule path */
+  bool rules_given;
 } run_opts;
 
-static void usage(FILE *f) {
-  fprintf(f,
-      "usage: vigil run [OPTIONS] (--rules PATH... | --pack PACK) [--] "
-      "EVENTS...\n"
-      "Evaluates rules over capture files (.scap, plain or gzip) and JSON\n"
-      "event files (k8s audit, CloudTrail, ...; '-' = standard input) and\n"
-      "prints one alert per match.\n"
-      "  --format text|json      Falco's text line or JSON alert object\n"
-      "  --min-priority P        only rules at priority P or more severe\n"
-      "  --enable-tag T          only rules with one of these tags\n"
-      "  --disable-tag T         disable rules with this tag\n"
-      "  --disable-rule NAME     disable rules by name (* wildcards)\n"
-      "  --all-events            Falco's -A; replayed captures are\n"
-      "                          evaluated whole either way, as in Falco\n"
-      "  --source S, --plugin NAME[@VER], --no-plugins   as in lint\n"
-      "  -o KEY=VALUE            Falco configuration (priority, "
-      "rule_matching,\n"
-      "                          json_output, json_include_*_property,\n"
-      "                          time_format_iso_8601, append_output)\n");
-}
+enum {
+  OPT_RULES = VG_OPT_CMD,
+  OPT_PACK,
+  OPT_MIN_PRIORITY,
+  OPT_ENABLE_TAG,
+  OPT_DISABLE_TAG,
+  OPT_DISABLE_RULE,
+  OPT_ALL_EVENTS = 'A'
+};
+
+static const vg_cliopt OPTS[] = {
+    {"rules", OPT_RULES, true, "PATH...",
+     "rule files (and the rule paths that follow)"},
+    {"pack", OPT_PACK, true, "PACK", "a compiled pack instead of rules"},
+    {"min-priority", OPT_MIN_PRIORITY, true, "P",
+     "only rules at priority P or more severe"},
+    {"enable-tag", OPT_ENABLE_TAG, true, "T",
+     "only rules with one of these tags"},
+    {"disable-tag", OPT_DISABLE_TAG, true, "T", "disable rules with this tag"},
+    {"disable-rule", OPT_DISABLE_RULE, true, "NAME",
+     "disable rules by name (* wildcards)"},
+    {"all-events", OPT_ALL_EVENTS, false, NULL,
+     "Falco's -A (replayed captures are evaluated\n"
+     "whole either way)"},
+    {NULL, VG_OPT_CONFIG, true, "KEY=VALUE",
+     "Falco configuration: priority, rule_matching,\n"
+     "json_output, json_include_*_property,\n"
+     "time_format_iso_8601, append_output"},
+    {NULL, 0, false, NULL, NULL}};
+
+static int on_opt(vg_cli *cli, int key, const char *arg);
+
+static const vg_cli_cmd CMD = {
+    "run", "[OPTIONS] (--rules PATH... | --pack PACK) [--] EVENTS...",
+    "Evaluates rules over capture files (.scap, plain or gzip) and JSON\n"
+    "event files (k8s audit, CloudTrail, ...; '-' = standard input) and\n"
+    "prints one alert per match. Without '--', the arguments after --rules\n"
+    "that end in .yaml/.yml or are directories are rule files.",
+    VG_CLI_LOADING | VG_CLI_FORMAT, OPTS, on_opt};
 
 static bool push(const char ***v, size_t *n, const char *s) {
   const char **nv = realloc((void *)*v, (*n + 1) * sizeof *nv);
@@ -86,33 +107,26 @@ static int parse_bool(const char *key, const char *v, bool *out) {
     *out = false;
     return 0;
   }
-  fprintf(stderr, "vigil run: -o %s: expected true or false, got '%s'\n",
-          key, v);
-  return -1;
+  return vg_cli_error(&CMD, "-o %s: expected true or false, got '%s'", key,
+                      v);
 }
 
 /* -o KEY=VALUE with Falco's meaning. */
-static int config_option(run_opts *o, const char *kv) {
+static int config_option(run_opts *o, vg_cli *cli, const char *kv) {
   const char *eq = strchr(kv, '=');
-  if (!eq) {
-    fprintf(stderr, "vigil run: -o needs KEY=VALUE, got '%s'\n", kv);
-    return -1;
-  }
+  if (!eq)
+    return vg_cli_error(&CMD, "-o needs KEY=VALUE, got '%s'", kv);
   size_t kl = (size_t)(eq - kv);
   char key[64];
-  if (kl >= sizeof key) {
-    fprintf(stderr, "vigil run: unknown configuration key in -o %s\n", kv);
-    return -1;
-  }
+  if (kl >= sizeof key)
+    return vg_cli_error(&CMD, "unknown configuration key in -o '%s'", kv);
   memcpy(key, kv, kl);
   key[kl] = 0;
   const char *v = eq + 1;
   if (!strcmp(key, "priority")) {
     int p = vg_run_priority_parse(v);
-    if (p < 0) {
-      fprintf(stderr, "vigil run: invalid priority '%s'\n", v);
-      return -1;
-    }
+    if (p < 0)
+      return vg_cli_error(&CMD, "-o priority: invalid priority '%s'", v);
     o->min_prio = p;
     return 0;
   }
@@ -121,11 +135,10 @@ static int config_option(run_opts *o, const char *kv) {
       o->first_match = !strcmp(v, "first");
       return 0;
     }
-    fprintf(stderr, "vigil run: rule_matching must be first or all\n");
-    return -1;
+    return vg_cli_error(&CMD, "-o rule_matching must be first or all");
   }
   if (!strcmp(key, "json_output"))
-    return parse_bool(key, v, &o->json);
+    return parse_bool(key, v, &cli->json);
   if (!strcmp(key, "json_include_output_property"))
     return parse_bool(key, v, &o->inc_output);
   if (!strcmp(key, "json_include_tags_property"))
@@ -153,8 +166,7 @@ static int config_option(run_opts *o, const char *kv) {
     o->append_output = n;
     return 0;
   }
-  fprintf(stderr, "vigil run: unknown configuration key in -o %s\n", kv);
-  return -1;
+  return vg_cli_error(&CMD, "unknown configuration key in -o '%s'", kv);
 }
 
 static bool is_rules_path(const char *a) {
@@ -173,94 +185,78 @@ static bool is_rules_path(const char *a) {
   return dir;
 }
 
-/* Returns 0 to go on, 1 when done (help), -1 on a usage error. */
-static int parse_args(run_opts *o, int argc, char **argv) {
-  bool in_rules = false, rules_given = false, dashdash = false;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (dashdash || !strcmp(a, "-") || a[0] != '-') {
-      if (!dashdash && in_rules && is_rules_path(a)) {
-        if (vg_loadargs_path(&o->la, a) < 0)
-          return -2;
-        continue;
-      }
-      in_rules = false;
-      if (!push(&o->events, &o->nevents, a))
-        return -1;
-      continue;
+/* A handler's status after adding to a list: -1 when out of memory. */
+static int added(bool ok) {
+  if (ok)
+    return 0;
+  fprintf(stderr, "vigil run: out of memory\n");
+  return -1;
+}
+
+static int on_opt(vg_cli *cli, int key, const char *arg) {
+  run_opts *o = cli->ud;
+  bool in_rules = o->in_rules;
+  o->in_rules = false;
+  switch (key) {
+  case VG_CLI_ARG:
+    if (in_rules && is_rules_path(arg)) {
+      o->in_rules = true;
+      return vg_loadargs_path(o->la, CMD.name, arg);
     }
-    in_rules = false;
-    bool has = i + 1 < argc;
-    if (!strcmp(a, "--")) {
-      dashdash = true;
-    } else if (!strcmp(a, "--rules")) {
-      in_rules = rules_given = true;
-      if (!has) {
-        fprintf(stderr, "vigil run: --rules needs a path\n");
-        return -1;
-      }
-    } else if (!strcmp(a, "--pack") && has) {
-      o->pack = argv[++i];
-    } else if (!strcmp(a, "--format") && has) {
-      const char *f = argv[++i];
-      if (strcmp(f, "text") && strcmp(f, "json")) {
-        fprintf(stderr, "vigil run: --format must be text or json\n");
-        return -1;
-      }
-      o->json = !strcmp(f, "json");
-    } else if (!strcmp(a, "--min-priority") && has) {
-      o->min_prio = vg_run_priority_parse(argv[++i]);
-      if (o->min_prio < 0) {
-        fprintf(stderr, "vigil run: invalid priority '%s'\n", argv[i]);
-        return -1;
-      }
-    } else if (!strcmp(a, "--enable-tag") && has) {
-      if (!push(&o->en_tags, &o->nen_tags, argv[++i]))
-        return -1;
-    } else if (!strcmp(a, "--disable-tag") && has) {
-      if (!push(&o->dis_tags, &o->ndis_tags, argv[++i]))
-        return -1;
-    } else if (!strcmp(a, "--disable-rule") && has) {
-      if (!push(&o->dis_rules, &o->ndis_rules, argv[++i]))
-        return -1;
-    } else if (!strcmp(a, "--all-events") || !strcmp(a, "-A")) {
-      o->all_events = true;
-    } else if (!strcmp(a, "-o") && has) {
-      if (config_option(o, argv[++i]) < 0)
-        return -1;
-    } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-      usage(stdout);
-      return 1;
-    } else {
-      if (!strcmp(a, "--source") && has)
-        o->force_source = argv[i + 1];
-      int r = vg_loadargs_option(&o->la, argc, argv, &i);
-      if (r < 0)
-        return -1;
-      if (r == 0) {
-        fprintf(stderr, "vigil run: unknown option or missing value: '%s'\n",
-                a);
-        return -1;
-      }
-    }
+    /* fall through */
+  case VG_CLI_LITERAL:
+    return added(push(&o->events, &o->nevents, arg));
+  case OPT_RULES:
+    o->in_rules = o->rules_given = true;
+    return vg_loadargs_path(o->la, CMD.name, arg);
+  case OPT_PACK:
+    o->pack = arg;
+    return 0;
+  case OPT_MIN_PRIORITY:
+    o->min_prio = vg_run_priority_parse(arg);
+    if (o->min_prio < 0)
+      return vg_cli_error(&CMD, "--min-priority: invalid priority '%s'", arg);
+    return 0;
+  case OPT_ENABLE_TAG:
+    return added(push(&o->en_tags, &o->nen_tags, arg));
+  case OPT_DISABLE_TAG:
+    return added(push(&o->dis_tags, &o->ndis_tags, arg));
+  case OPT_DISABLE_RULE:
+    return added(push(&o->dis_rules, &o->ndis_rules, arg));
+  case OPT_ALL_EVENTS:
+    o->all_events = true;
+    return 0;
+  case VG_OPT_CONFIG:
+    return config_option(o, cli, arg);
+  case VG_OPT_SOURCE:
+    o->force_source = arg;
+    return VG_CLI_NEXT; /* and a source the engine knows */
+  default:
+    return VG_CLI_NEXT;
   }
-  if (rules_given == (o->pack != NULL)) {
-    fprintf(stderr, "vigil run: give either --rules PATH... or --pack "
-                    "PACK\n");
-    return -1;
-  }
-  if (rules_given && !o->la.nfiles) {
-    fprintf(stderr, "vigil run: --rules needs a path\n");
-    return -1;
-  }
-  if (!o->nevents) {
-    fprintf(stderr, "vigil run: no event files\n");
-    return -1;
-  }
+}
+
+/* Returns VG_CLI_GO to go on, or the exit status. */
+static int parse_args(run_opts *o, vg_cli *cli, int argc, char **argv) {
+  o->la = &cli->la; /* vg_cli_parse fills it; the handler adds to it */
+  int rc = vg_cli_parse(cli, &CMD, o, argc, argv);
+  if (rc != VG_CLI_GO)
+    return rc;
+  o->json = cli->json;
+  rc = 2;
+  if (o->rules_given == (o->pack != NULL))
+    vg_cli_error(&CMD, "give either --rules PATH... or --pack PACK");
+  else if (o->rules_given && !o->la->nfiles)
+    vg_cli_error(&CMD, "--rules needs a rule file (.yaml, .yml or a "
+                       "directory)");
+  else if (!o->nevents)
+    vg_cli_error(&CMD, "no EVENTS file given");
+  else
+    rc = VG_CLI_GO;
   /* --source forces the event source only when it names one source */
-  if (o->la.nsources != 1)
+  if (o->la->nsources != 1)
     o->force_source = NULL;
-  return 0;
+  return rc;
 }
 
 /* Prints each distinct diagnostic once: every file's result also repeats
@@ -341,12 +337,40 @@ static const char *input_source(run_opts *o, const char *path) {
   return src && *src ? src : NULL;
 }
 
+/* The source an input is read as: Falco reads every input with the
+ * source plugin it is set up with, so a JSON input whose content names no
+ * known source goes to the one plugin event source of the rules (when
+ * there is exactly one and no rule reads plain JSON), whose reader then
+ * rejects what it does not recognise, as the plugin does. NULL: recognise
+ * it from the content. */
+static const char *reading_source(run_opts *o, const vigil_program *p,
+                                  const char *path) {
+  if (o->force_source)
+    return o->force_source;
+  const char *only = NULL;
+  for (size_t r = 0; r < vigil_program_nrules(p); r++) {
+    vigil_rule_info ri;
+    vigil_program_rule(p, r, &ri);
+    if (!ri.source || !strcmp(ri.source, "syscall"))
+      continue;
+    if (!strcmp(ri.source, "json") ||
+        vg_json_src_from_name(ri.source) == VG_JSRC_NONE ||
+        (only && strcmp(only, ri.source) != 0))
+      return NULL;
+    only = ri.source;
+  }
+  if (!only) /* syscall rules only: nothing to look at */
+    return NULL;
+  const char *src = input_source(o, path);
+  return src && !strcmp(src, "json") ? only : NULL;
+}
+
 /* Without --no-plugins the compiler loads the plugins the rules require
  * (compiler.h auto_plugins); a Falco set up to read these inputs also has
  * each input's source plugin (and the json plugin for JSON payloads), so
  * add those. */
 static bool add_input_plugins(run_opts *o) {
-  if (o->la.no_plugins)
+  if (o->la->no_plugins)
     return true;
   for (size_t i = 0; i < o->nevents; i++) {
     const char *src = input_source(o, o->events[i]);
@@ -358,21 +382,12 @@ static bool add_input_plugins(run_opts *o) {
       if (!names[k])
         continue;
       bool have = false;
-      for (size_t j = 0; j < o->la.nplugins && !have; j++)
-        have = !strcmp(o->la.plugins[j].name, names[k]);
+      for (size_t j = 0; j < o->la->nplugins && !have; j++)
+        have = !strcmp(o->la->plugins[j].name, names[k]);
       if (have)
         continue;
-      vigil_plugin_spec *np = realloc(
-          o->la.plugins, (o->la.nplugins + 1) * sizeof *o->la.plugins);
-      if (!np)
+      if (vg_loadargs_plugin(o->la, names[k]) < 0)
         return false;
-      o->la.plugins = np;
-      char *nm = strdup(names[k]);
-      if (!nm)
-        return false;
-      np[o->la.nplugins].name = nm;
-      np[o->la.nplugins].version = NULL;
-      o->la.nplugins++;
     }
   }
   return true;
@@ -386,16 +401,16 @@ static int compile_rules(run_opts *o, uint8_t **bytes, size_t *len) {
     return 2;
   }
   vigil_compiler_options co = VIGIL_COMPILER_OPTIONS_INIT;
-  vg_loadargs_options(&o->la, &co);
+  vg_loadargs_options(o->la, &co);
   vigil_compiler *c;
   if (vigil_compiler_new(&co, &c) != VIGIL_OK) {
     fprintf(stderr, "vigil run: out of memory\n");
     return 2;
   }
-  for (size_t i = 0; i < o->la.nfiles; i++) {
-    vigil_status st = vigil_compiler_load_file(c, o->la.files[i]);
+  for (size_t i = 0; i < o->la->nfiles; i++) {
+    vigil_status st = vigil_compiler_load_file(c, o->la->files[i]);
     if (st == VIGIL_E_IO || st == VIGIL_E_NOMEM) {
-      fprintf(stderr, "vigil run: %s: %s\n", o->la.files[i],
+      fprintf(stderr, "vigil run: %s: %s\n", o->la->files[i],
               st == VIGIL_E_IO ? "cannot read" : "out of memory");
       vigil_compiler_free(c);
       return 2;
@@ -685,8 +700,8 @@ static int run_events(run_opts *o, const vigil_program *p, vg_run_host *h) {
       path = spooled;
     }
     char err[700] = "";
-    vigil_status st = vg_run_host_open(h, path, o->force_source, err,
-                                       sizeof err);
+    vigil_status st = vg_run_host_open(h, path, reading_source(o, p, path),
+                                       err, sizeof err);
     if (st != VIGIL_OK) {
       fprintf(stderr, "vigil run: %s: %s\n", o->events[i],
               err[0] ? err : vigil_status_str(st));
@@ -727,6 +742,8 @@ static int run_events(run_opts *o, const vigil_program *p, vg_run_host *h) {
         }
       }
     }
+    if (*vg_run_host_note(h)) /* the source plugin logs what it drops */
+      fprintf(stderr, "vigil run: %s\n", vg_run_host_note(h));
     vg_run_host_close(h);
     if (spooled) {
       unlink(spooled);
@@ -757,13 +774,11 @@ int vg_cmd_run(int argc, char **argv) {
   size_t len = 0;
   vigil_program *p = NULL;
   vg_run_host *h = NULL;
-  int pr = parse_args(&o, argc, argv);
-  if (pr != 0) {
-    if (pr == -1)
-      usage(stderr);
-    rc = pr == 1 ? 0 : 2;
+  vg_cli cli;
+  rc = parse_args(&o, &cli, argc, argv);
+  if (rc != VG_CLI_GO)
     goto out;
-  }
+  rc = 2;
   if (o.pack) {
     bytes = vg_cli_read_file("run", o.pack, &len);
     if (!bytes)
@@ -816,7 +831,7 @@ out:
   vg_run_host_free(h);
   vigil_program_free(p);
   vg_free(bytes);
-  vg_loadargs_free(&o.la);
+  vg_cli_fini(&cli);
   free((void *)o.events);
   free((void *)o.en_tags);
   free((void *)o.dis_tags);

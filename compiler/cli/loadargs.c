@@ -40,65 +40,53 @@ static const char *const KNOWN_KEYS[] = {"priority",
                                          "buffered_outputs",
                                          NULL};
 
-int vg_loadargs_option(vg_loadargs *la, int argc, char **argv, int *i) {
-  const char *a = argv[*i];
-  if (!strcmp(a, "--source") || !strcmp(a, "--plugin") || !strcmp(a, "-o")) {
-    if (*i + 1 >= argc) {
-      fprintf(stderr, "vigil: option %s needs a value\n", a);
-      return -1;
-    }
-    const char *v = argv[++*i];
-    if (!strcmp(a, "--source")) {
-      if (!push((void ***)&la->sources, &la->nsources, (void *)v))
-        return -1;
-    } else if (!strcmp(a, "--plugin")) {
-      vigil_plugin_spec *np =
-          realloc(la->plugins, (la->nplugins + 1) * sizeof *np);
-      if (!np)
-        return -1;
-      la->plugins = np;
-      char *name = strdup(v);
-      if (!name)
-        return -1;
-      char *at = strchr(name, '@');
-      np[la->nplugins].name = name;
-      np[la->nplugins].version = NULL;
-      if (at) {
-        *at = 0;
-        np[la->nplugins].version = at + 1;
-      }
-      la->nplugins++;
-    } else {
-      const char *eq = strchr(v, '=');
-      size_t kl = eq ? (size_t)(eq - v) : strlen(v);
-      bool known = false;
-      for (size_t k = 0; KNOWN_KEYS[k]; k++)
-        if (strlen(KNOWN_KEYS[k]) == kl && !strncmp(KNOWN_KEYS[k], v, kl))
-          known = true;
-      if (!eq || !known) {
-        fprintf(stderr, "vigil: unknown configuration key in -o %s\n", v);
-        return -1;
-      }
-    }
-    return 1;
+int vg_loadargs_source(vg_loadargs *la, const char *name) {
+  return push((void ***)&la->sources, &la->nsources, (void *)name) ? 0 : -1;
+}
+
+int vg_loadargs_plugin(vg_loadargs *la, const char *spec) {
+  vigil_plugin_spec *np =
+      realloc(la->plugins, (la->nplugins + 1) * sizeof *np);
+  if (!np)
+    return -1;
+  la->plugins = np;
+  char *name = strdup(spec);
+  if (!name)
+    return -1;
+  char *at = strchr(name, '@');
+  np[la->nplugins].name = name;
+  np[la->nplugins].version = NULL;
+  if (at) {
+    *at = 0;
+    np[la->nplugins].version = at + 1;
   }
-  if (!strcmp(a, "--no-plugins")) {
-    la->no_plugins = true;
-    return 1;
-  }
+  la->nplugins++;
   return 0;
 }
 
-int vg_loadargs_path(vg_loadargs *la, const char *path) {
+bool vg_loadargs_config_known(const char *kv) {
+  const char *eq = strchr(kv, '=');
+  if (!eq)
+    return false;
+  size_t kl = (size_t)(eq - kv);
+  for (size_t k = 0; KNOWN_KEYS[k]; k++)
+    if (strlen(KNOWN_KEYS[k]) == kl && !strncmp(KNOWN_KEYS[k], kv, kl))
+      return true;
+  return false;
+}
+
+int vg_loadargs_path(vg_loadargs *la, const char *prog,
+                     const char *path) {
   struct stat st;
   if (stat(path, &st) != 0) {
-    fprintf(stderr, "vigil: cannot read '%s'\n", path);
+    fprintf(stderr, "vigil %s: cannot read '%s'\n", prog, path);
     return -1;
   }
   if (S_ISDIR(st.st_mode)) {
     DIR *d = opendir(path);
     if (!d) {
-      fprintf(stderr, "vigil: cannot read directory '%s'\n", path);
+      fprintf(stderr, "vigil %s: cannot read directory '%s'\n", prog,
+              path);
       return -1;
     }
     char **names = NULL;

@@ -2,7 +2,8 @@
  * loadargs.h - command-line inputs shared by the commands that load rule
  * files (cli.md "Inputs shared by lint, compile, describe, run, check"):
  * PATH... with directory expansion, --source, --plugin NAME[@VER],
- * --no-plugins, -o KEY=VALUE. Owned by the loader work.
+ * --no-plugins, -o KEY=VALUE. Parsed by cli/cliopt.c; owned by the cli
+ * helper.
  */
 #ifndef VG_CLI_LOADARGS_H
 #define VG_CLI_LOADARGS_H
@@ -22,14 +23,16 @@ typedef struct vg_loadargs {
   bool no_plugins;
 } vg_loadargs;
 
-/*
- * Tries to consume the option at argv[*i] (advancing *i past its value).
- * Returns 1 if consumed, 0 if not a shared option, -1 on a usage error
- * (message printed to stderr).
- */
-int vg_loadargs_option(vg_loadargs *la, int argc, char **argv, int *i);
-/* Adds a PATH (expanding a directory); -1 when it cannot be read. */
-int vg_loadargs_path(vg_loadargs *la, const char *path);
+/* --source NAME and --plugin NAME[@VERSION]: 0, or -1 out of memory. The
+ * strings are borrowed from argv (the plugin name is copied). */
+int vg_loadargs_source(vg_loadargs *la, const char *name);
+int vg_loadargs_plugin(vg_loadargs *la, const char *spec);
+/* -o KEY=VALUE: whether KEY is a configuration key vigil knows (cli.md:
+ * unknown keys are an error). */
+bool vg_loadargs_config_known(const char *kv);
+/* Adds a PATH (expanding a directory); -1 when it cannot be read, after a
+ * message naming the command prog. */
+int vg_loadargs_path(vg_loadargs *la, const char *prog, const char *path);
 void vg_loadargs_free(vg_loadargs *la);
 /* Fills compiler options from the arguments. */
 void vg_loadargs_options(const vg_loadargs *la, vigil_compiler_options *o);

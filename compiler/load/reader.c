@@ -778,6 +778,60 @@ static bool read_engine_version(vigil_compiler *c, const vg_ynode *item,
   return true;
 }
 
+/* The name of an item (key "list", "macro", "rule", "name"): *ctx becomes
+ * the item's context, unnamed while the name is read (its errors point at
+ * the item), then named after it. */
+static bool read_item_name(vigil_compiler *c, const vg_ynode *item,
+                           const vg_ctx *parent, vg_itype it, const char *key,
+                           vg_ctx *ctx, dval *name) {
+  vg_ctx_child(ctx, parent, item, it, "");
+  if (!decode(c, item, key, K_STR, false, false, ctx, name))
+    return false;
+  vg_ctx_child(ctx, parent, item, it, name->s);
+  return true;
+}
+
+/* The deprecated `append: true` (a warning) and the `override:` mapping of
+ * a list, macro or rule item: both together are an error. *append tells
+ * whether `append: true` was written. */
+static bool read_append(vigil_compiler *c, const vg_ynode *item,
+                        const char *const *can_app,
+                        const char *const *can_rep, const vg_ctx *ctx,
+                        bool *append, ovr *o) {
+  dval app;
+  if (!decode(c, item, "append", K_BOOL, true, false, ctx, &app))
+    return false;
+  if (app.b)
+    vg_add_warning(c, VG_LOAD_DEPRECATED_ITEM, WARNING_APPEND, ctx, NULL);
+  if (!decode_overrides(c, item, can_app, can_rep, ctx, o))
+    return false;
+  if (app.b && (o->napp || o->nrep))
+    return fail(c, YAMLV, ERROR_OVERRIDE_APPEND, ctx);
+  *append = app.b;
+  return true;
+}
+
+/* One {name, version} mapping of required_plugin_versions: an entry or one
+ * of its alternatives (it, and the error for a non-mapping, say which).
+ * *ctx is the item's context, named after the plugin once its name is
+ * read. */
+static bool read_plugin_req(vigil_compiler *c, const vg_ynode *pl,
+                            const vg_ctx *parent, vg_itype it,
+                            const char *not_map, vg_ctx *ctx,
+                            vg_plugin_req *out) {
+  vg_ctx_child(ctx, parent, pl, it, "");
+  if (pl->kind != VG_Y_MAP)
+    return fail(c, YAMLV, not_map, ctx);
+  dval name, ver;
+  if (!read_item_name(c, pl, parent, it, "name", ctx, &name))
+    return false;
+  if (!decode(c, pl, "version", K_STR, false, false, ctx, &ver))
+    return false;
+  out->name = name.s;
+  out->version = ver.s;
+  return true;
+}
+
 static bool read_plugin_versions(vigil_compiler *c, const vg_ynode *item,
                                  const vg_ctx *parent) {
   const vg_ynode *rpv = vg_ymap_get(item, "required_plugin_versions");
@@ -788,27 +842,21 @@ static bool read_plugin_versions(vigil_compiler *c, const vg_ynode *item,
                 "Value of required_plugin_versions must be a sequence", &ctx);
   for (size_t i = 0; i < rpv->n; i++) {
     const vg_ynode *pl = rpv->kids[i];
-    vg_ctx tmp;
-    vg_ctx_child(&tmp, &ctx, pl, VG_IT_REQUIRED_PLUGIN_VERSIONS_ENTRY, "");
-    if (pl->kind != VG_Y_MAP)
-      return fail(c, YAMLV, "Plugin version must be a mapping", &tmp);
-    dval name, ver;
-    if (!decode(c, pl, "name", K_STR, false, false, &tmp, &name))
+    vg_ctx gctx;
+    vg_plugin_req req;
+    if (!read_plugin_req(c, pl, &ctx, VG_IT_REQUIRED_PLUGIN_VERSIONS_ENTRY,
+                         "Plugin version must be a mapping", &gctx, &req))
       return false;
     vg_plugin_group *g = vg_arena_alloc(&c->a, sizeof *g);
     if (!g)
       return false;
-    vg_ctx_child(&g->ctx, &ctx, pl, VG_IT_REQUIRED_PLUGIN_VERSIONS_ENTRY,
-                 name.s);
-    if (!decode(c, pl, "version", K_STR, false, false, &g->ctx, &ver))
-      return false;
+    g->ctx = gctx;
     const vg_ynode *alts = vg_ymap_get(pl, "alternatives");
     size_t na = alts && alts->kind == VG_Y_SEQ ? alts->n : 0;
     g->alts = vg_arena_alloc(&c->a, (na + 1) * sizeof *g->alts);
     if (!g->alts)
       return false;
-    g->alts[0].name = name.s;
-    g->alts[0].version = ver.s;
+    g->alts[0] = req;
     g->n = 1;
     if (alts) {
       if (alts->kind != VG_Y_SEQ)
@@ -816,22 +864,12 @@ static bool read_plugin_versions(vigil_compiler *c, const vg_ynode *item,
                     "Value of plugin version alternatives must be a sequence",
                     &g->ctx);
       for (size_t j = 0; j < alts->n; j++) {
-        const vg_ynode *al = alts->kids[j];
         vg_ctx actx;
-        vg_ctx_child(&actx, &g->ctx, al,
-                     VG_IT_REQUIRED_PLUGIN_VERSIONS_ALTERNATIVE, "");
-        if (al->kind != VG_Y_MAP)
-          return fail(c, YAMLV, "Plugin version alternative must be a mapping",
-                      &actx);
-        dval an, av;
-        if (!decode(c, al, "name", K_STR, false, false, &actx, &an))
+        if (!read_plugin_req(c, alts->kids[j], &g->ctx,
+                             VG_IT_REQUIRED_PLUGIN_VERSIONS_ALTERNATIVE,
+                             "Plugin version alternative must be a mapping",
+                             &actx, &g->alts[g->n]))
           return false;
-        vg_ctx_child(&actx, &g->ctx, al,
-                     VG_IT_REQUIRED_PLUGIN_VERSIONS_ALTERNATIVE, an.s);
-        if (!decode(c, al, "version", K_STR, false, false, &actx, &av))
-          return false;
-        g->alts[g->n].name = an.s;
-        g->alts[g->n].version = av.s;
         g->n++;
       }
     }
@@ -877,12 +915,10 @@ static bool read_plugin_versions(vigil_compiler *c, const vg_ynode *item,
 
 static bool read_list(vigil_compiler *c, const vg_ynode *item,
                       const vg_ctx *parent) {
-  vg_ctx tmp, ctx;
-  vg_ctx_child(&tmp, parent, item, VG_IT_LIST, "");
+  vg_ctx ctx;
   dval name;
-  if (!decode(c, item, "list", K_STR, false, false, &tmp, &name))
+  if (!read_item_name(c, item, parent, VG_IT_LIST, "list", &ctx, &name))
     return false;
-  vg_ctx_child(&ctx, parent, item, VG_IT_LIST, name.s);
   /* [^()"'[:space:]=,]+ */
   bool bad = name.s[0] == 0;
   for (const char *p = name.s; *p; p++)
@@ -896,17 +932,11 @@ static bool read_list(vigil_compiler *c, const vg_ynode *item,
   const vg_ynode *seq;
   if (!decode_seq(c, item, "items", false, &ctx, &seq))
     return false;
-  dval app;
-  if (!decode(c, item, "append", K_BOOL, true, false, &ctx, &app))
-    return false;
-  if (app.b)
-    vg_add_warning(c, VG_LOAD_DEPRECATED_ITEM, WARNING_APPEND, &ctx, NULL);
+  bool append;
   ovr o;
-  if (!decode_overrides(c, item, LIST_OVR, LIST_OVR, &ctx, &o))
+  if (!read_append(c, item, LIST_OVR, LIST_OVR, &ctx, &append, &o))
     return false;
-  if (app.b && (o.napp || o.nrep))
-    return fail(c, YAMLV, ERROR_OVERRIDE_APPEND, &ctx);
-  bool append = app.b || ovr_has(o.app, o.napp, "items");
+  append = append || ovr_has(o.app, o.napp, "items");
   vg_list_info v;
   memset(&v, 0, sizeof v);
   v.name = name.s;
@@ -939,12 +969,10 @@ static bool read_list(vigil_compiler *c, const vg_ynode *item,
 
 static bool read_macro(vigil_compiler *c, const vg_ynode *item,
                        const vg_ctx *parent) {
-  vg_ctx tmp, ctx;
-  vg_ctx_child(&tmp, parent, item, VG_IT_MACRO, "");
+  vg_ctx ctx;
   dval name;
-  if (!decode(c, item, "macro", K_STR, false, false, &tmp, &name))
+  if (!read_item_name(c, item, parent, VG_IT_MACRO, "macro", &ctx, &name))
     return false;
-  vg_ctx_child(&ctx, parent, item, VG_IT_MACRO, name.s);
   /* [a-zA-Z]+[a-zA-Z0-9_]* */
   bool bad = !((name.s[0] >= 'a' && name.s[0] <= 'z') ||
                (name.s[0] >= 'A' && name.s[0] <= 'Z'));
@@ -966,17 +994,11 @@ static bool read_macro(vigil_compiler *c, const vg_ynode *item,
   v.cond = ctext_of(c, cond.node);
   v.ctx = ctx;
   vg_ctx_child(&v.cond_ctx, &ctx, cond.node, VG_IT_MACRO_CONDITION, "");
-  dval app;
-  if (!decode(c, item, "append", K_BOOL, true, false, &ctx, &app))
-    return false;
-  if (app.b)
-    vg_add_warning(c, VG_LOAD_DEPRECATED_ITEM, WARNING_APPEND, &ctx, NULL);
+  bool append;
   ovr o;
-  if (!decode_overrides(c, item, MACRO_OVR, MACRO_OVR, &ctx, &o))
+  if (!read_append(c, item, MACRO_OVR, MACRO_OVR, &ctx, &append, &o))
     return false;
-  if (app.b && (o.napp || o.nrep))
-    return fail(c, YAMLV, ERROR_OVERRIDE_APPEND, &ctx);
-  bool append = app.b || ovr_has(o.app, o.napp, "condition");
+  append = append || ovr_has(o.app, o.napp, "condition");
   if (append) {
     vg_macro_info *prev = vg_find_macro(c, v.name);
     if (!prev)
@@ -1291,27 +1313,19 @@ static bool read_update(vigil_compiler *c, const vg_ynode *item,
 
 static bool read_rule(vigil_compiler *c, const vg_ynode *item,
                       const vg_ctx *parent) {
-  vg_ctx tmp, ctx;
-  vg_ctx_child(&tmp, parent, item, VG_IT_RULE, "");
+  vg_ctx ctx;
   dval name;
-  if (!decode(c, item, "rule", K_STR, false, false, &tmp, &name))
+  if (!read_item_name(c, item, parent, VG_IT_RULE, "rule", &ctx, &name))
     return false;
-  vg_ctx_child(&ctx, parent, item, VG_IT_RULE, name.s);
   dval src;
   if (!decode(c, item, "source", K_STR, true, true, &ctx, &src))
     return false;
   const char *source = src.s;
-  dval app;
-  if (!decode(c, item, "append", K_BOOL, true, false, &ctx, &app))
-    return false;
-  if (app.b)
-    vg_add_warning(c, VG_LOAD_DEPRECATED_ITEM, WARNING_APPEND, &ctx, NULL);
+  bool app_b;
   ovr o;
-  if (!decode_overrides(c, item, RULE_APPEND, RULE_REPLACE, &ctx, &o))
+  if (!read_append(c, item, RULE_APPEND, RULE_REPLACE, &ctx, &app_b, &o))
     return false;
   bool has_ovr = o.napp || o.nrep;
-  if (app.b && has_ovr)
-    return fail(c, YAMLV, ERROR_OVERRIDE_APPEND, &ctx);
 
   if (has_ovr) {
     /* expected keys: (appendable U replaceable) written in the item, kept
@@ -1357,7 +1371,7 @@ static bool read_rule(vigil_compiler *c, const vg_ynode *item,
                          exp[best]),
                   &kctx);
     }
-  } else if (app.b) {
+  } else if (app_b) {
     rupd u;
     memset(&u, 0, sizeof u);
     u.source = source;

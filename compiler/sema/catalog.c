@@ -100,18 +100,26 @@ bool vg_event_name_known(const char *name, size_t len) {
   return false;
 }
 
+/* strlen(name) when name is a prefix of s[0..len), else -1: one pass that
+ * stops at the first difference (startup cost: sema tries every catalog
+ * name against every rule value, and most differ within a few bytes). */
+static long name_prefix_len(const char *name, const char *s, size_t len) {
+  size_t k = 0;
+  while (k < len && name[k] && name[k] == s[k])
+    k++;
+  return name[k] ? -1 : (long)k;
+}
+
 const vg_event_param *vg_event_param_longest(const char *s, size_t len) {
   const vg_event_param *best = NULL;
   size_t max = 0;
   for (size_t i = 0; i < vg_nevents; i++) {
     for (size_t k = 0; k < vg_events[i].nparams; k++) {
       const vg_event_param *p = &vg_events[i].params[k];
-      size_t n = strlen(p->name);
-      if (n > len || n <= max)
-        continue;
-      if (!memcmp(s, p->name, n)) {
+      long n = name_prefix_len(p->name, s, len);
+      if (n > (long)max) {
         best = p;
-        max = n;
+        max = (size_t)n;
       }
     }
   }
@@ -166,12 +174,20 @@ static const vg_field_def *find_def(const vg_field_class *c,
 static long generic_parse(const vg_field_class *c, rctx *r) {
   long max = NOMATCH;
   const vg_field_def *best = NULL;
+  /* no name of the class can prefix s: skip the scan (startup cost) */
+  if (c->first) {
+    const char *q = c->first;
+    if (r->s.n < 2)
+      return NOMATCH;
+    while (q[0] && (q[0] != r->s.p[0] || q[1] != r->s.p[1]))
+      q += 2;
+    if (!q[0])
+      return NOMATCH;
+  }
   for (size_t i = 0; i < c->nfields; i++) {
-    size_t n = strlen(c->fields[i].name);
-    if ((long)n <= max)
-      continue;
-    if (r->s.n >= n && !memcmp(r->s.p, c->fields[i].name, n)) {
-      max = (long)n;
+    long n = name_prefix_len(c->fields[i].name, r->s.p, r->s.n);
+    if (n > max) {
+      max = n;
       best = &c->fields[i];
     }
   }
@@ -533,6 +549,11 @@ vigil_status vg_field_resolve(const vg_fieldset *fs, const char *name,
 }
 
 bool vg_field_exists(const vg_fieldset *fs, const char *text, size_t len) {
+  /* every catalog field name starts with a lowercase letter and every
+   * class parser needs its name as a prefix: reject the rest (paths,
+   * numbers, ...) without trying each class */
+  if (len == 0 || text[0] < 'a' || text[0] > 'z')
+    return false;
   char msg[8];
   vg_field_ref ref;
   ftext s = {text, len};

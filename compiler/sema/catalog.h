@@ -89,6 +89,9 @@ typedef struct vg_field_class {
   const char *plugin;           /* providing plugin, NULL for libsinsp */
   const vg_field_def *fields;
   size_t nfields;
+  const char *first;            /* the distinct first two bytes of its
+                                   field names, pair after pair, or NULL
+                                   (some name is shorter) */
 } vg_field_class;
 
 extern const vg_field_class vg_field_classes[];

@@ -12,9 +12,21 @@
 #include "vm/value.h"
 
 static void set_all(vg_evtset *s) {
+  size_t n = vg_nevents < VG_EVT_MAX ? vg_nevents : VG_EVT_MAX;
   memset(s, 0, sizeof *s);
-  for (size_t i = 0; i < vg_nevents && i < VG_EVT_MAX; i++)
-    s->bits[i / 64] |= (uint64_t)1 << (i % 64);
+  /* whole words, then the last partial one (startup cost) */
+  for (size_t w = 0; w < n / 64; w++)
+    s->bits[w] = ~(uint64_t)0;
+  if (n % 64)
+    s->bits[n / 64] = ((uint64_t)1 << (n % 64)) - 1;
+}
+
+/* Whether the event name nm is exactly v. */
+static bool name_is(const char *nm, vg_str v) {
+  size_t k = 0;
+  while (k < v.len && nm[k] && nm[k] == v.ptr[k])
+    k++;
+  return k == v.len && nm[k] == 0;
 }
 
 static void set_add(vg_evtset *s, size_t code) {
@@ -67,7 +79,7 @@ static void names_to_codes(const vg_str *vals, size_t nvals, vg_evtset *out) {
     bool found = false;
     for (size_t i = 2; i < vg_nevents; i++) {
       const char *nm = vg_events[i].name;
-      if (strlen(nm) == vals[k].len && !memcmp(nm, vals[k].ptr, vals[k].len)) {
+      if (name_is(nm, vals[k])) {
         set_add(out, i);
         found = true;
       }
@@ -82,7 +94,7 @@ static void names_to_codes(const vg_str *vals, size_t nvals, vg_evtset *out) {
     bool found = false;
     for (size_t i = 2; i < vg_nevents; i++) {
       const char *nm = vg_events[i].name;
-      if (strlen(nm) == vals[k].len && !memcmp(nm, vals[k].ptr, vals[k].len))
+      if (name_is(nm, vals[k]))
         found = true;
     }
     if (found)

@@ -163,8 +163,14 @@ def main():
         for k in lib + plug:
             n = len(groups[k])
             plugin = k[len("plugin:"):] if k.startswith("plugin:") else None
+            # the distinct first two bytes of its names (None when a name
+            # is shorter: then no class-level filter)
+            names = [r[0] for r in groups[k]]
+            first = None
+            if all(len(nm) >= 2 for nm in names):
+                first = "".join(sorted(set(nm[:2] for nm in names)))
             classes.append((src, k if plugin is None else plugin, plugin,
-                            var, off, n))
+                            var, off, n, first))
             off += n
 
     o.append("const vg_catalog vg_catalogs[] = {\n")
@@ -173,9 +179,9 @@ def main():
     o.append("};\nconst size_t vg_ncatalogs = %d;\n\n" % len(sources))
 
     o.append("const vg_field_class vg_field_classes[] = {\n")
-    for src, name, plugin, var, off, n in classes:
-        o.append("  {%s, %s, %s, %s + %d, %d},\n" % (
-            cstr(src), cstr(name), cstr(plugin), var, off, n))
+    for src, name, plugin, var, off, n, first in classes:
+        o.append("  {%s, %s, %s, %s + %d, %d, %s},\n" % (
+            cstr(src), cstr(name), cstr(plugin), var, off, n, cstr(first)))
     o.append("};\nconst size_t vg_nfield_classes = %d;\n\n" % len(classes))
 
     for name, ver, src, asyncs in PLUGINS:

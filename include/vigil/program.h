@@ -69,6 +69,7 @@
 #ifndef VIGIL_PROGRAM_H
 #define VIGIL_PROGRAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -178,6 +179,13 @@ VIGIL_API size_t vigil_program_nfields(const vigil_program *p);
 VIGIL_API const char *vigil_program_field_name(const vigil_program *p,
                                                size_t i, const char **arg,
                                                uint32_t *type);
+
+/* Whether rule's code reads field i (a FIELD instruction inside the rule's
+ * code range; shared subexpressions are inlined in every rule using them,
+ * so this covers every field the rule can ever extract). Both indices must
+ * be in range (false otherwise). */
+VIGIL_API bool vigil_program_rule_reads_field(const vigil_program *p,
+                                              size_t rule, size_t field);
 
 /* Checksum helper (zlib-compatible CRC-32), used by the writer too. */
 VIGIL_API uint32_t vigil_crc32(uint32_t crc, const void *p, size_t n);

@@ -5,9 +5,11 @@
  * path comes from the JSON init config), binds the pack's fields to the
  * syscall extractors (fed from Falco's thread/fd tables and the raw event)
  * and to the JSON extractors (fed from plugin-source event payloads), and
- * creates a per-state vigil_vm. Falco rules then read vigil's verdicts
- * through the vigil.* fields: the pack is evaluated at most once per event
- * (memoised on the event number), whatever the number of fields asked.
+ * creates a per-state vigil_vm; syscall rules reading container fields
+ * the tables found at init cannot give are not loaded (drop_rules). Falco
+ * rules then read vigil's verdicts through the vigil.* fields: the pack is
+ * evaluated at most once per event (memoised on the event number),
+ * whatever the number of fields asked.
  *
  * Every state is independent (Falco inits one per event source, possibly
  * on different threads); the only globals are constant strings. Errors are
@@ -96,7 +98,11 @@ static const char init_schema[] =
     "from (default /etc/passwd; empty: none)\"},"
     "\"group_file\":{\"type\":\"string\",\"title\":\"Group file\","
     "\"description\":\"Where group.name comes from (default /etc/group; "
-    "empty: none)\"}"
+    "empty: none)\"},"
+    "\"strict_fields\":{\"type\":\"boolean\",\"title\":\"Strict fields\","
+    "\"description\":\"Fail init when a rule reads a container field the "
+    "state tables cannot give (default false: such rules are not loaded "
+    "and each is logged)\"}"
     "},"
     "\"additionalProperties\":false}";
 
@@ -144,6 +150,9 @@ typedef struct vstate {
   json_t *jroot;
   vg_json_event jev;
   uint8_t *matched; /* per rule: matched the current event */
+  uint8_t *dropped; /* per rule: needs a field Falco's tables cannot give */
+  size_t ndropped;
+  uint32_t *mbuf;   /* the matches of non-dropped rules */
   const uint32_t *matches;
   size_t nmatches;
   char everr[256];
@@ -227,6 +236,62 @@ static bool build_hash(vstate *s) {
 
 /* ---- pack binding --------------------------------------------------------- */
 
+/*
+ * The container plugin's syscall fields and where the plugin gets them
+ * inside Falco. NULL: not a container plugin field. "": from the thread
+ * table alone (container.id from container_id, start_ts/duration from
+ * pidns_init_start_ts). A column name: from that column of the container
+ * plugin's "containers" table. CT_NEVER: the table has no such data
+ * (labels, mounts, privileged, k8s.pod.*, ...).
+ */
+static const char CT_NEVER[] = "(never)";
+
+static const char *container_source(const char *name) {
+  static const struct {
+    const char *name, *column;
+  } known[] = {
+      {"container.id", ""},
+      {"container.start_ts", ""},
+      {"container.duration", ""},
+      {"container.name", "name"},
+      {"container.image", "image"},
+      {"container.image.repository", "image"},
+      {"container.image.tag", "image"},
+      {"container.image.digest", "image"},
+      {"container.type", "type"},
+      {"container.ip", "ip"},
+      /* deprecated: the container plugin never gives them a value, which
+       * the plugin reproduces once that plugin is known to be there */
+      {"container.healthcheck", "id"},
+      {"container.liveness_probe", "id"},
+      {"container.readiness_probe", "id"},
+      {"proc.is_container_healthcheck", "id"},
+      {"proc.is_container_liveness_probe", "id"},
+      {"proc.is_container_readiness_probe", "id"},
+      {"k8s.ns.id", "id"},
+      {"k8s.ns.label", "id"},
+      {"k8s.ns.labels", "id"}};
+  static const char *const deprecated_prefix[] = {
+      "k8s.rc.", "k8s.svc.", "k8s.rs.", "k8s.deployment."};
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (!strcmp(name, known[i].name))
+      return known[i].column;
+  for (size_t i = 0; i < 4; i++)
+    if (!strncmp(name, deprecated_prefix[i], strlen(deprecated_prefix[i])))
+      return "id";
+  if (!strncmp(name, "container.", 10) || !strncmp(name, "k8s.", 4))
+    return CT_NEVER;
+  return NULL;
+}
+
+/* Whether a container plugin field (column from container_source) can be
+ * extracted with the tables found at init. */
+static bool container_available(const vstate *s, const char *column) {
+  if (column == CT_NEVER)
+    return false;
+  return !*column || vg_ftables_has_container_column(s->tables, column);
+}
+
 static vigil_status binder(void *ud, const char *source, const char *name,
                            const char *arg, uint32_t type, uint32_t flags,
                            uint32_t *id, char *err, size_t errsz) {
@@ -243,8 +308,15 @@ static vigil_status binder(void *ud, const char *source, const char *name,
   memset(b, 0, sizeof *b);
   b->kind = B_NONE;
   char full[512];
-  if (source && !strcmp(source, "syscall") && !strcmp(name, "container.id") &&
-      !arg) {
+  const char *ccol =
+      source && !strcmp(source, "syscall") ? container_source(name) : NULL;
+  if (ccol && !container_available(s, ccol)) {
+    /* never read: every rule that reads it is dropped (see drop_rules) */
+    b->kind = B_NONE;
+    *id = (uint32_t)s->nb++;
+    return VIGIL_OK;
+  }
+  if (ccol && !strcmp(name, "container.id") && !arg) {
     /* the container plugin's field, from the thread table */
     b->kind = B_CONTAINER_ID;
   } else if (source && strcmp(source, "syscall") == 0) {
@@ -337,6 +409,64 @@ static vigil_status vm_extract(void *ctx, uint32_t id, const vg_value **vals,
 
 static const vigil_event_ops vm_ops = {sizeof(vigil_event_ops), vm_extract};
 
+/*
+ * Falco without the container plugin has no container.* / k8s.* fields:
+ * a rule reading one fails to load (LOAD_ERR_COMPILE_CONDITION "filter_check
+ * called with nonexistent field ...", or dropped with a warning under
+ * skip-if-unknown-filter). The plugin does the same for the rules that
+ * read a container field the tables found at init cannot give: such a rule
+ * is not loaded (it never matches and vigil.rule[NAME] has no value, as
+ * for an unknown name), and each is logged once, with the fix.
+ */
+static bool drop_rules(vstate *s) {
+  size_t nf = vigil_program_nfields(s->prog);
+  s->dropped = calloc(s->nrules + 1, 1);
+  s->mbuf = malloc((s->nrules + 1) * sizeof *s->mbuf);
+  if (!s->dropped || !s->mbuf)
+    return false;
+  bool table = vg_ftables_has_container_column(s->tables, NULL);
+  for (size_t f = 0; f < nf; f++) {
+    const char *arg = NULL;
+    const char *name = vigil_program_field_name(s->prog, f, &arg, NULL);
+    const char *col = container_source(name);
+    if (!col || container_available(s, col))
+      continue;
+    for (size_t r = 0; r < s->nrules; r++) {
+      if (s->dropped[r] || !vigil_program_rule_reads_field(s->prog, r, f))
+        continue;
+      vigil_rule_info ri;
+      vigil_program_rule(s->prog, r, &ri);
+      if (strcmp(ri.source, "syscall") != 0)
+        continue;
+      s->dropped[r] = 1;
+      s->ndropped++;
+      char msg[900];
+      if (col == CT_NEVER)
+        snprintf(msg, sizeof msg,
+                 "rule '%s' is not loaded: field '%s' is not in Falco's "
+                 "state tables (the container plugin keeps it to itself)",
+                 ri.name, name);
+      else if (table)
+        snprintf(msg, sizeof msg,
+                 "rule '%s' is not loaded: field '%s' needs column '%s' of "
+                 "the container plugin's 'containers' table, which this "
+                 "container plugin does not have",
+                 ri.name, name, col);
+      else
+        snprintf(msg, sizeof msg,
+                 "rule '%s' is not loaded: field '%s' needs the container "
+                 "plugin's 'containers' table, which did not exist when "
+                 "vigil was initialised; load the container plugin (0.4.0 "
+                 "or later with that table) before vigil: load_plugins: "
+                 "[container, vigil] (without the container plugin, Falco "
+                 "itself rejects rules using container fields)",
+                 ri.name, name);
+      logmsg(s, SS_PLUGIN_LOG_SEV_ERROR, msg);
+    }
+  }
+  return true;
+}
+
 /* The event codes the pack's syscall rules need, plus the plugin event
  * code for other sources; none (= every code) when a rule needs all or a
  * code newer than Falco 0.38 knows. */
@@ -349,7 +479,7 @@ static bool build_evtypes(vstate *s) {
   for (size_t r = 0; r < s->nrules && !all; r++) {
     vigil_rule_info ri;
     vigil_program_rule(s->prog, r, &ri);
-    if (!(ri.flags & VIGIL_RULE_ENABLED))
+    if (!(ri.flags & VIGIL_RULE_ENABLED) || s->dropped[r])
       continue;
     if (strcmp(ri.source, "syscall") != 0) {
       other = true;
@@ -458,6 +588,7 @@ static bool read_file(vstate *s, const char *path, uint8_t **out,
 typedef struct vconfig {
   const char *pack;
   const char *passwd, *group;
+  bool strict_fields;
 } vconfig;
 
 /* Parses the init config; the strings point into *root. */
@@ -467,6 +598,7 @@ static bool parse_config(vstate *s, const char *config, json_t **root,
   c->pack = NULL;
   c->passwd = "/etc/passwd";
   c->group = "/etc/group";
+  c->strict_fields = false;
   const char **pack = &c->pack;
   if (!config || !*config)
     config = "{}";
@@ -486,9 +618,17 @@ static bool parse_config(vstate *s, const char *config, json_t **root,
   json_t *v;
   json_object_foreach(j, key, v) {
     bool is_pack = !strcmp(key, "pack") || !strcmp(key, "program");
+    if (!strcmp(key, "strict_fields")) {
+      if (!json_is_boolean(v)) {
+        set_err(s, "init config: 'strict_fields' must be true or false");
+        return false;
+      }
+      c->strict_fields = json_is_true(v);
+      continue;
+    }
     if (!is_pack && strcmp(key, "passwd_file") && strcmp(key, "group_file")) {
       set_err(s, "init config: unknown key '%s' (expected 'pack', "
-                 "'passwd_file' or 'group_file')", key);
+                 "'passwd_file', 'group_file' or 'strict_fields')", key);
       return false;
     }
     if (!json_is_string(v)) {
@@ -536,6 +676,11 @@ static bool setup(vstate *s, const ss_plugin_init_input *in) {
   }
   if (!read_file(s, path, &bytes, &len))
     goto out;
+  /* the tables first: the binder needs to know what they offer */
+  const char *note = NULL;
+  vg_ftables_bind(s->tables, in->tables, in->owner, &note);
+  if (note)
+    logmsg(s, SS_PLUGIN_LOG_SEV_WARNING, note);
   char why[512] = "";
   vigil_status st =
       vigil_program_load(bytes, len, binder, s, &s->prog, why, sizeof why);
@@ -553,8 +698,15 @@ static bool setup(vstate *s, const ss_plugin_init_input *in) {
   s->ru64 = malloc(s->rcap * sizeof *s->ru64);
   s->rbool = malloc(s->rcap * sizeof *s->rbool);
   if (!s->vm || !s->matched || !s->rstr || !s->ru64 || !s->rbool ||
-      !build_hash(s) || !build_evtypes(s)) {
+      !build_hash(s) || !drop_rules(s) || !build_evtypes(s)) {
     set_err(s, "out of memory");
+    goto out;
+  }
+  if (vc.strict_fields && s->ndropped) {
+    set_err(s, "%zu rule(s) of pack '%s' read container fields the state "
+               "tables cannot give, and strict_fields is set (the rules and "
+               "fields are logged above)",
+            s->ndropped, path);
     goto out;
   }
   if (!vg_fusers_load(&s->users, vc.passwd, false) ||
@@ -563,13 +715,19 @@ static bool setup(vstate *s, const ss_plugin_init_input *in) {
     goto out;
   }
   vg_ftables_set_users(s->tables, &s->users, &s->groups);
-  const char *note = NULL;
-  vg_ftables_bind(s->tables, in->tables, in->owner, &note);
-  if (note)
-    logmsg(s, SS_PLUGIN_LOG_SEV_WARNING, note);
-  char msg[600];
-  snprintf(msg, sizeof msg, "loaded %zu rules from pack '%s'", s->nrules,
-           path);
+  char msg[700], dropped[100] = "";
+  if (s->ndropped)
+    snprintf(dropped, sizeof dropped,
+             "; %zu rule(s) not loaded: container fields not available, "
+             "see above",
+             s->ndropped);
+  snprintf(msg, sizeof msg, "loaded %zu rule(s) from pack '%s'%s%s",
+           s->nrules - s->ndropped, path,
+           vg_ftables_has_container_column(s->tables, NULL)
+               ? " (container fields from the container plugin's "
+                 "'containers' table)"
+               : "",
+           dropped);
   logmsg(s, SS_PLUGIN_LOG_SEV_INFO, msg);
   ok = true;
 out:
@@ -627,6 +785,8 @@ PLUGIN_API void plugin_destroy(ss_plugin_t *p) {
   free(s->evtypes);
   free(s->ptypes);
   free(s->matched);
+  free(s->dropped);
+  free(s->mbuf);
   free(s->vpool);
   free(s->scratch);
   free(s->rstr);
@@ -734,7 +894,7 @@ PLUGIN_API ss_plugin_metric *plugin_get_metrics(ss_plugin_t *p,
   s->metrics[3].name = "rules_loaded";
   s->metrics[3].type = SS_PLUGIN_METRIC_TYPE_NON_MONOTONIC;
   s->metrics[3].value_type = SS_PLUGIN_METRIC_VALUE_TYPE_U64;
-  s->metrics[3].value.u64 = s->nrules;
+  s->metrics[3].value.u64 = s->nrules - s->ndropped;
   atomic_flag_clear_explicit(&s->mlock, memory_order_release);
   *num = 4;
   return s->metrics;
@@ -858,6 +1018,15 @@ static void evaluate(vstate *s, const ss_plugin_event_input *ei,
     snprintf(s->everr, sizeof s->everr, "evaluation: %s",
              vigil_status_str(st));
   s->matches = vigil_vm_matches(s->vm, &s->nmatches);
+  if (s->ndropped) {
+    /* dropped rules are still run by the VM; their verdicts go */
+    size_t k = 0;
+    for (size_t i = 0; i < s->nmatches; i++)
+      if (s->matches[i] < s->nrules && !s->dropped[s->matches[i]])
+        s->mbuf[k++] = s->matches[i];
+    s->matches = s->mbuf;
+    s->nmatches = k;
+  }
   atomic_fetch_add_explicit(&s->n_events, 1, memory_order_relaxed);
   atomic_fetch_add_explicit(&s->n_matches, s->nmatches, memory_order_relaxed);
   for (size_t i = 0; i < s->nmatches; i++)
@@ -934,7 +1103,7 @@ static void extract_one(vstate *s, ss_plugin_extract_field *f) {
     if (!f->arg_present || !f->arg_key)
       return;
     long r = rule_index(s, f->arg_key);
-    if (r < 0)
+    if (r < 0 || s->dropped[r])
       return;
     size_t at = take(s, 1, &ok);
     if (!ok)

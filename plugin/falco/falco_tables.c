@@ -19,7 +19,9 @@ enum {
   FSLOTS = 8,           /* fds copied per event */
   FNAME = 4096,         /* fd name bytes per slot */
   LFD_SLOTS = 16384,    /* threads whose last enter-event fd is kept */
-  LFD_PROBE = 8
+  LFD_PROBE = 8,
+  CSLOTS = 4,           /* containers copied per event */
+  CAREA = 4096          /* string bytes per container slot */
 };
 
 /* The fd of a thread's last enter event, for exit events that do not
@@ -106,6 +108,26 @@ static const struct {
     {"socket_ipv6_server_port", SS_PLUGIN_ST_UINT16},
     {"socket_ipv6_server_l4_proto", SS_PLUGIN_ST_UINT8}};
 
+/* Columns of the container plugin's "containers" table (key: container
+ * id; the host is the entry ""), plugin-abi.md 7.6. */
+enum { C_ID, C_NAME, C_IMAGE, C_IP, C_USER, C_TYPE, C__COUNT };
+
+static const struct {
+  const char *name;
+  ss_plugin_state_type type;
+} cspec[C__COUNT] = {{"id", SS_PLUGIN_ST_STRING},
+                     {"name", SS_PLUGIN_ST_STRING},
+                     {"image", SS_PLUGIN_ST_STRING},
+                     {"ip", SS_PLUGIN_ST_STRING},
+                     {"user", SS_PLUGIN_ST_STRING},
+                     {"type", SS_PLUGIN_ST_UINT32}};
+
+/* The plugin's host entry (container_info::host_container_info), for a
+ * table without one: what vigil run shows for host processes. */
+static const vg_container HOST_CTR = {
+    "host", "host", "host", "", "", "", "", "", "", "", "",
+    0xfffe, 0, 0, 0, 0, NULL, 0, NULL, 0, NULL, 0};
+
 /* libsinsp fd flag bits (fdinfo.h) that vigil's fd state mirrors. */
 #define SINSP_FD_ROLE_CLIENT (1u << 2)
 #define SINSP_FD_ROLE_SERVER (1u << 3)
@@ -122,6 +144,13 @@ typedef struct tslot {
   size_t used;
 } tslot;
 
+typedef struct cslot {
+  const char *key; /* the container id looked up */
+  vg_container c;
+  int found; /* 0: the table has no entry for the id */
+  char area[CAREA];
+} cslot;
+
 typedef struct fslot {
   int64_t pid, fd;
   vg_fdinfo f;
@@ -133,6 +162,8 @@ struct vg_ftables {
   ss_plugin_table_field_t *th[T__COUNT];
   ss_plugin_table_field_t *argval, *envval, *container_id;
   ss_plugin_table_field_t *fdf[D__COUNT];
+  ss_plugin_table_t *containers;
+  ss_plugin_table_field_t *cf[C__COUNT];
   /* per event */
   const ss_plugin_table_reader_vtable_ext *rd;
   const vg_evt *e;
@@ -142,6 +173,8 @@ struct vg_ftables {
   size_t nts;
   fslot fs[FSLOTS];
   size_t nfs;
+  cslot *cs; /* CSLOTS */
+  size_t ncs;
   const vg_fusers *users, *groups;
   lfd *lfd;
   vg_sys_accessor acc;
@@ -228,7 +261,8 @@ vg_ftables *vg_ftables_new(void) {
     }
   }
   t->lfd = calloc(LFD_SLOTS, sizeof *t->lfd);
-  if (!t->lfd) {
+  t->cs = calloc(CSLOTS, sizeof *t->cs);
+  if (!t->lfd || !t->cs) {
     vg_ftables_free(t);
     return NULL;
   }
@@ -244,6 +278,7 @@ void vg_ftables_free(vg_ftables *t) {
   for (size_t i = 0; i < FSLOTS; i++)
     free(t->fs[i].name);
   free(t->lfd);
+  free(t->cs);
   free(t);
 }
 
@@ -281,6 +316,14 @@ void vg_ftables_bind(vg_ftables *t, const ss_plugin_init_tables_input *in,
             "have no value";
     return;
   }
+  /* registered by the container plugin's init: found only when that
+   * plugin was initialised before this one (plugin-abi.md 7.6, 8.2); the
+   * API gives no way to look it up later */
+  t->containers = in->get_table(owner, "containers", SS_PLUGIN_ST_STRING);
+  if (t->containers)
+    for (int i = 0; i < C__COUNT; i++)
+      t->cf[i] = fv->get_table_field(t->containers, cspec[i].name,
+                                     cspec[i].type);
   ss_plugin_table_t *th = in->get_table(owner, "threads", SS_PLUGIN_ST_INT64);
   if (!th) {
     *note = "the host has no 'threads' table: thread and fd fields have "
@@ -465,9 +508,12 @@ static vg_thread *load_thread(vg_ftables *t, int64_t tid) {
   sub = read_field(t, t->threads, e, t->th[T_ENV], &d) ? d.table : NULL;
   slot_list(t, s, sub, t->envval, &th->env, &th->env_len, NULL);
   s->container_id = NULL;
-  if (t->container_id)
-    s->container_id = slot_str(
+  if (t->container_id) {
+    char *cid = slot_str(
         s, read_field(t, t->threads, e, t->container_id, &d) ? d.str : "");
+    s->container_id = cid;
+    th->container_id = cid; /* the container fields' key */
+  }
   release(t, t->threads, e);
   th->lastevent_fd = -1;
   if (t->e && tid == t->e->tid) {
@@ -579,6 +625,124 @@ static vg_fdinfo *load_fd(vg_ftables *t, int64_t pid, int64_t fd) {
   return f;
 }
 
+/* ---- containers ----------------------------------------------------------- */
+
+int vg_ftables_has_container_column(const vg_ftables *t, const char *column) {
+  if (!t || !t->containers)
+    return 0;
+  if (!column)
+    return 1;
+  for (int i = 0; i < C__COUNT; i++)
+    if (!strcmp(cspec[i].name, column))
+      return t->cf[i] != NULL;
+  return 0;
+}
+
+/* Copies n bytes of v into the slot's area at *used (NUL-terminated,
+ * truncated when the area is full). */
+static char *carea_put(cslot *s, size_t *used, const char *v, size_t n) {
+  static char empty[1];
+  if (*used >= CAREA)
+    return empty;
+  size_t room = CAREA - *used - 1;
+  if (n > room)
+    n = room;
+  char *d = s->area + *used;
+  memcpy(d, v, n);
+  d[n] = 0;
+  *used += n + 1;
+  return d;
+}
+
+void vg_falco_split_image(const char *image, size_t *repo_len,
+                          const char **tag, size_t *tag_len,
+                          const char **digest) {
+  /* the container plugin's parseImageRepoTag: the digest ("@...") goes
+   * first, then the tag is what follows the last ':' when that colon
+   * comes after the last '/' (a colon before it is a registry port) */
+  const char *at = strchr(image, '@');
+  size_t n = at ? (size_t)(at - image) : strlen(image);
+  *digest = at ? at + 1 : "";
+  size_t slash = n, colon = n;
+  for (size_t i = 0; i < n; i++) {
+    if (image[i] == '/')
+      slash = i;
+    else if (image[i] == ':')
+      colon = i;
+  }
+  if (colon == n || (slash != n && colon < slash)) {
+    *repo_len = n;
+    *tag = "";
+    *tag_len = 0;
+    return;
+  }
+  *repo_len = colon;
+  *tag = image + colon + 1;
+  *tag_len = n - colon - 1;
+}
+
+/* The container id's entry, copied into a slot for the current event
+ * (the same id gives the same pointer within one event); NULL when the
+ * table has no such entry, has not been found, or the slots are used up. */
+static const vg_container *load_container(vg_ftables *t, const char *id) {
+  static char empty[1];
+  if (!id)
+    return NULL;
+  for (size_t i = 0; i < t->ncs; i++)
+    if (!strcmp(t->cs[i].key, id))
+      return t->cs[i].found ? &t->cs[i].c : NULL;
+  if (!t->containers || !t->rd || !t->rd->get_table_entry ||
+      !t->rd->read_entry_field || t->ncs >= CSLOTS)
+    return NULL;
+  ss_plugin_state_data k;
+  memset(&k, 0, sizeof k);
+  k.str = id;
+  ss_plugin_table_entry_t *e = t->rd->get_table_entry(t->containers, &k);
+  cslot *s = &t->cs[t->ncs++];
+  vg_container *c = &s->c;
+  size_t used = 0;
+  s->key = carea_put(s, &used, id, strlen(id));
+  s->found = 1;
+  if (!e) {
+    /* the plugin always has a host entry; a table without one still
+     * names host processes as vigil run does */
+    if (*id)
+      s->found = 0;
+    *c = HOST_CTR;
+    return s->found ? c : NULL;
+  }
+  memset(c, 0, sizeof *c);
+  ss_plugin_state_data d;
+  const char *v[C__COUNT];
+  for (int i = 0; i < C__COUNT; i++) {
+    v[i] = "";
+    if (i != C_TYPE && read_field(t, t->containers, e, t->cf[i], &d) && d.str)
+      v[i] = d.str;
+  }
+  c->type = read_field(t, t->containers, e, t->cf[C_TYPE], &d)
+                ? (int)d.u32
+                : 0xffff;
+  c->id = carea_put(s, &used, v[C_ID], strlen(v[C_ID]));
+  c->name = carea_put(s, &used, v[C_NAME], strlen(v[C_NAME]));
+  c->image = carea_put(s, &used, v[C_IMAGE], strlen(v[C_IMAGE]));
+  c->ip = carea_put(s, &used, v[C_IP], strlen(v[C_IP]));
+  size_t rl, tl;
+  const char *tag, *dig;
+  vg_falco_split_image(c->image, &rl, &tag, &tl, &dig);
+  c->imagerepo = carea_put(s, &used, c->image, rl);
+  c->imagetag = carea_put(s, &used, tag, tl);
+  c->imagedigest = carea_put(s, &used, dig, strlen(dig));
+  /* not in the table: never read (the plugin's binder makes such fields
+   * unavailable), but never NULL either */
+  c->full_id = c->imageid = c->cni_json = c->pod_sandbox_id = empty;
+  release(t, t->containers, e);
+  return c;
+}
+
+static const vg_container *a_container(void *ctx, const char *id) {
+  return load_container(ctx, id);
+}
+
 /* ---- the accessor --------------------------------------------------------- */
 
 static const vg_evt *a_event(void *ctx) {
@@ -685,6 +849,7 @@ void vg_ftables_begin(vg_ftables *t,
   t->evtnum = evtnum;
   t->nts = 0;
   t->nfs = 0;
+  t->ncs = 0;
   t->evt_fd = e ? event_fd(e) : -1;
   if (e && t->evt_fd < 0 && (e->type & 1) && e->type < VG_EVENT_MAX &&
       (vg_event_table[e->type].flags & (VG_EF_USES_FD | VG_EF_DESTROYS_FD)))
@@ -712,5 +877,8 @@ const vg_sys_accessor *vg_ftables_accessor(vg_ftables *t) {
   a->get_fd = a_get_fd;
   a->user = a_user;
   a->group = a_group;
+  /* always set, so container.start_ts/duration (thread data) work without
+   * the containers table; other fields then find no entry */
+  a->container = a_container;
   return a;
 }

@@ -3,8 +3,9 @@
  * fields/syscall_fields.h) fed from Falco's state instead of vigil's own
  * capture state: the raw event bytes the host hands to extract_fields,
  * and the host's "threads" table with its "file_descriptors", "args" and
- * "env" subtables, read through the state tables API (plugin-abi.md
- * section 7). Owner: falco.
+ * "env" subtables, plus the container plugin's "containers" table when
+ * that plugin was initialised first, read through the state tables API
+ * (plugin-abi.md section 7). Owner: falco.
  *
  * Field handles are obtained once, at plugin_init (the only time the host
  * allows it); missing fields (older Falco versions) are simply absent and
@@ -79,7 +80,28 @@ void vg_ftables_set_users(vg_ftables *t, const vg_fusers *users,
  * until the next vg_ftables_begin. */
 const char *vg_ftables_container_id(vg_ftables *t);
 
-/* The accessor; valid as long as t. */
+/*
+ * Whether the container plugin's "containers" table was found at bind
+ * (column NULL), or found with the given column ("id", "name", "image",
+ * "ip", "user", "type"). The table exists only when the container plugin
+ * was initialised before this plugin (plugin-abi.md 7.6, 8.2).
+ */
+int vg_ftables_has_container_column(const vg_ftables *t, const char *column);
+
+/*
+ * Splits an image reference as the container plugin does for
+ * container.image.repository/tag (parseImageRepoTag: the "@digest" part is
+ * dropped, the tag follows the last ':' after the last '/'): the
+ * repository is image[0..*repo_len), the tag (*tag)[0..*tag_len), and
+ * *digest the text after the first '@' ("" without one). Pointers are into
+ * image.
+ */
+void vg_falco_split_image(const char *image, size_t *repo_len,
+                          const char **tag, size_t *tag_len,
+                          const char **digest);
+
+/* The accessor; valid as long as t. Its container callback reads the
+ * "containers" table (one copy per container id and event). */
 const vg_sys_accessor *vg_ftables_accessor(vg_ftables *t);
 
 #endif

@@ -305,8 +305,13 @@ vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
   const fdef *best = NULL;
   size_t bl = 0;
   for (size_t i = 0; i < sizeof FIELDS / sizeof FIELDS[0]; i++) {
-    size_t l = strlen(FIELDS[i].name);
-    if (strncmp(text, FIELDS[i].name, l) != 0)
+    /* whether the name prefixes text, stopping at the first difference
+     * (startup cost: output templates try many candidates) */
+    const char *nm = FIELDS[i].name;
+    size_t l = 0;
+    while (nm[l] && nm[l] == text[l])
+      l++;
+    if (nm[l])
       continue;
     char c = text[l];
     if (c == '.' && (FIELDS[i].arg == 2 || FIELDS[i].arg == 3))

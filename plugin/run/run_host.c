@@ -950,6 +950,11 @@ uint64_t vg_run_host_skipped(const vg_run_host *h) {
   return h->skipped + (h->jr ? vg_json_reader_skipped(h->jr) : 0);
 }
 
+const char *vg_run_host_note(const vg_run_host *h) {
+  const char *n = h->jr ? vg_json_reader_note(h->jr) : NULL;
+  return n ? n : "";
+}
+
 const char *vg_run_host_error(const vg_run_host *h) { return h->err; }
 
 const char *vg_run_host_unprovided(const vg_run_host *h, size_t *i) {

@@ -126,6 +126,10 @@ const char *vg_run_host_error(const vg_run_host *h);
 const char *vg_run_host_unprovided(const vg_run_host *h, size_t *i);
 /* Events a JSON reader dropped as the upstream plugin would. */
 uint64_t vg_run_host_skipped(const vg_run_host *h);
+/* Why the open JSON input last dropped an event ("FILE:LINE: reason", as
+ * the source plugin reports it), or "" (also for captures); valid until
+ * the input is closed. */
+const char *vg_run_host_note(const vg_run_host *h);
 
 /*
  * Renders rule `rule`'s output for the current event. *text: the output as

@@ -1,10 +1,13 @@
 /*
  * scap.c - the streaming capture reader and old-event converter (see
- * scap.h and spec/scap-format.md sections 3-13 and 16). Input goes through
- * gzread into one buffer and blocks are decoded where they lie: a plain
- * file is read in large chunks (zlib then reads straight into the buffer),
- * a gzip stream block by block, exactly as much as each block needs, so
+ * scap.h and spec/scap-format.md sections 3-13 and 16). Input goes into
+ * one buffer and blocks are decoded where they lie: a plain file is read
+ * with read(2) in large chunks straight into the buffer (zlib's gzread
+ * would copy every byte once more through its own buffer), a gzip stream
+ * through gzread block by block, exactly as much as each block needs, so
  * that a corrupt stream still delivers every block before the damage.
+ * Standard input goes through zlib either way (its sniffing cannot be
+ * undone on a pipe).
  * Metadata blocks are walked entry by entry, event blocks are decoded into
  * a vg_evt and passed through the converter, whose stored enter events are
  * the only state kept across blocks (bounded: the store is flushed when it
@@ -14,6 +17,7 @@
 #include "sources/scap.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,13 +71,21 @@ static const blk_desc BLOCKS[] = {
     {0x8012ABCD, BK_UL, 1, 0, "UL"},     {0x220, BK_UL, 2, 0, "UL_V2"},
 };
 
-/* A stored enter event: header plus a private copy of its parameters.
- * Records are recycled through the reader's free list and keep their data
- * buffer (cap bytes) between uses. */
+/* A stored enter event: header plus a private copy of its parameters, or
+ * (block mode, plain input) its whole block, decoded again when an exit
+ * event needs it. A block stays where it lies in the input buffer (lazy)
+ * until the buffer moves, and is copied into data only then: most stored
+ * enter events are replaced before that without ever being used. Records
+ * are recycled through the reader's free list and keep their data buffer
+ * (cap bytes) between uses. */
 typedef struct stored_evt {
   int64_t tid;
   uint16_t type;
   uint32_t nparams;
+  const uint8_t *blk; /* block mode: the block, else NULL */
+  uint32_t blk_len;
+  const struct blk_desc *desc;
+  int lazy;           /* blk points into the input buffer */
   uint32_t plen[VG_EVT_MAX_PARAMS];
   uint32_t off[VG_EVT_MAX_PARAMS];
   uint8_t *data;
@@ -81,7 +93,8 @@ typedef struct stored_evt {
 } stored_evt;
 
 struct vg_scap {
-  gzFile gz;
+  gzFile gz;           /* gzip or standard input, else NULL */
+  int in_fd;           /* plain file read directly, else -1 */
   uint64_t off;        /* uncompressed bytes consumed so far */
   uint64_t blk_off;    /* offset of the current block */
   const uint8_t *blk;  /* current block (header included), inside in */
@@ -90,7 +103,9 @@ struct vg_scap {
   uint8_t *in;
   size_t in_cap, in_pos, in_len;
   int in_eof;          /* gzread reported the end of the input */
-  int in_err;          /* gzread failed */
+  int in_err;          /* gzread or read failed */
+  int in_errno;        /* read's errno */
+  char in_name[256];   /* the input's name in read errors, as zlib's */
   int direct;          /* -1 unknown, 1 plain file, 0 gzip stream */
   const blk_desc *desc;
   size_t cur;          /* cursor in the current metadata block */
@@ -111,16 +126,29 @@ struct vg_scap {
   char str[6][4100];
   char host[132];
   uint8_t *convbuf[2];
-  /* converter storage: open addressing on tid */
+  /* converter storage: open addressing on tid (store_key[i] is the tid of
+   * store[i], so probing reads no record) */
   stored_evt **store;
+  int64_t *store_key;
   size_t store_cap, store_n;
   stored_evt **freel; /* recycled records */
   size_t nfree, capfree;
+  int any_lazy;       /* some stored block lies in the input buffer */
+  stored_evt **lazyv; /* the records made lazy since the buffer last moved
+                         (entries no longer lazy are skipped) */
+  size_t nlazy, caplazy;
   /* last block type looked up */
   uint32_t last_id;
   const blk_desc *last_desc;
   /* conversion rows: index of the first row of each event code + 1 */
   uint16_t conv_first[VG_EVENT_MAX];
+  /* per event code: parameter count + 1 whose conversion row only stores
+   * the event (0: none seen yet) */
+  uint8_t store_np[VG_EVENT_MAX];
+  /* the event table's flags and parameter counts, packed (the table's
+   * rows are 40 bytes: this keeps the hot part in a few cache lines) */
+  uint32_t ev_flags[VG_EVENT_MAX];
+  uint16_t ev_np[VG_EVENT_MAX];
 };
 
 static vigil_status fail(vg_scap *r, vigil_status st, const char *fmt, ...)
@@ -154,50 +182,95 @@ static uint64_t rd64(const uint8_t *p) {
 
 /* ------------------------------------------------------------ open/close */
 
-static vigil_status init_reader(gzFile gz, vg_scap **out, char *err,
-                                size_t errlen) {
+/* Takes gz (when not NULL) or fd (a plain file read with read(2), named
+ * name in read errors). */
+static vigil_status init_reader(gzFile gz, int fd, const char *name,
+                                vg_scap **out, char *err, size_t errlen) {
   vg_scap *r = calloc(1, sizeof *r);
   if (!r) {
-    gzclose(gz);
+    if (gz)
+      gzclose(gz);
+    else
+      close(fd);
     snprintf(err, errlen, "out of memory");
     return VIGIL_E_NOMEM;
   }
   r->gz = gz;
+  r->in_fd = gz ? -1 : fd;
+  if (name)
+    snprintf(r->in_name, sizeof r->in_name, "%s", name);
+  else
+    snprintf(r->in_name, sizeof r->in_name, "<fd:%d>", fd);
   r->convbuf[0] = malloc(CONV_BUF);
   r->convbuf[1] = malloc(CONV_BUF);
   r->store_cap = 1024;
   r->store = calloc(r->store_cap, sizeof *r->store);
+  r->store_key = calloc(r->store_cap, sizeof *r->store_key);
+  for (size_t i = 0; i < VG_EVENT_MAX; i++) {
+    r->ev_flags[i] = vg_event_table[i].flags;
+    r->ev_np[i] = vg_event_table[i].nparams;
+  }
   r->in_cap = 2 * IN_CHUNK;
   r->in = malloc(r->in_cap);
-  r->direct = -1;
+  r->direct = gz ? -1 : 1;
   for (size_t i = VG_CONV_ROWS; i-- > 0;)
     if (vg_conv_rows[i].code < VG_EVENT_MAX)
       r->conv_first[vg_conv_rows[i].code] = (uint16_t)(i + 1);
-  if (!r->convbuf[0] || !r->convbuf[1] || !r->store || !r->in) {
+  if (!r->convbuf[0] || !r->convbuf[1] || !r->store || !r->store_key ||
+      !r->in) {
     vg_scap_close(r);
     snprintf(err, errlen, "out of memory");
     return VIGIL_E_NOMEM;
   }
-  gzbuffer(gz, 1 << 17);
+  if (gz)
+    gzbuffer(gz, 1 << 17);
   *out = r;
   return VIGIL_OK;
+}
+
+/* A seekable fd: gzip (zlib reads it) or plain (read directly), told by
+ * the gzip magic as zlib itself tells them. Takes fd. */
+static vigil_status open_fd(int fd, const char *name, vg_scap **out,
+                            char *err, size_t errlen) {
+  uint8_t magic[2];
+  ssize_t k;
+  do
+    k = pread(fd, magic, 2, 0);
+  while (k < 0 && errno == EINTR);
+  if (k == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) {
+      close(fd);
+      snprintf(err, errlen, "out of memory");
+      return VIGIL_E_NOMEM;
+    }
+    return init_reader(gz, -1, NULL, out, err, errlen);
+  }
+  return init_reader(NULL, fd, name, out, err, errlen);
 }
 
 vigil_status vg_scap_open(const char *path, vg_scap **out, char *err,
                           size_t errlen) {
   gzFile gz;
+  int fd = -1;
+  errno = 0;
   if (strcmp(path, "-") == 0) {
-    int fd = dup(0);
+    fd = dup(0);
     gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+    if (!gz && fd >= 0)
+      close(fd);
   } else {
-    gz = gzopen(path, "rb");
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0)
+      return open_fd(fd, path, out, err, errlen);
+    gz = NULL;
   }
   if (!gz) {
     snprintf(err, errlen, "cannot open '%s': %s", path,
              errno ? strerror(errno) : "out of memory");
     return VIGIL_E_IO;
   }
-  return init_reader(gz, out, err, errlen);
+  return init_reader(gz, -1, NULL, out, err, errlen);
 }
 
 vigil_status vg_scap_open_mem(const void *buf, size_t len, vg_scap **out,
@@ -217,13 +290,7 @@ vigil_status vg_scap_open_mem(const void *buf, size_t len, vg_scap **out,
     snprintf(err, errlen, "cannot reopen a temporary file");
     return VIGIL_E_IO;
   }
-  gzFile gz = gzdopen(fd, "rb");
-  if (!gz) {
-    close(fd);
-    snprintf(err, errlen, "out of memory");
-    return VIGIL_E_NOMEM;
-  }
-  return init_reader(gz, out, err, errlen);
+  return open_fd(fd, NULL, out, err, errlen);
 }
 
 static void rec_free(stored_evt *s) {
@@ -244,6 +311,8 @@ static void store_clear(vg_scap *r) {
   for (size_t i = 0; i < r->nfree; i++)
     rec_free(r->freel[i]);
   r->nfree = 0;
+  r->nlazy = 0; /* its records are gone */
+  r->any_lazy = 0;
 }
 
 void vg_scap_close(vg_scap *r) {
@@ -251,10 +320,14 @@ void vg_scap_close(vg_scap *r) {
     return;
   if (r->gz)
     gzclose(r->gz);
+  else if (r->in_fd >= 0)
+    close(r->in_fd);
   if (r->store)
     store_clear(r);
   free(r->store);
+  free(r->store_key);
   free(r->freel);
+  free(r->lazyv);
   free(r->in);
   free(r->convbuf[0]);
   free(r->convbuf[1]);
@@ -264,6 +337,8 @@ void vg_scap_close(vg_scap *r) {
 const char *vg_scap_error(const vg_scap *r) { return r->err; }
 
 /* ------------------------------------------------------------ raw input */
+
+static int store_settle(vg_scap *r);
 
 /* Makes at least `need` unconsumed bytes available in r->in (fewer at the
  * end of the input). Returns the number available, or -1 on a read error.
@@ -277,6 +352,8 @@ static long fill(vg_scap *r, size_t need) {
     return (long)avail;
   if (r->in_err)
     return -1;
+  if (r->any_lazy && !store_settle(r))
+    return -2;
   if (r->in_pos) {
     if (avail)
       memmove(r->in, r->in + r->in_pos, avail);
@@ -284,7 +361,7 @@ static long fill(vg_scap *r, size_t need) {
     r->in_len = avail;
   }
   if (r->direct < 0)
-    r->direct = gzdirect(r->gz) ? 1 : 0;
+    r->direct = r->gz && gzdirect(r->gz) ? 1 : 0;
   size_t want = need + (r->direct ? IN_CHUNK : 0);
   if (want > r->in_cap) {
     size_t cap = r->in_cap;
@@ -301,9 +378,17 @@ static long fill(vg_scap *r, size_t need) {
     if (r->direct && room > IN_CHUNK && r->in_len + IN_CHUNK >= need)
       room = IN_CHUNK; /* small reads stay in cache until decoded */
     unsigned chunk = room > (1u << 30) ? (1u << 30) : (unsigned)room;
-    int k = gzread(r->gz, r->in + r->in_len, chunk);
+    long k;
+    if (r->gz) {
+      k = gzread(r->gz, r->in + r->in_len, chunk);
+    } else {
+      do
+        k = (long)read(r->in_fd, r->in + r->in_len, chunk);
+      while (k < 0 && errno == EINTR);
+    }
     if (k < 0) {
       r->in_err = 1;
+      r->in_errno = errno;
       return -1;
     }
     if (k == 0) {
@@ -337,12 +422,29 @@ static vigil_status read_block(vg_scap *r, int *eof) {
   *eof = 0;
   r->desc = NULL;
   r->blk_off = r->off;
+  /* the common case: the whole block is already buffered */
+  if (r->in_len - r->in_pos >= 8) {
+    const uint8_t *hdr = r->in + r->in_pos;
+    uint32_t type = rd32(hdr), len = rd32(hdr + 4);
+    if (type != SHB_TYPE && len >= 12 && len <= MAX_BLOCK &&
+        len <= r->in_len - r->in_pos &&
+        r->last_desc && r->last_id == type) {
+      r->desc = r->last_desc;
+      r->blk = hdr;
+      r->in_pos += len;
+      r->off += len;
+      r->blk_len = len;
+      return VIGIL_OK;
+    }
+  }
   long k = fill(r, 8);
   if (k == -2)
     return fail(r, VIGIL_E_NOMEM, "out of memory");
   if (k < 0)
-    return fail(r, VIGIL_E_IO, "read error (%s)",
-                gzerror(r->gz, &(int){0}));
+    return r->gz ? fail(r, VIGIL_E_IO, "read error (%s)",
+                        gzerror(r->gz, &(int){0}))
+                 : fail(r, VIGIL_E_IO, "read error (%s: %s)", r->in_name,
+                        strerror(r->in_errno));
   if (k == 0) {
     *eof = 1;
     return VIGIL_OK;
@@ -709,24 +811,26 @@ static vigil_status parse_iface(vg_scap *r, cur *c) {
 
 /* ------------------------------------------------------------ events */
 
-static int large_payload(uint16_t type) {
-  return (vg_event_table[type].flags & VG_EF_LARGE_PAYLOAD) != 0;
+static int large_payload(const vg_scap *r, uint16_t type) {
+  return (r->ev_flags[type] & VG_EF_LARGE_PAYLOAD) != 0;
 }
 
-/* Decodes the event of the current block into r->evt. Returns VIGIL_OK
- * with *skip set for event types this reader does not know. */
-static vigil_status decode_event(vg_scap *r, int *skip) {
-  const uint8_t *b = r->blk + 8;
-  size_t n = r->blk_len - 12; /* body + padding, trailer excluded */
-  size_t hl = r->desc->version >= 2 ? 26 : 22;
-  size_t pre = 2 + (r->desc->flags ? 4 : 0);
-  vg_evt *e = &r->evt;
+/* Decodes the event of block blk (blk_len bytes, kind desc) into e.
+ * Returns VIGIL_OK with *skip set for event types this reader does not
+ * know. */
+static inline __attribute__((always_inline)) vigil_status
+decode_at(vg_scap *r, const uint8_t *blk, uint32_t blk_len,
+          const blk_desc *desc, vg_evt *e, int *skip) {
+  const uint8_t *b = blk + 8;
+  size_t n = blk_len - 12; /* body + padding, trailer excluded */
+  size_t hl = desc->version >= 2 ? 26 : 22;
+  size_t pre = 2 + (desc->flags ? 4 : 0);
   *skip = 0;
   if (n < pre + hl)
     return fail(r, VIGIL_E_FORMAT, "event header exceeds the block (%zu "
                 "bytes available)", n);
   e->cpu = rd16(b);
-  e->dump_flags = r->desc->flags ? rd32(b + 2) : 0;
+  e->dump_flags = desc->flags ? rd32(b + 2) : 0;
   const uint8_t *h = b + pre;
   size_t avail = n - pre;
   e->ts = rd64(h);
@@ -737,7 +841,7 @@ static vigil_status decode_event(vg_scap *r, int *skip) {
     *skip = 1;
     return VIGIL_OK;
   }
-  size_t lsz = large_payload(e->type) ? 4 : 2;
+  size_t lsz = large_payload(r, e->type) ? 4 : 2;
   uint32_t np;
   const uint8_t *lens = h + hl;
   if (hl == 26) {
@@ -810,12 +914,17 @@ static vigil_status decode_event(vg_scap *r, int *skip) {
   return VIGIL_OK;
 }
 
+/* Decodes the event of the current block into r->evt. */
+static vigil_status decode_event(vg_scap *r, int *skip) {
+  return decode_at(r, r->blk, r->blk_len, r->desc, &r->evt, skip);
+}
+
 /* --- converter storage --- */
 
 static size_t store_slot(const vg_scap *r, int64_t tid) {
   uint64_t h = (uint64_t)tid * 0x9E3779B97F4A7C15ull;
   size_t i = (size_t)(h >> 20) & (r->store_cap - 1);
-  while (r->store[i] && r->store[i]->tid != tid)
+  while (r->store[i] && r->store_key[i] != tid)
     i = (i + 1) & (r->store_cap - 1);
   return i;
 }
@@ -826,11 +935,16 @@ static stored_evt *store_get(const vg_scap *r, int64_t tid) {
 
 /* Puts a record on the free list (or frees it when the list is full). */
 static void rec_recycle(vg_scap *r, stored_evt *s) {
+  s->blk = NULL;
+  s->lazy = 0;
   if (r->nfree == r->capfree) {
     size_t nc = r->capfree ? r->capfree * 2 : 64;
     stored_evt **nf = nc <= MAX_STORED ? realloc(r->freel, nc * sizeof *nf)
                                        : NULL;
     if (!nf) {
+      for (size_t i = 0; i < r->nlazy; i++)
+        if (r->lazyv[i] == s)
+          r->lazyv[i] = NULL;
       rec_free(s);
       return;
     }
@@ -852,7 +966,9 @@ static void store_del(vg_scap *r, int64_t tid) {
   while (r->store[j]) {
     stored_evt *s = r->store[j];
     r->store[j] = NULL;
-    r->store[store_slot(r, s->tid)] = s;
+    size_t k = store_slot(r, s->tid);
+    r->store[k] = s;
+    r->store_key[k] = s->tid;
     j = (j + 1) & (r->store_cap - 1);
   }
 }
@@ -860,8 +976,13 @@ static void store_del(vg_scap *r, int64_t tid) {
 /* Copies e's parameters into record s (growing its buffer). */
 static int rec_fill(stored_evt *s, const vg_evt *e) {
   size_t total = 0;
-  for (uint32_t i = 0; i < e->nparams; i++)
+  s->blk = NULL;
+  s->lazy = 0;
+  for (uint32_t i = 0; i < e->nparams; i++) {
+    s->plen[i] = e->plen[i];
+    s->off[i] = (uint32_t)total;
     total += e->plen[i];
+  }
   if (s->cap < total) {
     size_t nc = s->cap ? s->cap : 256;
     while (nc < total)
@@ -879,24 +1000,80 @@ static int rec_fill(stored_evt *s, const vg_evt *e) {
   int contiguous = e->nparams > 0 && total > 0 &&
                    (uintptr_t)e->p[e->nparams - 1] + e->plen[e->nparams - 1] ==
                        (uintptr_t)e->p[0] + total;
-  if (contiguous)
+  if (contiguous) {
     memcpy(s->data, e->p[0], total);
-  size_t off = 0;
-  for (uint32_t i = 0; i < e->nparams; i++) {
-    s->plen[i] = e->plen[i];
-    s->off[i] = (uint32_t)off;
-    if (!contiguous && e->plen[i])
-      memcpy(s->data + off, e->p[i], e->plen[i]);
-    off += e->plen[i];
+    return 1;
   }
+  for (uint32_t i = 0; i < e->nparams; i++)
+    if (e->plen[i])
+      memcpy(s->data + s->off[i], e->p[i], e->plen[i]);
+  return 1;
+}
+
+/* Block mode: e is r->evt, decoded from the current block of a plain
+ * input (a gzip stream reads block by block, so its buffer moves at every
+ * block: copying the parameters is cheaper there). */
+static int lazy_grow(vg_scap *r) __attribute__((noinline));
+static int lazy_grow(vg_scap *r) {
+  size_t nc = r->caplazy ? r->caplazy * 2 : 256;
+  stored_evt **nv = realloc(r->lazyv, nc * sizeof *nv);
+  if (!nv)
+    return 0;
+  r->lazyv = nv;
+  r->caplazy = nc;
+  return 1;
+}
+
+static int rec_fill_block(vg_scap *r, stored_evt *s, const vg_evt *e) {
+  if (!s->lazy) {
+    if (r->nlazy == r->caplazy && !lazy_grow(r))
+      return rec_fill(s, e); /* copy the parameters instead */
+    r->lazyv[r->nlazy++] = s;
+  }
+  s->tid = e->tid;
+  s->type = e->type;
+  s->nparams = e->nparams;
+  s->blk = r->blk;
+  s->blk_len = r->blk_len;
+  s->desc = r->desc;
+  s->lazy = 1;
+  r->any_lazy = 1;
+  return 1;
+}
+
+/* Copies every lazy block out of the input buffer (before it moves).
+ * Returns 0 when out of memory. */
+static int store_settle(vg_scap *r) {
+  for (size_t i = 0; i < r->nlazy; i++) {
+    stored_evt *s = r->lazyv[i];
+    if (!s || !s->lazy)
+      continue;
+    if (s->cap < s->blk_len) {
+      size_t nc = s->cap ? s->cap : 256;
+      while (nc < s->blk_len)
+        nc *= 2;
+      uint8_t *nd = realloc(s->data, nc);
+      if (!nd)
+        return 0;
+      s->data = nd;
+      s->cap = nc;
+    }
+    memcpy(s->data, s->blk, s->blk_len);
+    s->blk = s->data;
+    s->lazy = 0;
+  }
+  r->nlazy = 0;
+  r->any_lazy = 0;
   return 1;
 }
 
 static vigil_status store_put(vg_scap *r, const vg_evt *e) {
   size_t at = store_slot(r, e->tid);
+  int block = !r->gz && e == &r->evt;
   if (r->store[at]) {
     /* the thread's previous enter event is replaced in place */
-    if (rec_fill(r->store[at], e))
+    if (block ? rec_fill_block(r, r->store[at], e)
+              : rec_fill(r->store[at], e))
       return VIGIL_OK;
     store_del(r, e->tid);
     return fail(r, VIGIL_E_NOMEM, "out of memory");
@@ -906,25 +1083,36 @@ static vigil_status store_put(vg_scap *r, const vg_evt *e) {
   if ((r->store_n + 1) * 2 > r->store_cap) {
     size_t ncap = r->store_cap * 2;
     stored_evt **ns = calloc(ncap, sizeof *ns);
-    if (!ns)
+    int64_t *nk = calloc(ncap, sizeof *nk);
+    if (!ns || !nk) {
+      free(ns);
+      free(nk);
       return fail(r, VIGIL_E_NOMEM, "out of memory");
+    }
     stored_evt **old = r->store;
     size_t ocap = r->store_cap;
     r->store = ns;
+    free(r->store_key);
+    r->store_key = nk;
     r->store_cap = ncap;
     for (size_t i = 0; i < ocap; i++)
-      if (old[i])
-        r->store[store_slot(r, old[i]->tid)] = old[i];
+      if (old[i]) {
+        size_t k = store_slot(r, old[i]->tid);
+        r->store[k] = old[i];
+        r->store_key[k] = old[i]->tid;
+      }
     free(old);
   }
   stored_evt *s = r->nfree ? r->freel[--r->nfree] : calloc(1, sizeof *s);
   if (!s)
     return fail(r, VIGIL_E_NOMEM, "out of memory");
-  if (!rec_fill(s, e)) {
+  if (!(block ? rec_fill_block(r, s, e) : rec_fill(s, e))) {
     rec_recycle(r, s);
     return fail(r, VIGIL_E_NOMEM, "out of memory");
   }
-  r->store[store_slot(r, e->tid)] = s;
+  size_t k = store_slot(r, e->tid);
+  r->store[k] = s;
+  r->store_key[k] = e->tid;
   r->store_n++;
   return VIGIL_OK;
 }
@@ -932,8 +1120,8 @@ static vigil_status store_put(vg_scap *r, const vg_evt *e) {
 enum { CV_PASS, CV_DROP, CV_CONTINUE };
 
 static vigil_status convertibility(vg_scap *r, const vg_evt *e, int *res) {
-  const vg_event_info *ei = &vg_event_table[e->type];
-  uint32_t fl = ei->flags;
+  uint32_t fl = r->ev_flags[e->type];
+  uint32_t enp = r->ev_np[e->type];
   int enter = (e->type & 1) == 0;
   if (fl & VG_EF_UNUSED) {
     *res = CV_DROP;
@@ -955,11 +1143,11 @@ static vigil_status convertibility(vg_scap *r, const vg_evt *e, int *res) {
     *res = CV_CONTINUE;
     return VIGIL_OK;
   }
-  if (e->nparams > ei->nparams)
+  if (e->nparams > enp)
     return fail(r, VIGIL_E_FORMAT, "event type %u has more parameters (%u) "
-                "than expected (%u)", e->type, e->nparams, ei->nparams);
-  *res = (fl & VG_EF_OLD_VERSION) || e->nparams != ei->nparams ? CV_CONTINUE
-                                                                : CV_PASS;
+                "than expected (%u)", e->type, e->nparams, enp);
+  *res = (fl & VG_EF_OLD_VERSION) || e->nparams != enp ? CV_CONTINUE
+                                                       : CV_PASS;
   return VIGIL_OK;
 }
 
@@ -1049,6 +1237,8 @@ static vigil_status convert_once(vg_scap *r, const vg_evt *in, int bi,
   }
   const stored_evt *enter = NULL;
   int used_enter = 0;
+  vg_evt ent; /* a block-mode enter event, decoded */
+  int have_ent = 0;
   for (uint32_t k = 0; k < row->nsrc; k++) {
     uint32_t pi = first + k;
     int kind = row->src[k] >> 8, idx = row->src[k] & 0xFF;
@@ -1086,8 +1276,22 @@ static vigil_status convert_once(vg_scap *r, const vg_evt *in, int bi,
       if ((uint32_t)idx >= enter->nparams)
         return fail(r, VIGIL_E_FORMAT, "stored enter event type %u lacks "
                     "parameter %d", enter->type, idx);
-      src = enter->data + enter->off[idx];
-      slen = enter->plen[idx];
+      if (enter->blk) {
+        if (!have_ent) {
+          int skip;
+          /* the same bytes decoded fine when they were stored */
+          vigil_status dst = decode_at(r, enter->blk, enter->blk_len,
+                                       enter->desc, &ent, &skip);
+          if (dst != VIGIL_OK)
+            return dst;
+          have_ent = 1;
+        }
+        src = ent.p[idx];
+        slen = ent.plen[idx];
+      } else {
+        src = enter->data + enter->off[idx];
+        slen = enter->plen[idx];
+      }
       used_enter = 1;
       break;
     }
@@ -1123,16 +1327,52 @@ static vigil_status convert_once(vg_scap *r, const vg_evt *in, int bi,
   return convertibility(r, &r->conv, res);
 }
 
+/* The conversion rounds of convert (kept out of line: its two vg_evt
+ * copies make a large stack frame that most events never need). */
+static vigil_status convert_rounds(vg_scap *r, const vg_evt **out)
+    __attribute__((noinline));
+
 /* Runs the converter; *out is NULL when the event is dropped. */
 static vigil_status convert(vg_scap *r, const vg_evt **out) {
-  int res = 0;
-  vigil_status st = convertibility(r, &r->evt, &res);
-  if (st != VIGIL_OK)
-    return st;
-  if (res != CV_CONTINUE) {
-    *out = res == CV_PASS ? &r->evt : NULL;
-    return VIGIL_OK;
+  int res = -1;
+  uint32_t fl = r->ev_flags[r->evt.type];
+  /* the usual cases of convertibility, decided here: current events pass
+   * (exit events when complete), enter events go to the rows below */
+  if (!(fl & (VG_EF_UNUSED | VG_EF_OLD_VERSION))) {
+    if (!(fl & VG_EF_CONVERTER_MANAGED) ||
+        ((r->evt.type & 1) && r->evt.nparams == r->ev_np[r->evt.type])) {
+      *out = &r->evt;
+      return VIGIL_OK;
+    }
+    if ((r->evt.type & 1) == 0)
+      res = CV_CONTINUE;
   }
+  if (res != CV_CONTINUE) {
+    vigil_status st = convertibility(r, &r->evt, &res);
+    if (st != VIGIL_OK)
+      return st;
+    if (res != CV_CONTINUE) {
+      *out = res == CV_PASS ? &r->evt : NULL;
+      return VIGIL_OK;
+    }
+  }
+  /* the first round of an enter event that is only stored (the usual
+   * case): as convert_once would do it */
+  uint16_t ty = r->evt.type;
+  uint32_t np = r->evt.nparams;
+  if (r->store_np[ty] != np + 1) {
+    const vg_conv_row *row = conv_row(r, ty, np);
+    if (!row || row->action != VG_CONV_STORE)
+      return convert_rounds(r, out);
+    r->store_np[ty] = (uint8_t)(np + 1);
+  }
+  *out = NULL;
+  return store_put(r, &r->evt);
+}
+
+static vigil_status convert_rounds(vg_scap *r, const vg_evt **out) {
+  int res = 0;
+  vigil_status st;
   const vg_evt *cur_e = &r->evt;
   vg_evt tmp;
   for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -1323,19 +1563,6 @@ static uint64_t rd_le(const uint8_t *p, uint32_t n) {
   for (uint32_t i = 0; i < n && i < 8; i++)
     v |= (uint64_t)p[i] << (8 * i);
   return v;
-}
-
-uint64_t vg_evt_u64(const vg_evt *e, uint32_t i) {
-  return i < e->nparams ? rd_le(e->p[i], e->plen[i]) : 0;
-}
-int64_t vg_evt_i64(const vg_evt *e, uint32_t i) {
-  return (int64_t)vg_evt_u64(e, i);
-}
-uint32_t vg_evt_u32(const vg_evt *e, uint32_t i) {
-  return (uint32_t)vg_evt_u64(e, i);
-}
-uint16_t vg_evt_u16(const vg_evt *e, uint32_t i) {
-  return (uint16_t)vg_evt_u64(e, i);
 }
 
 int64_t vg_evt_int(const vg_evt *e, uint32_t i, int is_signed) {

@@ -2,13 +2,14 @@
  * scap.h - streaming reader for Falco/sysdig capture files (.scap), plain
  * or gzip, as described in spec/scap-format.md. Owned by the scap slice.
  *
- * The reader walks the file block by block through zlib's gzread and never
- * holds more than one block (plus the converter's stored enter events) in
- * memory. vg_scap_next() hands out one item at a time: section starts,
- * metadata entries (threads, fds, users, groups, interfaces, machine info)
- * and events, the latter already upgraded by the old-event converter
- * (spec sections 12 and 16). Pointers inside an item stay valid until the
- * next call to vg_scap_next() or vg_scap_close().
+ * The reader walks the file block by block (plain files with read(2) in
+ * 256 KiB chunks, gzip streams and standard input through zlib's gzread)
+ * and never holds more than one chunk or block (plus the converter's
+ * stored enter events) in memory. vg_scap_next() hands out one item at a
+ * time: section starts, metadata entries (threads, fds, users, groups,
+ * interfaces, machine info) and events, the latter already upgraded by the
+ * old-event converter (spec sections 12 and 16). Pointers inside an item
+ * stay valid until the next call to vg_scap_next() or vg_scap_close().
  *
  * Errors: vg_scap_next() returns a status and leaves a message that names
  * the byte offset (in the uncompressed stream) and the block; items read
@@ -122,10 +123,44 @@ vigil_status vg_scap_next(vg_scap *r, vg_scap_item *item);
 const char *vg_scap_error(const vg_scap *r);
 
 /* Parameter helpers (no bounds beyond the stored length). */
-uint64_t vg_evt_u64(const vg_evt *e, uint32_t i);
-int64_t vg_evt_i64(const vg_evt *e, uint32_t i);
-uint32_t vg_evt_u32(const vg_evt *e, uint32_t i);
-uint16_t vg_evt_u16(const vg_evt *e, uint32_t i);
+/* A parameter as a little-endian integer of its own length (8, 4, 2 or 1
+ * bytes; other lengths: the first 8 bytes at most), 0 when absent. Inline:
+ * the state tracker reads several per event. */
+static inline uint64_t vg_evt_u64(const vg_evt *e, uint32_t i) {
+  if (i >= e->nparams)
+    return 0;
+  const uint8_t *p = e->p[i];
+  uint32_t n = e->plen[i];
+  uint64_t v = 0;
+  switch (n) {
+  case 8:
+    v = (uint64_t)p[4] | (uint64_t)p[5] << 8 | (uint64_t)p[6] << 16 |
+        (uint64_t)p[7] << 24;
+    v <<= 32;
+    /* fall through */
+  case 4:
+    return v | (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+           (uint64_t)p[3] << 24;
+  case 2:
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8;
+  case 1:
+    return p[0];
+  default:
+    break;
+  }
+  for (uint32_t k = 0; k < n && k < 8; k++)
+    v |= (uint64_t)p[k] << (8 * k);
+  return v;
+}
+static inline int64_t vg_evt_i64(const vg_evt *e, uint32_t i) {
+  return (int64_t)vg_evt_u64(e, i);
+}
+static inline uint32_t vg_evt_u32(const vg_evt *e, uint32_t i) {
+  return (uint32_t)vg_evt_u64(e, i);
+}
+static inline uint16_t vg_evt_u16(const vg_evt *e, uint32_t i) {
+  return (uint16_t)vg_evt_u64(e, i);
+}
 /* Reads a little-endian integer of the parameter's own length (1, 2, 4 or
  * 8 bytes), sign-extending when SIGNED; 0 when empty. */
 int64_t vg_evt_int(const vg_evt *e, uint32_t i, int is_signed);

@@ -95,7 +95,7 @@ struct vg_sysstate {
   /* the event's fd before parsing, to tell whether its name changed */
   const vg_fdinfo *old_fd;
   char old_name[1100];
-  int name_changed;
+  int name_changed; /* -1: not compared yet */
   uint8_t server_ports[65536 / 8]; /* ports of listening sockets */
   /* network interfaces from the capture */
   struct {
@@ -112,6 +112,16 @@ struct vg_sysstate {
   char hostname[130];
   int have_host;
   uint64_t first_ts;
+  /* attach_container's last results by cgroups text (threads of a
+   * container share it, and matching every layout costs ~10k
+   * instructions per clone/execve) */
+  struct {
+    char *cg;
+    uint32_t len;
+    int type;
+    char id[256];
+  } cgmemo[8];
+  unsigned cgmemo_next;
 };
 
 /* ------------------------------------------------------------ strings */
@@ -1108,9 +1118,8 @@ int vg_cgroup_container_id(const char *cg, size_t n, char *out, size_t len,
  * resolves to a non-empty id gives the thread's container id. Engines
  * without a runtime socket (lxc, libvirt-lxc, bpm) create the container
  * entry right away. */
-static void attach_container(vg_sysstate *s, vg_thread *t) {
-  char id[256];
-  int type = 0;
+static void cgroups_container(const vg_thread *t, char *id, size_t idlen,
+                              int *type) {
   id[0] = 0;
   const char *p = t->cgroups, *end = t->cgroups + t->cgroups_len;
   while (p && p < end) {
@@ -1118,11 +1127,38 @@ static void attach_container(vg_sysstate *s, vg_thread *t) {
     const char *eq = memchr(p, '=', el);
     if (eq && (size_t)(eq - p) + 1 < el &&
         vg_cgroup_container_id(eq + 1, el - (size_t)(eq - p) - 1, id,
-                               sizeof id, &type) &&
+                               idlen, type) &&
         id[0])
       break;
     id[0] = 0;
     p += el + 1;
+  }
+}
+
+static void attach_container(vg_sysstate *s, vg_thread *t) {
+  char id[256];
+  int type = 0;
+  size_t m = 0, nm = sizeof s->cgmemo / sizeof s->cgmemo[0];
+  for (; m < nm; m++)
+    if (s->cgmemo[m].cg && s->cgmemo[m].len == t->cgroups_len &&
+        !memcmp(s->cgmemo[m].cg, t->cgroups, t->cgroups_len))
+      break;
+  if (m < nm) {
+    memcpy(id, s->cgmemo[m].id, sizeof id);
+    type = s->cgmemo[m].type;
+  } else {
+    cgroups_container(t, id, sizeof id, &type);
+    if (t->cgroups && t->cgroups_len) {
+      m = s->cgmemo_next++ % nm;
+      char *cg = dupn(t->cgroups, t->cgroups_len);
+      if (cg) {
+        free(s->cgmemo[m].cg);
+        s->cgmemo[m].cg = cg;
+        s->cgmemo[m].len = t->cgroups_len;
+        s->cgmemo[m].type = type;
+        memcpy(s->cgmemo[m].id, id, sizeof id);
+      }
+    }
   }
   free(t->container_id);
   t->container_id = NULL;
@@ -1196,6 +1232,8 @@ void vg_sys_free(vg_sysstate *s) {
   reset_all(s);
   for (size_t i = 0; i < s->nctrs; i++)
     ctr_fini(&s->ctrs[i]);
+  for (size_t i = 0; i < sizeof s->cgmemo / sizeof s->cgmemo[0]; i++)
+    free(s->cgmemo[i].cg);
   free(s->ctrs);
   free(s->tab);
   free(s->users);
@@ -3156,15 +3194,9 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   default:
     break;
   }
-  {
-    /* libsinsp compares the fd's name with the one it had when the event
-     * looked it up; an fd created by this event had no name before */
-    const vg_fdinfo *nf = evt_fd(s);
-    s->name_changed = 0;
-    if (nf)
-      s->name_changed = strcmp(nf->name, nf == s->old_fd ? s->old_name
-                                                          : "") != 0;
-  }
+  /* compared when fd.name_changed is asked for (vg_sys_fd_name_changed):
+   * nothing below changes an fd before the next event */
+  s->name_changed = -1;
   /* a stored enter event lives until the next exit event of its thread */
   if ((t & 1) && s->tinfo && s->tinfo->last_evt) {
     free(s->tinfo->last_evt);
@@ -3265,4 +3297,15 @@ int vg_sys_is_local_addr(vg_sysstate *s, const uint8_t *addr, int is_v6) {
   return 0;
 }
 
-int vg_sys_fd_name_changed(vg_sysstate *s) { return s->name_changed; }
+int vg_sys_fd_name_changed(vg_sysstate *s) {
+  if (s->name_changed < 0) {
+    /* libsinsp compares the fd's name with the one it had when the event
+     * looked it up; an fd created by this event had no name before */
+    const vg_fdinfo *nf = evt_fd(s);
+    s->name_changed = 0;
+    if (nf)
+      s->name_changed = strcmp(nf->name, nf == s->old_fd ? s->old_name
+                                                          : "") != 0;
+  }
+  return s->name_changed;
+}

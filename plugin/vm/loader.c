@@ -836,6 +836,21 @@ int vigil_program_source_index(const vigil_program *p, const char *name) {
 
 size_t vigil_program_nfields(const vigil_program *p) { return p->nfields; }
 
+bool vigil_program_rule_reads_field(const vigil_program *p, size_t rule,
+                                    size_t field) {
+  if (!p || rule >= p->nrules || field >= p->nfields)
+    return false;
+  const vg_prule *r = &p->rules[rule];
+  for (uint32_t pc = r->start; pc < r->start + r->len && pc < p->ncode;
+       pc++) {
+    uint32_t in = p->code[pc];
+    if ((in & 0xffu) < VG_I__COUNT &&
+        vg_opcode_args[in & 0xffu] == VG_ARG_FIELD && (in >> 8) == field)
+      return true;
+  }
+  return false;
+}
+
 const char *vigil_program_field_name(const vigil_program *p, size_t i,
                                      const char **arg, uint32_t *type) {
   const vg_pfield *f = &p->fields[i];

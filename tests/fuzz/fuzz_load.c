@@ -13,46 +13,7 @@
 #include "util/buf.h"
 #include "vigil/vm.h"
 
-typedef struct fz_event {
-  const vigil_program *p;
-  vg_value v;
-} fz_event;
-
-static vigil_status fz_extract(void *ctx, uint32_t id, const vg_value **vals,
-                               size_t *n) {
-  fz_event *e = ctx;
-  uint32_t type = VG_FT_CHARBUF;
-  vigil_program_field_name(e->p, id, NULL, &type);
-  memset(&e->v, 0, sizeof e->v);
-  e->v.type = (vg_ftype)type;
-  switch (type) {
-  case VG_FT_CHARBUF:
-  case VG_FT_FSPATH:
-  case VG_FT_FSRELPATH:
-  case VG_FT_BYTEBUF:
-    e->v.v.s.p = (const uint8_t *)"/usr/bin/bash";
-    e->v.v.s.n = 13;
-    break;
-  case VG_FT_IPV4ADDR:
-  case VG_FT_IPV6ADDR:
-  case VG_FT_IPADDR:
-  case VG_FT_IPV4NET:
-  case VG_FT_IPV6NET:
-  case VG_FT_IPNET:
-    e->v.v.ip.addr[0] = 127;
-    e->v.v.ip.addr[3] = 1;
-    e->v.v.ip.prefix = 32;
-    break;
-  default:
-    e->v.v.u = 1;
-    break;
-  }
-  *vals = &e->v;
-  *n = id % 3 == 2 ? 0 : 1; /* some fields missing */
-  return VIGIL_OK;
-}
-
-static const vigil_event_ops fz_ops = {sizeof(vigil_event_ops), fz_extract};
+#include "fz_event.h"
 
 static void load_and_run(const uint8_t *data, size_t size) {
   vigil_program *p = NULL;
@@ -68,7 +29,8 @@ static void load_and_run(const uint8_t *data, size_t size) {
   vg_buf_fini(&o);
   vigil_vm *vm = vigil_vm_new(p, NULL);
   if (vm) {
-    fz_event e = {.p = p};
+    fz_event e = {
+        .p = p, .str = "/usr/bin/bash", .ip0 = 127, .num = 1, .miss = 3};
     for (size_t s = 0; s < vigil_program_nsources(p); s++) {
       vigil_event ev = {(uint32_t)s, 3, &fz_ops, &e};
       vigil_vm_eval(vm, &ev);

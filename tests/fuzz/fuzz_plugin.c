@@ -9,7 +9,8 @@
  *
  * Input layout: byte 0 = mode (bit 0: the config comes from the input,
  * bit 1: the init gets no state tables, bit 2: write the rest of the
- * input as the pack file itself); then, with bit 0, the config text up to
+ * input as the pack file itself, bit 3: the container plugin's
+ * "containers" table exists); then, with bit 0, the config text up to
  * a NUL byte ("@PACK" in it names the prepared pack); then events, each
  * as u8 selector (bits 0-2 source, bit 5 parse it first, bit 6 one
  * field only, bit 7 same event number as before), u16 little-endian length
@@ -51,6 +52,19 @@ static const char fz_rules[] =
     "  desc: d\n"
     "  condition: proc.exepath endswith sh or user.name=root or "
     "thread.tid > 100 or evt.buffer bcontains 41\n"
+    "  output: o\n"
+    "  priority: DEBUG\n"
+    "- rule: ctr\n"
+    "  desc: d\n"
+    "  condition: evt.type in (execve, execveat) and (container.name=web or "
+    "container.image.tag startswith 1 or container.image.digest exists or "
+    "container.type=host or container.ip=\"\" or "
+    "container.image.repository endswith b or container.id=c1)\n"
+    "  output: o\n"
+    "  priority: DEBUG\n"
+    "- rule: privileged\n"
+    "  desc: d\n"
+    "  condition: evt.type=execve and not container.privileged=true\n"
     "  output: o\n"
     "  priority: DEBUG\n"
     "- rule: k8s\n"
@@ -118,7 +132,7 @@ static int fz_prepare(void) {
 
 typedef struct fz_thread {
   int64_t tid, pid, ptid;
-  const char *comm, *exe_path;
+  const char *comm, *exe_path, *container_id;
   const char *args[2];
   uint64_t nargs;
   int64_t fd;
@@ -126,31 +140,46 @@ typedef struct fz_thread {
 } fz_thread;
 
 static const fz_thread fz_threads[] = {
-    {1, 1, 1, "init", "/sbin/init", {0}, 0, -1, NULL},
-    {50, 50, 1, "sshd", "/usr/sbin/sshd", {"-D"}, 1, 3, "0.0.0.0:22"},
-    {200, 200, 50, "bash", "/bin/bash", {"-c", "id"}, 2, 4, "/etc/shadow"},
-    {201, 200, 201, "bash", "/bin/bash", {0}, 0, -1, NULL}};
+    {1, 1, 1, "init", "/sbin/init", "", {0}, 0, -1, NULL},
+    {50, 50, 1, "sshd", "/usr/sbin/sshd", NULL, {"-D"}, 1, 3, "0.0.0.0:22"},
+    {200, 200, 50, "bash", "/bin/bash", "c1", {"-c", "id"}, 2, 4,
+     "/etc/shadow"},
+    {201, 200, 201, "bash", "/bin/bash", "zz", {0}, 0, -1, NULL}};
 enum { FZ_NT = sizeof fz_threads / sizeof fz_threads[0] };
 
 typedef struct fz_tab {
-  int kind; /* 0 threads, 1 args, 2 fds */
+  int kind; /* 0 threads, 1 args, 2 fds, 3 containers */
   const fz_thread *t;
 } fz_tab;
 
 static fz_tab fz_threads_tab = {0, NULL};
+/* the container plugin's table, with mode bit 3 (odd contents: an image
+ * of separators only, the id column unset) */
+static fz_tab fz_ctr_tab = {3, NULL};
+static int fz_with_ctr;
+static const char *const fz_ctrs[][4] = {
+    /* key, name, image, ip */
+    {"c1", "web", "reg:5000/a/b:1.2@sha256:x", "10.0.0.1"},
+    {"zz", "", "::@@//:", ""},
+    {"", "host", "", ""}};
 static fz_tab fz_subs[64];
 static int fz_nsubs;
 static const char *fz_fields[] = {"tid", "pid", "ptid", "comm", "exe_path",
                                   "args", "file_descriptors", "value",
-                                  "name"};
+                                  "name", "container_id", "image", "ip",
+                                  "type"};
 static const ss_plugin_state_type fz_types[] = {
     SS_PLUGIN_ST_INT64, SS_PLUGIN_ST_INT64, SS_PLUGIN_ST_INT64,
     SS_PLUGIN_ST_STRING, SS_PLUGIN_ST_STRING, SS_PLUGIN_ST_TABLE,
-    SS_PLUGIN_ST_TABLE, SS_PLUGIN_ST_STRING, SS_PLUGIN_ST_STRING};
+    SS_PLUGIN_ST_TABLE, SS_PLUGIN_ST_STRING, SS_PLUGIN_ST_STRING,
+    SS_PLUGIN_ST_STRING, SS_PLUGIN_ST_STRING, SS_PLUGIN_ST_STRING,
+    SS_PLUGIN_ST_UINT32};
 static int fz_tmp_entry;
 
 static ss_plugin_table_t *fz_get_table(ss_plugin_owner_t *o, const char *n,
                                        ss_plugin_state_type k) {
+  if (fz_with_ctr && !strcmp(n, "containers") && k == SS_PLUGIN_ST_STRING)
+    return &fz_ctr_tab;
   return strcmp(n, "threads") || k != SS_PLUGIN_ST_INT64 ? NULL
                                                          : &fz_threads_tab;
 }
@@ -167,6 +196,12 @@ static ss_plugin_table_field_t *fz_get_field(ss_plugin_table_t *t,
 static ss_plugin_table_entry_t *fz_get_entry(ss_plugin_table_t *t,
                                              const ss_plugin_state_data *k) {
   fz_tab *ft = t;
+  if (ft->kind == 3) {
+    for (size_t i = 0; i < 3; i++)
+      if (k->str && !strcmp(fz_ctrs[i][0], k->str))
+        return (void *)fz_ctrs[i];
+    return NULL;
+  }
   if (ft->kind == 0) {
     for (int i = 0; i < FZ_NT; i++)
       if (fz_threads[i].tid == k->s64)
@@ -201,6 +236,17 @@ static ss_plugin_rc fz_read(ss_plugin_table_t *t, ss_plugin_table_entry_t *e,
     out->str = *(const char *const *)e;
     return SS_PLUGIN_SUCCESS;
   }
+  if (ft->kind == 3) {
+    const char *const *c = e;
+    if (!strcmp(name, "type"))
+      out->u32 = c[1][0] ? 0 : 0xfffe;
+    else
+      out->str = !strcmp(name, "name")    ? c[1]
+                 : !strcmp(name, "image") ? c[2]
+                 : !strcmp(name, "ip")    ? c[3]
+                                          : NULL; /* id: NULL as unset */
+    return SS_PLUGIN_SUCCESS;
+  }
   const fz_thread *th = e;
   if (ft->kind == 2) {
     out->str = th->fdname;
@@ -216,6 +262,8 @@ static ss_plugin_rc fz_read(ss_plugin_table_t *t, ss_plugin_table_entry_t *e,
     out->str = th->comm;
   else if (!strcmp(name, "exe_path"))
     out->str = th->exe_path;
+  else if (!strcmp(name, "container_id"))
+    out->str = th->container_id; /* NULL: an unset dynamic field */
   else if (fz_nsubs < 64) {
     fz_subs[fz_nsubs].kind = !strcmp(name, "args") ? 1 : 2;
     fz_subs[fz_nsubs].t = th;
@@ -294,6 +342,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                              NULL};
   ss_plugin_rc rc = SS_PLUGIN_FAILURE;
   fz_nsubs = 0;
+  fz_with_ctr = (mode & 8) != 0;
   ss_plugin_t *s = plugin_init(&in, &rc);
   if (!s)
     return 0;

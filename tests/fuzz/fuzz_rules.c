@@ -19,48 +19,9 @@
 #include "vigil/program.h"
 #include "vigil/vm.h"
 
+#include "fz_event.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-typedef struct fz_event {
-  const vigil_program *p;
-  vg_value v;
-} fz_event;
-
-static vigil_status fz_extract(void *ctx, uint32_t id, const vg_value **vals,
-                               size_t *n) {
-  fz_event *e = ctx;
-  uint32_t type = VG_FT_CHARBUF;
-  vigil_program_field_name(e->p, id, NULL, &type);
-  memset(&e->v, 0, sizeof e->v);
-  e->v.type = (vg_ftype)type;
-  switch (type) {
-  case VG_FT_CHARBUF:
-  case VG_FT_FSPATH:
-  case VG_FT_FSRELPATH:
-  case VG_FT_BYTEBUF:
-    e->v.v.s.p = (const uint8_t *)"/bin/sh -c id";
-    e->v.v.s.n = 13;
-    break;
-  case VG_FT_IPV4ADDR:
-  case VG_FT_IPV6ADDR:
-  case VG_FT_IPADDR:
-  case VG_FT_IPV4NET:
-  case VG_FT_IPV6NET:
-  case VG_FT_IPNET:
-    e->v.v.ip.addr[0] = 10;
-    e->v.v.ip.addr[3] = 1;
-    e->v.v.ip.prefix = 32;
-    break;
-  default:
-    e->v.v.u = 2;
-    break;
-  }
-  *vals = &e->v;
-  *n = id % 4 == 3 ? 0 : 1; /* some fields missing */
-  return VIGIL_OK;
-}
-
-static const vigil_event_ops fz_ops = {sizeof(vigil_event_ops), fz_extract};
 
 static void run_pack(const uint8_t *bytes, size_t len) {
   vigil_program *p = NULL;
@@ -70,7 +31,8 @@ static void run_pack(const uint8_t *bytes, size_t len) {
     abort(); /* the compiler wrote a pack its own loader rejects: a bug */
   vigil_vm *vm = vigil_vm_new(p, NULL);
   if (vm) {
-    fz_event e = {.p = p};
+    fz_event e = {
+        .p = p, .str = "/bin/sh -c id", .ip0 = 10, .num = 2, .miss = 4};
     for (size_t s = 0; s < vigil_program_nsources(p); s++) {
       for (uint16_t t = 0; t < 4; t++) {
         vigil_event ev = {(uint32_t)s, (uint16_t)(t * 3 + 1), &fz_ops, &e};

@@ -416,6 +416,92 @@ static uint8_t *slurp_gz(const char *path, size_t *len) {
   return d;
 }
 
+/*
+ * Stored enter events of plain input stay in the input buffer until it
+ * moves (scap.c, block mode): an enter event whose exit comes after more
+ * than a buffer's worth of other events must still convert the exit, for
+ * plain and gzip input alike, and several threads' enters interleave.
+ */
+Test(scap, stored_enter_survives_buffer_moves) {
+  wbuf head, tail, fill;
+  build_capture(&head); /* SHB ... read enter/exit, close */
+  int64_t fd = 3;
+  uint32_t size = 10;
+  const void *pe[] = {&fd, &size};
+  const uint32_t le[] = {8, 4};
+  /* enters of tids 200 and 201, exits at the very end */
+  event(&head, VG_PPME_SYSCALL_READ_E, 200, 2, pe, le);
+  size = 11;
+  event(&head, VG_PPME_SYSCALL_READ_E, 201, 2, pe, le);
+  /* filler: new-layout close exits of another thread, ~1.2 MB */
+  fill.n = 0;
+  int64_t zero = 0, nine = 9;
+  const void *pc[] = {&zero, &nine};
+  const uint32_t lc[] = {8, 8};
+  for (int i = 0; i < 100; i++)
+    event(&fill, VG_PPME_SYSCALL_CLOSE_X, 300, 2, pc, lc);
+  tail.n = 0;
+  int64_t res = 5;
+  const void *px[] = {&res, "hello"};
+  const uint32_t lx[] = {8, 5};
+  event(&tail, VG_PPME_SYSCALL_READ_X, 201, 2, px, lx);
+  event(&tail, VG_PPME_SYSCALL_READ_X, 200, 2, px, lx);
+  size_t nfill = 500;
+  size_t len = head.n + nfill * fill.n + tail.n;
+  uint8_t *cap = malloc(len);
+  cr_assert_not_null(cap);
+  memcpy(cap, head.d, head.n);
+  for (size_t i = 0; i < nfill; i++)
+    memcpy(cap + head.n + i * fill.n, fill.d, fill.n);
+  memcpy(cap + head.n + nfill * fill.n, tail.d, tail.n);
+  cr_assert_gt(len, 1u << 20);
+  /* the same bytes gzip-compressed */
+  uLongf zl = compressBound(len) + 64;
+  uint8_t *gz = malloc(zl);
+  cr_assert_not_null(gz);
+  z_stream zs;
+  memset(&zs, 0, sizeof zs);
+  cr_assert_eq(deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8,
+                            Z_DEFAULT_STRATEGY), Z_OK);
+  zs.next_in = cap;
+  zs.avail_in = (uInt)len;
+  zs.next_out = gz;
+  zs.avail_out = (uInt)zl;
+  cr_assert_eq(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  size_t gzlen = zs.total_out;
+  deflateEnd(&zs);
+  for (int z = 0; z < 2; z++) {
+    vg_scap *r;
+    char err[256];
+    cr_assert_eq(vg_scap_open_mem(z ? gz : cap, z ? gzlen : len, &r, err,
+                                  sizeof err), VIGIL_OK, "%s", err);
+    vg_scap_item it;
+    int seen = 0;
+    vigil_status st;
+    while ((st = vg_scap_next(r, &it)) == VIGIL_OK &&
+           it.kind != VG_SCAP_EOF) {
+      if (it.kind != VG_SCAP_EVENT ||
+          it.u.evt->type != VG_PPME_SYSCALL_READ_X || it.u.evt->tid < 200)
+        continue;
+      const vg_evt *e = it.u.evt;
+      cr_assert_eq(e->nparams, 4);
+      cr_expect_eq(vg_evt_i64(e, 0), 5);
+      cr_expect_eq(e->plen[1], 5);
+      cr_expect(memcmp(e->p[1], "hello", 5) == 0);
+      cr_expect_eq(vg_evt_i64(e, 2), 3, "fd from the stored enter");
+      cr_expect_eq(vg_evt_u32(e, 3), e->tid == 200 ? 10u : 11u,
+                   "size from the stored enter (tid %lld)",
+                   (long long)e->tid);
+      seen++;
+    }
+    cr_assert_eq(st, VIGIL_OK, "%s", vg_scap_error(r));
+    cr_assert_eq(seen, 2, "input %s", z ? "gzip" : "plain");
+    vg_scap_close(r);
+  }
+  free(gz);
+  free(cap);
+}
+
 Test(scap, gzip_equals_plain) {
   char *p = capture_path("cat_write.scap");
   if (!p)

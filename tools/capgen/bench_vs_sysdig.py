@@ -17,6 +17,13 @@ ratio vigil/sysdig of the median wall times (target: <= 1.0).
   python3 tools/capgen/bench_vs_sysdig.py [--build build] [--events 4000000]
       [--seed 1] [--runs 5] [--exit-only] [--gzip N] [--capture FILE]
       [--rules-dir DIR] [--sysdig /usr/bin/sysdig] [--json OUT] [--check]
+      [--callgrind N]
+
+With --callgrind N (no timing), `vigil run` runs under valgrind's callgrind
+on two captures of the same seed, 1000 and N event blocks, and the script
+prints the instructions of the start (rules compiled, 1000 blocks read)
+and the instructions per event block beyond them: counts that do not move
+with the machine's load, for comparing changes.
 
 If `vigil run` is not available in the build (the placeholder exits 2), only
 the sysdig half is measured and the report says so. With --check the exit
@@ -122,6 +129,39 @@ def measure(argv, ok=(0,)):
     return dt, ru.ru_maxrss, err.decode("utf-8", "replace")
 
 
+def callgrind_ir(argv):
+    """Instructions callgrind counts for one run of argv."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "cg.out")
+        subprocess.run(["valgrind", "--tool=callgrind",
+                        "--callgrind-out-file=" + out] + argv,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=True)
+        with open(out, errors="replace") as f:
+            for line in f:
+                if line.startswith("summary:") or line.startswith("totals:"):
+                    return int(line.split()[1])
+    sys.exit("no instruction total in the callgrind output")
+
+
+def callgrind_report(args, vigil, rules):
+    """Start-up instructions and instructions per event block."""
+    capgen = build_capgen(args.build, args.cache_dir)
+    small = argparse.Namespace(**vars(args))
+    small.events = 1000
+    big = argparse.Namespace(**vars(args))
+    big.events = args.callgrind
+    cap_s, _ = make_capture(capgen, small, args.cache_dir)
+    cap_b, _ = make_capture(capgen, big, args.cache_dir)
+    ir_s = callgrind_ir([vigil, "run"] + rules + [cap_s])
+    ir_b = callgrind_ir([vigil, "run"] + rules + [cap_b])
+    per = (ir_b - ir_s) / float(args.callgrind - 1000)
+    print("callgrind: start %.1f M instructions (rules + 1000 blocks); "
+          "%.1f instructions per event block (%d blocks)" %
+          (ir_s / 1e6, per, args.callgrind))
+    return 0
+
+
 def vigil_run_available(vigil):
     try:
         p = subprocess.run([vigil, "run", "--help"], stdout=subprocess.PIPE,
@@ -155,9 +195,18 @@ def main():
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 when the ratio is above 1.0")
+    ap.add_argument("--callgrind", type=int, metavar="N",
+                    help="count instructions under callgrind instead")
     args = ap.parse_args()
     vigil = args.vigil or os.path.join(args.build, "vigil")
     os.makedirs(args.cache_dir, exist_ok=True)
+    if args.callgrind:
+        if args.callgrind <= 1000:
+            sys.exit("--callgrind needs more than 1000 events")
+        rules = []
+        for p in PACKS:
+            rules += ["--rules", os.path.join(args.rules_dir, p)]
+        return callgrind_report(args, vigil, rules)
 
     if args.capture:
         cap = args.capture
