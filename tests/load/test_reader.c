@@ -60,6 +60,9 @@ Test(reader, multi_document_and_empty_documents) {
   d = load(&a, "- list: a\n---\n- macro: m\n--- ~\n- [\n");
   cr_assert_eq(d.n, 3);
   cr_assert_eq(d.docs[1]->kind, VG_Y_SEQ);
+  /* a "..." before any document is yaml-cpp's empty first document */
+  d = load(&a, "# c\n...\n---\n- list: a\n- [\n");
+  cr_assert_eq(d.n, 0);
   vg_arena_fini(&a);
 }
 
