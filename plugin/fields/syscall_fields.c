@@ -3907,6 +3907,7 @@ static int fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_FD_NAME:
   case F_FD_TYPE:
   case F_FD_TYPECHAR:
+  case F_FD_DIRECTORY:
   case F_FD_NAMERAW: {
     e = a->event(a->ctx);
     t = a->thread(a->ctx);
@@ -3932,6 +3933,36 @@ static int fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
         return 1;
       *n = (size_t)fast_str(ty, typestr(fd->type), cap, out);
       return (int)*n;
+    case F_FD_DIRECTORY: {
+      if (!fd || ty != VG_FT_CHARBUF)
+        return 0;
+      int file = fd->type == FDT_FILE || fd->type == FDT_FILE_V2;
+      if (!file && fd->type != FDT_DIRECTORY)
+        return 1;
+      size_t l = strlen(fd->name);
+      if (l + 1 >= cap || l + 1 >= 8192)
+        return 0; /* the text path truncates */
+      memcpy(scratch, fd->name, l + 1);
+      if (file) {
+        char *sl = strrchr((char *)scratch, '/');
+        if (sl && sl != (char *)scratch) {
+          if (sl[1] != 0) {
+            *sl = 0;
+            l = (size_t)(sl - (char *)scratch);
+          }
+        } else {
+          scratch[0] = '/';
+          scratch[1] = 0;
+          l = 1;
+        }
+      }
+      out->type = ty;
+      out->v.s.p = scratch;
+      out->v.s.n = l;
+      *used = l + 1;
+      *n = 1;
+      return 1;
+    }
     case F_FD_TYPECHAR:
       if (ty != VG_FT_CHARBUF || cap < 2)
         return 0;
@@ -3964,6 +3995,42 @@ static int fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
       return 1;
     }
     }
+  }
+  case F_EVT_ARG: {
+    /* flag parameters: the names of the flags set, as param_text gives
+     * them (a value without names is left to the text path) */
+    e = a->event(a->ctx);
+    int idx = f->argname[0] ? param_index(e, f->argname) : (int)f->argn;
+    if (idx < 0 || (uint32_t)idx >= e->nparams)
+      return 1;
+    const vg_event_info *ei = &vg_event_table[e->type];
+    if ((uint32_t)idx >= ei->nparams || ty != VG_FT_CHARBUF)
+      return 0;
+    const vg_param_info *pi = &ei->params[idx];
+    uint8_t pt = pi->type;
+    uint32_t pl = e->plen[idx];
+    if (pl == 0 || pi->names < 0 ||
+        !(pt == VG_PT_FLAGS8 || pt == VG_PT_FLAGS16 || pt == VG_PT_FLAGS32 ||
+          pt == VG_PT_ENUMFLAGS8 || pt == VG_PT_ENUMFLAGS16 ||
+          pt == VG_PT_ENUMFLAGS32))
+      return 0;
+    uint32_t v = (uint32_t)rd_le(e->p[idx], pl > 8 ? 8 : pl);
+    if (pt == VG_PT_FLAGS8 || pt == VG_PT_ENUMFLAGS8)
+      v &= 0xFF;
+    else if (pt == VG_PT_FLAGS16 || pt == VG_PT_ENUMFLAGS16)
+      v &= 0xFFFF;
+    /* the text path renders into 4096 bytes, then into cap */
+    flags_text((char *)scratch, cap < 4096 ? cap : 4096,
+               &vg_flag_tables[pi->names], v,
+               pt >= VG_PT_ENUMFLAGS8 && pt <= VG_PT_ENUMFLAGS32);
+    if (!scratch[0])
+      return 0;
+    out->type = ty;
+    out->v.s.p = scratch;
+    out->v.s.n = strlen((const char *)scratch);
+    *used = out->v.s.n + 1;
+    *n = 1;
+    return 1;
   }
   case F_CT_ID: {
     e = a->event(a->ctx);
