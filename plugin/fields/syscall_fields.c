@@ -2799,7 +2799,7 @@ static int render_new(const vg_sys_accessor *a, const vg_sysf_ref *f,
       size_t ns = 0, o = 0;
       o += (size_t)snprintf(buf, len, "(");
       for (uint32_t i = 0; i < ft->n; i++) {
-        const char *ts = typestr(ft->v[i]->type);
+        const char *ts = typestr(ft->e[i].f->type);
         size_t k = 0;
         while (k < ns && seen[k] != ts)
           k++;

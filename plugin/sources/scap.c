@@ -171,14 +171,35 @@ static vigil_status fail(vg_scap *r, vigil_status st, const char *fmt, ...) {
   return st;
 }
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t rd32(const uint8_t *p) {
+/* Little-endian loads: one unaligned load on little-endian hosts. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static inline uint16_t rd16(const uint8_t *p) {
+  uint16_t v;
+  memcpy(&v, p, 2);
+  return v;
+}
+static inline uint32_t rd32(const uint8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+static inline uint64_t rd64(const uint8_t *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+#else
+static inline uint16_t rd16(const uint8_t *p) {
+  return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t rd32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
          (uint32_t)p[3] << 24;
 }
-static uint64_t rd64(const uint8_t *p) {
+static inline uint64_t rd64(const uint8_t *p) {
   return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
 }
+#endif
 
 /* ------------------------------------------------------------ open/close */
 
@@ -888,13 +909,21 @@ decode_at(vg_scap *r, const uint8_t *blk, uint32_t blk_len,
   e->nparams = np;
   uint32_t i = 0;
   if (lsz == 2) { /* the common case, kept free of the width test */
+    /* lengths are below 64 KiB: sum them, check once, and find the
+     * parameter that overruns only when they do not fit */
+    uint64_t tot = 0;
+    for (uint32_t k = 0; k < np; k++) {
+      uint32_t l = rd16(lens + 2 * k);
+      e->p[k] = data + (tot < left ? tot : left); /* stays in the event */
+      e->plen[k] = l;
+      tot += l;
+    }
+    if (tot <= left)
+      return VIGIL_OK;
     for (; i < np; i++) {
-      uint32_t l = rd16(lens + 2 * i);
+      uint32_t l = e->plen[i];
       if (l > left)
         break;
-      e->p[i] = data;
-      e->plen[i] = l;
-      data += l;
       left -= l;
     }
   } else {

@@ -238,46 +238,54 @@ static void fd_free(vg_fdinfo *f) {
   }
 }
 
+/* The table's entries in node-list order, each with its fd number and
+ * its bucket (for the current bucket count) beside the record pointer, so
+ * that lookups and insertions scan one dense array, not the records. */
+
 static void fdt_clear(vg_fdtable *t) {
   for (uint32_t i = 0; i < t->n; i++)
-    fd_free(t->v[i]);
+    fd_free(t->e[i].f);
   t->n = 0;
 }
 
 static void fdt_fini(vg_fdtable *t) {
   fdt_clear(t);
-  free(t->v);
-  t->v = NULL;
+  free(t->e);
+  t->e = NULL;
   t->cap = 0;
 }
 
-static vg_fdinfo *fdt_find(vg_fdtable *t, int64_t fd) {
+static int32_t fdt_index(vg_fdtable *t, int64_t fd) {
   /* fd numbers are unique in a table (fdt_add replaces), so the entry
    * found last time is the answer whenever its number matches */
-  if (t->hint < t->n && t->v[t->hint]->fd == fd)
-    return t->v[t->hint];
+  if (t->hint < t->n && t->e[t->hint].fd == fd)
+    return (int32_t)t->hint;
+  const vg_fdent *e = t->e;
   for (uint32_t i = 0; i < t->n; i++)
-    if (t->v[i]->fd == fd) {
+    if (e[i].fd == fd) {
       t->hint = i;
-      return t->v[i];
+      return (int32_t)i;
     }
-  return NULL;
+  return -1;
+}
+
+static vg_fdinfo *fdt_find(vg_fdtable *t, int64_t fd) {
+  int32_t i = fdt_index(t, fd);
+  return i < 0 ? NULL : t->e[i].f;
 }
 
 /* Removes entry i keeping the order of the others (an erase from the
  * hash table's node list). */
 static void fdt_erase_at(vg_fdtable *t, uint32_t i) {
-  fd_free(t->v[i]);
-  memmove(t->v + i, t->v + i + 1, (t->n - i - 1) * sizeof *t->v);
+  fd_free(t->e[i].f);
+  memmove(t->e + i, t->e + i + 1, (t->n - i - 1) * sizeof *t->e);
   t->n--;
 }
 
 static void fdt_remove(vg_fdtable *t, int64_t fd) {
-  for (uint32_t i = 0; i < t->n; i++)
-    if (t->v[i]->fd == fd) {
-      fdt_erase_at(t, i);
-      return;
-    }
+  int32_t i = fdt_index(t, fd);
+  if (i >= 0)
+    fdt_erase_at(t, (uint32_t)i);
 }
 
 /* libstdc++'s bucket counts (_Prime_rehash_policy::_M_next_bkt) for the
@@ -297,13 +305,11 @@ static uint32_t bucket_of(int64_t fd, uint32_t nbkt) {
   return (uint32_t)((uint64_t)fd % nbkt);
 }
 
-/* Where a new entry goes in the node list: before the first entry of its
- * bucket when the bucket has one, else at the front. */
-static uint32_t insert_pos(vg_fdinfo *const *v, uint32_t n, int64_t fd,
-                           uint32_t nbkt) {
-  uint32_t b = bucket_of(fd, nbkt);
+/* Where a new entry of bucket b goes among the first n: before the first
+ * entry of its bucket when the bucket has one, else at the front. */
+static uint32_t insert_pos(const vg_fdent *e, uint32_t n, uint32_t b) {
   for (uint32_t i = 0; i < n; i++)
-    if (bucket_of(v[i]->fd, nbkt) == b)
+    if (e[i].bkt == b)
       return i;
   return 0;
 }
@@ -311,11 +317,13 @@ static uint32_t insert_pos(vg_fdinfo *const *v, uint32_t n, int64_t fd,
 /* The node list after a rehash to nbkt buckets: libstdc++ walks the old
  * list and relinks each node with the insertion rule above. */
 static void fdt_rehash(vg_fdtable *t, uint32_t nbkt) {
+  for (uint32_t k = 0; k < t->n; k++)
+    t->e[k].bkt = bucket_of(t->e[k].fd, nbkt);
   for (uint32_t k = 1; k < t->n; k++) {
-    vg_fdinfo *f = t->v[k];
-    uint32_t p = insert_pos(t->v, k, f->fd, nbkt);
-    memmove(t->v + p + 1, t->v + p, (k - p) * sizeof *t->v);
-    t->v[p] = f;
+    vg_fdent x = t->e[k];
+    uint32_t p = insert_pos(t->e, k, x.bkt);
+    memmove(t->e + p + 1, t->e + p, (k - p) * sizeof *t->e);
+    t->e[p] = x;
   }
   t->nbkt = nbkt;
 }
@@ -324,14 +332,11 @@ static void fdt_rehash(vg_fdtable *t, uint32_t nbkt) {
 static vg_fdinfo *fdt_add(vg_fdtable *t, vg_fdinfo *f) {
   if (!f)
     return NULL;
-  vg_fdinfo *old = fdt_find(t, f->fd);
-  if (old) {
-    for (uint32_t i = 0; i < t->n; i++)
-      if (t->v[i] == old) {
-        fd_free(old);
-        t->v[i] = f;
-        return f;
-      }
+  int32_t at = fdt_index(t, f->fd);
+  if (at >= 0) {
+    fd_free(t->e[at].f);
+    t->e[at].f = f;
+    return f;
   }
   if (t->n >= VG_MAX_FDS) {
     fd_free(f);
@@ -339,12 +344,12 @@ static vg_fdinfo *fdt_add(vg_fdtable *t, vg_fdinfo *f) {
   }
   if (t->n == t->cap) {
     uint32_t ncap = t->cap ? t->cap * 2 : 16;
-    vg_fdinfo **nv = realloc(t->v, ncap * sizeof *nv);
-    if (!nv) {
+    vg_fdent *ne = realloc(t->e, ncap * sizeof *ne);
+    if (!ne) {
       fd_free(f);
       return NULL;
     }
-    t->v = nv;
+    t->e = ne;
     t->cap = ncap;
   }
   /* libstdc++'s _M_need_rehash (maximum load factor 1): the first insert
@@ -361,9 +366,12 @@ static vg_fdinfo *fdt_add(vg_fdtable *t, vg_fdinfo *f) {
     }
     t->next_resize = t->nbkt;
   }
-  uint32_t p = insert_pos(t->v, t->n, f->fd, t->nbkt);
-  memmove(t->v + p + 1, t->v + p, (t->n - p) * sizeof *t->v);
-  t->v[p] = f;
+  uint32_t b = bucket_of(f->fd, t->nbkt);
+  uint32_t p = insert_pos(t->e, t->n, b);
+  memmove(t->e + p + 1, t->e + p, (t->n - p) * sizeof *t->e);
+  t->e[p].f = f;
+  t->e[p].fd = f->fd;
+  t->e[p].bkt = b;
   t->n++;
   return f;
 }
@@ -2030,7 +2038,7 @@ static void copy_fds(vg_sysstate *s, vg_thread *from, vg_thread *to) {
     return;
   fdt_clear(&to->fds);
   for (uint32_t i = 0; i < ft->n; i++)
-    fdt_add(&to->fds, fd_clone(ft->v[i]));
+    fdt_add(&to->fds, fd_clone(ft->e[i].f));
 }
 
 static void set_comm_exe_args(vg_thread *t, const vg_evt *e) {
@@ -2316,7 +2324,7 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
   vg_fdtable *ft = fd_table(s, t);
   if (ft) {
     for (uint32_t i = 0; i < ft->n;) {
-      if (ft->v[i]->openflags & O_CLOEXEC_) {
+      if (ft->e[i].f->openflags & O_CLOEXEC_) {
         fdt_erase_at(ft, i);
       } else {
         i++;
@@ -2509,7 +2517,10 @@ static int retrieve_enter(vg_thread *t, const vg_evt *e, vg_evt *out) {
     return 0;
   uint32_t hdr[4];
   memcpy(hdr, t->last_evt, 16);
-  memset(out, 0, sizeof *out);
+  /* the header; parameters past nparams are never read */
+  out->ts = 0;
+  out->cpu = 0;
+  out->dump_flags = 0;
   out->type = (uint16_t)hdr[0];
   out->nparams = hdr[1];
   out->tid = t->tid;
@@ -2714,7 +2725,7 @@ static int bound_to_port(vg_sysstate *s, vg_thread *t, uint16_t port,
   if (!ft)
     return 0;
   for (uint32_t i = 0; i < ft->n; i++) {
-    const vg_fdinfo *f = ft->v[i];
+    const vg_fdinfo *f = ft->e[i].f;
     if (f->type == FD_IPV4_SOCK &&
         vg_sock_u16(f, client ? VG_S4_SPORT : VG_S4_DPORT) == port)
       return 1;
@@ -3097,7 +3108,7 @@ static void fix_capture_sockets(vg_sysstate *s) {
   FOR_TAKEN(s, i) {
     vg_thread *t = s->tab[i];
     for (uint32_t j = 0; j < t->fds.n; j++) {
-      vg_fdinfo *f = t->fds.v[j];
+      vg_fdinfo *f = t->fds.e[j].f;
       if (f->type != FD_IPV4_SOCK)
         continue;
       uint16_t sport = vg_sock_u16(f, VG_S4_SPORT);

@@ -70,8 +70,14 @@ static inline uint16_t vg_sock_u16(const vg_fdinfo *f, int off) {
  * unordered_map keyed by fd number) iterates them, which fd.types shows:
  * nbkt and next_resize mirror its bucket count and rehash threshold (0 =
  * nothing allocated yet). */
+typedef struct vg_fdent {
+  int64_t fd;   /* == f->fd (lookups scan the entries, not the records) */
+  uint32_t bkt; /* its bucket for nbkt buckets */
+  vg_fdinfo *f;
+} vg_fdent;
+
 typedef struct vg_fdtable {
-  vg_fdinfo **v;
+  vg_fdent *e;
   uint32_t n, cap;
   uint32_t hint; /* index of the last entry found: a guess, always checked */
   uint32_t nbkt, next_resize;
