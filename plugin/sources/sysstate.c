@@ -87,6 +87,11 @@ struct vg_sysstate {
   vg_thread *tinfo;
   int64_t fdinfo_fd; /* fd number of the event's fd, or INT64_MIN */
   vg_thread *fdinfo_owner;
+  /* the event's fd as set_evt_fd found it (NULL: none); evt_fd answers
+   * with it while fdc_on, i.e. once reset() is done for an event whose
+   * parser creates, replaces and frees no fd record (parse_may_rename) */
+  vg_fdinfo *fdc;
+  int fdc_on;
   /* delayed removals */
   int64_t remove_tid, remove_reaper;
   int have_remove_tid;
@@ -496,8 +501,11 @@ static void erase_thread(vg_sysstate *s, int64_t tid) {
     return;
   if (s->tinfo == s->tab[i])
     s->tinfo = NULL;
-  if (s->fdinfo_owner == s->tab[i])
+  if (s->fdinfo_owner == s->tab[i]) {
     s->fdinfo_owner = NULL;
+    s->fdc = NULL;
+  }
+  s->fdc_on = 0;
   thread_free(s->tab[i]);
   tab_put(s, i, NULL);
   s->n--;
@@ -1342,6 +1350,8 @@ static void reset_all(vg_sysstate *s) {
   s->nreapers = 0;
   s->tinfo = NULL;
   s->fdinfo_owner = NULL;
+  s->fdc = NULL;
+  s->fdc_on = 0;
   s->have_remove_tid = s->have_remove_fd = 0;
   s->initial = 1;
   s->sockets_fixed = 0;
@@ -1432,6 +1442,7 @@ static void ensure_root(vg_sysstate *s, const vg_thread *t) {
 }
 
 vigil_status vg_sys_item(vg_sysstate *s, const vg_scap_item *it) {
+  s->fdc_on = 0;
   switch (it->kind) {
   case VG_SCAP_SECTION:
     reset_all(s);
@@ -2001,18 +2012,22 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
 static int retrieve_enter(vg_thread *t, const vg_evt *e, vg_evt *out);
 
 static vg_fdinfo *evt_fd(vg_sysstate *s) {
+  if (s->fdc_on)
+    return s->fdc;
   if (!s->fdinfo_owner)
     return NULL;
   return vg_sys_get_fd(s, s->fdinfo_owner, s->fdinfo_fd);
 }
 
 static void set_evt_fd(vg_sysstate *s, vg_thread *t, int64_t fd) {
-  if (t && vg_sys_get_fd(s, t, fd)) {
+  vg_fdinfo *f = t ? vg_sys_get_fd(s, t, fd) : NULL;
+  if (f) {
     s->fdinfo_owner = t;
     s->fdinfo_fd = fd;
   } else {
     s->fdinfo_owner = NULL;
   }
+  s->fdc = f;
 }
 
 static int64_t retval(const vg_evt *e) {
@@ -2856,6 +2871,7 @@ static void parse_dup(vg_sysstate *s, const vg_evt *e) {
     set_evt_fd(s, t, nfd);
   else
     s->fdinfo_owner = NULL;
+  s->fdc_on = 0;
 }
 
 static void parse_socketpair(vg_sysstate *s, const vg_evt *e) {
@@ -2865,6 +2881,7 @@ static void parse_socketpair(vg_sysstate *s, const vg_evt *e) {
   int64_t fd1 = vg_evt_i64(e, 1), fd2 = vg_evt_i64(e, 2);
   if (fd1 == fd2) {
     s->fdinfo_owner = NULL;
+    s->fdc_on = 0;
     return;
   }
   uint64_t src = vg_evt_u64(e, 3), peer = vg_evt_u64(e, 4);
@@ -3050,6 +3067,7 @@ static void reset(vg_sysstate *s, const vg_evt *e) {
   const vg_event_info *ei = &vg_event_table[t];
   s->tinfo = NULL;
   s->fdinfo_owner = NULL;
+  s->fdc = NULL;
   if (ei->flags & VG_EF_SKIPPARSERESET) {
     if (t == VG_PPME_PROCINFO_E)
       s->tinfo = vg_sys_find(s, e->tid);
@@ -3129,6 +3147,7 @@ static void fix_capture_sockets(vg_sysstate *s) {
 
 vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
                           int *shown) {
+  s->fdc_on = 0;
   if (!s->sockets_fixed)
     fix_capture_sockets(s);
   uint16_t t = e->type;
@@ -3160,8 +3179,12 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   }
   reset(s, e);
   s->evtx.exectime = 0;
+  /* until the next event, the fd reset() found is the event's fd unless
+   * the parser may change fd records */
+  int may_rename = parse_may_rename(t);
+  s->fdc_on = !may_rename;
   s->old_fd = s->untracked_names ? NULL : evt_fd(s);
-  s->old_same = s->old_fd && !parse_may_rename(t);
+  s->old_same = s->old_fd && !may_rename;
   if (s->old_fd && !s->old_same) {
     /* a bounded copy (this runs for every event with an fd) */
     const char *nm = s->old_fd->name;
