@@ -224,11 +224,23 @@ void vg_concat_paths(char *out, size_t len, const char *p1, size_t l1,
         *tc++ = *pc++;
       }
     } else {
-      if (tc + 1 >= end) {
-        *tc = 0;
-        return;
+      /* the rest of the component is copied as it is (a '.' after
+       * another character is plain) */
+      const char *q = pc + 1;
+      while (q < pend && *q && *q != '/')
+        q++;
+      size_t k = (size_t)(q - pc);
+      if (tc + k >= end) {
+        if (tc + 1 >= end) {
+          *tc = 0;
+          return;
+        }
+        *tc++ = *pc++;
+        continue;
       }
-      *tc++ = *pc++;
+      memcpy(tc, pc, k);
+      tc += k;
+      pc = q;
     }
   }
 }
@@ -2509,7 +2521,8 @@ static void store_enter(vg_thread *t, const vg_evt *e) {
     total += e->plen[i];
   if (total > 65536)
     return;
-  uint8_t *b = malloc(total);
+  /* the thread's buffer is reused when it is large enough */
+  uint8_t *b = total <= t->last_evt_cap ? t->last_evt : malloc(total);
   if (!b)
     return;
   uint32_t hdr[4] = {e->type, e->nparams, 0, 0};
@@ -2521,14 +2534,18 @@ static void store_enter(vg_thread *t, const vg_evt *e) {
       memcpy(b + o, e->p[i], e->plen[i]);
     o += e->plen[i];
   }
-  free(t->last_evt);
-  t->last_evt = b;
+  if (b != t->last_evt) {
+    free(t->last_evt);
+    t->last_evt = b;
+    t->last_evt_cap = (uint32_t)total;
+  }
+  t->last_evt_set = 1;
 }
 
 /* The stored enter event matching exit event e, as libsinsp retrieves
  * it; 0 when there is none or it does not match. */
 static int retrieve_enter(vg_thread *t, const vg_evt *e, vg_evt *out) {
-  if (!t || !t->lastevent_valid || !t->last_evt)
+  if (!t || !t->lastevent_valid || !t->last_evt_set)
     return 0;
   uint32_t hdr[4];
   memcpy(hdr, t->last_evt, 16);
@@ -3425,9 +3442,14 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
    * nothing below changes an fd before the next event */
   s->name_changed = -1;
   /* a stored enter event lives until the next exit event of its thread */
-  if ((t & 1) && s->tinfo && s->tinfo->last_evt) {
-    free(s->tinfo->last_evt);
-    s->tinfo->last_evt = NULL;
+  if ((t & 1) && s->tinfo && s->tinfo->last_evt_set) {
+    /* small buffers stay for the thread's next enter event */
+    s->tinfo->last_evt_set = 0;
+    if (s->tinfo->last_evt_cap > 1024) {
+      free(s->tinfo->last_evt);
+      s->tinfo->last_evt = NULL;
+      s->tinfo->last_evt_cap = 0;
+    }
     s->tinfo->lastevent_valid = 0;
   }
   int show = 1;

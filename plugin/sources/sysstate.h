@@ -105,6 +105,8 @@ typedef struct vg_thread {
   uint32_t lastevent_type;
   int lastevent_valid;
   uint8_t *last_evt; /* stored enter event (private encoding) */
+  uint32_t last_evt_cap; /* bytes allocated at last_evt */
+  int last_evt_set;      /* last_evt holds an event */
   char *cgroups;     /* "subsys=path" entries joined with NUL, no final NUL */
   uint32_t cgroups_len;
   /* container id the container plugin attached (NULL: none, i.e. the host),
