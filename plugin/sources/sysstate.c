@@ -92,6 +92,9 @@ struct vg_sysstate {
    * parser creates, replaces and frees no fd record (parse_may_rename) */
   vg_fdinfo *fdc;
   int fdc_on;
+  /* closed fd records kept for reuse, with their name buffers */
+  vg_fdinfo **fdpool;
+  uint32_t nfdpool, capfdpool;
   /* delayed removals */
   int64_t remove_tid, remove_reaper;
   int have_remove_tid;
@@ -247,26 +250,79 @@ void vg_concat_paths(char *out, size_t len, const char *p1, size_t l1,
 
 /* ------------------------------------------------------------ fds */
 
-static void fd_free(vg_fdinfo *f) {
-  if (f) {
-    free(f->name);
-    free(f->name_raw);
-    free(f);
+#define FDPOOL_MAX 1024
+
+/* Drops a record: into the pool (s may be NULL: no pool). */
+static void fd_free(vg_sysstate *s, vg_fdinfo *f) {
+  if (!f)
+    return;
+  free(f->name_raw);
+  f->name_raw = NULL;
+  if (s && s->nfdpool < FDPOOL_MAX) {
+    if (s->nfdpool == s->capfdpool) {
+      uint32_t nc = s->capfdpool ? s->capfdpool * 2 : 64;
+      vg_fdinfo **np = realloc(s->fdpool, nc * sizeof *np);
+      if (np) {
+        s->fdpool = np;
+        s->capfdpool = nc;
+      }
+    }
+    if (s->nfdpool < s->capfdpool) {
+      s->fdpool[s->nfdpool++] = f;
+      return;
+    }
   }
+  free(f->name);
+  free(f);
+}
+
+/* Sets an fd's name, reusing its buffer when the text fits; keeps the
+ * old name when out of memory. */
+static int fd_set_name(vg_fdinfo *f, const char *str) {
+  size_t l = strlen(str);
+  if (f->name && l < f->name_cap) {
+    memmove(f->name, str, l + 1);
+    return 1;
+  }
+  size_t cap = (l + 1 + 31) & ~(size_t)31;
+  if (cap < 64)
+    cap = 64;
+  char *d = malloc(cap);
+  if (!d)
+    return 0;
+  memcpy(d, str, l + 1);
+  free(f->name);
+  f->name = d;
+  f->name_cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+  return 1;
+}
+
+/* A cleared record (from the pool when it has one; its name buffer, if
+ * any, is kept for fd_set_name). */
+static vg_fdinfo *fd_take(vg_sysstate *s) {
+  if (!s || s->nfdpool == 0)
+    return calloc(1, sizeof(vg_fdinfo));
+  vg_fdinfo *f = s->fdpool[--s->nfdpool];
+  char *nm = f->name;
+  uint32_t cap = f->name_cap;
+  memset(f, 0, sizeof *f);
+  f->name = nm;
+  f->name_cap = cap;
+  return f;
 }
 
 /* The table's entries in node-list order, each with its fd number and
  * its bucket (for the current bucket count) beside the record pointer, so
  * that lookups and insertions scan one dense array, not the records. */
 
-static void fdt_clear(vg_fdtable *t) {
+static void fdt_clear(vg_sysstate *s, vg_fdtable *t) {
   for (uint32_t i = 0; i < t->n; i++)
-    fd_free(t->e[i].f);
+    fd_free(s, t->e[i].f);
   t->n = 0;
 }
 
-static void fdt_fini(vg_fdtable *t) {
-  fdt_clear(t);
+static void fdt_fini(vg_sysstate *s, vg_fdtable *t) {
+  fdt_clear(s, t);
   free(t->e);
   t->e = NULL;
   t->cap = 0;
@@ -293,16 +349,16 @@ static vg_fdinfo *fdt_find(vg_fdtable *t, int64_t fd) {
 
 /* Removes entry i keeping the order of the others (an erase from the
  * hash table's node list). */
-static void fdt_erase_at(vg_fdtable *t, uint32_t i) {
-  fd_free(t->e[i].f);
+static void fdt_erase_at(vg_sysstate *s, vg_fdtable *t, uint32_t i) {
+  fd_free(s, t->e[i].f);
   memmove(t->e + i, t->e + i + 1, (t->n - i - 1) * sizeof *t->e);
   t->n--;
 }
 
-static void fdt_remove(vg_fdtable *t, int64_t fd) {
+static void fdt_remove(vg_sysstate *s, vg_fdtable *t, int64_t fd) {
   int32_t i = fdt_index(t, fd);
   if (i >= 0)
-    fdt_erase_at(t, (uint32_t)i);
+    fdt_erase_at(s, t, (uint32_t)i);
 }
 
 /* libstdc++'s bucket counts (_Prime_rehash_policy::_M_next_bkt) for the
@@ -346,24 +402,24 @@ static void fdt_rehash(vg_fdtable *t, uint32_t nbkt) {
 }
 
 /* Takes ownership of f (freed on failure); returns the stored entry. */
-static vg_fdinfo *fdt_add(vg_fdtable *t, vg_fdinfo *f) {
+static vg_fdinfo *fdt_add(vg_sysstate *s, vg_fdtable *t, vg_fdinfo *f) {
   if (!f)
     return NULL;
   int32_t at = fdt_index(t, f->fd);
   if (at >= 0) {
-    fd_free(t->e[at].f);
+    fd_free(s, t->e[at].f);
     t->e[at].f = f;
     return f;
   }
   if (t->n >= VG_MAX_FDS) {
-    fd_free(f);
+    fd_free(s, f);
     return NULL;
   }
   if (t->n == t->cap) {
     uint32_t ncap = t->cap ? t->cap * 2 : 16;
     vg_fdent *ne = realloc(t->e, ncap * sizeof *ne);
     if (!ne) {
-      fd_free(f);
+      fd_free(s, f);
       return NULL;
     }
     t->e = ne;
@@ -393,32 +449,40 @@ static vg_fdinfo *fdt_add(vg_fdtable *t, vg_fdinfo *f) {
   return f;
 }
 
-static vg_fdinfo *fd_new(int64_t fd, uint8_t type, const char *name) {
-  vg_fdinfo *f = calloc(1, sizeof *f);
+static vg_fdinfo *fd_new(vg_sysstate *s, int64_t fd, uint8_t type,
+                         const char *name) {
+  vg_fdinfo *f = fd_take(s);
   if (!f)
     return NULL;
   f->fd = fd;
   f->type = type;
-  f->name = dupn(name ? name : "", name ? strlen(name) : 0);
-  if (!f->name) {
-    free(f);
+  if (!fd_set_name(f, name ? name : "")) {
+    fd_free(NULL, f);
     return NULL;
   }
   return f;
 }
 
-static vg_fdinfo *fd_clone(const vg_fdinfo *s) {
-  vg_fdinfo *f = malloc(sizeof *f);
+static vg_fdinfo *fd_clone(vg_sysstate *s, const vg_fdinfo *src) {
+  vg_fdinfo *f = fd_take(s);
   if (!f)
     return NULL;
-  *f = *s;
-  f->name = dupn(s->name, strlen(s->name));
-  f->name_raw = s->name_raw ? dupn(s->name_raw, strlen(s->name_raw)) : NULL;
-  if (!f->name || (s->name_raw && !f->name_raw)) {
-    free(f->name);
-    free(f->name_raw);
-    free(f);
+  char *nm = f->name;
+  uint32_t cap = f->name_cap;
+  *f = *src;
+  f->name = nm;
+  f->name_cap = cap;
+  f->name_raw = NULL;
+  if (!fd_set_name(f, src->name)) {
+    fd_free(NULL, f);
     return NULL;
+  }
+  if (src->name_raw) {
+    f->name_raw = dupn(src->name_raw, strlen(src->name_raw));
+    if (!f->name_raw) {
+      fd_free(NULL, f);
+      return NULL;
+    }
   }
   return f;
 }
@@ -463,7 +527,7 @@ static size_t next_taken(const vg_sysstate *s, size_t i) {
 #define FOR_TAKEN(s, i)                                                      \
   for (size_t i = next_taken(s, 0); i < (s)->cap; i = next_taken(s, i + 1))
 
-static void thread_free(vg_thread *t) {
+static void thread_free(vg_sysstate *s, vg_thread *t) {
   if (!t)
     return;
   free(t->comm);
@@ -476,7 +540,7 @@ static void thread_free(vg_thread *t) {
   free(t->cgroups);
   free(t->container_id);
   free(t->last_evt);
-  fdt_fini(&t->fds);
+  fdt_fini(s, &t->fds);
   free(t);
 }
 
@@ -501,7 +565,7 @@ static vg_thread *thread_new(int64_t tid) {
   t->env = dupn("", 0);
   if (!t->env || !t->comm || !t->exe || !t->exepath || !t->cwd || !t->root ||
       !t->args) {
-    thread_free(t);
+    thread_free(NULL, t);
     return NULL;
   }
   return t;
@@ -518,7 +582,7 @@ static void erase_thread(vg_sysstate *s, int64_t tid) {
     s->fdc = NULL;
   }
   s->fdc_on = 0;
-  thread_free(s->tab[i]);
+  thread_free(s, s->tab[i]);
   tab_put(s, i, NULL);
   s->n--;
   size_t j = (i + 1) & (s->cap - 1);
@@ -536,7 +600,7 @@ static vg_thread *add_thread(vg_sysstate *s, vg_thread *t) {
     return NULL;
   erase_thread(s, t->tid);
   if (s->n >= VG_MAX_THREADS) {
-    thread_free(t);
+    thread_free(s, t);
     return NULL;
   }
   if ((s->n + 1) * 2 > s->cap) {
@@ -546,7 +610,7 @@ static vg_thread *add_thread(vg_sysstate *s, vg_thread *t) {
     if (!nt || !no) {
       free(nt);
       free(no);
-      thread_free(t);
+      thread_free(s, t);
       return NULL;
     }
     vg_thread **old = s->tab;
@@ -597,11 +661,11 @@ vg_fdinfo *vg_sys_get_fd(vg_sysstate *s, vg_thread *t, int64_t fd) {
 static vg_fdinfo *add_fd(vg_sysstate *s, vg_thread *t, vg_fdinfo *f) {
   vg_fdtable *ft = fd_table(s, t);
   if (!ft || !f) {
-    fd_free(f);
+    fd_free(s, f);
     return NULL;
   }
   t->lastevent_fd = f->fd;
-  return fdt_add(ft, f);
+  return fdt_add(s, ft, f);
 }
 
 static const char *thread_cwd(vg_sysstate *s, vg_thread *t) {
@@ -1351,7 +1415,7 @@ uint64_t vg_sys_first_ts(vg_sysstate *s) { return s->first_ts; }
 
 static void reset_all(vg_sysstate *s) {
   FOR_TAKEN(s, i) {
-    thread_free(s->tab[i]);
+    thread_free(s, s->tab[i]);
     tab_put(s, i, NULL);
   }
   s->n = 0;
@@ -1383,6 +1447,11 @@ void vg_sys_free(vg_sysstate *s) {
   free(s->ctrs);
   free(s->tab);
   free(s->occ);
+  for (uint32_t i = 0; i < s->nfdpool; i++) {
+    free(s->fdpool[i]->name);
+    free(s->fdpool[i]);
+  }
+  free(s->fdpool);
   free(s->users);
   free(s->groups);
   free(s);
@@ -1625,7 +1694,7 @@ static void set_sock_name(vg_fdinfo *f) {
   char nb[256];
   nb[0] = 0;
   sockinfo_str(nb, sizeof nb, f);
-  set_str(&f->name, nb);
+  fd_set_name(f, nb);
 }
 
 /* The text libsinsp gives a sockaddr parameter (PF_SIMPLE). */
@@ -1922,7 +1991,7 @@ static int update_fd(vg_sysstate *s, vg_fdinfo *f, const uint8_t *d,
   } else if (d[0] == AF_UNIX_) {
     f->type = FD_UNIX_SOCK;
     memcpy(k, d + 1, 16);
-    set_str(&f->name, (const char *)d + 17);
+    fd_set_name(f, (const char *)d + 17);
     return 1;
   }
   if (f->type == FD_IPV4_SOCK && k[VG_S4_L4] == L4_UNKNOWN)
@@ -1937,7 +2006,7 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
   vg_thread *t = vg_sys_find(s, sf->tid);
   if (!t)
     return VIGIL_OK;
-  vg_fdinfo *f = fd_new(sf->fd, sf->type, "");
+  vg_fdinfo *f = fd_new(s, sf->fd, sf->type, "");
   if (!f)
     return VIGIL_E_NOMEM;
   f->ino = sf->ino;
@@ -1954,7 +2023,7 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
       f->flags |= VG_FD_CONNECTED;
     fmt_tuple(nb, sizeof nb, k + VG_S4_SIP, vg_sock_u16(f, VG_S4_SPORT),
               k + VG_S4_DIP, vg_sock_u16(f, VG_S4_DPORT), 0);
-    set_str(&f->name, nb);
+    fd_set_name(f, nb);
     break;
   case FD_IPV4_SERVSOCK:
     s->server_ports[sf->sport >> 3] |= (uint8_t)(1u << (sf->sport & 7));
@@ -1962,7 +2031,7 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
     put16(k + VG_SV4_PORT, sf->sport);
     k[VG_SV4_L4] = sf->l4proto;
     fmt_server(nb, sizeof nb, sf->sip, sf->sport, 0);
-    set_str(&f->name, nb);
+    fd_set_name(f, nb);
     break;
   case FD_IPV6_SOCK:
     if (sf->l4proto == L4_TCP)
@@ -1984,7 +2053,7 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
       k[VG_S6_L4] = sf->l4proto;
       fmt_tuple(nb, sizeof nb, sf->sip, sf->sport, sf->dip, sf->dport, 1);
     }
-    set_str(&f->name, nb);
+    fd_set_name(f, nb);
     break;
   case FD_IPV6_SERVSOCK:
     s->server_ports[sf->sport >> 3] |= (uint8_t)(1u << (sf->sport & 7));
@@ -1992,30 +2061,30 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
     put16(k + VG_SV6_PORT, sf->sport);
     k[VG_SV6_L4] = sf->l4proto;
     fmt_server(nb, sizeof nb, sf->sip, sf->sport, 1);
-    set_str(&f->name, nb);
+    fd_set_name(f, nb);
     break;
   case FD_UNIX_SOCK:
     for (int i = 0; i < 8; i++) {
       k[i] = (uint8_t)(sf->usrc >> (8 * i));
       k[8 + i] = (uint8_t)(sf->udst >> (8 * i));
     }
-    set_str(&f->name, sf->name);
+    fd_set_name(f, sf->name);
     f->flags |= sf->name[0] ? VG_FD_ROLE_SERVER : VG_FD_ROLE_CLIENT;
     break;
   case FD_FILE_V2:
     f->openflags = sf->open_flags;
     f->dev = sf->dev;
-    set_str(&f->name, sf->name);
+    fd_set_name(f, sf->name);
     break;
   default:
     if (sf->type == 0 || sf->type > 21) {
-      fd_free(f);
+      fd_free(s, f);
       return VIGIL_OK;
     }
-    set_str(&f->name, sf->name);
+    fd_set_name(f, sf->name);
     break;
   }
-  fdt_add(&t->fds, f);
+  fdt_add(s, &t->fds, f);
   return VIGIL_OK;
 }
 
@@ -2063,9 +2132,9 @@ static void copy_fds(vg_sysstate *s, vg_thread *from, vg_thread *to) {
   vg_fdtable *ft = fd_table(s, from);
   if (!ft)
     return;
-  fdt_clear(&to->fds);
+  fdt_clear(s, &to->fds);
   for (uint32_t i = 0; i < ft->n; i++)
-    fdt_add(&to->fds, fd_clone(ft->e[i].f));
+    fdt_add(s, &to->fds, fd_clone(s, ft->e[i].f));
 }
 
 static void set_comm_exe_args(vg_thread *t, const vg_evt *e) {
@@ -2221,7 +2290,7 @@ static void parse_clone_child(vg_sysstate *s, const vg_evt *e) {
     c->flags |= CL_CLONE_FILES;
   vg_thread *lk = get_thread(s, lookup_tid);
   if (!lk) {
-    thread_free(c);
+    thread_free(s, c);
     s->tinfo = NULL;
     return;
   }
@@ -2352,7 +2421,7 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
   if (ft) {
     for (uint32_t i = 0; i < ft->n;) {
       if (ft->e[i].f->openflags & O_CLOEXEC_) {
-        fdt_erase_at(ft, i);
+        fdt_erase_at(s, ft, i);
       } else {
         i++;
       }
@@ -2464,7 +2533,7 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
   vg_concat_paths(s->path, sizeof s->path, sdir, strlen(sdir), name,
                   strlen(name));
   if (fd >= 0) {
-    vg_fdinfo *f = fd_new(fd, (flags & O_DIRECTORY_) ? FD_DIRECTORY
+    vg_fdinfo *f = fd_new(s, fd, (flags & O_DIRECTORY_) ? FD_DIRECTORY
                                                       : FD_FILE_V2, s->path);
     if (!f)
       return;
@@ -2484,7 +2553,7 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
 static void add_socket(vg_sysstate *s, vg_thread *t, int64_t fd,
                        uint32_t domain, uint32_t type, uint32_t proto,
                        uint32_t flags) {
-  vg_fdinfo *f = fd_new(fd, 0, "");
+  vg_fdinfo *f = fd_new(s, fd, 0, "");
   if (!f)
     return;
   f->openflags = flags;
@@ -2606,7 +2675,7 @@ static void parse_connect(vg_sysstate *s, const vg_evt *e) {
     } else {
       char nb[1100];
       sockaddr_str(nb, sizeof nb, enter.p[1], enter.plen[1]);
-      set_str(&f->name, nb);
+      fd_set_name(f, nb);
     }
     return;
   }
@@ -2657,7 +2726,7 @@ static void parse_connect(vg_sysstate *s, const vg_evt *e) {
     }
     char nb[1200];
     snprintf(nb, sizeof nb, "%llx->%llx %s", a, b, dpath);
-    set_str(&f->name, nb);
+    fd_set_name(f, nb);
   }
   if (!(f->flags & (VG_FD_ROLE_CLIENT | VG_FD_ROLE_SERVER)))
     f->flags |= VG_FD_ROLE_CLIENT;
@@ -2675,7 +2744,7 @@ static void parse_accept(vg_sysstate *s, const vg_evt *e) {
     return;
   const uint8_t *d = e->p[1];
   uint32_t len = e->plen[1];
-  vg_fdinfo *f = fd_new(fd, 0, "");
+  vg_fdinfo *f = fd_new(s, fd, 0, "");
   if (!f)
     return;
   uint8_t *k = f->sock;
@@ -2697,12 +2766,12 @@ static void parse_accept(vg_sysstate *s, const vg_evt *e) {
     f->type = FD_UNIX_SOCK;
     memcpy(k, d + 1, 16);
   } else {
-    fd_free(f);
+    fd_free(s, f);
     return;
   }
   char nb[1200];
   socktuple_str(nb, sizeof nb, d, len);
-  set_str(&f->name, nb);
+  fd_set_name(f, nb);
   if (e->type == VG_PPME_SOCKET_ACCEPT4_6_X &&
       (vg_evt_u32(e, 5) & O_CLOEXEC_))
     f->openflags |= O_CLOEXEC_;
@@ -2747,7 +2816,7 @@ static void parse_bind(vg_sysstate *s, const vg_evt *e) {
   }
   char nb[1100];
   sockaddr_str(nb, sizeof nb, d, e->plen[1]);
-  set_str(&f->name, nb);
+  fd_set_name(f, nb);
 }
 
 /* Whether the thread's process has a socket bound to / using the port. */
@@ -2837,7 +2906,7 @@ static void parse_rw(vg_sysstate *s, const vg_evt *e, int incoming) {
   } else {
     char nb[1200];
     socktuple_str(nb, sizeof nb, e->p[tp], e->plen[tp]);
-    set_str(&f->name, nb);
+    fd_set_name(f, nb);
   }
 }
 
@@ -2845,7 +2914,7 @@ static void parse_single_fd(vg_sysstate *s, const vg_evt *e, uint8_t type) {
   int64_t fd = retval(e);
   if (!s->tinfo || fd < 0)
     return;
-  vg_fdinfo *f = fd_new(fd, type, "");
+  vg_fdinfo *f = fd_new(s, fd, type, "");
   if (f && add_fd(s, s->tinfo, f))
     set_evt_fd(s, s->tinfo, fd);
 }
@@ -2856,7 +2925,7 @@ static void parse_pipe(vg_sysstate *s, const vg_evt *e) {
   uint32_t flags = e->type == VG_PPME_SYSCALL_PIPE2_X ? vg_evt_u32(e, 4) : 0;
   for (int i = 1; i <= 2; i++) {
     int64_t fd = vg_evt_i64(e, (uint32_t)i);
-    vg_fdinfo *f = fd_new(fd, FD_FIFO, "");
+    vg_fdinfo *f = fd_new(s, fd, FD_FIFO, "");
     if (f) {
       f->openflags = flags;
       f->ino = pempty(e, 3) ? 0 : vg_evt_u64(e, 3);
@@ -2876,7 +2945,7 @@ static void parse_dup(vg_sysstate *s, const vg_evt *e) {
     t->flags |= CL_PIPE_DST;
   if (nfd == 1)
     t->flags |= CL_PIPE_SRC;
-  vg_fdinfo *f = fd_clone(src);
+  vg_fdinfo *f = fd_clone(s, src);
   if (!f)
     return;
   f->fd = nfd;
@@ -2902,14 +2971,14 @@ static void parse_socketpair(vg_sysstate *s, const vg_evt *e) {
     return;
   }
   uint64_t src = vg_evt_u64(e, 3), peer = vg_evt_u64(e, 4);
-  vg_fdinfo *f1 = fd_new(fd1, FD_UNIX_SOCK, "");
+  vg_fdinfo *f1 = fd_new(s, fd1, FD_UNIX_SOCK, "");
   if (!f1)
     return;
   for (int i = 0; i < 8; i++) {
     f1->sock[i] = (uint8_t)(src >> (8 * i));
     f1->sock[8 + i] = (uint8_t)(peer >> (8 * i));
   }
-  vg_fdinfo *f2 = fd_clone(f1);
+  vg_fdinfo *f2 = fd_clone(s, f1);
   if (add_fd(s, t, f1))
     set_evt_fd(s, t, fd1);
   if (f2) {
@@ -2944,7 +3013,7 @@ static void parse_fcntl(vg_sysstate *s, const vg_evt *e) {
       src->openflags |= O_CLOEXEC_;
     return;
   }
-  vg_fdinfo *f = fd_clone(src);
+  vg_fdinfo *f = fd_clone(s, src);
   if (!f)
     return;
   f->fd = nfd;
@@ -3155,7 +3224,7 @@ static void fix_capture_sockets(vg_sysstate *s) {
       fmt_tuple(nb, sizeof nb, f->sock + VG_S4_SIP,
                 vg_sock_u16(f, VG_S4_SPORT), f->sock + VG_S4_DIP,
                 vg_sock_u16(f, VG_S4_DPORT), 0);
-      set_str(&f->name, nb);
+      fd_set_name(f, nb);
       f->flags |= VG_FD_ROLE_SERVER;
     }
   }
@@ -3190,7 +3259,7 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     if (o) {
       vg_fdtable *ft = fd_table(s, o);
       if (ft)
-        fdt_remove(ft, s->remove_fd);
+        fdt_remove(s, ft, s->remove_fd);
     }
     s->have_remove_fd = 0;
   }

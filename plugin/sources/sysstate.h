@@ -58,6 +58,7 @@ typedef struct vg_fdinfo {
   uint8_t sock[40];
   char *name;
   char *name_raw; /* the path as the open call gave it (NULL: none) */
+  uint32_t name_cap; /* bytes allocated at name (sysstate's own records) */
   uint32_t dev; /* device and inode the open/pipe events reported */
   uint64_t ino;
 } vg_fdinfo;
