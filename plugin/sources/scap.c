@@ -1099,6 +1099,18 @@ static int store_settle(vg_scap *r) {
 static vigil_status store_put(vg_scap *r, const vg_evt *e) {
   size_t at = store_slot(r, e->tid);
   int block = !r->gz && e == &r->evt;
+  stored_evt *prev = r->store[at];
+  if (block && prev && prev->lazy) {
+    /* the usual case: the thread's previous enter event is still a view
+     * into the input buffer, and so is this one */
+    prev->type = e->type;
+    prev->nparams = e->nparams;
+    prev->blk = r->blk;
+    prev->blk_len = r->blk_len;
+    prev->desc = r->desc;
+    r->any_lazy = 1;
+    return VIGIL_OK;
+  }
   if (r->store[at]) {
     /* the thread's previous enter event is replaced in place */
     if (block ? rec_fill_block(r, r->store[at], e)
@@ -1375,6 +1387,9 @@ static vigil_status convert(vg_scap *r, const vg_evt **out) {
     }
     if ((r->evt.type & 1) == 0)
       res = CV_CONTINUE;
+  } else if (!(fl & VG_EF_UNUSED) && (fl & VG_EF_CONVERTER_MANAGED) &&
+             (r->evt.type & 1) == 0) {
+    res = CV_CONTINUE; /* as convertibility decides for enter events */
   }
   if (res != CV_CONTINUE) {
     vigil_status st = convertibility(r, &r->evt, &res);
