@@ -497,9 +497,11 @@ static size_t slot(const vg_sysstate *s, int64_t tid) {
   return i;
 }
 
-vg_thread *vg_sys_find(vg_sysstate *s, int64_t tid) {
+static inline vg_thread *tfind(vg_sysstate *s, int64_t tid) {
   return s->tab[slot(s, tid)];
 }
+
+vg_thread *vg_sys_find(vg_sysstate *s, int64_t tid) { return tfind(s, tid); }
 
 static void tab_put(vg_sysstate *s, size_t i, vg_thread *t) {
   s->tab[i] = t;
@@ -721,7 +723,7 @@ static void set_env(vg_thread *t, const uint8_t *a, uint32_t len) {
 /* Lookup that creates a placeholder entry for unknown threads, as libsinsp
  * does when it cannot query /proc while replaying a capture. */
 static vg_thread *get_thread(vg_sysstate *s, int64_t tid) {
-  vg_thread *t = vg_sys_find(s, tid);
+  vg_thread *t = tfind(s, tid);
   if (t)
     return t;
   t = thread_new(tid);
@@ -2114,7 +2116,12 @@ static void set_evt_fd(vg_sysstate *s, vg_thread *t, int64_t fd) {
 static int64_t retval(const vg_evt *e) {
   if (e->nparams == 0 || e->plen[0] == 0)
     return 0;
-  return vg_evt_int(e, 0, 1);
+  /* vg_evt_int(e, 0, 1), inline: the parsers read it for most events */
+  uint32_t n = e->plen[0] > 8 ? 8 : e->plen[0];
+  uint64_t v = vg_evt_u64(e, 0);
+  if (n < 8 && ((v >> (8 * n - 1)) & 1))
+    v |= ~(uint64_t)0 << (8 * n);
+  return (int64_t)v;
 }
 
 /* A string parameter as libsinsp reads it: empty and "(NULL)" are
@@ -2861,6 +2868,18 @@ static int is_tcp(const vg_fdinfo *f) {
  * from the tuple parameter. */
 static void parse_rw(vg_sysstate *s, const vg_evt *e, int incoming) {
   uint16_t t = e->type;
+  if (t == VG_PPME_SYSCALL_READ_X || t == VG_PPME_SYSCALL_READV_X ||
+      t == VG_PPME_SYSCALL_PREAD_X || t == VG_PPME_SYSCALL_PREADV_X ||
+      t == VG_PPME_SYSCALL_WRITE_X || t == VG_PPME_SYSCALL_WRITEV_X ||
+      t == VG_PPME_SYSCALL_PWRITE_X || t == VG_PPME_SYSCALL_PWRITEV_X) {
+    /* plain reads and writes carry no address: only a socket's state
+     * changes (what the code below does for them, in short) */
+    vg_fdinfo *f = evt_fd(s);
+    if (f && (f->type == FD_IPV4_SOCK || f->type == FD_IPV6_SOCK) &&
+        retval(e) >= 0)
+      f->flags |= VG_FD_CONNECTED;
+    return;
+  }
   if ((t == VG_PPME_SOCKET_RECVMMSG_X || t == VG_PPME_SOCKET_SENDMMSG_X) &&
       pempty(e, 0))
     return;
@@ -3118,34 +3137,54 @@ static int has_retval(const vg_evt *e) {
  * switch: types not listed leave every fd name as it was (plain file
  * reads and writes, memory, scheduler, identity, cwd calls, enter events,
  * close, whose removal waits for the next event). */
+static const uint8_t MAY_RENAME[VG_EVENT_MAX] = {
+    [VG_PPME_SOCKET_ACCEPT4_6_X] = 1,
+    [VG_PPME_SOCKET_ACCEPT_5_X] = 1,
+    [VG_PPME_SOCKET_BIND_X] = 1,
+    [VG_PPME_SOCKET_CONNECT_X] = 1,
+    [VG_PPME_SOCKET_RECVFROM_X] = 1,
+    [VG_PPME_SOCKET_RECVMMSG_X] = 1,
+    [VG_PPME_SOCKET_RECVMSG_X] = 1,
+    [VG_PPME_SOCKET_RECV_X] = 1,
+    [VG_PPME_SOCKET_SENDMMSG_X] = 1,
+    [VG_PPME_SOCKET_SENDMSG_X] = 1,
+    [VG_PPME_SOCKET_SENDTO_X] = 1,
+    [VG_PPME_SOCKET_SEND_X] = 1,
+    [VG_PPME_SOCKET_SOCKETPAIR_X] = 1,
+    [VG_PPME_SOCKET_SOCKET_X] = 1,
+    [VG_PPME_SYSCALL_BPF_2_X] = 1,
+    [VG_PPME_SYSCALL_CLONE3_X] = 1,
+    [VG_PPME_SYSCALL_CLONE_20_X] = 1,
+    [VG_PPME_SYSCALL_CREAT_X] = 1,
+    [VG_PPME_SYSCALL_DUP2_X] = 1,
+    [VG_PPME_SYSCALL_DUP3_X] = 1,
+    [VG_PPME_SYSCALL_DUP_1_X] = 1,
+    [VG_PPME_SYSCALL_EPOLL_CREATE1_X] = 1,
+    [VG_PPME_SYSCALL_EPOLL_CREATE_X] = 1,
+    [VG_PPME_SYSCALL_EVENTFD2_X] = 1,
+    [VG_PPME_SYSCALL_EVENTFD_X] = 1,
+    [VG_PPME_SYSCALL_EXECVEAT_X] = 1,
+    [VG_PPME_SYSCALL_EXECVE_19_X] = 1,
+    [VG_PPME_SYSCALL_FCNTL_X] = 1,
+    [VG_PPME_SYSCALL_FORK_20_X] = 1,
+    [VG_PPME_SYSCALL_INOTIFY_INIT1_X] = 1,
+    [VG_PPME_SYSCALL_INOTIFY_INIT_X] = 1,
+    [VG_PPME_SYSCALL_IO_URING_SETUP_X] = 1,
+    [VG_PPME_SYSCALL_MEMFD_CREATE_X] = 1,
+    [VG_PPME_SYSCALL_OPENAT2_X] = 1,
+    [VG_PPME_SYSCALL_OPENAT_2_X] = 1,
+    [VG_PPME_SYSCALL_OPEN_X] = 1,
+    [VG_PPME_SYSCALL_PIPE2_X] = 1,
+    [VG_PPME_SYSCALL_PIPE_X] = 1,
+    [VG_PPME_SYSCALL_SIGNALFD4_X] = 1,
+    [VG_PPME_SYSCALL_SIGNALFD_X] = 1,
+    [VG_PPME_SYSCALL_TIMERFD_CREATE_X] = 1,
+    [VG_PPME_SYSCALL_USERFAULTFD_X] = 1,
+    [VG_PPME_SYSCALL_VFORK_20_X] = 1,
+};
+
 static int parse_may_rename(uint16_t t) {
-  switch (t) {
-  case VG_PPME_SOCKET_ACCEPT4_6_X: case VG_PPME_SOCKET_ACCEPT_5_X:
-  case VG_PPME_SOCKET_BIND_X: case VG_PPME_SOCKET_CONNECT_X:
-  case VG_PPME_SOCKET_RECVFROM_X: case VG_PPME_SOCKET_RECVMMSG_X:
-  case VG_PPME_SOCKET_RECVMSG_X: case VG_PPME_SOCKET_RECV_X:
-  case VG_PPME_SOCKET_SENDMMSG_X: case VG_PPME_SOCKET_SENDMSG_X:
-  case VG_PPME_SOCKET_SENDTO_X: case VG_PPME_SOCKET_SEND_X:
-  case VG_PPME_SOCKET_SOCKETPAIR_X: case VG_PPME_SOCKET_SOCKET_X:
-  case VG_PPME_SYSCALL_BPF_2_X: case VG_PPME_SYSCALL_CLONE3_X:
-  case VG_PPME_SYSCALL_CLONE_20_X: case VG_PPME_SYSCALL_CREAT_X:
-  case VG_PPME_SYSCALL_DUP2_X: case VG_PPME_SYSCALL_DUP3_X:
-  case VG_PPME_SYSCALL_DUP_1_X: case VG_PPME_SYSCALL_EPOLL_CREATE1_X:
-  case VG_PPME_SYSCALL_EPOLL_CREATE_X: case VG_PPME_SYSCALL_EVENTFD2_X:
-  case VG_PPME_SYSCALL_EVENTFD_X: case VG_PPME_SYSCALL_EXECVEAT_X:
-  case VG_PPME_SYSCALL_EXECVE_19_X: case VG_PPME_SYSCALL_FCNTL_X:
-  case VG_PPME_SYSCALL_FORK_20_X: case VG_PPME_SYSCALL_INOTIFY_INIT1_X:
-  case VG_PPME_SYSCALL_INOTIFY_INIT_X: case VG_PPME_SYSCALL_IO_URING_SETUP_X:
-  case VG_PPME_SYSCALL_MEMFD_CREATE_X: case VG_PPME_SYSCALL_OPENAT2_X:
-  case VG_PPME_SYSCALL_OPENAT_2_X: case VG_PPME_SYSCALL_OPEN_X:
-  case VG_PPME_SYSCALL_PIPE2_X: case VG_PPME_SYSCALL_PIPE_X:
-  case VG_PPME_SYSCALL_SIGNALFD4_X: case VG_PPME_SYSCALL_SIGNALFD_X:
-  case VG_PPME_SYSCALL_TIMERFD_CREATE_X: case VG_PPME_SYSCALL_USERFAULTFD_X:
-  case VG_PPME_SYSCALL_VFORK_20_X:
-    return 1;
-  default:
-    return 0;
-  }
+  return t < VG_EVENT_MAX && MAY_RENAME[t];
 }
 
 static void reset(vg_sysstate *s, const vg_evt *e) {
@@ -3166,7 +3205,9 @@ static void reset(vg_sysstate *s, const vg_evt *e) {
     return;
   int query = !(is_clone_exit(t) || t == VG_PPME_SCHEDSWITCH_6_E ||
                 t == VG_PPME_PROCEXIT_1_E);
-  vg_thread *ti = query ? get_thread(s, e->tid) : vg_sys_find(s, e->tid);
+  vg_thread *ti = tfind(s, e->tid);
+  if (!ti && query)
+    ti = get_thread(s, e->tid);
   s->tinfo = ti;
   if (t == VG_PPME_SCHEDSWITCH_6_E || !ti)
     return;
