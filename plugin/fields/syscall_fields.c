@@ -936,10 +936,13 @@ static size_t cat2(char *out, size_t len, size_t o, const char *a,
 
 static void flags_text(char *out, size_t len, const vg_flag_table *ft,
                        uint32_t val, int exact) {
+  /* names joined with '|', truncated to len - 1 bytes (o counts the
+   * whole text, as cat2 does) */
   size_t o = 0;
   uint32_t init = val;
-  const char *sep = "";
-  out[0] = 0;
+  int first = 1;
+  if (len == 0)
+    return;
   for (uint16_t i = 0; ft && i < ft->n; i++) {
     const vg_flag_entry *f = &ft->e[i];
     int match = 0;
@@ -952,11 +955,19 @@ static void flags_text(char *out, size_t len, const vg_flag_table *ft,
     }
     if (!match)
       continue;
-    o = cat2(out, len, o, sep, f->name);
-    sep = "|";
+    if (!first) {
+      if (o + 1 < len)
+        out[o] = '|';
+      o++;
+    }
+    for (const char *c = f->name; *c; c++, o++)
+      if (o + 1 < len)
+        out[o] = *c;
+    first = 0;
     if (!exact && f->value == init)
       break;
   }
+  out[o < len ? o : len - 1] = 0;
 }
 
 static void mode_text(char *out, size_t len, const vg_flag_table *ft,
