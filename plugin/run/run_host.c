@@ -842,25 +842,6 @@ void vg_run_host_skip_io(vg_run_host *h, bool skip_io) {
   h->skip_io = skip_io;
 }
 
-static bool rule_has_evt(const vigil_program *p, size_t r,
-                         const vigil_rule_info *ri, unsigned code) {
-  if (ri->flags & VIGIL_RULE_ALL_EVENTS)
-    return true;
-  /* codes are strictly increasing: binary search */
-  size_t lo = 0, hi = ri->nevt;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    unsigned c = vigil_program_rule_evt(p, r, mid);
-    if (c == code)
-      return true;
-    if (c < code)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return false;
-}
-
 vigil_status vg_run_host_prepare(vg_run_host *h, bool first_match) {
   (void)first_match; /* applied per event in vg_run_host_next */
   const vigil_program *p = h->p;
@@ -880,33 +861,70 @@ vigil_status vg_run_host_prepare(vg_run_host *h, bool first_match) {
     d->off = calloc(nslots + 1, sizeof *d->off);
     if (!d->off)
       return VIGIL_E_NOMEM;
-    /* two passes: count, then fill */
+    /* the selected rules of this source, in load order, each added to
+     * the lists of its event types (counted, then filled) */
+    size_t *cnt = calloc(nslots + 1, sizeof *cnt);
+    uint32_t *cand = malloc((h->nrules ? h->nrules : 1) * sizeof *cand);
+    if (!cnt || !cand) {
+      free(cnt);
+      free(cand);
+      return VIGIL_E_NOMEM;
+    }
+    size_t ncand = 0;
+    for (size_t r = 0; r < h->nrules; r++) {
+      if (!h->sel[r])
+        continue;
+      vigil_rule_info ri;
+      vigil_program_rule(p, r, &ri);
+      if (vigil_program_source_index(p, ri.source) != (int)s)
+        continue;
+      cand[ncand++] = (uint32_t)r;
+    }
     for (int pass = 0; pass < 2; pass++) {
-      size_t k = 0;
-      for (size_t e = 0; e < nslots; e++) {
-        d->off[e] = (uint32_t)k;
-        for (size_t r = 0; r < h->nrules; r++) {
-          if (!h->sel[r])
-            continue;
-          vigil_rule_info ri;
-          vigil_program_rule(p, r, &ri);
-          if (vigil_program_source_index(p, ri.source) != (int)s)
-            continue;
-          if (d->syscall && !rule_has_evt(p, r, &ri, (unsigned)e))
-            continue;
-          if (pass)
-            d->list[k] = (uint32_t)r;
-          k++;
+      if (pass) {
+        /* cnt[e]: next free position of list e */
+        size_t k = 0;
+        for (size_t e = 0; e < nslots; e++) {
+          d->off[e] = (uint32_t)k;
+          k += cnt[e];
+          cnt[e] = d->off[e];
         }
-      }
-      d->off[nslots] = (uint32_t)k;
-      if (!pass) {
+        d->off[nslots] = (uint32_t)k;
         d->nlist = k;
         d->list = malloc((k ? k : 1) * sizeof *d->list);
-        if (!d->list)
+        if (!d->list) {
+          free(cnt);
+          free(cand);
           return VIGIL_E_NOMEM;
+        }
+      }
+      for (size_t c = 0; c < ncand; c++) {
+        size_t r = cand[c];
+        vigil_rule_info ri;
+        vigil_program_rule(p, r, &ri);
+        if (!d->syscall || (ri.flags & VIGIL_RULE_ALL_EVENTS)) {
+          for (size_t e = 0; e < nslots; e++) {
+            if (pass)
+              d->list[cnt[e]] = (uint32_t)r;
+            cnt[e]++;
+          }
+          continue;
+        }
+        unsigned last = 0;
+        for (size_t i = 0; i < ri.nevt; i++) {
+          unsigned e = vigil_program_rule_evt(p, r, i);
+          /* the loader checked that codes increase */
+          if (e >= nslots || (i && e <= last))
+            continue;
+          last = e;
+          if (pass)
+            d->list[cnt[e]] = (uint32_t)r;
+          cnt[e]++;
+        }
       }
     }
+    free(cnt);
+    free(cand);
   }
   vigil_vm_opts vo;
   memset(&vo, 0, sizeof vo);
