@@ -3272,6 +3272,36 @@ static void fix_capture_sockets(vg_sysstate *s) {
   s->sockets_fixed = 1;
 }
 
+/* What the end of vg_sys_event does by event type: leading events
+ * consumed at open (TAIL_INITSTATE), users and groups added, enter events
+ * never shown, container events parsed, containers attached after
+ * clone/execve/chroot. Types with no bit skip all of it. */
+#define TAIL_INITSTATE 1u
+#define TAIL_OTHER 2u
+static const uint8_t EVT_TAIL[VG_EVENT_MAX] = {
+    [VG_PPME_CONTAINER_JSON_2_E] = TAIL_INITSTATE | TAIL_OTHER,
+    [VG_PPME_USER_ADDED_E] = TAIL_INITSTATE | TAIL_OTHER,
+    [VG_PPME_USER_DELETED_E] = TAIL_INITSTATE,
+    [VG_PPME_GROUP_ADDED_E] = TAIL_INITSTATE | TAIL_OTHER,
+    [VG_PPME_GROUP_DELETED_E] = TAIL_INITSTATE,
+    [VG_PPME_ASYNCEVENT_E] = TAIL_INITSTATE | TAIL_OTHER,
+    [VG_PPME_CONTAINER_JSON_E] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_OPEN_E] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_OPENAT_2_E] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_OPENAT2_E] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_CREAT_E] = TAIL_OTHER,
+    [VG_PPME_SOCKET_CONNECT_E] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_EXECVE_19_E] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_EXECVEAT_E] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_CLONE_20_X] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_FORK_20_X] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_VFORK_20_X] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_CLONE3_X] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_EXECVE_19_X] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_EXECVEAT_X] = TAIL_OTHER,
+    [VG_PPME_SYSCALL_CHROOT_X] = TAIL_OTHER,
+};
+
 vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
                           int *shown) {
   s->fdc_on = 0;
@@ -3563,16 +3593,15 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     s->tinfo->lastevent_valid = 0;
   }
   int show = 1;
+  uint8_t xf = EVT_TAIL[t];
   /* libsinsp consumes the leading container/user/group events while it
    * opens the capture: they are numbered but never shown */
-  int initstate = t == VG_PPME_CONTAINER_JSON_2_E ||
-                  t == VG_PPME_USER_ADDED_E || t == VG_PPME_USER_DELETED_E ||
-                  t == VG_PPME_GROUP_ADDED_E ||
-                  t == VG_PPME_GROUP_DELETED_E || t == VG_PPME_ASYNCEVENT_E;
-  if (s->initial && initstate)
+  if (s->initial && (xf & TAIL_INITSTATE))
     show = 0;
   else
     s->initial = 0;
+  if (!(xf & ~TAIL_INITSTATE) && !(e->dump_flags & 1))
+    goto shown_done; /* the usual event: nothing below applies */
   if (t == VG_PPME_USER_ADDED_E || t == VG_PPME_GROUP_ADDED_E) {
     vg_scap_user u;
     char b0[300], b1[300], b2[300];
@@ -3630,6 +3659,7 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   default:
     break;
   }
+shown_done:
   if (show) {
     s->evtx.prev_ts = s->last_shown_ts;
     s->last_shown_ts = e->ts;
