@@ -3120,11 +3120,6 @@ static int exit_fd_loc(uint16_t t) {
   }
 }
 
-static int is_clone_exit(uint16_t t) {
-  return t == VG_PPME_SYSCALL_CLONE_20_X || t == VG_PPME_SYSCALL_CLONE3_X ||
-         t == VG_PPME_SYSCALL_FORK_20_X || t == VG_PPME_SYSCALL_VFORK_20_X;
-}
-
 static int has_retval(const vg_evt *e) {
   const vg_event_info *ei = &vg_event_table[e->type];
   return e->type != VG_PPME_GENERIC_X && (ei->category & VG_EC_SYSCALL) &&
@@ -3187,6 +3182,27 @@ static int parse_may_rename(uint16_t t) {
   return t < VG_EVENT_MAX && MAY_RENAME[t];
 }
 
+/* reset() by event type: no thread lookup at all (RESET_NONE: metadata,
+ * user and plugin events), or a lookup that creates no thread (RESET_FIND:
+ * clone exits, sched_switch, procexit). */
+#define RESET_NONE 1u
+#define RESET_FIND 2u
+static const uint8_t EVT_RESET[VG_EVENT_MAX] = {
+    [VG_PPME_CONTAINER_JSON_2_E] = RESET_NONE,
+    [VG_PPME_USER_ADDED_E] = RESET_NONE,
+    [VG_PPME_USER_DELETED_E] = RESET_NONE,
+    [VG_PPME_GROUP_ADDED_E] = RESET_NONE,
+    [VG_PPME_GROUP_DELETED_E] = RESET_NONE,
+    [VG_PPME_PLUGINEVENT_E] = RESET_NONE,
+    [VG_PPME_ASYNCEVENT_E] = RESET_NONE,
+    [VG_PPME_SYSCALL_CLONE_20_X] = RESET_FIND,
+    [VG_PPME_SYSCALL_CLONE3_X] = RESET_FIND,
+    [VG_PPME_SYSCALL_FORK_20_X] = RESET_FIND,
+    [VG_PPME_SYSCALL_VFORK_20_X] = RESET_FIND,
+    [VG_PPME_SCHEDSWITCH_6_E] = RESET_FIND,
+    [VG_PPME_PROCEXIT_1_E] = RESET_FIND,
+};
+
 static void reset(vg_sysstate *s, const vg_evt *e) {
   uint16_t t = e->type;
   const vg_event_info *ei = &vg_event_table[t];
@@ -3198,13 +3214,10 @@ static void reset(vg_sysstate *s, const vg_evt *e) {
       s->tinfo = vg_sys_find(s, e->tid);
     return;
   }
-  if (t == VG_PPME_CONTAINER_JSON_2_E || t == VG_PPME_USER_ADDED_E ||
-      t == VG_PPME_USER_DELETED_E || t == VG_PPME_GROUP_ADDED_E ||
-      t == VG_PPME_GROUP_DELETED_E || t == VG_PPME_PLUGINEVENT_E ||
-      t == VG_PPME_ASYNCEVENT_E)
+  uint8_t rf = EVT_RESET[t];
+  if (rf & RESET_NONE)
     return;
-  int query = !(is_clone_exit(t) || t == VG_PPME_SCHEDSWITCH_6_E ||
-                t == VG_PPME_PROCEXIT_1_E);
+  int query = !(rf & RESET_FIND);
   vg_thread *ti = tfind(s, e->tid);
   if (!ti && query)
     ti = get_thread(s, e->tid);
