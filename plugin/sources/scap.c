@@ -1476,6 +1476,23 @@ vigil_status vg_scap_next(vg_scap *r, vg_scap_item *item) {
     return VIGIL_OK;
   }
   for (;;) {
+    if (r->seen_event && !r->in_meta && r->last_desc &&
+        r->last_desc->kind == BK_EV && r->in_len - r->in_pos >= 8) {
+      /* the usual block: another event block of the same kind, already
+       * buffered (what read_block and the checks below would find) */
+      const uint8_t *hdr = r->in + r->in_pos;
+      uint32_t type = rd32(hdr), len = rd32(hdr + 4);
+      if (type == r->last_id && len >= 12 && len <= MAX_BLOCK &&
+          len <= r->in_len - r->in_pos) {
+        r->blk_off = r->off;
+        r->desc = r->last_desc;
+        r->blk = hdr;
+        r->in_pos += len;
+        r->off += len;
+        r->blk_len = len;
+        goto event_block;
+      }
+    }
     if (r->in_meta) {
       cur c = {r->blk + 8 + r->cur, r->blk_len - 12 - r->cur, 0};
       if (c.n < 4) {
@@ -1575,6 +1592,7 @@ vigil_status vg_scap_next(vg_scap *r, vg_scap_item *item) {
     }
     r->seen_event = 1;
     r->any_event = 1;
+  event_block:;
     int skip;
     st = decode_event(r, &skip);
     if (st != VIGIL_OK)
