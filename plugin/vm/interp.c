@@ -424,10 +424,26 @@ static bool xf_getopt(vigil_vm *vm, slot *argv, slot *opt, int sel,
 
 /* ---- checks over value entries ---------------------------------------- */
 
-/* Equal bytes; short runs (most constants) without a libc call. */
+/* Equal bytes; short runs (most constants) without a libc call: two
+ * overlapping word loads cover 4..16 bytes. */
+static inline uint64_t ld64(const uint8_t *p) {
+  uint64_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+static inline uint32_t ld32(const uint8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
 static inline bool bytes_eq(const uint8_t *a, const uint8_t *b, size_t n) {
-  if (n > 16)
-    return memcmp(a, b, n) == 0;
+  if (n >= 8) {
+    if (n > 16)
+      return memcmp(a, b, n) == 0;
+    return ld64(a) == ld64(b) && ld64(a + n - 8) == ld64(b + n - 8);
+  }
+  if (n >= 4)
+    return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
   for (size_t i = 0; i < n; i++)
     if (a[i] != b[i])
       return false;
@@ -802,8 +818,15 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       pv.v.s.p = (const uint8_t *)src->p;
       pv.v.s.n = src->n;
       vg_pcmp op = VG_INS_OP(w) == VG_I_IGLOB_P ? VG_PC_IGLOB : VG_PC_GLOB;
-      for (uint32_t i = 0; i < l->n && !m; i++)
-        m = is_str(l->vals[i].type) && cmp_one(vm, op, &l->vals[i], &pv);
+      uint32_t lit = op == VG_PC_GLOB ? p->pats[arg].lit : 0;
+      for (uint32_t i = 0; i < l->n && !m; i++) {
+        const vg_value *v = &l->vals[i];
+        /* a match starts with the pattern's literal prefix (loader.c) */
+        m = is_str(v->type) &&
+            (lit == 0 ||
+             (v->v.s.n >= lit && bytes_eq(v->v.s.p, pv.v.s.p, lit))) &&
+            cmp_one(vm, op, v, &pv);
+      }
       sp[-1].b = m;
       NEXT;
     }
@@ -949,13 +972,12 @@ vigil_status vigil_vm_eval(vigil_vm *vm, const vigil_event *ev) {
     n = s->nall;
   }
   vigil_status first = VIGIL_OK;
+  const uint32_t *memo = vm->memo, efalse = 2 * vm->epoch;
   for (size_t i = 0; i < n; i++) {
     const vg_prule *ru = &p->rules[list[i]];
     bool known_false = false;
-    for (unsigned g = 0; g < ru->nguards && !known_false; g++) {
-      uint32_t sl = ru->guards[g];
-      known_false = vm->memo[sl] == 2 * vm->epoch;
-    }
+    for (unsigned g = 0; g < ru->nguards && !known_false; g++)
+      known_false = memo[ru->guards[g]] == efalse;
     if (known_false)
       continue; /* a leading conjunct is already known false */
     vm->err = VIGIL_OK;

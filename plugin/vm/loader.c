@@ -291,6 +291,17 @@ static vigil_status load_pats(vigil_program *p, char *err, size_t errsz) {
         !str_ok(p, pt->src, false))
       return fail(err, errsz, VIGIL_E_FORMAT, "PATTERN %u: bad record",
                   (unsigned)i);
+    pt->lit = 0;
+    if (pt->kind == VIGIL_PAT_GLOB) {
+      const vg_pstr *src = &p->strs[pt->src];
+      while (pt->lit < src->n) {
+        unsigned char c = (unsigned char)src->p[pt->lit];
+        if (c == 0 || c >= 0x80 || c == '*' || c == '?' || c == '[' ||
+            c == '\\')
+          break;
+        pt->lit++;
+      }
+    }
     if (pt->kind == VIGIL_PAT_REGEX) {
       char why[256];
       vigil_status st = vg_regex_new(p->strs[pt->src].p, p->strs[pt->src].n,

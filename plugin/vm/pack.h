@@ -123,6 +123,9 @@ typedef struct vg_pset {
 typedef struct vg_ppat {
   uint8_t kind; /* VIGIL_PAT_* */
   uint32_t src; /* string id */
+  uint32_t lit; /* glob only: length of the pattern's leading ASCII
+                   literal (before any * ? [ \\), which a match must start
+                   with: a cheap test before fnmatch */
   struct vg_regex *re; /* regex only */
 } vg_ppat;
 
