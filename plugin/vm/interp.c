@@ -512,7 +512,17 @@ check_k(vigil_vm *vm, const slot *l, vg_pcmp op,
     return false;
   if (l->n == 1 && kidx != UINT32_MAX && vm->p->kclean[kidx] &&
       is_str(l->vals[0].type)) {
-    bool handled, m = fast_str(op, &l->vals[0], k, &handled);
+    const vg_value *a = &l->vals[0];
+    size_t an = a->v.s.n, kn = k->v.s.n;
+    /* '=', '!=' and startswith inline, the rest in fast_str */
+    if (op == VG_PC_EQ || op == VG_PC_NE) {
+      bool eq = an >= kn && bytes_eq(a->v.s.p, k->v.s.p, kn) &&
+                (an == kn || a->v.s.p[kn] == 0);
+      return op == VG_PC_EQ ? eq : !eq;
+    }
+    if (op == VG_PC_STARTSWITH)
+      return an >= kn && bytes_eq(a->v.s.p, k->v.s.p, kn);
+    bool handled, m = fast_str(op, a, k, &handled);
     if (handled)
       return m;
   }
@@ -645,22 +655,27 @@ static bool check_f(vigil_vm *vm, const slot *l, const slot *r, vg_pcmp op) {
 
 /* ---- the loop ----------------------------------------------------------- */
 
-static void field_values(vigil_vm *vm, uint32_t f, slot *s) {
-  fcache *c = &vm->fc[f];
-  if (c->epoch != vm->epoch) {
-    c->epoch = vm->epoch;
-    c->vals = NULL;
+/* The host's values of field f for this event, into its cache entry. */
+static __attribute__((noinline)) void field_fetch(vigil_vm *vm, uint32_t f,
+                                                  fcache *c) {
+  c->epoch = vm->epoch;
+  c->vals = NULL;
+  c->n = 0;
+  c->st = vm->ev->ops->extract(vm->ev->ctx, vm->p->fields[f].id, &c->vals,
+                               &c->n);
+  if (c->st != VIGIL_OK || !c->vals) {
+    if (c->st != VIGIL_OK && vm->err == VIGIL_OK)
+      vm->err = c->st;
     c->n = 0;
-    c->st = vm->ev->ops->extract(vm->ev->ctx, vm->p->fields[f].id, &c->vals,
-                                 &c->n);
-    if (c->st != VIGIL_OK || !c->vals) {
-      if (c->st != VIGIL_OK && vm->err == VIGIL_OK)
-        vm->err = c->st;
-      c->n = 0;
-    }
-    if (c->n > 0xffffffffu)
-      c->n = 0xffffffffu;
   }
+  if (c->n > 0xffffffffu)
+    c->n = 0xffffffffu;
+}
+
+static inline void field_values(vigil_vm *vm, uint32_t f, slot *s) {
+  fcache *c = &vm->fc[f];
+  if (c->epoch != vm->epoch)
+    field_fetch(vm, f, c);
   s->vals = c->vals;
   s->n = (uint32_t)c->n;
   s->fflags = vm->p->fields[f].flags;
