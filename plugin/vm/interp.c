@@ -733,11 +733,10 @@ static inline void field_values(vigil_vm *vm, uint32_t f, slot *s) {
     }                                                                          \
   } while (0)
 
-static bool run(vigil_vm *vm, const vg_prule *ru) {
+static bool run(vigil_vm *vm, uint32_t pc) {
   const vigil_program *p = vm->p;
   const uint32_t *code = p->code;
   slot *sp = vm->stack; /* next free entry */
-  uint32_t pc = ru->start;
   vm->scratch_used = 0;
   vm->vscratch_used = 0;
   uint32_t w, arg;
@@ -968,6 +967,28 @@ static void next_epoch(vigil_vm *vm, const vigil_event *ev) {
   }
 }
 
+/* Where rule ru's evaluation starts, from its guards (pack.h): ENTRY_FALSE
+ * when one is known false for this event, ENTRY_TRUE when all are known
+ * true and the last is the rule's last conjunct, else the pc after the
+ * leading guards already known true. */
+enum { ENTRY_FALSE = UINT32_MAX, ENTRY_TRUE = UINT32_MAX - 1 };
+static inline uint32_t rule_entry(const vg_prule *ru, const uint32_t *memo,
+                                  uint32_t efalse) {
+  uint32_t pc = ru->start;
+  bool lead = true; /* guards 0..g-1 all known true */
+  for (unsigned g = 0; g < ru->nguards; g++) {
+    uint32_t v = memo[ru->guards[g]];
+    if (v == efalse)
+      return ENTRY_FALSE;
+    lead = lead && v == efalse + 1;
+    if (lead)
+      pc = ru->gafter[g];
+  }
+  if (lead && ru->nguards && pc == ru->start + ru->len - 1)
+    return ENTRY_TRUE; /* (only a last-conjunct guard leads to the RET) */
+  return pc;
+}
+
 vigil_status vigil_vm_eval(vigil_vm *vm, const vigil_event *ev) {
   vm->nmatches = 0;
   if (!ev || !ev->ops || !ev->ops->extract)
@@ -989,14 +1010,11 @@ vigil_status vigil_vm_eval(vigil_vm *vm, const vigil_event *ev) {
   vigil_status first = VIGIL_OK;
   const uint32_t *memo = vm->memo, efalse = 2 * vm->epoch;
   for (size_t i = 0; i < n; i++) {
-    const vg_prule *ru = &p->rules[list[i]];
-    bool known_false = false;
-    for (unsigned g = 0; g < ru->nguards && !known_false; g++)
-      known_false = memo[ru->guards[g]] == efalse;
-    if (known_false)
+    uint32_t pc = rule_entry(&p->rules[list[i]], memo, efalse);
+    if (pc == ENTRY_FALSE)
       continue; /* a leading conjunct is already known false */
     vm->err = VIGIL_OK;
-    bool m = run(vm, ru);
+    bool m = pc == ENTRY_TRUE || run(vm, pc);
     if (vm->err != VIGIL_OK) {
       if (first == VIGIL_OK)
         first = vm->err;
@@ -1025,16 +1043,12 @@ vigil_status vigil_vm_eval_rules(vigil_vm *vm, const vigil_event *ev,
         first = VIGIL_E_INVAL;
       continue;
     }
-    const vg_prule *ru = &vm->p->rules[rules[i]];
-    bool known_false = false;
-    for (unsigned g = 0; g < ru->nguards && !known_false; g++) {
-      uint32_t sl = ru->guards[g];
-      known_false = vm->memo[sl] == 2 * vm->epoch;
-    }
-    if (known_false)
+    uint32_t pc = rule_entry(&vm->p->rules[rules[i]], vm->memo,
+                             2 * vm->epoch);
+    if (pc == ENTRY_FALSE)
       continue; /* a leading conjunct is already known false */
     vm->err = VIGIL_OK;
-    bool m = run(vm, ru);
+    bool m = pc == ENTRY_TRUE || run(vm, pc);
     if (vm->err != VIGIL_OK) {
       if (first == VIGIL_OK)
         first = vm->err;
@@ -1055,7 +1069,7 @@ vigil_status vigil_vm_eval_rule(vigil_vm *vm, const vigil_event *ev,
   if (!ev || !ev->ops || !ev->ops->extract || rule >= vm->p->nrules)
     return VIGIL_E_INVAL;
   next_epoch(vm, ev);
-  bool m = run(vm, &vm->p->rules[rule]);
+  bool m = run(vm, vm->p->rules[rule].start);
   *matched = vm->err == VIGIL_OK && m;
   return vm->err;
 }

@@ -645,12 +645,14 @@ static void find_guards(vigil_program *p) {
       uint32_t next = pc + 1 + (VG_INS_ARG(w) >> VG_MEMO_SLOT_BITS);
       uint16_t slot = (uint16_t)(VG_INS_ARG(w) & (VG_MEMO_MAX_SLOTS - 1));
       if (next == end) { /* the last conjunct (or the whole condition) */
+        ru->gafter[ru->nguards] = end;
         ru->guards[ru->nguards++] = slot;
         break;
       }
       if (next > end || VG_INS_OP(p->code[next]) != VG_I_JF_KEEP ||
           next + 1 + VG_INS_ARG(p->code[next]) != end)
         break;
+      ru->gafter[ru->nguards] = next + 1;
       ru->guards[ru->nguards++] = slot;
       pc = next + 1;
     }

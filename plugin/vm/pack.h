@@ -151,9 +151,13 @@ typedef struct vg_prule {
   /* MEMO slots of the rule's leading conjuncts, as far as each is one
    * MEMO_GET block followed by a JF_KEEP to the final RET: if any of them
    * is already known false for the event, the rule is false without
-   * running */
+   * running. gafter[g] is where the code goes on when guards 0..g are
+   * all true (the pc after guard g's JF_KEEP, with an empty stack), or the
+   * final RET's pc when guard g is the last conjunct (the rule is then
+   * true): evaluation starts there when they are already known true */
   uint8_t nguards;
   uint16_t guards[VG_MAX_GUARDS];
+  uint32_t gafter[VG_MAX_GUARDS];
 } vg_prule;
 
 typedef struct vg_pdebug {
