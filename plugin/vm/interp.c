@@ -227,7 +227,12 @@ static bool set_has(vigil_vm *vm, const vg_pset *s, const vg_value *v) {
   if (!same_repr(v->type, s->type))
     return false;
   if (s->has_bloom) {
-    unsigned bit = vg_pack_bloom(v->v.s.p, v->v.s.n);
+    size_t n = v->v.s.n;
+    while (n > 0 && v->v.s.p[n - 1] == 0)
+      n--;
+    if (!((s->lenmask >> (n < 63 ? n : 63)) & 1))
+      return false; /* no element has that length */
+    unsigned bit = vg_pack_bloom(v->v.s.p, n);
     if (!((s->bloom[bit / 64] >> (bit % 64)) & 1))
       return false; /* certainly not an element */
   }

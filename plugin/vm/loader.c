@@ -361,6 +361,10 @@ static vigil_status load_sets(vigil_program *p, char *err, size_t errsz) {
         const vg_value *e = &p->consts[ids[j]];
         unsigned bit = vg_pack_bloom(e->v.s.p, e->v.s.n);
         s->bloom[bit / 64] |= 1ull << (bit % 64);
+        size_t en = e->v.s.n;
+        while (en > 0 && e->v.s.p[en - 1] == 0)
+          en--;
+        s->lenmask |= 1ull << (en < 63 ? en : 63);
       }
     } else if (s->kind == VG_SET_PATHS) {
       if (s->type != VG_FT_CHARBUF)

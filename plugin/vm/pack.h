@@ -117,6 +117,9 @@ typedef struct vg_pset {
    * its bytes without trailing NULs), a quick "certainly not in" test */
   bool has_bloom;
   uint64_t bloom[4];
+  /* with has_bloom: bit min(n, 63) set for each element length n (without
+   * trailing NULs), an even cheaper first test */
+  uint64_t lenmask;
   struct vg_pmatch *pm; /* VG_SET_PATHS: path-prefix table */
 } vg_pset;
 
