@@ -25,7 +25,7 @@
 #include "util/arena.h"
 #include "vigil/vm.h"
 
-#define MAX_TOKENS 256
+#define MAX_TOKENS 4096
 
 typedef struct tok {
   int is_field;

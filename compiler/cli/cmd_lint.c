@@ -15,6 +15,8 @@
 enum { OPT_WERROR = VG_OPT_CMD, OPT_ALL_ERRORS };
 
 static const vg_cliopt OPTS[] = {
+    {"format", VG_OPT_FORMAT, true, "text|json|falco",
+     "output format (falco: the text falco -V prints)"},
     {"werror", OPT_WERROR, false, NULL, "warnings count as findings"},
     {"all-errors", OPT_ALL_ERRORS, false, NULL,
      "with --format json, every finding, not only\n"
@@ -23,12 +25,21 @@ static const vg_cliopt OPTS[] = {
 
 typedef struct lint_opts {
   bool werror, all_errors;
+  bool falco; /* Falco's own -V text (rules-language.md 13.7) */
 } lint_opts;
 
 static int on_opt(vg_cli *cli, int key, const char *arg) {
   lint_opts *lo = cli->ud;
-  (void)arg;
-  if (key == OPT_WERROR)
+  if (key == VG_OPT_FORMAT) {
+    lo->falco = !strcmp(arg, "falco");
+    if (!lo->falco && strcmp(arg, "text") && strcmp(arg, "json"))
+      return vg_cli_error(cli->cmd,
+                          "--format must be text, json or falco, not '%s'",
+                          arg);
+    if (!lo->falco)
+      return VG_CLI_NEXT;
+    cli->json = false;
+  } else if (key == OPT_WERROR)
     lo->werror = true;
   else if (key == OPT_ALL_ERRORS)
     lo->all_errors = true;
@@ -78,7 +89,7 @@ static int cmp_ordered(const void *a, const void *b) {
 }
 
 int vg_cmd_lint(int argc, char **argv) {
-  lint_opts lo = {false, false};
+  lint_opts lo = {false, false, false};
   vg_cli cli;
   int rc = vg_cli_parse(&cli, &CMD, &lo, argc, argv);
   if (rc != VG_CLI_GO)
@@ -91,7 +102,7 @@ int vg_cmd_lint(int argc, char **argv) {
   vigil_compiler_options o = VIGIL_COMPILER_OPTIONS_INIT;
   vg_loadargs_options(la, &o);
   /* the text format lists every finding, like compilers do */
-  o.all_errors = lo.all_errors || !json;
+  o.all_errors = lo.all_errors || (!json && !lo.falco);
   vigil_compiler *c;
   if (vigil_compiler_new(&o, &c) != VIGIL_OK) {
     fprintf(stderr, "vigil lint: out of memory\n");
@@ -119,7 +130,7 @@ int vg_cmd_lint(int argc, char **argv) {
       continue;
     }
     nerr += r->nerrors;
-    nwarn += r->nwarnings;
+    nwarn += r->nwarnings + r->nschema_diags;
   }
   if (json) {
     char *s = NULL;
@@ -130,6 +141,28 @@ int vg_cmd_lint(int argc, char **argv) {
     }
     printf("%s\n", s);
     free(s);
+  } else if (lo.falco) {
+    /* what `falco -V` prints on standard output: the verbose form, or for
+     * a file valid with warnings only its status line (the verbose form
+     * then goes to the log: standard error here) */
+    for (size_t i = 0; i < vigil_compiler_nresults(c); i++) {
+      const vigil_load_result *r = vigil_compiler_result(c, i);
+      char *t = NULL;
+      if (!r || vigil_result_falco_text(c, i, true, &t) != VIGIL_OK) {
+        fprintf(stderr, "vigil lint: out of memory\n");
+        continue;
+      }
+      if (i)
+        putchar('\n');
+      if (r->successful && r->nwarnings) {
+        printf("%s: Ok, with warnings", r->name);
+        fprintf(stderr, "%s\n", t);
+      } else {
+        fputs(t, stdout);
+      }
+      free(t);
+    }
+    putchar('\n');
   } else {
     /* the collection is recompiled after every file, so a problem of an
      * early file shows again in later results: print each once */
@@ -140,13 +173,15 @@ int vg_cmd_lint(int argc, char **argv) {
       if (!r)
         continue;
       /* one file's findings in source order, as compilers print them */
-      size_t n = r->nerrors + r->nwarnings;
+      size_t nd = r->nerrors + r->nwarnings;
+      size_t n = nd + r->nschema_diags; /* schema warnings last on ties */
       ordered *ord = calloc(n ? n : 1, sizeof *ord);
       if (!ord)
         continue;
       for (size_t k = 0; k < n; k++) {
-        ord[k].d =
-            k < r->nerrors ? &r->errors[k] : &r->warnings[k - r->nerrors];
+        ord[k].d = k < r->nerrors ? &r->errors[k]
+                   : k < nd       ? &r->warnings[k - r->nerrors]
+                                  : &r->schema_diags[k - nd];
         ord[k].seq = k;
         ord[k].own = ord[k].d->span.valid && ord[k].d->span.file &&
                      !strcmp(ord[k].d->span.file, r->name);

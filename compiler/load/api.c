@@ -180,6 +180,21 @@ size_t vigil_compiler_nresults(const vigil_compiler *c) {
   return c->results.n;
 }
 
+/* A schema problem at the very place of a loader finding is the same
+ * root cause: the loader's diagnostic is kept alone. */
+static bool same_place(const vg_result *r, const vigil_diag *s) {
+  const vg_ptrvec *lists[2] = {&r->errs, &r->warns};
+  for (int l = 0; l < 2; l++)
+    for (size_t k = 0; k < lists[l]->n; k++) {
+      const vigil_diag *d = lists[l]->v[k];
+      if (d->span.valid && s->span.valid && d->span.file && s->span.file &&
+          d->span.start == s->span.start &&
+          !strcmp(d->span.file, s->span.file))
+        return true;
+    }
+  return false;
+}
+
 const vigil_load_result *vigil_compiler_result(const vigil_compiler *c,
                                                size_t i) {
   if (i >= c->results.n)
@@ -190,8 +205,22 @@ const vigil_load_result *vigil_compiler_result(const vigil_compiler *c,
   vigil_compiler *mc = (vigil_compiler *)c;
   vigil_diag *e = vg_arena_alloc(&mc->a, (r->errs.n + 1) * sizeof *e);
   vigil_diag *w = vg_arena_alloc(&mc->a, (r->warns.n + 1) * sizeof *w);
-  if (!e || !w)
+  vigil_diag *sd =
+      vg_arena_alloc(&mc->a, (r->schema_diags.n + 1) * sizeof *sd);
+  if (!e || !w || !sd)
     return NULL;
+  size_t nsd = 0;
+  for (size_t k = 0; k < r->schema_diags.n; k++) {
+    const vigil_diag *d = r->schema_diags.v[k];
+    if (!same_place(r, d))
+      sd[nsd++] = *d;
+  }
+  r->pub.schema_diags = sd;
+  r->pub.nschema_diags = nsd;
+  r->pub.schema_status = (const char *const *)r->schema_status.v;
+  r->pub.nschema_status = r->schema_status.n;
+  r->pub.schema_valid = r->schema_status.n &&
+                        !strcmp((const char *)r->schema_status.v[0], "ok");
   for (size_t k = 0; k < r->errs.n; k++)
     e[k] = *(vigil_diag *)r->errs.v[k];
   for (size_t k = 0; k < r->warns.n; k++)

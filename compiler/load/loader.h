@@ -191,6 +191,8 @@ typedef struct vg_file {
 typedef struct vg_result {
   vigil_load_result pub;
   vg_ptrvec errs, warns; /* vigil_diag* */
+  vg_ptrvec schema_status; /* char*: Falco's schema check (schema.h) */
+  vg_ptrvec schema_diags;  /* vigil_diag*, code name "SCHEMA" */
 } vg_result;
 
 struct vigil_compiler {
@@ -230,6 +232,8 @@ void vg_add_error(vigil_compiler *c, vg_err_code code, const char *msg,
                   const vg_ctx *ctx);
 void vg_add_warning(vigil_compiler *c, vg_warn_code code, const char *msg,
                     const vg_ctx *ctx, const char *deprecated_field);
+/* A diagnostic for ctx (locations, snippet, span), not yet recorded. */
+vigil_diag *vg_new_diag(vigil_compiler *c, const char *msg, const vg_ctx *ctx);
 /* Adds a note to the most recent diagnostic. */
 void vg_add_note(vigil_compiler *c, const char *note);
 char *vg_fmt(vigil_compiler *c, const char *fmt, ...)

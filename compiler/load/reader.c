@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "load/loader.h"
+#include "load/schema.h"
 #include "util/alloc.h"
 
 #define YAMLV VG_LOAD_ERR_YAML_VALIDATE
@@ -1569,6 +1570,22 @@ void vg_read_file(vigil_compiler *c, const vg_file *f) {
     ictx.has_span = true;
     ictx.start = ictx.end = yerr.mark.off;
     vg_add_error(c, VG_LOAD_ERR_YAML_PARSE, vg_fmt(c, "%s", yerr.msg), &ictx);
+    return;
+  }
+  const vg_ynode *bad_key = NULL;
+  if (!vg_schema_check(c, f, &docs, c->res, &bad_key)) {
+    /* Falco's schema check reads every key as a string; yaml-cpp cannot
+     * convert a sequence or mapping key and the load fails */
+    vg_ctx bctx = root;
+    bctx.has_span = true;
+    bctx.start = bad_key->mark.off;
+    bctx.end = bad_key->end_off > bctx.start ? bad_key->end_off : bctx.start;
+    vg_add_error(c, VG_LOAD_ERR_YAML_PARSE,
+                 vg_fmt(c, "yaml-cpp: error at line %u, column %u: bad "
+                           "conversion",
+                        (unsigned)bad_key->mark.line + 1,
+                        (unsigned)bad_key->mark.col + 1),
+                 &bctx);
     return;
   }
   for (size_t d = 0; d < docs.n && !c->stop; d++) {

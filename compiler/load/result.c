@@ -194,8 +194,7 @@ static char *snippet(vigil_compiler *c, const vg_ctx *ctx) {
   return r ? r : (char *)"";
 }
 
-static vigil_diag *new_diag(vigil_compiler *c, const char *msg,
-                            const vg_ctx *ctx) {
+vigil_diag *vg_new_diag(vigil_compiler *c, const char *msg, const vg_ctx *ctx) {
   vigil_diag *d = vg_arena_alloc(&c->a, sizeof *d);
   if (!d)
     return NULL;
@@ -236,7 +235,7 @@ void vg_add_error(vigil_compiler *c, vg_err_code code, const char *msg,
   vg_result *r = c->res;
   if (!r)
     return;
-  vigil_diag *d = new_diag(c, msg, ctx);
+  vigil_diag *d = vg_new_diag(c, msg, ctx);
   if (!d)
     return;
   d->severity = VIGIL_SEV_ERROR;
@@ -254,7 +253,7 @@ void vg_add_warning(vigil_compiler *c, vg_warn_code code, const char *msg,
   vg_result *r = c->res;
   if (!r)
     return;
-  vigil_diag *d = new_diag(c, msg, ctx);
+  vigil_diag *d = vg_new_diag(c, msg, ctx);
   if (!d)
     return;
   d->severity = VIGIL_SEV_WARNING;
@@ -396,8 +395,15 @@ vigil_status vigil_results_json(const vigil_compiler *c, char **out) {
     json_object_set_new(o, "warnings", warns);
     json_object_set_new(o, "name", vg_json_str(r->name));
     json_object_set_new(o, "successful", json_boolean(r->successful));
-    json_object_set_new(o, "schema_valid", json_true());
-    json_object_set_new(o, "schema_warnings", json_array());
+    /* only when the check ran; the entries only when the first is not
+     * "ok" (Falco's quirk: later documents never show) */
+    if (r->nschema_status) {
+      json_object_set_new(o, "schema_valid", json_boolean(r->schema_valid));
+      json_t *sw = json_array();
+      for (size_t j = 0; !r->schema_valid && j < r->nschema_status; j++)
+        json_array_append_new(sw, vg_json_str(r->schema_status[j]));
+      json_object_set_new(o, "schema_warnings", sw);
+    }
     json_array_append_new(arr, o);
   }
   json_object_set_new(root, "falco_load_results", arr);
@@ -486,5 +492,101 @@ vigil_status vigil_diag_render_text(const vigil_compiler *c,
   if (!r)
     return VIGIL_E_NOMEM;
   *out = r;
+  return VIGIL_OK;
+}
+
+/* ------------------------------------------------------------ Falco text */
+
+static void falco_entry(vg_buf *b, const vigil_diag *d) {
+  for (size_t i = 0; i < d->nlocations; i++) {
+    const vigil_location *l = &d->locations[i];
+    vg_buf_puts(b, i ? "    " : "In ");
+    vg_buf_puts(b, l->item_type);
+    if (l->item_name && l->item_name[0])
+      vg_buf_printf(b, " '%s'", l->item_name);
+    vg_buf_printf(b, ": (%s:%ld:%ld)\n", l->name, l->line, l->column);
+  }
+  vg_buf_puts(b, "------\n");
+  vg_buf_puts(b, d->snippet ? d->snippet : "");
+  vg_buf_puts(b, "------\n");
+}
+
+/* Falco's short text of a diagnostic: for errors it is what codedesc holds
+ * (13.5 quirk), for warnings the short text of the code. */
+static void falco_short(vg_buf *b, const vigil_diag *d) {
+  if (d->severity == VIGIL_SEV_ERROR) {
+    vg_buf_puts(b, d->codedesc);
+    return;
+  }
+  vg_buf_puts(b, vg_warn_code_short((vg_warn_code)d->code));
+  if (d->deprecated_field)
+    vg_buf_printf(b, ": field '%s'", d->deprecated_field);
+}
+
+vigil_status vigil_result_falco_text(const vigil_compiler *c, size_t i,
+                                     bool verbose, char **out) {
+  const vigil_load_result *r = vigil_compiler_result(c, i);
+  if (!r)
+    return VIGIL_E_NOMEM;
+  vg_buf b;
+  vg_buf_init(&b);
+  if (r->name[0])
+    vg_buf_printf(&b, "%s: ", r->name);
+  vg_buf_puts(&b, !r->successful ? "Invalid"
+                  : r->nwarnings ? "Ok, with warnings"
+                                 : "Ok");
+  /* the schema block only when the check ran and its first entry failed */
+  if (r->nschema_status && !r->schema_valid) {
+    if (verbose) {
+      vg_buf_printf(&b, "\n%zu Schema warnings:\n", r->nschema_status);
+      for (size_t k = 0; k < r->nschema_status; k++)
+        vg_buf_printf(&b, "------\n%s\n", r->schema_status[k]);
+      vg_buf_puts(&b, "------\n");
+    } else {
+      vg_buf_printf(&b, "\n %zu schema warnings: [", r->nschema_status);
+      for (size_t k = 0; k < r->nschema_status; k++)
+        vg_buf_printf(&b, "%s%s", k ? " " : "", r->schema_status[k]);
+      vg_buf_puts(&b, "]");
+    }
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    const vigil_diag *ds = pass ? r->warnings : r->errors;
+    size_t n = pass ? r->nwarnings : r->nerrors;
+    if (!n)
+      continue;
+    if (verbose)
+      vg_buf_printf(&b, "\n%zu %s:\n", n, pass ? "Warnings" : "Errors");
+    else
+      vg_buf_printf(&b, "\n %zu %s: [", n, pass ? "warnings" : "errors");
+    for (size_t k = 0; k < n; k++) {
+      const vigil_diag *d = &ds[k];
+      if (verbose)
+        falco_entry(&b, d);
+      else if (k)
+        vg_buf_putc(&b, ' ');
+      vg_buf_printf(&b, "%s (", d->code_name);
+      falco_short(&b, d);
+      vg_buf_putc(&b, ')');
+      if (verbose)
+        vg_buf_printf(&b, ": %s\n", d->message);
+    }
+    if (!verbose)
+      vg_buf_putc(&b, ']');
+  }
+  if (vg_buf_failed(&b)) {
+    vg_buf_fini(&b);
+    return VIGIL_E_NOMEM;
+  }
+  size_t len;
+  char *s = vg_buf_take(&b, &len);
+  char *res = malloc(len + 1);
+  if (res) {
+    memcpy(res, s ? s : "", len);
+    res[len] = 0;
+  }
+  vg_free(s);
+  if (!res)
+    return VIGIL_E_NOMEM;
+  *out = res;
   return VIGIL_OK;
 }

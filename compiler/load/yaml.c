@@ -254,12 +254,38 @@ static bool flow_too_deep(const char *buf, size_t len, vg_yerror *err) {
   return false;
 }
 
+/* yaml-cpp reads a document-end marker ("...") that comes before any
+ * document as an empty document, and its LoadAll stops there: nothing of
+ * the stream is loaded (nor checked). libyaml skips the marker instead. */
+static bool starts_with_doc_end(const char *buf, size_t len) {
+  yaml_parser_t p;
+  if (!yaml_parser_initialize(&p))
+    return false;
+  yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+  bool r = false;
+  for (int i = 0; i < 2; i++) {
+    yaml_token_t t;
+    if (!yaml_parser_scan(&p, &t))
+      break;
+    yaml_token_type_t ty = t.type;
+    yaml_token_delete(&t);
+    if (ty != YAML_STREAM_START_TOKEN) {
+      r = ty == YAML_DOCUMENT_END_TOKEN;
+      break;
+    }
+  }
+  yaml_parser_delete(&p);
+  return r;
+}
+
 vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
                           vg_ydocs *out, vg_yerror *err) {
   out->docs = NULL;
   out->n = 0;
   if (flow_too_deep(buf, len, err))
     return VIGIL_E_SYNTAX;
+  if (starts_with_doc_end(buf, len))
+    return VIGIL_OK;
   yaml_parser_t p;
   if (!yaml_parser_initialize(&p))
     return VIGIL_E_NOMEM;
@@ -328,6 +354,10 @@ vigil_status vg_yaml_load(vg_arena *a, const char *buf, size_t len,
       cap = nc;
     }
     out->docs[out->n++] = n;
+    /* yaml-cpp's LoadAll (Falco) stops at the first null document: what
+     * follows is neither parsed nor loaded */
+    if (n->kind == VG_Y_NULL)
+      break;
   }
   yaml_parser_delete(&p);
   return st;

@@ -8,7 +8,8 @@
  * Scalars are read the way Falco's YAML library (yaml-cpp) reads them:
  * plain "", "~", "null", "Null", "NULL" are null; every other scalar is its
  * text. All documents of the stream are loaded first, as Falco does, so a
- * syntax error anywhere means no document is processed.
+ * syntax error anywhere means no document is processed; like yaml-cpp's
+ * LoadAll, loading stops after the first null (empty) document.
  *
  * Everything lives in the arena passed to vg_yaml_load.
  */

@@ -101,6 +101,17 @@ VIGIL_API const char *vigil_compiler_file_text(const vigil_compiler *c,
 VIGIL_API vigil_status vigil_results_json(const vigil_compiler *c, char **out);
 
 /*
+ * Falco's text form of result i (rules-language.md 13.7): verbose
+ * (`falco -V` output: status line, schema block, errors and warnings with
+ * their location chains and snippets) or summary (status line and one
+ * line per non-empty list). No trailing newline. *out is malloc'd; free
+ * with free(). VIGIL_E_NOMEM.
+ */
+VIGIL_API vigil_status vigil_result_falco_text(const vigil_compiler *c,
+                                               size_t i, bool verbose,
+                                               char **out);
+
+/*
  * `falco -L` JSON description of the currently loaded (last successfully
  * compiled) rule set: required_engine_version, required_plugin_versions,
  * lists, macros, rules. *out is malloc'd; free with free().

@@ -65,6 +65,20 @@ typedef struct vigil_load_result {
   size_t nerrors;
   const vigil_diag *warnings;
   size_t nwarnings;
+  /* Falco's advisory schema check (rules-language.md 2.4, 13): one entry
+   * per YAML document, "ok" or, per problem, "failed for CONTEXT:
+   * DESCRIPTION". nschema_status is 0 when the check did not run (empty
+   * file, YAML error): Falco then reports no schema keys at all.
+   * schema_valid is Falco's flag: the first entry is "ok". */
+  const char *const *schema_status;
+  size_t nschema_status;
+  bool schema_valid;
+  /* The same problems as vigil warnings, one per root cause, located at
+   * the offending node (code_name "SCHEMA", code -1), except where an
+   * error or warning of the loader already points. Not part of Falco's
+   * warnings: they never make a load fail. */
+  const vigil_diag *schema_diags;
+  size_t nschema_diags;
 } vigil_load_result;
 
 #endif

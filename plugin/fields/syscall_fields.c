@@ -7,6 +7,7 @@
 #include "fields/syscall_fields.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -73,15 +74,41 @@ enum {
   F_THREAD_PFMINOR, F_THREAD_VMSIZE, F_THREAD_VMRSS, F_THREAD_VMSIZE_B,
   F_THREAD_VMRSS_B, F_PROC_STDIN_TYPE, F_PROC_STDOUT_TYPE,
   F_PROC_STDERR_TYPE, F_PROC_STDIN_NAME, F_PROC_STDOUT_NAME,
-  F_PROC_STDERR_NAME, F_PROC_AENV, F_THREAD_CGROUPS, F_THREAD_CGROUP
+  F_PROC_STDERR_NAME, F_PROC_AENV, F_THREAD_CGROUPS, F_THREAD_CGROUP,
+  /* the rest of the catalog: F_NEW_FIRST.. */
+  F_EVT_LATENCY, F_EVT_LATENCY_S, F_EVT_LATENCY_NS, F_EVT_LATENCY_Q,
+  F_EVT_LATENCY_HUMAN, F_EVT_WAIT_LATENCY, F_EVT_DELTA, F_EVT_DELTA_S,
+  F_EVT_DELTA_NS, F_EVT_OUTPUTTIME, F_EVT_RAWARG, F_EVT_INFO,
+  F_EVT_IS_SYSLOG, F_EVT_COUNT_ERROR, F_EVT_COUNT_ERROR_FILE,
+  F_EVT_COUNT_ERROR_NET, F_EVT_COUNT_ERROR_MEMORY, F_EVT_COUNT_ERROR_OTHER,
+  F_EVT_COUNT_EXIT, F_EVT_COUNT_PROCINFO, F_EVT_COUNT_THREADINFO,
+  F_EVT_AROUND, F_EVT_ABSPATH, F_EVT_ABSPATH_SRC, F_EVT_ABSPATH_DST,
+  F_EVT_BUFLEN_IN, F_EVT_BUFLEN_OUT, F_EVT_BUFLEN_FILE, F_EVT_BUFLEN_FILE_IN,
+  F_EVT_BUFLEN_FILE_OUT, F_EVT_BUFLEN_NET, F_EVT_BUFLEN_NET_IN,
+  F_EVT_BUFLEN_NET_OUT, F_EVT_DOCKER_NAME, F_EVT_DOCKER_CID,
+  F_EVT_DOCKER_CNAME, F_EVT_DOCKER_CIMAGE,
+  F_PROC_AARGS, F_PROC_LOGINSHELLID, F_PROC_PGID_NAME, F_PROC_PGID_EXE,
+  F_PROC_PGID_EXEPATH, F_PROC_PPID_DURATION, F_PROC_PID_TS, F_PROC_PPID_TS,
+  F_PROC_PGID_LEADER, F_PROC_FDOPENCOUNT, F_PROC_FDUSAGE, F_THREAD_NAMETID,
+  F_THREAD_EXECTIME, F_THREAD_TOTEXECTIME, F_PROC_NTHREADS, F_PROC_NCHILDS,
+  F_THREAD_CPU, F_THREAD_CPU_USER, F_THREAD_CPU_SYSTEM,
+  F_FD_UID, F_FD_CONTAINERNAME, F_FD_CONTAINERDIR, F_FD_CPROTO, F_FD_SPROTO,
+  F_FD_LPROTO, F_FD_RPROTO, F_FD_DEV, F_FD_DEV_MAJOR, F_FD_DEV_MINOR,
+  F_FD_INO, F_FD_TYPES, F_FD_UPPER, F_FD_LOWER,
+  F_FS_NAME, F_FS_NAMERAW, F_FS_SOURCE, F_FS_SOURCERAW, F_FS_TARGET,
+  F_FS_TARGETRAW,
+  F_FDLIST_NUMS, F_FDLIST_NAMES, F_FDLIST_CIPS, F_FDLIST_SIPS,
+  F_FDLIST_CPORTS, F_FDLIST_SPORTS, F_UTIL_CNT
 };
+#define F_NEW_FIRST F_EVT_LATENCY
 
 typedef struct fdef {
   const char *name;
   int id;
   int arg; /* 0 none, 1 optional [N], 2 [N] or .NAME (required),
               3 optional [NAME], 4 required [N] or [KEY] (plugin field),
-              5 required [KEY] (plugin field) */
+              5 required [KEY] (plugin field), 6 required .NAME (an event
+              parameter name), 7 required [N] (unsigned 64-bit) */
 } fdef;
 
 /* longest names first where one is a prefix of another */
@@ -298,6 +325,90 @@ static const fdef FIELDS[] = {
     {"proc.aenv", F_PROC_AENV, 3},
     {"thread.cgroups", F_THREAD_CGROUPS, 0},
     {"thread.cgroup", F_THREAD_CGROUP, 2},
+    {"evt.latency", F_EVT_LATENCY, 0},
+    {"evt.latency.s", F_EVT_LATENCY_S, 0},
+    {"evt.latency.ns", F_EVT_LATENCY_NS, 0},
+    {"evt.latency.quantized", F_EVT_LATENCY_Q, 0},
+    {"evt.latency.human", F_EVT_LATENCY_HUMAN, 0},
+    {"evt.wait_latency", F_EVT_WAIT_LATENCY, 0},
+    {"evt.deltatime", F_EVT_DELTA, 0},
+    {"evt.deltatime.s", F_EVT_DELTA_S, 0},
+    {"evt.deltatime.ns", F_EVT_DELTA_NS, 0},
+    {"evt.outputtime", F_EVT_OUTPUTTIME, 0},
+    {"evt.rawarg", F_EVT_RAWARG, 6},
+    {"evt.info", F_EVT_INFO, 0},
+    {"evt.is_syslog", F_EVT_IS_SYSLOG, 0},
+    {"evt.count.error", F_EVT_COUNT_ERROR, 0},
+    {"evt.count.error.file", F_EVT_COUNT_ERROR_FILE, 0},
+    {"evt.count.error.net", F_EVT_COUNT_ERROR_NET, 0},
+    {"evt.count.error.memory", F_EVT_COUNT_ERROR_MEMORY, 0},
+    {"evt.count.error.other", F_EVT_COUNT_ERROR_OTHER, 0},
+    {"evt.count.exit", F_EVT_COUNT_EXIT, 0},
+    {"evt.count.procinfo", F_EVT_COUNT_PROCINFO, 0},
+    {"evt.count.threadinfo", F_EVT_COUNT_THREADINFO, 0},
+    {"evt.around", F_EVT_AROUND, 7},
+    {"evt.abspath", F_EVT_ABSPATH, 0},
+    {"evt.abspath.src", F_EVT_ABSPATH_SRC, 0},
+    {"evt.abspath.dst", F_EVT_ABSPATH_DST, 0},
+    {"evt.buflen.in", F_EVT_BUFLEN_IN, 0},
+    {"evt.buflen.out", F_EVT_BUFLEN_OUT, 0},
+    {"evt.buflen.file", F_EVT_BUFLEN_FILE, 0},
+    {"evt.buflen.file.in", F_EVT_BUFLEN_FILE_IN, 0},
+    {"evt.buflen.file.out", F_EVT_BUFLEN_FILE_OUT, 0},
+    {"evt.buflen.net", F_EVT_BUFLEN_NET, 0},
+    {"evt.buflen.net.in", F_EVT_BUFLEN_NET_IN, 0},
+    {"evt.buflen.net.out", F_EVT_BUFLEN_NET_OUT, 0},
+    {"evt.infra.docker.name", F_EVT_DOCKER_NAME, 0},
+    {"evt.infra.docker.container.id", F_EVT_DOCKER_CID, 0},
+    {"evt.infra.docker.container.name", F_EVT_DOCKER_CNAME, 0},
+    {"evt.infra.docker.container.image", F_EVT_DOCKER_CIMAGE, 0},
+    {"proc.aargs", F_PROC_AARGS, 1},
+    {"proc.loginshellid", F_PROC_LOGINSHELLID, 0},
+    {"proc.pgid.name", F_PROC_PGID_NAME, 0},
+    {"proc.pgid.exe", F_PROC_PGID_EXE, 0},
+    {"proc.pgid.exepath", F_PROC_PGID_EXEPATH, 0},
+    {"proc.ppid.duration", F_PROC_PPID_DURATION, 0},
+    {"proc.pid.ts", F_PROC_PID_TS, 0},
+    {"proc.ppid.ts", F_PROC_PPID_TS, 0},
+    {"proc.is_pgid_leader", F_PROC_PGID_LEADER, 0},
+    {"proc.fdopencount", F_PROC_FDOPENCOUNT, 0},
+    {"proc.fdusage", F_PROC_FDUSAGE, 0},
+    {"thread.nametid", F_THREAD_NAMETID, 0},
+    {"thread.exectime", F_THREAD_EXECTIME, 0},
+    {"thread.totexectime", F_THREAD_TOTEXECTIME, 0},
+    {"proc.nthreads", F_PROC_NTHREADS, 0},
+    {"proc.nchilds", F_PROC_NCHILDS, 0},
+    {"thread.cpu", F_THREAD_CPU, 0},
+    {"thread.cpu.user", F_THREAD_CPU_USER, 0},
+    {"thread.cpu.system", F_THREAD_CPU_SYSTEM, 0},
+    {"fd.uid", F_FD_UID, 0},
+    {"fd.containername", F_FD_CONTAINERNAME, 0},
+    {"fd.containerdirectory", F_FD_CONTAINERDIR, 0},
+    {"fd.proto", F_FD_PORT, 0}, /* compared as fd.port, never printed */
+    {"fd.cproto", F_FD_CPROTO, 0},
+    {"fd.sproto", F_FD_SPROTO, 0},
+    {"fd.lproto", F_FD_LPROTO, 0},
+    {"fd.rproto", F_FD_RPROTO, 0},
+    {"fd.dev", F_FD_DEV, 0},
+    {"fd.dev.major", F_FD_DEV_MAJOR, 0},
+    {"fd.dev.minor", F_FD_DEV_MINOR, 0},
+    {"fd.ino", F_FD_INO, 0},
+    {"fd.types", F_FD_TYPES, 1},
+    {"fd.is_upper_layer", F_FD_UPPER, 0},
+    {"fd.is_lower_layer", F_FD_LOWER, 0},
+    {"fs.path.name", F_FS_NAME, 0},
+    {"fs.path.nameraw", F_FS_NAMERAW, 0},
+    {"fs.path.source", F_FS_SOURCE, 0},
+    {"fs.path.sourceraw", F_FS_SOURCERAW, 0},
+    {"fs.path.target", F_FS_TARGET, 0},
+    {"fs.path.targetraw", F_FS_TARGETRAW, 0},
+    {"fdlist.nums", F_FDLIST_NUMS, 0},
+    {"fdlist.names", F_FDLIST_NAMES, 0},
+    {"fdlist.cips", F_FDLIST_CIPS, 0},
+    {"fdlist.sips", F_FDLIST_SIPS, 0},
+    {"fdlist.cports", F_FDLIST_CPORTS, 0},
+    {"fdlist.sports", F_FDLIST_SPORTS, 0},
+    {"util.cnt", F_UTIL_CNT, 0},
 };
 
 vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
@@ -314,7 +425,8 @@ vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
     if (nm[l])
       continue;
     char c = text[l];
-    if (c == '.' && (FIELDS[i].arg == 2 || FIELDS[i].arg == 3))
+    if (c == '.' && (FIELDS[i].arg == 2 || FIELDS[i].arg == 3 ||
+                     FIELDS[i].arg == 6))
       c = 0; /* evt.arg.NAME */
     if ((c >= 'a' && c <= 'z') || c == '_' || c == '.' ||
         (c >= '0' && c <= '9'))
@@ -329,6 +441,41 @@ vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
   memset(out, 0, sizeof *out);
   out->id = best->id;
   out->argn = -1;
+  if (best->arg == 6) {
+    /* libsinsp takes the longest parameter name of any event that
+     * starts the text after the dot */
+    if (text[bl] != '.')
+      return VIGIL_E_SYNTAX;
+    const char *p = text + bl + 1;
+    size_t pl = 0;
+    for (uint32_t j = 0; j < VG_EVENT_MAX; j++)
+      for (uint16_t k = 0; k < vg_event_table[j].nparams; k++) {
+        const char *pn = vg_event_table[j].params[k].name;
+        size_t l = strlen(pn);
+        if (l > pl && l < sizeof out->argname && !strncmp(p, pn, l))
+          pl = l;
+      }
+    if (pl == 0)
+      return VIGIL_E_NOTFOUND;
+    memcpy(out->argname, p, pl);
+    out->argname[pl] = 0;
+    *used = bl + 1 + pl;
+    return VIGIL_OK;
+  }
+  if (best->arg == 7) {
+    /* [T]: a timestamp */
+    if (text[bl] != '[')
+      return VIGIL_E_SYNTAX;
+    const char *p = text + bl + 1, *q = p;
+    uint64_t v = 0;
+    while (*q >= '0' && *q <= '9' && q - p < 20)
+      v = v * 10 + (uint64_t)(*q++ - '0');
+    if (q == p || *q != ']' || v > INT64_MAX)
+      return VIGIL_E_SYNTAX;
+    out->argn = (int64_t)v;
+    *used = (size_t)(q + 1 - text);
+    return VIGIL_OK;
+  }
   if (best->arg == 4 || best->arg == 5) {
     /* plugin fields: only [ARG]; [N] is an index where one is allowed,
      * anything else up to ']' a key */
@@ -610,9 +757,11 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
                        uint32_t i, char *plain, size_t plen, char *res,
                        size_t rlen);
 
-/* fd name taken from the event when the fd is not in the table */
-static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
-                             vg_thread *t, char *buf, size_t len) {
+/* fd name taken from the event when the fd is not in the table; RAW:
+ * openat's name as given (fd.nameraw) */
+static int fdname_from_event_raw(const vg_sys_accessor *a, const vg_evt *e,
+                                 vg_thread *t, char *buf, size_t len,
+                                 int raw) {
   char tmp[1100];
   if ((e->type & 1) == 0)
     return 0;
@@ -632,6 +781,10 @@ static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
   case VG_PPME_SYSCALL_OPENAT_2_X:
   case VG_PPME_SYSCALL_OPENAT2_X: {
     const char *s = vg_evt_str(e, 2, tmp, sizeof tmp);
+    if (raw && s && e->nparams > 2 && e->plen[2] != 0) {
+      put(buf, len, s);
+      return 1;
+    }
     if (!s || e->nparams < 2 || e->plen[1] == 0)
       return 0;
     int64_t dirfd = vg_evt_i64(e, 1);
@@ -654,10 +807,20 @@ static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
     vg_concat_paths(buf, len, dir, strlen(dir), s, strlen(s));
     return 1;
   }
+  case VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X: {
+    const char *s = e->nparams > 3 ? vg_evt_str(e, 3, tmp, sizeof tmp) : NULL;
+    put(buf, len, s ? s : "");
+    return 1;
+  }
   default:
     buf[0] = 0;
     return 1;
   }
+}
+
+static int fdname_from_event(const vg_sys_accessor *a, const vg_evt *e,
+                             vg_thread *t, char *buf, size_t len) {
+  return fdname_from_event_raw(a, e, t, buf, len, 0);
 }
 
 static const char *category(const vg_evt *e, const vg_fdinfo *f) {
@@ -1380,6 +1543,27 @@ static void env_get(const vg_sys_accessor *a, vg_thread *t, const char *name,
   }
 }
 
+/* evt.type.is: libsinsp compares codes: .NUMBER is one code; .NAME the
+ * first event table entry of that name and the code after it (so only the
+ * oldest layout of a renamed-in-place syscall such as execve matches) */
+static int type_is_match(const vg_evt *e, const vg_sysf_ref *f) {
+  uint32_t id0 = UINT32_MAX, id1 = UINT32_MAX;
+  const char *an = f->argname;
+  if (!an[0] && f->argn >= 0) {
+    id0 = (uint32_t)f->argn;
+  } else if (an[0] && strspn(an, "0123456789") == strlen(an)) {
+    id0 = (uint32_t)strtoul(an, NULL, 10);
+  } else {
+    for (uint32_t j = 0; j < VG_EVENT_MAX; j++)
+      if (!strcmp(vg_event_table[j].name, an)) {
+        id0 = j;
+        id1 = j + 1;
+        break;
+      }
+  }
+  return e->type == id0 || e->type == id1;
+}
+
 /* Event and process fields added after the generic ones; -1 when f is not
  * one of them. */
 static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
@@ -1405,26 +1589,10 @@ static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
     return 0;
   case F_EVT_IS_WAIT:
     return put_bool(buf, len, (efl & VG_EF_WAITS) != 0);
-  case F_EVT_TYPE_IS: {
-    /* libsinsp compares codes: .NUMBER is one code; .NAME the first event
-     * table entry of that name and the code after it (so only the oldest
-     * layout of a renamed-in-place syscall such as execve matches) */
-    uint32_t id0 = UINT32_MAX, id1 = UINT32_MAX;
-    const char *an = f->argname;
-    if (!an[0] && f->argn >= 0) {
-      id0 = (uint32_t)f->argn;
-    } else if (an[0] && strspn(an, "0123456789") == strlen(an)) {
-      id0 = (uint32_t)strtoul(an, NULL, 10);
-    } else {
-      for (uint32_t j = 0; j < VG_EVENT_MAX; j++)
-        if (!strcmp(vg_event_table[j].name, an)) {
-          id0 = j;
-          id1 = j + 1;
-          break;
-        }
-    }
-    return put(buf, len, e->type == id0 || e->type == id1 ? "1" : "0");
-  }
+  case F_EVT_TYPE_IS:
+    /* an unsigned number without a decimal print format: libsinsp prints
+     * nothing (<NA>); the value is for comparisons (vg_sysf_extract) */
+    return 0;
   case F_EVT_BUFLEN:
     /* I/O exits on a known fd: the byte count the call returned */
     if (!a->fd(a->ctx) || !(vg_event_table[e->type].category & VG_EC_IO_READ) ||
@@ -1498,7 +1666,8 @@ static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_PROC_PGID:
     return put_i64(buf, len, t->pgid);
   case F_PROC_FDLIMIT:
-    return put_i64(buf, len, (m ? m : t)->fdlimit);
+    /* the main thread's limit; 0 without one (libsinsp) */
+    return put_i64(buf, len, m ? m->fdlimit : 0);
   /* libsinsp: proc.vm* are the thread's own counters, thread.vm* those
    * of a main thread and 0 for other threads */
   case F_PROC_VMSIZE:
@@ -1807,6 +1976,964 @@ static int render_gen_ctr(const vg_sys_accessor *a, const vg_sysf_ref *f,
   }
 }
 
+/* ------------------------------------------------------------ the rest */
+
+/* Fields from F_NEW_FIRST on: the remaining evt.*, proc.*, thread.*, fd.*,
+ * fs.path.*, fdlist.* and util.* fields of libsinsp's catalog. */
+
+#define PT_INT8_ 1
+#define PT_INT64_ 4
+#define PT_UINT8_ 5
+#define PT_UINT64_ 8
+#define PT_CHARBUF_ 9
+#define PT_BYTEBUF_ 10
+#define PT_ERRNO_ 11
+#define PT_FD_ 14
+#define PT_PID_ 15
+#define PT_FSPATH_ 17
+#define PT_RELTIME_ 20
+#define PT_ABSTIME_ 21
+#define PT_PORT_ 22
+#define PT_L4PROTO_ 23
+#define PT_FLAGS8_ 28
+#define PT_FLAGS16_ 29
+#define PT_FLAGS32_ 30
+#define PT_UID_ 31
+#define PT_GID_ 32
+#define PT_DOUBLE_ 33
+#define PT_FSRELPATH_ 43
+#define PT_ENUMFLAGS8_ 44
+#define PT_ENUMFLAGS16_ 45
+#define PT_ENUMFLAGS32_ 46
+
+/* Width in bytes and signedness of an integer parameter type; 0 when the
+ * type is not one libsinsp prints as a plain number. */
+static int int_param(uint8_t pt, int *sign) {
+  *sign = 0;
+  switch (pt) {
+  case PT_INT8_: *sign = 1; return 1;
+  case 2: *sign = 1; return 2;
+  case 3: *sign = 1; return 4;
+  case PT_INT64_: case PT_ERRNO_: case PT_FD_: case PT_PID_:
+    *sign = 1;
+    return 8;
+  case PT_UINT8_: case PT_FLAGS8_: case PT_ENUMFLAGS8_: case PT_L4PROTO_:
+    return 1;
+  case 6: case PT_PORT_: case PT_FLAGS16_: case PT_ENUMFLAGS16_:
+    return 2;
+  case 7: case PT_FLAGS32_: case PT_ENUMFLAGS32_: case PT_UID_: case PT_GID_:
+    return 4;
+  case PT_UINT64_: case PT_RELTIME_: case PT_ABSTIME_:
+    return 8;
+  default:
+    return 0;
+  }
+}
+
+/* The first parameter of that name in the event table (libsinsp's choice
+ * for evt.rawarg's type before an event is seen), or NULL. */
+static const vg_param_info *param_by_name(const char *name) {
+  for (uint32_t j = 0; j < VG_EVENT_MAX; j++)
+    for (uint16_t k = 0; k < vg_event_table[j].nparams; k++)
+      if (!strcmp(vg_event_table[j].params[k].name, name))
+        return &vg_event_table[j].params[k];
+  return NULL;
+}
+
+/* evt.rawarg: the parameter's raw value printed by its own type and print
+ * format (libsinsp's rawval_to_string). 0 for types it cannot print. */
+static int rawarg_text(const vg_sys_accessor *a, const vg_evt *e, int idx,
+                       char *buf, size_t len) {
+  const vg_param_info *pi = &vg_event_table[e->type].params[idx];
+  const uint8_t *d = e->p[idx];
+  uint32_t n = e->plen[idx];
+  int sign;
+  int w = int_param(pi->type, &sign);
+  if (pi->type == PT_CHARBUF_ || pi->type == PT_FSPATH_ ||
+      pi->type == PT_FSRELPATH_) {
+    if (n == 0 || (n == 7 && !memcmp(d, "(NULL)", 7)))
+      return put(buf, len, "<NA>");
+    snprintf(buf, len, "%.*s", (int)strnlen((const char *)d, n), d);
+    return 1;
+  }
+  if (pi->type == PT_DOUBLE_) {
+    double v = 0;
+    if (n >= 8)
+      memcpy(&v, d, 8);
+    snprintf(buf, len, "%.1f", v);
+    return 1;
+  }
+  if (pi->type == PT_BYTEBUF_) {
+    char res[64];
+    param_text(a, e, (uint32_t)idx, buf, len, res, sizeof res);
+    return 1;
+  }
+  if (!w)
+    return 0;
+  if (n == 0)
+    return put(buf, len, "0");
+  uint64_t u = rd_le(d, n < (uint32_t)w ? n : (uint32_t)w);
+  int64_t sv = sign ? sext(u, w * 8) : (int64_t)u;
+  switch (pi->fmt) {
+  case VG_PF_OCT:
+    snprintf(buf, len, "%" PRIo64, w == 8 ? u : (uint64_t)(uint32_t)sv);
+    return 1;
+  case VG_PF_HEX:
+    snprintf(buf, len, "%" PRIX64, w == 8 ? u : (uint64_t)(uint32_t)sv);
+    return 1;
+  case VG_PF_DEC:
+  case VG_PF_ID:
+    return sign ? put_i64(buf, len, sv) : put_u64(buf, len, u);
+  case VG_PF_10_PADDED_DEC:
+    if (w != 8)
+      return 0;
+    if (sign)
+      snprintf(buf, len, "%09" PRId64, sv);
+    else
+      snprintf(buf, len, "%09" PRIu64, u);
+    return 1;
+  default:
+    /* only the signed 64-bit types print without a known format */
+    return w == 8 && sign ? put_i64(buf, len, sv) : 0;
+  }
+}
+
+/* A parameter read as libsinsp's evt.rawarg comparison would: 1 with its
+ * signed value, 0 when the event has no such (non-empty) parameter. */
+static int rawarg_i64(const vg_evt *e, const char *name, int64_t *v) {
+  int idx = param_index(e, name);
+  if (idx < 0 || e->plen[idx] == 0)
+    return 0;
+  int sign;
+  int w = int_param(vg_event_table[e->type].params[idx].type, &sign);
+  if (!w)
+    return 0;
+  uint32_t n = e->plen[idx];
+  uint64_t u = rd_le(e->p[idx], n < (uint32_t)w ? n : (uint32_t)w);
+  *v = sign ? sext(u, w * 8) : (int64_t)u;
+  return 1;
+}
+
+static const char *cwd_of(const vg_sys_accessor *a, vg_thread *t) {
+  vg_thread *m = a->main_thread(a->ctx, t);
+  return m ? m->cwd : "./";
+}
+
+/* libsinsp's parse_dirfd: the directory a relative NAME is resolved in */
+static void dirfd_dir(const vg_sys_accessor *a, vg_thread *t,
+                      const char *name, int64_t dirfd, char *out,
+                      size_t len) {
+  if (name[0] == '/') {
+    put(out, len, ".");
+  } else if (!t) {
+    put(out, len, "<UNKNOWN>");
+  } else if (dirfd == -100) {
+    put(out, len, cwd_of(a, t));
+  } else {
+    vg_fdinfo *df = a->get_fd(a->ctx, t, dirfd);
+    if (!df) {
+      put(out, len, "<UNKNOWN>");
+    } else {
+      size_t l = strlen(df->name);
+      snprintf(out, len, "%s%s", df->name,
+               l == 0 || df->name[l - 1] == '/' ? "" : "/");
+    }
+  }
+}
+
+static int is_file_type(uint8_t t) {
+  return t == FDT_FILE || t == FDT_FILE_V2;
+}
+
+/* evt.count.error: 1 when the call failed, 0 when not, none without a
+ * return value */
+static int error_count(const vg_evt *e, char *buf, size_t len) {
+  if (!has_retval(e))
+    return 0;
+  return put(buf, len, retval(e) < 0 ? "1" : "0");
+}
+
+static uint32_t masked_category(const vg_evt *e) {
+  return vg_event_table[e->type].category &
+         ~(uint32_t)(VG_EC_SYSCALL | VG_EC_TRACEPOINT | VG_EC_PLUGIN |
+                     VG_EC_METAEVENT | VG_EC_ITER);
+}
+
+static int is_open_exit(uint16_t t) {
+  return t == VG_PPME_SYSCALL_OPEN_X || t == VG_PPME_SYSCALL_CREAT_X ||
+         t == VG_PPME_SYSCALL_OPENAT_2_X || t == VG_PPME_SYSCALL_OPENAT2_X ||
+         t == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X;
+}
+
+static int is_net_exit(uint16_t t) {
+  return t == VG_PPME_SOCKET_ACCEPT_5_X || t == VG_PPME_SOCKET_ACCEPT4_6_X ||
+         t == VG_PPME_SOCKET_CONNECT_X;
+}
+
+/* evt.buflen and its variants: the byte count an I/O exit returned */
+static int buflen_text(const vg_evt *e, char *buf, size_t len) {
+  if (!(e->type & 1) || e->nparams == 0 || e->plen[0] == 0 || retval(e) < 0)
+    return 0;
+  return put_i64(buf, len, retval(e));
+}
+
+static void trim(const char **p, const char **end) {
+  while (*p < *end && isspace((unsigned char)**p))
+    (*p)++;
+  while (*end > *p && isspace((unsigned char)(*end)[-1]))
+    (*end)--;
+}
+
+/* evt.infra.docker.*: "key: value; key: value" pairs of infrastructure
+ * events, as libsinsp splits them */
+static int docker_text(const vg_evt *e, int id, char *buf, size_t len) {
+  char tmp[2048];
+  if (e->type != VG_PPME_INFRASTRUCTURE_EVENT_E)
+    return 0;
+  const char *desc = vg_evt_str(e, 2, tmp, sizeof tmp);
+  if (!desc)
+    desc = "";
+  static const char *const keys[] = {"Event", "ID", "name", "Image"};
+  const char *key = keys[id - F_EVT_DOCKER_NAME];
+  const char *p = desc;
+  for (;;) {
+    const char *sc = strchr(p, ';');
+    const char *ee = sc ? sc : p + strlen(p);
+    const char *es = p;
+    trim(&es, &ee);
+    if ((size_t)(ee - es) >= strlen(key) && !strncmp(es, key, strlen(key))) {
+      const char *c1 = memchr(es, ':', (size_t)(ee - es));
+      if (!c1)
+        return 0;
+      const char *vs = c1 + 1;
+      const char *c2 = memchr(vs, ':', (size_t)(ee - vs));
+      const char *ve = c2 ? c2 : ee;
+      if (id == F_EVT_DOCKER_CIMAGE) {
+        const char *at = memchr(vs, '@', (size_t)(ve - vs));
+        if (at) {
+          ve = at;
+        } else {
+          int sha = 0;
+          for (const char *q = vs; q + 6 <= ve && !sha; q++)
+            sha = !strncmp(q, "sha256", 6);
+          if (sha)
+            ve = ee; /* everything after the first colon */
+        }
+      }
+      trim(&vs, &ve);
+      size_t n = (size_t)(ve - vs);
+      if (id == F_EVT_DOCKER_CID && n > 12)
+        n = 12;
+      snprintf(buf, len, "%.*s", (int)n, vs);
+      return 1;
+    }
+    if (!sc)
+      return 0;
+    p = sc + 1;
+  }
+}
+
+/* evt.abspath[.src|.dst]: dirfd and path parameters joined */
+static int abspath_text(const vg_sys_accessor *a, const vg_evt *e,
+                        vg_thread *t, int which, char *buf, size_t len) {
+  char tmp[1100], dir[1100];
+  const char *dn = NULL, *pn = NULL;
+  if (!t)
+    return 0;
+  switch (e->type) {
+  case VG_PPME_SYSCALL_RENAMEAT_X:
+  case VG_PPME_SYSCALL_RENAMEAT2_X:
+    dn = which == 2 ? "newdirfd" : "olddirfd";
+    pn = which == 2 ? "newpath" : "oldpath";
+    break;
+  case VG_PPME_SYSCALL_SYMLINKAT_X:
+    dn = "linkdirfd";
+    pn = "linkpath";
+    break;
+  case VG_PPME_SYSCALL_OPENAT_2_X:
+  case VG_PPME_SYSCALL_OPENAT2_X:
+  case VG_PPME_SYSCALL_UNLINKAT_2_X:
+    dn = "dirfd";
+    pn = "name";
+    break;
+  case VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X: {
+    if (!has_retval(e) || (int32_t)retval(e) <= 0 || e->nparams < 4)
+      return 0;
+    const char *s = vg_evt_str(e, 3, tmp, sizeof tmp);
+    if (!s)
+      s = "";
+    vg_concat_paths(buf, len, "", 0, s, strlen(s));
+    return 1;
+  }
+  case VG_PPME_SYSCALL_LINKAT_2_X:
+    dn = which == 2 ? "newdir" : "olddir";
+    pn = which == 2 ? "newpath" : "oldpath";
+    break;
+  case VG_PPME_SYSCALL_MKDIRAT_X:
+    dn = "dirfd";
+    pn = "path";
+    break;
+  case VG_PPME_SYSCALL_FCHMODAT_X:
+    dn = "dirfd";
+    pn = "filename";
+    break;
+  case VG_PPME_SYSCALL_FCHOWNAT_X:
+    dn = "dirfd";
+    pn = "pathname";
+    break;
+  default:
+    return 0;
+  }
+  int di = param_index(e, dn), pi = param_index(e, pn);
+  if (di < 0 || pi < 0 || e->plen[di] == 0 || e->plen[pi] == 0)
+    return 0;
+  int64_t dirfd = vg_evt_i64(e, (uint32_t)di);
+  snprintf(tmp, sizeof tmp, "%.*s",
+           (int)strnlen((const char *)e->p[pi], e->plen[pi]), e->p[pi]);
+  if (tmp[0] == '/') {
+    put(dir, sizeof dir, ".");
+  } else if (dirfd == -100) {
+    put(dir, sizeof dir, cwd_of(a, t));
+  } else {
+    vg_fdinfo *df = a->get_fd(a->ctx, t, dirfd);
+    /* libsinsp tests the byte after the name, always its terminator, so
+     * a slash is always added */
+    snprintf(dir, sizeof dir, "%s/", df ? df->name : "<UNKNOWN>");
+  }
+  vg_concat_paths(buf, len, dir, strlen(dir), tmp, strlen(tmp));
+  return 1;
+}
+
+/* The oldest ancestor (or the process itself, by table lookup) whose
+ * process group is the thread's: libsinsp's get_oldest_matching_ancestor
+ * for a non-virtual id. */
+static vg_thread *pgid_leader(const vg_sys_accessor *a, vg_thread *t) {
+  if (t->pgid == -1)
+    return NULL;
+  vg_thread *l = a->find_thread(a->ctx, t->pgid);
+  if (l)
+    return l;
+  vg_thread *chain[256];
+  size_t nc = parent_chain(a, t, chain, 256);
+  for (size_t k = 0; k < nc && chain[k]->pgid == t->pgid; k++)
+    l = chain[k];
+  return l;
+}
+
+static int ends_with_sh(const char *s) {
+  size_t l = strlen(s);
+  return l >= 2 && s[l - 2] == 's' && s[l - 1] == 'h';
+}
+
+static uint64_t fd_opencount(const vg_sys_accessor *a, vg_thread *t) {
+  vg_thread *m = a->main_thread(a->ctx, t);
+  return m ? m->fds.n : 0;
+}
+
+/* fs.path.*: which parameter names the path, source and target for each
+ * event, and whether the call succeeded (res == 0, or fd != -1 for
+ * opens) */
+static int fspath_param(uint16_t type, int id, const char **name) {
+  int kind = id == F_FS_NAME || id == F_FS_NAMERAW     ? 0
+             : id == F_FS_SOURCE || id == F_FS_SOURCERAW ? 1
+                                                         : 2;
+  const char *p = NULL, *src = NULL, *dst = NULL;
+  switch (type) {
+  case VG_PPME_SYSCALL_MKDIR_2_X:
+  case VG_PPME_SYSCALL_MKDIRAT_X:
+  case VG_PPME_SYSCALL_RMDIR_2_X:
+  case VG_PPME_SYSCALL_UNLINK_2_X:
+  case VG_PPME_SYSCALL_CHOWN_X:
+  case VG_PPME_SYSCALL_LCHOWN_X:
+    p = "path";
+    break;
+  case VG_PPME_SYSCALL_UNLINKAT_2_X:
+  case VG_PPME_SYSCALL_OPEN_X:
+  case VG_PPME_SYSCALL_OPENAT_2_X:
+  case VG_PPME_SYSCALL_OPENAT2_X:
+  case VG_PPME_SYSCALL_UMOUNT_1_X:
+  case VG_PPME_SYSCALL_UMOUNT2_X:
+    p = "name";
+    break;
+  case VG_PPME_SYSCALL_FCHMODAT_X:
+  case VG_PPME_SYSCALL_CHMOD_X:
+    p = "filename";
+    break;
+  case VG_PPME_SYSCALL_FCHMOD_X:
+  case VG_PPME_SYSCALL_FCHOWN_X:
+    p = ""; /* fd.name */
+    break;
+  case VG_PPME_SYSCALL_FCHOWNAT_X:
+    p = "pathname";
+    break;
+  case VG_PPME_SYSCALL_QUOTACTL_X:
+    p = "special";
+    break;
+  case VG_PPME_SYSCALL_RENAME_X:
+  case VG_PPME_SYSCALL_RENAMEAT_X:
+  case VG_PPME_SYSCALL_RENAMEAT2_X:
+    src = "oldpath";
+    dst = "newpath";
+    break;
+  case VG_PPME_SYSCALL_LINK_2_X:
+  case VG_PPME_SYSCALL_LINKAT_2_X:
+    src = "newpath";
+    dst = "oldpath";
+    break;
+  case VG_PPME_SYSCALL_SYMLINK_X:
+  case VG_PPME_SYSCALL_SYMLINKAT_X:
+    src = "linkpath";
+    dst = "target";
+    break;
+  case VG_PPME_SYSCALL_MOUNT_X:
+    src = "dev";
+    dst = "dir";
+    break;
+  default:
+    return 0;
+  }
+  *name = kind == 0 ? p : kind == 1 ? src : dst;
+  return *name != NULL;
+}
+
+static int fspath_ok(const vg_evt *e) {
+  int64_t v;
+  switch (e->type) {
+  case VG_PPME_SYSCALL_OPEN_X:
+  case VG_PPME_SYSCALL_OPENAT_2_X:
+  case VG_PPME_SYSCALL_OPENAT2_X:
+    return rawarg_i64(e, "fd", &v) && v != -1;
+  default:
+    return rawarg_i64(e, "res", &v) && v == 0;
+  }
+}
+
+/* the event's fd as the fd.* fields find it, or NULL; *ok = 0 when the
+ * event has no fd at all (libsinsp's extract_fd fails) */
+static vg_fdinfo *fd_field_fd(const vg_sys_accessor *a, const vg_evt *e,
+                              vg_thread *t, int *ok) {
+  uint32_t efl = vg_event_table[e->type].flags;
+  *ok = (efl & (VG_EF_CREATES_FD | VG_EF_USES_FD | VG_EF_DESTROYS_FD)) && t;
+  if (!*ok)
+    return NULL;
+  vg_fdinfo *fd = a->fd(a->ctx);
+  if (!fd && t->lastevent_fd != -1)
+    fd = a->get_fd(a->ctx, t, t->lastevent_fd);
+  return fd;
+}
+
+static int render_fs(const vg_sys_accessor *a, const vg_sysf_ref *f,
+                     const vg_evt *e, vg_thread *t, char *buf, size_t len) {
+  char path[1100], dir[1100];
+  const char *pn;
+  if (!fspath_ok(e) || !fspath_param(e->type, f->id, &pn))
+    return 0;
+  if (!pn[0]) {
+    vg_sysf_ref r = *f;
+    r.id = F_FD_NAME;
+    if (!vg_sysf_render(a, &r, path, sizeof path))
+      return 0;
+  } else {
+    int idx = param_index(e, pn);
+    if (idx < 0)
+      return 0;
+    uint32_t n = e->plen[idx];
+    const uint8_t *d = e->p[idx];
+    uint8_t pt = vg_event_table[e->type].params[idx].type;
+    if ((pt == PT_CHARBUF_ || pt == PT_FSPATH_ || pt == PT_FSRELPATH_) &&
+        (n == 0 || (n == 7 && !memcmp(d, "(NULL)", 7))))
+      snprintf(path, sizeof path, "<NA>");
+    else
+      snprintf(path, sizeof path, "%.*s",
+               (int)strnlen((const char *)d, n), d);
+  }
+  if (f->id == F_FS_NAMERAW || f->id == F_FS_SOURCERAW ||
+      f->id == F_FS_TARGETRAW)
+    return put(buf, len, path);
+  if (!t)
+    return 0;
+  if (path[0] == '/') {
+    vg_concat_paths(buf, len, "", 0, path, strlen(path));
+    return 1;
+  }
+  vg_fdinfo *ef = a->fd(a->ctx);
+  switch (e->type) {
+  case VG_PPME_SYSCALL_OPENAT_2_X:
+  case VG_PPME_SYSCALL_OPENAT2_X:
+    dir[0] = 0;
+    put(path, sizeof path, ef ? ef->name : "<UNKNOWN>");
+    break;
+  case VG_PPME_SYSCALL_NEWFSTATAT_X:
+  case VG_PPME_SYSCALL_FCHOWNAT_X:
+  case VG_PPME_SYSCALL_FCHMODAT_X:
+  case VG_PPME_SYSCALL_MKDIRAT_X:
+  case VG_PPME_SYSCALL_UNLINKAT_2_X:
+  case VG_PPME_SYSCALL_MKNODAT_X:
+  case VG_PPME_SYSCALL_SYMLINKAT_X:
+    if (e->type == VG_PPME_SYSCALL_SYMLINKAT_X && f->id != F_FS_SOURCE) {
+      put(dir, sizeof dir, "<UNKNOWN>");
+    } else if (!ef || ef->type != FDT_DIRECTORY) {
+      put(dir, sizeof dir, "<UNKNOWN>");
+    } else {
+      size_t l = strlen(ef->name);
+      snprintf(dir, sizeof dir, "%s%s", ef->name,
+               l == 0 || ef->name[l - 1] == '/' ? "" : "/");
+    }
+    break;
+  case VG_PPME_SYSCALL_RENAMEAT2_X:
+    if (f->id == F_FS_NAME || e->nparams < 4)
+      put(dir, sizeof dir, "<UNKNOWN>");
+    else
+      dirfd_dir(a, t, path,
+                vg_evt_i64(e, f->id == F_FS_TARGET ? 3 : 1), dir,
+                sizeof dir);
+    break;
+  default:
+    put(dir, sizeof dir, cwd_of(a, t));
+    break;
+  }
+  vg_concat_paths(buf, len, dir, strlen(dir), path, strlen(path));
+  return 1;
+}
+
+static int render_fdlist(const vg_sys_accessor *a, const vg_sysf_ref *f,
+                         const vg_evt *e, vg_thread *t, char *buf,
+                         size_t len) {
+  if (e->type != VG_PPME_SYSCALL_POLL_X && e->type != VG_PPME_SYSCALL_PPOLL_X)
+    return 0;
+  if (!t || e->nparams < 2 || e->plen[1] < 2)
+    return 0;
+  const uint8_t *d = e->p[1];
+  uint32_t n = e->plen[1];
+  uint16_t nfds = (uint16_t)(d[0] | d[1] << 8);
+  size_t o = 0;
+  buf[0] = 0;
+  for (uint32_t j = 0; j < nfds && 2 + (j + 1) * 10 <= n; j++) {
+    int64_t fdn = (int64_t)rd_le(d + 2 + j * 10, 8);
+    vg_fdinfo *fd = a->get_fd(a->ctx, t, fdn);
+    char one[256];
+    int add = 1;
+    one[0] = 0;
+    switch (f->id) {
+    case F_FDLIST_NUMS:
+      put_i64(one, sizeof one, fdn);
+      break;
+    case F_FDLIST_NAMES:
+      put(one, sizeof one, fd && fd->name[0] ? fd->name : "<NA>");
+      break;
+    case F_FDLIST_CIPS:
+      if (fd && fd->type == FDT_IPV4)
+        fmt_ip(one, sizeof one, fd->sock + VG_S4_SIP, 0);
+      else if (fd && fd->type == FDT_IPV6)
+        fmt_ip(one, sizeof one, fd->sock + VG_S6_SIP, 1);
+      else
+        add = 0;
+      break;
+    case F_FDLIST_SIPS:
+      if (fd && fd->type == FDT_IPV4)
+        fmt_ip(one, sizeof one, fd->sock + VG_S4_DIP, 0);
+      else if (fd && fd->type == FDT_IPV6)
+        fmt_ip(one, sizeof one, fd->sock + VG_S6_DIP, 1);
+      else if (fd && fd->type == FDT_IPV4S)
+        fmt_ip(one, sizeof one, fd->sock + VG_SV4_IP, 0);
+      else if (fd && fd->type == FDT_IPV6S)
+        /* libsinsp prints an IPv6 server address as IPv4 */
+        fmt_ip(one, sizeof one, fd->sock + VG_SV6_IP, 0);
+      else
+        add = 0;
+      break;
+    case F_FDLIST_CPORTS:
+    case F_FDLIST_SPORTS: {
+      int c = f->id == F_FDLIST_CPORTS;
+      if (fd && fd->type == FDT_IPV4)
+        put_u64(one, sizeof one,
+                vg_sock_u16(fd, c ? VG_S4_SPORT : VG_S4_DPORT));
+      else if (fd && fd->type == FDT_IPV6)
+        put_u64(one, sizeof one,
+                vg_sock_u16(fd, c ? VG_S6_SPORT : VG_S6_DPORT));
+      else
+        add = 0;
+      break;
+    }
+    default:
+      return 0;
+    }
+    if (o >= len)
+      break;
+    o += (size_t)snprintf(buf + o, len - o, "%s%s", one, add ? "," : "");
+  }
+  if (o >= len)
+    o = len ? len - 1 : 0;
+  if (o == 0)
+    return 0;
+  if (buf[o - 1] == ',')
+    buf[o - 1] = 0;
+  return 1;
+}
+
+static int render_new(const vg_sys_accessor *a, const vg_sysf_ref *f,
+                      const vg_evt *e, char *buf, size_t len) {
+  vg_thread *t = a->thread(a->ctx);
+  const vg_sys_evtx *x = a->evtx ? a->evtx(a->ctx) : NULL;
+  char tmp[4096];
+  switch (f->id) {
+  /* deprecated: libsinsp always gives 0 now */
+  case F_EVT_LATENCY:
+  case F_EVT_LATENCY_S:
+  case F_EVT_LATENCY_Q:
+  case F_EVT_WAIT_LATENCY:
+    return put(buf, len, "0");
+  case F_EVT_LATENCY_NS:
+    return put(buf, len, "000000000");
+  case F_EVT_LATENCY_HUMAN:
+    return put(buf, len, "0ns");
+  case F_EVT_DELTA:
+  case F_EVT_DELTA_S:
+  case F_EVT_DELTA_NS: {
+    if (!x)
+      return 0;
+    uint64_t d = x->prev_ts ? e->ts - x->prev_ts : 0;
+    if (f->id == F_EVT_DELTA_NS) {
+      snprintf(buf, len, "%09" PRIu64, d % 1000000000u);
+      return 1;
+    }
+    return put_u64(buf, len, f->id == F_EVT_DELTA_S ? d / 1000000000u : d);
+  }
+  case F_EVT_OUTPUTTIME:
+    ts_text(buf, len, e->ts, 0, 1);
+    return 1;
+  case F_EVT_RAWARG: {
+    int idx = param_index(e, f->argname);
+    if (idx < 0)
+      return 0;
+    return rawarg_text(a, e, idx, buf, len);
+  }
+  case F_EVT_INFO: {
+    vg_sysf_ref r = *f;
+    r.id = F_EVT_ARGS;
+    return vg_sysf_render(a, &r, buf, len);
+  }
+  case F_EVT_IS_SYSLOG: {
+    vg_fdinfo *fd = a->fd(a->ctx);
+    return put_bool(buf, len,
+                    (vg_event_table[e->type].flags & VG_EF_WRITES_TO_FD) &&
+                        fd && strstr(fd->name, "/dev/log"));
+  }
+  case F_EVT_COUNT_ERROR:
+    return error_count(e, buf, len);
+  case F_EVT_COUNT_ERROR_FILE:
+  case F_EVT_COUNT_ERROR_NET:
+  case F_EVT_COUNT_ERROR_OTHER: {
+    vg_fdinfo *fd = a->fd(a->ctx);
+    int file, net, other;
+    if (fd) {
+      file = is_file_type(fd->type) || fd->type == FDT_DIRECTORY;
+      net = (fd->type >= FDT_IPV4 && fd->type <= FDT_IPV6S) ||
+            fd->type == 8;
+      other = !file && !net;
+    } else {
+      file = is_open_exit(e->type);
+      net = is_net_exit(e->type);
+      other = !file && !net && masked_category(e) != VG_EC_MEMORY;
+    }
+    int v = f->id == F_EVT_COUNT_ERROR_FILE  ? file
+            : f->id == F_EVT_COUNT_ERROR_NET ? net
+                                             : other;
+    return v ? error_count(e, buf, len) : 0;
+  }
+  case F_EVT_COUNT_ERROR_MEMORY:
+    return masked_category(e) == VG_EC_MEMORY ? error_count(e, buf, len) : 0;
+  case F_EVT_COUNT_EXIT:
+    return (e->type & 1) ? put(buf, len, "1") : 0;
+  case F_EVT_COUNT_PROCINFO:
+  case F_EVT_COUNT_THREADINFO: {
+    int v = 0;
+    if (e->type == VG_PPME_PROCINFO_E)
+      v = f->id == F_EVT_COUNT_THREADINFO ||
+          (t && a->main_thread(a->ctx, t) == t);
+    return put(buf, len, v ? "1" : "0");
+  }
+  case F_EVT_AROUND:
+    return 0; /* a filter-only comparison: never a printable value */
+  case F_EVT_ABSPATH:
+  case F_EVT_ABSPATH_SRC:
+  case F_EVT_ABSPATH_DST:
+    return abspath_text(a, e, t, f->id - F_EVT_ABSPATH, buf, len);
+  case F_EVT_BUFLEN_IN:
+  case F_EVT_BUFLEN_OUT:
+  case F_EVT_BUFLEN_FILE:
+  case F_EVT_BUFLEN_FILE_IN:
+  case F_EVT_BUFLEN_FILE_OUT:
+  case F_EVT_BUFLEN_NET:
+  case F_EVT_BUFLEN_NET_IN:
+  case F_EVT_BUFLEN_NET_OUT: {
+    vg_fdinfo *fd = a->fd(a->ctx);
+    uint32_t c = masked_category(e);
+    if (!fd)
+      return 0;
+    int dir = f->id == F_EVT_BUFLEN_IN || f->id == F_EVT_BUFLEN_FILE_IN ||
+                      f->id == F_EVT_BUFLEN_NET_IN
+                  ? 1
+              : f->id == F_EVT_BUFLEN_OUT || f->id == F_EVT_BUFLEN_FILE_OUT ||
+                      f->id == F_EVT_BUFLEN_NET_OUT
+                  ? 2
+                  : 0;
+    if (dir == 1 && c != VG_EC_IO_READ)
+      return 0;
+    if (dir == 2 && c != VG_EC_IO_WRITE)
+      return 0;
+    if (dir == 0 && !(c & VG_EC_IO_READ))
+      return 0;
+    if ((f->id == F_EVT_BUFLEN_FILE || f->id == F_EVT_BUFLEN_FILE_IN ||
+         f->id == F_EVT_BUFLEN_FILE_OUT) &&
+        !is_file_type(fd->type))
+      return 0;
+    if ((f->id == F_EVT_BUFLEN_NET || f->id == F_EVT_BUFLEN_NET_IN ||
+         f->id == F_EVT_BUFLEN_NET_OUT) &&
+        !(fd->type >= FDT_IPV4 && fd->type <= FDT_IPV6S))
+      return 0;
+    return buflen_text(e, buf, len);
+  }
+  case F_EVT_DOCKER_NAME:
+  case F_EVT_DOCKER_CID:
+  case F_EVT_DOCKER_CNAME:
+  case F_EVT_DOCKER_CIMAGE:
+    return docker_text(e, f->id, buf, len);
+  case F_THREAD_EXECTIME:
+    return put_u64(buf, len, e->type == VG_PPME_SCHEDSWITCH_6_E && x
+                                 ? x->exectime : 0);
+  case F_UTIL_CNT:
+    return x ? put_u64(buf, len, x->nshown) : 0;
+  case F_FS_NAME:
+  case F_FS_NAMERAW:
+  case F_FS_SOURCE:
+  case F_FS_SOURCERAW:
+  case F_FS_TARGET:
+  case F_FS_TARGETRAW:
+    return render_fs(a, f, e, t, buf, len);
+  case F_FDLIST_NUMS:
+  case F_FDLIST_NAMES:
+  case F_FDLIST_CIPS:
+  case F_FDLIST_SIPS:
+  case F_FDLIST_CPORTS:
+  case F_FDLIST_SPORTS:
+    return render_fdlist(a, f, e, t, buf, len);
+  default:
+    break;
+  }
+  if (f->id >= F_FD_UID) {
+    int ok;
+    vg_fdinfo *fd = fd_field_fd(a, e, t, &ok);
+    if (!ok)
+      return 0;
+    switch (f->id) {
+    case F_FD_UID:
+      snprintf(buf, len, "%" PRId64 "%" PRId64, t->tid, t->lastevent_fd);
+      return 1;
+    case F_FD_CONTAINERNAME:
+    case F_FD_CONTAINERDIR: {
+      vg_sysf_ref r = *f;
+      r.id = f->id == F_FD_CONTAINERNAME ? F_FD_NAME : F_FD_DIRECTORY;
+      if (!vg_sysf_render(a, &r, tmp, sizeof tmp))
+        return 0;
+      snprintf(buf, len, "%s:%s", t->container_id ? t->container_id : "",
+               tmp);
+      return 1;
+    }
+    case F_FD_CPROTO:
+      if (!fd || role_none(fd))
+        return 0;
+      if (fd->type == FDT_IPV4)
+        return put_u64(buf, len, vg_sock_u16(fd, VG_S4_SPORT));
+      if (fd->type == FDT_IPV6)
+        return put_u64(buf, len, vg_sock_u16(fd, VG_S6_SPORT));
+      return put(buf, len, "");
+    case F_FD_SPROTO:
+      if (!fd)
+        return 0;
+      if (fd->type == FDT_IPV4 || fd->type == FDT_IPV6) {
+        if (role_none(fd))
+          return 0;
+        return put_u64(buf, len, vg_sock_u16(fd, fd->type == FDT_IPV4
+                                                     ? VG_S4_DPORT
+                                                     : VG_S6_DPORT));
+      }
+      if (fd->type == FDT_IPV4S || fd->type == FDT_IPV6S)
+        return put(buf, len, "");
+      return 0;
+    case F_FD_LPROTO:
+    case F_FD_RPROTO: {
+      vg_sysf_ref r = *f;
+      r.id = f->id == F_FD_LPROTO ? F_FD_LPORT : F_FD_RPORT;
+      return vg_sysf_render(a, &r, buf, len);
+    }
+    case F_FD_DEV:
+      if (!fd)
+        return 0;
+      snprintf(buf, len, "%X", fd->dev);
+      return 1;
+    case F_FD_DEV_MAJOR:
+      return fd ? put_i64(buf, len, (int32_t)((fd->dev & 0xfff00) >> 8)) : 0;
+    case F_FD_DEV_MINOR:
+      return fd ? put_i64(buf, len, (int32_t)((fd->dev & 0xff) |
+                                              ((fd->dev >> 12) & 0xfff00)))
+                : 0;
+    case F_FD_INO:
+      return fd ? put_i64(buf, len, (int64_t)fd->ino) : 0;
+    case F_FD_UPPER:
+      return fd ? put_bool(buf, len, fd->flags & VG_FD_OVERLAY_UPPER) : 0;
+    case F_FD_LOWER:
+      return fd ? put_bool(buf, len, fd->flags & VG_FD_OVERLAY_LOWER) : 0;
+    case F_FD_TYPES: {
+      if (f->argn >= 0) {
+        vg_fdinfo *af = a->get_fd(a->ctx, t, f->argn);
+        if (!af)
+          return 0;
+        snprintf(buf, len, "(%s)", typestr(af->type));
+        return 1;
+      }
+      /* distinct types of the process's open fds, in table order */
+      vg_thread *m = a->main_thread(a->ctx, t);
+      const vg_fdtable *ft = (t->flags & 1u) && m ? &m->fds : &t->fds;
+      const char *seen[32];
+      size_t ns = 0, o = 0;
+      o += (size_t)snprintf(buf, len, "(");
+      for (uint32_t i = 0; i < ft->n; i++) {
+        const char *ts = typestr(ft->v[i]->type);
+        size_t k = 0;
+        while (k < ns && seen[k] != ts)
+          k++;
+        if (k < ns || ns == sizeof seen / sizeof seen[0])
+          continue;
+        seen[ns++] = ts;
+        if (o < len)
+          o += (size_t)snprintf(buf + o, len - o, "%s%s", ns > 1 ? "," : "",
+                                ts);
+      }
+      if (o < len)
+        snprintf(buf + o, len - o, ")");
+      return 1;
+    }
+    default:
+      return 0;
+    }
+  }
+  /* process and thread fields */
+  if (!t)
+    return 0;
+  vg_thread *m = a->main_thread(a->ctx, t);
+  switch (f->id) {
+  case F_PROC_AARGS: {
+    if (f->argn >= 0) {
+      vg_thread *p = ancestor(a, t, f->argn);
+      if (!p)
+        return 0;
+      join_args(p, buf, len);
+      return 1;
+    }
+    if (!m)
+      return 0;
+    vg_thread *chain[256];
+    size_t nc = parent_chain(a, m, chain, 256), o = 0;
+    buf[0] = 0;
+    for (size_t k = 0; k < nc; k++) {
+      if (o && o + 1 < len)
+        buf[o++] = ' ';
+      if (o < len)
+        join_args(chain[k], buf + o, len - o);
+      o += strlen(buf + o);
+    }
+    return o > 0;
+  }
+  case F_PROC_LOGINSHELLID: {
+    if (!m)
+      return 0;
+    const vg_thread *sh = ends_with_sh(m->comm) ? m : NULL;
+    vg_thread *chain[256];
+    size_t nc = parent_chain(a, m, chain, 256);
+    for (size_t k = 0; k < nc; k++)
+      if (ends_with_sh(chain[k]->comm))
+        sh = chain[k];
+    return sh ? put_i64(buf, len, sh->pid) : 0;
+  }
+  case F_PROC_PGID_NAME:
+  case F_PROC_PGID_EXE:
+  case F_PROC_PGID_EXEPATH: {
+    vg_thread *l = pgid_leader(a, t);
+    if (!l)
+      return put(buf, len, "");
+    return put(buf, len, f->id == F_PROC_PGID_NAME ? l->comm
+                         : f->id == F_PROC_PGID_EXE ? l->exe
+                                                    : l->exepath);
+  }
+  case F_PROC_PPID_DURATION: {
+    vg_thread *p = ancestor(a, t, 1);
+    if (!p)
+      return 0;
+    if (p->clone_ts != 0)
+      return put_u64(buf, len, e->ts - p->clone_ts);
+    /* libsinsp falls through to proc.fdopencount here */
+    return put_u64(buf, len, fd_opencount(a, t));
+  }
+  case F_PROC_PID_TS:
+    return t->clone_ts ? put_u64(buf, len, t->clone_ts) : 0;
+  case F_PROC_PPID_TS: {
+    vg_thread *p = a->find_thread(a->ctx, t->ptid);
+    return p ? put_u64(buf, len, p->clone_ts) : 0;
+  }
+  case F_PROC_PGID_LEADER:
+    return put_bool(buf, len, t->pgid == t->pid);
+  case F_PROC_FDOPENCOUNT:
+    return put_u64(buf, len, fd_opencount(a, t));
+  case F_PROC_FDUSAGE: {
+    int64_t lim = m ? m->fdlimit : 0;
+    uint64_t oc = fd_opencount(a, t);
+    double v = 0;
+    if (lim > 0)
+      v = oc <= (uint64_t)lim ? (double)oc * 100 / (double)lim : 100;
+    snprintf(buf, len, "%.1f", v);
+    return 1;
+  }
+  case F_THREAD_NAMETID:
+    snprintf(buf, len, "%s%" PRId64, t->comm, e->tid);
+    return 1;
+  case F_THREAD_TOTEXECTIME:
+    return put_u64(buf, len, t->totexectime);
+  case F_PROC_NTHREADS:
+  case F_PROC_NCHILDS: {
+    int alive = 0;
+    uint64_t n = a->group_threads ? a->group_threads(a->ctx, t->pid, &alive)
+                                  : 0;
+    if (f->id == F_PROC_NCHILDS && alive && n)
+      n--;
+    return put_u64(buf, len, n);
+  }
+  case F_THREAD_CPU:
+  case F_THREAD_CPU_USER:
+  case F_THREAD_CPU_SYSTEM: {
+    /* the change of the CPU total since the previous extraction on a
+     * procinfo event of the thread (capped at 100); the three fields
+     * share the stored total, as in libsinsp, so this extraction updates
+     * thread state */
+    if (e->type != VG_PPME_PROCINFO_E || e->nparams < 2)
+      return 0;
+    uint64_t tot = 0;
+    if (f->id != F_THREAD_CPU_SYSTEM)
+      tot += vg_evt_u64(e, 0);
+    if (f->id != F_THREAD_CPU_USER)
+      tot += vg_evt_u64(e, 1);
+    double d = t->cpu_last ? (double)(tot - t->cpu_last) : 0;
+    if (d > 100)
+      d = 100;
+    t->cpu_last = tot;
+    snprintf(buf, len, "%.1f", d);
+    return 1;
+  }
+  default:
+    return 0;
+  }
+}
+
 int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
                     char *buf, size_t len) {
   const vg_evt *e = a->event(a->ctx);
@@ -1814,7 +2941,8 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
   char tmp[8192];
   buf[0] = 0;
   if (f->id >= F_EVT_TIME) {
-    int r = render_gen_ctr(a, f, e, buf, len);
+    int r = f->id >= F_NEW_FIRST ? render_new(a, f, e, buf, len)
+                                 : render_gen_ctr(a, f, e, buf, len);
     if (r < 0)
       r = render_more(a, f, e, buf, len);
     if (r >= 0)
@@ -1841,14 +2969,18 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_EVT_IS_OPEN_WRITE: {
     uint32_t fl = 0;
     int open = 0;
-    if (e->type == VG_PPME_SYSCALL_OPEN_X) {
-      fl = vg_evt_u32(e, 2);
+    uint32_t fi = 0;
+    if (e->type == VG_PPME_SYSCALL_OPEN_X ||
+        e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X) {
+      fi = 2;
       open = 1;
     } else if (e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
                e->type == VG_PPME_SYSCALL_OPENAT2_X) {
-      fl = vg_evt_u32(e, 3);
+      fi = 3;
       open = 1;
     }
+    if (open && fi < e->nparams && e->plen[fi])
+      fl = vg_evt_u32(e, fi);
     int v = open && (fl & (f->id == F_EVT_IS_OPEN_READ ? 1u : 2u));
     return put(buf, len, v ? "true" : "false");
   }
@@ -1904,6 +3036,8 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
   }
   case F_EVT_IS_OPEN_EXEC:
   case F_EVT_IS_OPEN_CREATE: {
+    /* PPM flag and mode bits: O_CREAT 1<<2, O_TMPFILE 1<<13,
+     * O_F_CREATED 1<<14; S_IXUSR|S_IXGRP|S_IXOTH = 0111 */
     uint32_t fl = 0;
     int v = 0;
     if (e->type == VG_PPME_SYSCALL_OPEN_X ||
@@ -1912,23 +3046,23 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
         e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X) {
       int nv = e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
                e->type == VG_PPME_SYSCALL_OPENAT2_X;
-      fl = vg_evt_u32(e, nv ? 3 : 2);
+      uint32_t fi = nv ? 3 : 2;
+      if (fi < e->nparams && e->plen[fi])
+        fl = vg_evt_u32(e, fi);
       if (f->id == F_EVT_IS_OPEN_CREATE) {
         /* PPM_O_F_CREATED, or PPM_O_TMPFILE on success */
         v = (fl & (1u << 14)) ||
-            ((fl & (1u << 15)) && has_retval(e) && retval(e) >= 0);
-      } else {
-        uint32_t mode = 0;
-        int mi = e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X ? -1
-                 : nv ? 4 : 3;
-        if (mi >= 0)
-          mode = vg_evt_u32(e, (uint32_t)mi);
-        /* PPM_S_IXUSR|IXGRP|IXOTH with a create flag */
-        v = (fl & ((1u << 8) | (1u << 14))) && (mode & 0111);
+            ((fl & (1u << 13)) && has_retval(e) && retval(e) >= 0);
+      } else if ((fl & ((1u << 13) | (1u << 2))) &&
+                 e->type != VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X) {
+        /* open_by_handle_at has no mode */
+        uint32_t mi = nv ? 4 : 3;
+        if (mi < e->nparams && e->plen[mi])
+          v = (vg_evt_u32(e, mi) & 0111) != 0;
       }
-    } else if (f->id == F_EVT_IS_OPEN_CREATE &&
-               e->type == VG_PPME_SYSCALL_CREAT_X) {
-      v = 1;
+    } else if (f->id == F_EVT_IS_OPEN_EXEC &&
+               e->type == VG_PPME_SYSCALL_CREAT_X && e->nparams > 2) {
+      v = (vg_evt_u32(e, 2) & 0111) != 0;
     }
     return put(buf, len, v ? "true" : "false");
   }
@@ -2123,7 +3257,8 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
     case F_PROC_DURATION:
       if (t->clone_ts == 0)
         return 0;
-      return put_i64(buf, len, (int64_t)(e->ts - t->clone_ts));
+      /* a RELTIME: printed unsigned even if the clock went back */
+      return put_u64(buf, len, e->ts - t->clone_ts);
     case F_PROC_EXE_UPPER:
       return put(buf, len, t->exe_upper_layer ? "true" : "false");
     case F_PROC_EXE_LOWER:
@@ -2183,10 +3318,24 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_FD_NUM:
     return put_i64(buf, len, t->lastevent_fd);
   case F_FD_NAME:
-  case F_FD_NAMERAW:
     if (!fd)
       return fdname_from_event(a, e, t, buf, len);
     return put(buf, len, fd->name);
+  case F_FD_NAMERAW: {
+    /* the raw path only open calls record, with "//" runs folded */
+    if (!fd) {
+      if (!fdname_from_event_raw(a, e, t, buf, len, 1))
+        return 0;
+    } else {
+      put(buf, len, fd->name_raw ? fd->name_raw : "");
+    }
+    size_t o = 0;
+    for (size_t i = 0; buf[i]; i++)
+      if (!(buf[i] == '/' && o > 0 && buf[o - 1] == '/'))
+        buf[o++] = buf[i];
+    buf[o] = 0;
+    return 1;
+  }
   case F_FD_TYPE:
     return fd ? put(buf, len, typestr(fd->type)) : 0;
   case F_FD_TYPECHAR:
@@ -2276,6 +3425,20 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
                              ? "true" : "false");
   case F_FD_IPNAME:
     return 0; /* no name resolution when replaying captures */
+  case F_FD_CNET:
+  case F_FD_SNET:
+  case F_FD_LNET:
+  case F_FD_RNET: {
+    /* the address, printed by its IPNET type: a fixed text */
+    vg_sysf_ref r = *f;
+    r.id = f->id == F_FD_CNET   ? F_FD_CIP
+           : f->id == F_FD_SNET ? F_FD_SIP
+           : f->id == F_FD_LNET ? F_FD_LIP
+                                : F_FD_RIP;
+    if (!vg_sysf_render(a, &r, tmp, sizeof tmp))
+      return 0;
+    return put(buf, len, "<IPNET>");
+  }
   case F_FD_SOCKFAMILY:
     if (!fd)
       return 0;
@@ -2366,6 +3529,11 @@ static const vg_container *st_evt_container(void *c) {
 static const char *st_hostname(void *c) { return vg_sys_hostname(c); }
 static uint64_t st_first_ts(void *c) { return vg_sys_first_ts(c); }
 
+static const vg_sys_evtx *st_evtx(void *c) { return vg_sys_evt_extra(c); }
+static uint64_t st_group_threads(void *c, int64_t pid, int *alive) {
+  return vg_sys_group_threads(c, pid, alive);
+}
+
 static int st_local(void *c, const uint8_t *ip, int v6) {
   return vg_sys_is_local_addr(c, ip, v6);
 }
@@ -2387,6 +3555,8 @@ void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
   a->evt_container = st_evt_container;
   a->hostname = st_hostname;
   a->first_ts = st_first_ts;
+  a->evtx = st_evtx;
+  a->group_threads = st_group_threads;
 }
 
 /* ------------------------------------------------------------ typed */
@@ -2452,6 +3622,43 @@ vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
     return VG_FT_UINT64;
   case F_PROC_PVPID: case F_PROC_PGID: case F_PROC_FDLIMIT:
     return VG_FT_INT64;
+  /* the rest of the catalog */
+  case F_EVT_LATENCY: case F_EVT_LATENCY_S: case F_EVT_LATENCY_NS:
+  case F_EVT_WAIT_LATENCY: case F_EVT_DELTA: case F_EVT_DELTA_S:
+  case F_EVT_DELTA_NS: case F_PROC_PPID_DURATION: case F_PROC_PID_TS:
+  case F_PROC_PPID_TS: case F_THREAD_EXECTIME: case F_THREAD_TOTEXECTIME:
+    return VG_FT_RELTIME;
+  case F_EVT_LATENCY_Q: case F_EVT_AROUND: case F_EVT_BUFLEN_IN:
+  case F_EVT_BUFLEN_OUT: case F_EVT_BUFLEN_FILE: case F_EVT_BUFLEN_FILE_IN:
+  case F_EVT_BUFLEN_FILE_OUT: case F_EVT_BUFLEN_NET:
+  case F_EVT_BUFLEN_NET_IN: case F_EVT_BUFLEN_NET_OUT:
+  case F_PROC_FDOPENCOUNT: case F_PROC_NTHREADS: case F_PROC_NCHILDS:
+  case F_UTIL_CNT:
+    return VG_FT_UINT64;
+  case F_EVT_COUNT_ERROR: case F_EVT_COUNT_ERROR_FILE:
+  case F_EVT_COUNT_ERROR_NET: case F_EVT_COUNT_ERROR_MEMORY:
+  case F_EVT_COUNT_ERROR_OTHER: case F_EVT_COUNT_EXIT:
+  case F_EVT_COUNT_PROCINFO: case F_EVT_COUNT_THREADINFO:
+    return VG_FT_UINT32;
+  case F_EVT_IS_SYSLOG: case F_PROC_PGID_LEADER: case F_FD_UPPER:
+  case F_FD_LOWER:
+    return VG_FT_BOOL;
+  case F_PROC_LOGINSHELLID: case F_FD_INO:
+    return VG_FT_INT64;
+  case F_FD_DEV: case F_FD_DEV_MAJOR: case F_FD_DEV_MINOR:
+    return VG_FT_INT32;
+  case F_PROC_FDUSAGE: case F_THREAD_CPU: case F_THREAD_CPU_USER:
+  case F_THREAD_CPU_SYSTEM:
+    return VG_FT_DOUBLE;
+  case F_EVT_RAWARG: {
+    /* typed as the first parameter of that name, as libsinsp does before
+     * it sees an event: integers widened to 64 bits */
+    const vg_param_info *pi = param_by_name(f->argname);
+    int sign;
+    if (pi && int_param(pi->type, &sign))
+      return sign ? VG_FT_INT64 : VG_FT_UINT64;
+    return VG_FT_CHARBUF;
+  }
   case F_EVT_IS_ASYNC: case F_CT_PRIVILEGED: case F_CT_HOST_PID:
   case F_CT_HOST_NET: case F_CT_HOST_IPC: case F_CT_IS_HEALTHCHECK:
   case F_CT_IS_LIVENESS: case F_CT_IS_READINESS:
@@ -2461,14 +3668,66 @@ vg_ftype vg_sysf_type(const vg_sysf_ref *f) {
   }
 }
 
+int vg_sysf_json_kind(const vg_sysf_ref *f) {
+  switch (f->id) {
+  /* libsinsp's extract_as_js overrides */
+  case F_EVT_TIME: case F_EVT_TIME_S: case F_EVT_TIME_ISO:
+  case F_EVT_DATETIME: case F_EVT_DATETIME_S: case F_EVT_OUTPUTTIME:
+    return VG_SJ_TS;
+  case F_EVT_RAWTIME: case F_EVT_RAWTIME_S: case F_EVT_RAWTIME_NS:
+  case F_EVT_RELTIME: case F_EVT_RELTIME_S: case F_EVT_RELTIME_NS:
+  case F_EVT_LATENCY: case F_EVT_LATENCY_S: case F_EVT_LATENCY_NS:
+  case F_EVT_DELTA: case F_EVT_DELTA_S: case F_EVT_DELTA_NS:
+  case F_EVT_COUNT:
+    return VG_SJ_NUMBER;
+  /* numbers printed without a decimal format */
+  case F_EVT_TYPE_IS: case F_FD_PORT:
+    return VG_SJ_NULL;
+  case F_FD_DEV:
+    return VG_SJ_STRING;
+  case F_FD_TYPES:
+    return VG_SJ_LIST;
+  case F_EVT_RAWARG: {
+    const vg_param_info *pi = param_by_name(f->argname);
+    int sign;
+    int w = pi ? int_param(pi->type, &sign) : 0;
+    if (!w)
+      return pi && pi->type == PT_DOUBLE_ ? VG_SJ_DOUBLE : VG_SJ_STRING;
+    if (pi->fmt == VG_PF_DEC || pi->fmt == VG_PF_ID)
+      return VG_SJ_NUMBER;
+    if (pi->fmt == VG_PF_NA)
+      return w == 8 && sign ? VG_SJ_STRING : VG_SJ_NULL;
+    return VG_SJ_STRING;
+  }
+  default:
+    break;
+  }
+  switch (vg_sysf_type(f)) {
+  case VG_FT_BOOL:
+    return VG_SJ_BOOL;
+  case VG_FT_DOUBLE:
+    return VG_SJ_DOUBLE;
+  case VG_FT_INT8: case VG_FT_INT16: case VG_FT_INT32: case VG_FT_INT64:
+  case VG_FT_UINT8: case VG_FT_UINT16: case VG_FT_UINT32: case VG_FT_UINT64:
+  case VG_FT_PORT: case VG_FT_RELTIME: case VG_FT_ABSTIME:
+    return VG_SJ_NUMBER;
+  default:
+    return VG_SJ_STRING;
+  }
+}
+
 /* Converts rendered text to a typed value. */
 static int typed_from_text(vg_ftype t, const char *txt, vg_value *v) {
   char *end = NULL;
   v->type = t;
   switch (t) {
   case VG_FT_INT16:
+  case VG_FT_INT32:
   case VG_FT_INT64:
     v->v.i = strtoll(txt, &end, 10);
+    return end && end != txt;
+  case VG_FT_DOUBLE:
+    v->v.d = strtod(txt, &end);
     return end && end != txt;
   case VG_FT_UINT32:
   case VG_FT_UINT64:
@@ -2574,6 +3833,62 @@ vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
       (*n)++;
     }
     *used = off;
+    return VIGIL_OK;
+  }
+  if (f->id == F_EVT_TYPE_IS) {
+    out[0].type = t;
+    out[0].v.u = (uint64_t)type_is_match(a->event(a->ctx), f);
+    *n = 1;
+    return VIGIL_OK;
+  }
+  if (f->id == F_FD_TYPES) {
+    /* a list: the rendered "(a,b)" split into its values */
+    if (!vg_sysf_render(a, f, (char *)scratch, cap))
+      return VIGIL_OK;
+    size_t l = strlen((const char *)scratch);
+    if (l < 2)
+      return VIGIL_OK;
+    size_t st = 1;
+    for (size_t i = 1; i < l; i++) {
+      if (scratch[i] != ',' && i != l - 1)
+        continue;
+      if (i > st) {
+        if (*n >= max)
+          return VIGIL_E_LIMIT;
+        out[*n].type = VG_FT_CHARBUF;
+        out[*n].v.s.p = scratch + st;
+        out[*n].v.s.n = i - st;
+        (*n)++;
+      }
+      st = i + 1;
+    }
+    *used = l + 1;
+    return VIGIL_OK;
+  }
+  if (f->id == F_FD_DEV || f->id == F_PROC_FDUSAGE ||
+      (f->id == F_EVT_RAWARG && t != VG_FT_CHARBUF)) {
+    /* values whose text is not their exact decimal form */
+    if (!vg_sysf_render(a, f, (char *)scratch, cap))
+      return VIGIL_OK;
+    out[0].type = t;
+    if (f->id == F_FD_DEV) {
+      out[0].v.i = (int32_t)strtoul((const char *)scratch, NULL, 16);
+    } else if (f->id == F_PROC_FDUSAGE) {
+      vg_thread *th = a->thread(a->ctx);
+      vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
+      int64_t lim = m ? m->fdlimit : 0;
+      uint64_t oc = m ? m->fds.n : 0;
+      out[0].v.d = lim <= 0 ? 0
+                   : oc <= (uint64_t)lim ? (double)oc * 100 / (double)lim
+                                         : 100;
+    } else {
+      const vg_evt *e = a->event(a->ctx);
+      int64_t v = 0;
+      if (!rawarg_i64(e, f->argname, &v))
+        v = 0; /* an empty parameter prints as 0 */
+      out[0].v.i = v;
+    }
+    *n = 1;
     return VIGIL_OK;
   }
   if (f->id == F_EVT_BUFFER) {

@@ -46,6 +46,11 @@ typedef struct vg_sys_accessor {
   const vg_container *(*evt_container)(void *ctx);
   const char *(*hostname)(void *ctx);
   uint64_t (*first_ts)(void *ctx);
+  /* Optional too: facts from earlier events (previous shown event time,
+   * shown-event count, sched_switch run time; see sysstate.h), and the
+   * live thread count of a thread group. */
+  const vg_sys_evtx *(*evtx)(void *ctx);
+  uint64_t (*group_threads)(void *ctx, int64_t pid, int *main_alive);
 } vg_sys_accessor;
 
 /* An accessor over vigil's own capture state. */
@@ -71,6 +76,23 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
 
 /* The value type of a field (vg_ftype, as in the field catalog). */
 vg_ftype vg_sysf_type(const vg_sysf_ref *f);
+
+/* How Falco writes the field in a JSON alert's output_fields (libsinsp's
+ * tojson: by type and print format): VG_SJ_NUMBER as the decimal typed
+ * value (also when the text is zero-padded), VG_SJ_DOUBLE as a JSON
+ * double, VG_SJ_BOOL as true/false, VG_SJ_TS as the raw event time,
+ * VG_SJ_NULL always null, VG_SJ_LIST as an array of strings, VG_SJ_STRING
+ * as the rendered text. */
+enum {
+  VG_SJ_STRING,
+  VG_SJ_NUMBER,
+  VG_SJ_DOUBLE,
+  VG_SJ_BOOL,
+  VG_SJ_TS,
+  VG_SJ_NULL,
+  VG_SJ_LIST
+};
+int vg_sysf_json_kind(const vg_sysf_ref *f);
 
 /*
  * Typed extraction for the evaluator: writes up to max values to out and

@@ -10,6 +10,7 @@
 #include "run/run_host.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,13 +188,14 @@ typedef struct hfield {
   bool json;        /* a JSON-source field (else syscall) */
   bool none;        /* no extractor provides it: never has a value */
   bool rawts;       /* evt.time & co: output_fields has the raw time */
-  bool boolean;     /* BOOL: output_fields has true/false */
   uint8_t gen;      /* generic evt.* field of JSON events (GEN_*), or 0 */
   vg_value gv;      /* its value */
   char gbuf[64];    /* and text */
   bool is_list;     /* renders as (a,b) / JSON array */
   bool numeric;     /* output_fields value is a JSON number when it reads
-                       as one */
+                       as one (JSON-source fields) */
+  uint8_t sjk;      /* syscall fields: how output_fields writes the value
+                       (VG_SJ_*, libsinsp's tojson) */
   uint32_t bid;     /* id in the syscall source / JSON host */
   uint64_t epoch;   /* event the memoised values belong to */
   const vg_value *vals;
@@ -359,30 +361,30 @@ static bool cur_time(vg_run_host *h, uint64_t *ts) {
 }
 
 /*
- * Computes a generic field of the current event into f->gv: for JSON
- * events all of them, for captures those the syscall extractors lack.
+ * Computes a generic field of the current JSON event into f->gv (the
+ * syscall extractors provide these fields for captures themselves).
  * Returns false when the field has no value for this event.
  */
 static bool generic_value(vg_run_host *h, hfield *f) {
   const vg_json_event *je = h->jev;
   uint64_t ts = 0;
   const char *str = NULL;
+  if (!je)
+    return false;
   f->gv.type = VG_FT_UINT64;
   switch (f->gen) {
   case GEN_NUM:
-    f->gv.v.u = je ? je->num : vg_sys_source_num(h->sys);
+    f->gv.v.u = je->num;
     return true;
   case GEN_IS_ASYNC:
     f->gv.type = VG_FT_BOOL;
     f->gv.v.b = false;
     return true;
   case GEN_PLUGINNAME:
-    if (!je)
-      return false;
     str = plugin_name(je->src);
     break;
   case GEN_SOURCE:
-    str = je ? vg_json_src_name(je->src) : "syscall";
+    str = vg_json_src_name(je->src);
     break;
   case GEN_HOSTNAME:
     str = h->hostname;
@@ -454,7 +456,7 @@ static vigil_status host_extract(void *ctx, uint32_t id, const vg_value **vals,
     f->n = 0;
     if (f->gen) {
       f->st = VIGIL_OK;
-      if ((h->jev || h->sys_ev) && generic_value(h, f)) {
+      if (generic_value(h, f)) {
         f->vals = &f->gv;
         f->n = 1;
       }
@@ -525,19 +527,6 @@ void vg_run_host_free(vg_run_host *h) {
   free(h);
 }
 
-static bool is_numeric_type(vg_ftype t) {
-  switch (t) {
-  case VG_FT_INT8: case VG_FT_INT16: case VG_FT_INT32: case VG_FT_INT64:
-  case VG_FT_UINT8: case VG_FT_UINT16: case VG_FT_UINT32: case VG_FT_UINT64:
-  case VG_FT_PID: case VG_FT_FD: case VG_FT_UID: case VG_FT_GID:
-  case VG_FT_PORT: case VG_FT_RELTIME: case VG_FT_ABSTIME:
-  case VG_FT_DOUBLE:
-    return true;
-  default:
-    return false;
-  }
-}
-
 /* Whether ref names a syscall field exactly (the whole text). */
 static bool sys_field_ok(const char *ref, vg_sysf_ref *out) {
   vg_sysf_ref r;
@@ -581,10 +570,7 @@ static vigil_status add_field(vg_run_host *h, bool json, const char *ref,
   } else {
     vg_sysf_ref r;
     if (sys_field_ok(ref, &r)) {
-      nf.numeric = is_numeric_type(vg_sysf_type(&r));
-      nf.boolean = vg_sysf_type(&r) == VG_FT_BOOL;
-    } else if ((nf.gen = generic_code(ref, &nf.numeric)) != GEN_NONE) {
-      /* a generic field the syscall extractors lack: the host has it */
+      nf.sjk = (uint8_t)vg_sysf_json_kind(&r);
     } else if (lenient) {
       nf.none = true;
     } else {
@@ -594,9 +580,11 @@ static vigil_status add_field(vg_run_host *h, bool json, const char *ref,
   }
   nf.json = json;
   /* libsinsp gives the event time fields to JSON as the raw timestamp */
-  nf.rawts = !strcmp(ref, "evt.time") || !strcmp(ref, "evt.time.s") ||
-             !strcmp(ref, "evt.time.iso8601") ||
-             !strcmp(ref, "evt.datetime") || !strcmp(ref, "evt.datetime.s");
+  nf.rawts = json ? !strcmp(ref, "evt.time") || !strcmp(ref, "evt.time.s") ||
+                        !strcmp(ref, "evt.time.iso8601") ||
+                        !strcmp(ref, "evt.datetime") ||
+                        !strcmp(ref, "evt.datetime.s")
+                  : !nf.none && nf.sjk == VG_SJ_TS;
   nf.ref = strdup(ref);
   if (!nf.ref)
     return VIGIL_E_NOMEM;
@@ -1204,24 +1192,72 @@ static bool field_text(vg_run_host *h, uint32_t fi, vg_run_buf *val) {
   return true;
 }
 
-static bool is_json_number(const char *s, size_t n) {
-  size_t i = 0;
-  if (i < n && s[i] == '-')
-    i++;
-  if (i >= n || !isdigit((unsigned char)s[i]))
-    return false;
-  if (s[i] == '0' && i + 1 < n)
-    return false;
-  while (i < n && isdigit((unsigned char)s[i]))
-    i++;
-  if (i < n && s[i] == '.') {
-    i++;
-    if (i >= n || !isdigit((unsigned char)s[i]))
-      return false;
-    while (i < n && isdigit((unsigned char)s[i]))
-      i++;
+/* A double as Falco's JSON library (nlohmann) writes it: the shortest
+ * digits that read back as the same value, in plain notation with ".0" on
+ * integral values when the decimal exponent is in [-4, 15), else as
+ * d.ddde+XX; NaN and infinities as null. */
+static void put_json_double(vg_run_buf *out, double d) {
+  char t[48], dig[24], o[64];
+  if (d != d || d > 1.7976931348623157e308 || d < -1.7976931348623157e308) {
+    vg_run_buf_puts(out, "null");
+    return;
   }
-  return i == n;
+  if (d == 0) {
+    vg_run_buf_puts(out, signbit(d) ? "-0.0" : "0.0");
+    return;
+  }
+  int p;
+  for (p = 0; p < 17; p++) {
+    snprintf(t, sizeof t, "%.*e", p, d);
+    if (strtod(t, NULL) == d)
+      break;
+  }
+  /* t is [-]D[.DDD]e[+-]XX: split into digits and exponent */
+  const char *q = t;
+  size_t o_len = 0, k = 0;
+  if (*q == '-')
+    o[o_len++] = *q++;
+  for (; *q && *q != 'e'; q++)
+    if (*q != '.' && k < sizeof dig - 1)
+      dig[k++] = *q;
+  dig[k] = 0;
+  while (k > 1 && dig[k - 1] == '0')
+    dig[--k] = 0;
+  int n = (int)strtol(q + 1, NULL, 10) + 1; /* digits before the point */
+  size_t room = sizeof o - 1;
+  if ((int)k <= n && n <= 15) {
+    for (size_t i = 0; i < k && o_len < room; i++)
+      o[o_len++] = dig[i];
+    for (int i = (int)k; i < n && o_len < room; i++)
+      o[o_len++] = '0';
+    o_len += (size_t)snprintf(o + o_len, sizeof o - o_len, ".0");
+  } else if (n > 0 && n <= 15) {
+    for (int i = 0; i < (int)k && o_len < room; i++) {
+      if (i == n)
+        o[o_len++] = '.';
+      o[o_len++] = dig[i];
+    }
+  } else if (n > -4 && n <= 0) {
+    o_len += (size_t)snprintf(o + o_len, sizeof o - o_len, "0.");
+    for (int i = 0; i < -n && o_len < room; i++)
+      o[o_len++] = '0';
+    for (size_t i = 0; i < k && o_len < room; i++)
+      o[o_len++] = dig[i];
+  } else {
+    o[o_len++] = dig[0];
+    if (k > 1) {
+      o[o_len++] = '.';
+      for (size_t i = 1; i < k && o_len < room; i++)
+        o[o_len++] = dig[i];
+    }
+    int e = n - 1;
+    o_len += (size_t)snprintf(o + o_len, sizeof o - o_len, "e%c%02d",
+                              e < 0 ? '-' : '+', e < 0 ? -e : e);
+  }
+  if (o_len > room)
+    o_len = room;
+  o[o_len] = 0;
+  vg_run_buf_puts(out, o);
 }
 
 static void field_json(vg_run_host *h, uint32_t fi, vg_run_buf *out,
@@ -1276,13 +1312,44 @@ static void field_json(vg_run_host *h, uint32_t fi, vg_run_buf *out,
       vg_run_buf_put(out, "]", 1);
     return;
   }
+  /* syscall fields, as libsinsp's tojson writes them: by type and print
+   * format, numbers from the typed value even where the text is padded */
+  if (f->sjk == VG_SJ_NULL) {
+    vg_run_buf_puts(out, "null");
+    return;
+  }
+  if (f->sjk == VG_SJ_NUMBER || f->sjk == VG_SJ_DOUBLE ||
+      f->sjk == VG_SJ_LIST) {
+    const vg_value *v;
+    size_t n = 0;
+    /* an empty list is null too: libsinsp appends nothing to its null */
+    if (host_extract(h, fi, &v, &n) != VIGIL_OK || n == 0) {
+      vg_run_buf_puts(out, "null");
+      return;
+    }
+    if (f->sjk == VG_SJ_LIST) {
+      vg_run_buf_put(out, "[", 1);
+      for (size_t i = 0; i < n; i++) {
+        if (i)
+          vg_run_buf_put(out, ",", 1);
+        vg_run_buf_json_str(out, v[i].v.s.p, v[i].v.s.n);
+      }
+      vg_run_buf_put(out, "]", 1);
+    } else if (v[0].type == VG_FT_DOUBLE) {
+      put_json_double(out, v[0].v.d);
+    } else {
+      val->len = 0;
+      json_value_text(val, &v[0]);
+      vg_run_buf_put(out, val->p, val->len);
+    }
+    return;
+  }
   if (!field_text(h, fi, val)) {
     vg_run_buf_puts(out, "null");
     return;
   }
-  if ((f->numeric && is_json_number(val->p, val->len)) ||
-      (f->boolean &&
-       (!strcmp(val->p, "true") || !strcmp(val->p, "false"))))
+  if (f->sjk == VG_SJ_BOOL &&
+      (!strcmp(val->p, "true") || !strcmp(val->p, "false")))
     vg_run_buf_put(out, val->p, val->len);
   else
     vg_run_buf_json_str(out, val->p, val->len);

@@ -35,6 +35,8 @@
 #define O_F_CREATED (1u << 14)
 #define O_DIRECTORY_ (1u << 10)
 #define O_CLOEXEC_ (1u << 12)
+#define FD_UPPER_LAYER_ (1u << 15)
+#define FD_LOWER_LAYER_ (1u << 16)
 
 #define FD_FILE 1
 #define FD_DIRECTORY 2
@@ -122,6 +124,10 @@ struct vg_sysstate {
     char id[256];
   } cgmemo[8];
   unsigned cgmemo_next;
+  /* fields computed from earlier events (vg_sys_evt_extra) */
+  vg_sys_evtx evtx;
+  uint64_t last_shown_ts;
+  uint64_t switch_ts[1024]; /* last sched_switch time per CPU */
 };
 
 /* ------------------------------------------------------------ strings */
@@ -222,6 +228,7 @@ void vg_concat_paths(char *out, size_t len, const char *p1, size_t l1,
 static void fd_free(vg_fdinfo *f) {
   if (f) {
     free(f->name);
+    free(f->name_raw);
     free(f);
   }
 }
@@ -252,13 +259,60 @@ static vg_fdinfo *fdt_find(vg_fdtable *t, int64_t fd) {
   return NULL;
 }
 
+/* Removes entry i keeping the order of the others (an erase from the
+ * hash table's node list). */
+static void fdt_erase_at(vg_fdtable *t, uint32_t i) {
+  fd_free(t->v[i]);
+  memmove(t->v + i, t->v + i + 1, (t->n - i - 1) * sizeof *t->v);
+  t->n--;
+}
+
 static void fdt_remove(vg_fdtable *t, int64_t fd) {
   for (uint32_t i = 0; i < t->n; i++)
     if (t->v[i]->fd == fd) {
-      fd_free(t->v[i]);
-      t->v[i] = t->v[--t->n];
+      fdt_erase_at(t, i);
       return;
     }
+}
+
+/* libstdc++'s bucket counts (_Prime_rehash_policy::_M_next_bkt) for the
+ * sizes a table of at most VG_MAX_FDS entries reaches: the first insert
+ * asks for 12 buckets (13), then each rehash doubles and rounds up to the
+ * next prime of its list. */
+static uint32_t next_bkt(uint32_t want) {
+  static const uint32_t primes[] = {13,  29,   59,   127,  257,  541,
+                                    1109, 2357, 5087, 10273, 20753};
+  for (size_t i = 0; i < sizeof primes / sizeof primes[0]; i++)
+    if (primes[i] >= want)
+      return primes[i];
+  return primes[sizeof primes / sizeof primes[0] - 1];
+}
+
+static uint32_t bucket_of(int64_t fd, uint32_t nbkt) {
+  return (uint32_t)((uint64_t)fd % nbkt);
+}
+
+/* Where a new entry goes in the node list: before the first entry of its
+ * bucket when the bucket has one, else at the front. */
+static uint32_t insert_pos(vg_fdinfo *const *v, uint32_t n, int64_t fd,
+                           uint32_t nbkt) {
+  uint32_t b = bucket_of(fd, nbkt);
+  for (uint32_t i = 0; i < n; i++)
+    if (bucket_of(v[i]->fd, nbkt) == b)
+      return i;
+  return 0;
+}
+
+/* The node list after a rehash to nbkt buckets: libstdc++ walks the old
+ * list and relinks each node with the insertion rule above. */
+static void fdt_rehash(vg_fdtable *t, uint32_t nbkt) {
+  for (uint32_t k = 1; k < t->n; k++) {
+    vg_fdinfo *f = t->v[k];
+    uint32_t p = insert_pos(t->v, k, f->fd, nbkt);
+    memmove(t->v + p + 1, t->v + p, (k - p) * sizeof *t->v);
+    t->v[p] = f;
+  }
+  t->nbkt = nbkt;
 }
 
 /* Takes ownership of f (freed on failure); returns the stored entry. */
@@ -288,7 +342,24 @@ static vg_fdinfo *fdt_add(vg_fdtable *t, vg_fdinfo *f) {
     t->v = nv;
     t->cap = ncap;
   }
-  t->v[t->n++] = f;
+  /* libstdc++'s _M_need_rehash (maximum load factor 1): the first insert
+   * allocates 13 buckets, then the count grows when the table would hold
+   * more entries than buckets */
+  if (t->n + 1 > t->next_resize) {
+    uint32_t nb = t->nbkt ? t->nbkt : 1;
+    uint32_t min = t->n + 1;
+    if (t->next_resize == 0 && min < 11)
+      min = 11;
+    if (min >= nb) {
+      uint32_t want = min + 1 > nb * 2 ? min + 1 : nb * 2;
+      fdt_rehash(t, next_bkt(want));
+    }
+    t->next_resize = t->nbkt;
+  }
+  uint32_t p = insert_pos(t->v, t->n, f->fd, t->nbkt);
+  memmove(t->v + p + 1, t->v + p, (t->n - p) * sizeof *t->v);
+  t->v[p] = f;
+  t->n++;
   return f;
 }
 
@@ -312,7 +383,10 @@ static vg_fdinfo *fd_clone(const vg_fdinfo *s) {
     return NULL;
   *f = *s;
   f->name = dupn(s->name, strlen(s->name));
-  if (!f->name) {
+  f->name_raw = s->name_raw ? dupn(s->name_raw, strlen(s->name_raw)) : NULL;
+  if (!f->name || (s->name_raw && !f->name_raw)) {
+    free(f->name);
+    free(f->name_raw);
     free(f);
     return NULL;
   }
@@ -1792,6 +1866,7 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
   vg_fdinfo *f = fd_new(sf->fd, sf->type, "");
   if (!f)
     return VIGIL_E_NOMEM;
+  f->ino = sf->ino;
   uint8_t *k = f->sock;
   char nb[256];
   switch (sf->type) {
@@ -1855,6 +1930,7 @@ static vigil_status import_fd(vg_sysstate *s, const vg_scap_fd *sf) {
     break;
   case FD_FILE_V2:
     f->openflags = sf->open_flags;
+    f->dev = sf->dev;
     set_str(&f->name, sf->name);
     break;
   default:
@@ -2198,8 +2274,7 @@ static void parse_execve(vg_sysstate *s, const vg_evt *e) {
   if (ft) {
     for (uint32_t i = 0; i < ft->n;) {
       if (ft->v[i]->openflags & O_CLOEXEC_) {
-        fd_free(ft->v[i]);
-        ft->v[i] = ft->v[--ft->n];
+        fdt_erase_at(ft, i);
       } else {
         i++;
       }
@@ -2237,6 +2312,8 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
   char dirbuf[MAX_PATH + 8];
   vg_evt enter;
   int have_enter = retrieve_enter(t, e, &enter);
+  uint32_t dev = 0;
+  uint64_t ino = 0;
   /* the path is taken from the enter event when it has one (the exit
    * event's copy may have been changed by the time it was read) */
   const uint32_t created_mask = ~((1u << 14) - 1);
@@ -2244,6 +2321,21 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
     int is_open = e->type == VG_PPME_SYSCALL_OPEN_X;
     name = pstr(e, 1, nb, sizeof nb);
     flags = is_open ? vg_evt_u32(e, 2) : 0;
+    /* device and inode (creat: with the overlay layer in creat_flags) */
+    uint32_t di = is_open ? 4 : 3;
+    if (!pempty(e, di)) {
+      dev = vg_evt_u32(e, di);
+      if (!pempty(e, di + 1)) {
+        ino = vg_evt_u64(e, di + 1);
+        if (!is_open && !pempty(e, 5)) {
+          uint16_t cf = vg_evt_u16(e, 5);
+          if (cf & 1)
+            flags |= FD_UPPER_LAYER_;
+          else if (cf & 2)
+            flags |= FD_LOWER_LAYER_;
+        }
+      }
+    }
     if (have_enter) {
       const char *en = vg_evt_str(&enter, 0, eb, sizeof eb);
       if (en && strcmp(en, "<NA>") != 0) {
@@ -2256,6 +2348,11 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
   } else {
     name = pempty(e, 2) ? "<NA>" : pstr(e, 2, nb, sizeof nb);
     flags = vg_evt_u32(e, 3);
+    uint32_t di = e->type == VG_PPME_SYSCALL_OPENAT2_X ? 6 : 5;
+    if (!pempty(e, di + 1)) {
+      dev = vg_evt_u32(e, di);
+      ino = vg_evt_u64(e, di + 1);
+    }
     int dirfd_empty = pempty(e, 1);
     int64_t dirfd = vg_evt_i64(e, 1);
     if (have_enter) {
@@ -2294,6 +2391,13 @@ static void parse_open(vg_sysstate *s, const vg_evt *e) {
     if (!f)
       return;
     f->openflags = flags;
+    f->dev = dev;
+    f->ino = ino;
+    f->name_raw = dupn(name, strlen(name)); /* NULL on no memory: "" */
+    if (flags & FD_UPPER_LAYER_)
+      f->flags |= VG_FD_OVERLAY_UPPER;
+    if (flags & FD_LOWER_LAYER_)
+      f->flags |= VG_FD_OVERLAY_LOWER;
     if (add_fd(s, t, f))
       set_evt_fd(s, t, fd);
   }
@@ -2669,6 +2773,7 @@ static void parse_pipe(vg_sysstate *s, const vg_evt *e) {
     vg_fdinfo *f = fd_new(fd, FD_FIFO, "");
     if (f) {
       f->openflags = flags;
+      f->ino = pempty(e, 3) ? 0 : vg_evt_u64(e, 3);
       if (add_fd(s, s->tinfo, f))
         set_evt_fd(s, s->tinfo, fd);
     }
@@ -2967,6 +3072,7 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     s->have_remove_fd = 0;
   }
   reset(s, e);
+  s->evtx.exectime = 0;
   s->old_fd = evt_fd(s);
   if (s->old_fd) {
     /* a bounded copy (this runs for every event with an fd) */
@@ -3047,6 +3153,14 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
     parse_pipe(s, e);
     break;
   case VG_PPME_SCHEDSWITCH_6_E:
+    /* thread.exectime: the time since the last switch on this CPU */
+    if (e->cpu < sizeof s->switch_ts / sizeof s->switch_ts[0]) {
+      uint64_t last = s->switch_ts[e->cpu];
+      s->evtx.exectime = last ? e->ts - last : 0;
+      s->switch_ts[e->cpu] = e->ts;
+    }
+    if (s->tinfo)
+      s->tinfo->totexectime += s->evtx.exectime;
     /* the switched-out thread's fault and memory counters */
     if (s->tinfo && !pempty(e, 5)) {
       s->tinfo->pfmajor = vg_evt_u64(e, 1);
@@ -3271,6 +3385,11 @@ vigil_status vg_sys_event(vg_sysstate *s, const vg_evt *e, uint64_t num,
   default:
     break;
   }
+  if (show) {
+    s->evtx.prev_ts = s->last_shown_ts;
+    s->last_shown_ts = e->ts;
+    s->evtx.nshown++;
+  }
   *shown = show;
   (void)has_retval;
   return VIGIL_OK;
@@ -3308,4 +3427,25 @@ int vg_sys_fd_name_changed(vg_sysstate *s) {
                                                           : "") != 0;
   }
   return s->name_changed;
+}
+
+const vg_sys_evtx *vg_sys_evt_extra(vg_sysstate *s) { return &s->evtx; }
+
+uint64_t vg_sys_group_threads(vg_sysstate *s, int64_t pid, int *main_alive) {
+  uint64_t n = 0;
+  *main_alive = 0;
+  for (size_t i = 0; i < s->cap; i++) {
+    const vg_thread *t = s->tab[i];
+    if (!t || t->pid != pid || is_invalid(t))
+      continue;
+    /* a thread leaves the count when it is removed, the event after its
+     * procexit; it is dead (closed) from the procexit on */
+    int pending = s->have_remove_tid && t->tid == s->remove_tid;
+    if ((t->flags & CL_CLOSED) && !pending)
+      continue;
+    n++;
+    if (is_main(t) && !(t->flags & CL_CLOSED))
+      *main_alive = 1;
+  }
+  return n;
 }

@@ -24,6 +24,8 @@
 #define VG_FD_ROLE_SERVER 2u
 #define VG_FD_CLOEXEC 4u
 #define VG_FD_CONNECTED 8u
+#define VG_FD_OVERLAY_UPPER 16u /* opened on an overlayfs upper layer */
+#define VG_FD_OVERLAY_LOWER 32u /* ... or a lower layer */
 
 /* Socket addresses are kept the way libsinsp keeps them: one 40-byte area
  * read as an IPv4 tuple, IPv6 tuple, IPv4/IPv6 server address or unix
@@ -55,16 +57,24 @@ typedef struct vg_fdinfo {
   uint32_t openflags;
   uint8_t sock[40];
   char *name;
+  char *name_raw; /* the path as the open call gave it (NULL: none) */
+  uint32_t dev; /* device and inode the open/pipe events reported */
+  uint64_t ino;
 } vg_fdinfo;
 
 static inline uint16_t vg_sock_u16(const vg_fdinfo *f, int off) {
   return (uint16_t)(f->sock[off] | f->sock[off + 1] << 8);
 }
 
+/* Entries are kept in the order libsinsp's table (a libstdc++
+ * unordered_map keyed by fd number) iterates them, which fd.types shows:
+ * nbkt and next_resize mirror its bucket count and rehash threshold (0 =
+ * nothing allocated yet). */
 typedef struct vg_fdtable {
   vg_fdinfo **v;
   uint32_t n, cap;
   uint32_t hint; /* index of the last entry found: a guess, always checked */
+  uint32_t nbkt, next_resize;
 } vg_fdtable;
 
 typedef struct vg_thread {
@@ -97,6 +107,12 @@ typedef struct vg_thread {
   char *container_id;
   uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
   uint64_t pfmajor, pfminor;
+  /* thread.totexectime: the sum of its sched_switch run times */
+  uint64_t totexectime;
+  /* thread.cpu, .user, .system: the CPU total the last extraction on a
+   * procinfo event saw; libsinsp keeps one such value per thread for all
+   * three fields and updates it when a field is extracted */
+  uint64_t cpu_last;
 } vg_thread;
 
 /* Container metadata as the container plugin keeps it (from container
@@ -162,6 +178,19 @@ const vg_evt *vg_sys_current(vg_sysstate *s);
 const vg_container *vg_sys_container(vg_sysstate *s, const char *id);
 /* The container the current event announced (container events), or NULL. */
 const vg_container *vg_sys_evt_container(vg_sysstate *s);
+/* Per-event facts for fields that libsinsp computes from earlier events:
+ * the time of the previously shown event (0 for the first), the number of
+ * shown events so far (this one included) and, for sched_switch events, the
+ * time since the previous switch on the same CPU (0 otherwise). */
+typedef struct vg_sys_evtx {
+  uint64_t prev_ts, nshown, exectime;
+} vg_sys_evtx;
+const vg_sys_evtx *vg_sys_evt_extra(vg_sysstate *s);
+
+/* The number of live threads in the thread group PID, as libsinsp counts
+ * them; *main_alive tells whether its main thread is one of them. */
+uint64_t vg_sys_group_threads(vg_sysstate *s, int64_t pid, int *main_alive);
+
 /* Host name from the capture's machine-info block, or NULL without one. */
 const char *vg_sys_hostname(vg_sysstate *s);
 /* Time of the first event that is not a meta event (libsinsp's

@@ -91,6 +91,13 @@ def loader_case(vigil, conf, d):
     why = []
     if "valid" in exp and exp["valid"] != valid:
         why.append("valid=%s, expected %s" % (valid, exp["valid"]))
+    if "schema_valid" in exp:
+        # the case's own files (not shared rules) pass Falco's schema check;
+        # a file whose check did not run has no schema_valid key
+        own = [r for r in res if os.path.dirname(r.get("name", "")) == d.rstrip("/")]
+        sv = all(r.get("schema_valid", True) for r in own)
+        if sv != exp["schema_valid"]:
+            why.append("schema_valid=%s, expected %s" % (sv, exp["schema_valid"]))
     if "plugin_requirements_ok" in exp and exp["plugin_requirements_ok"] != valid:
         why.append("plugin requirements accepted=%s" % valid)
     for w in exp.get("errors", []):

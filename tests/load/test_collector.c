@@ -183,7 +183,8 @@ Test(collector, json_shape) {
       "\"rules content\",\"position\":{\"column\":0,\"line\":0,\"name\":"
       "\"a.yaml\",\"offset\":0}}],\"snippet\":\"foo: bar\\n^\\n\"},"
       "\"message\":\"Rules content is not yaml array of objects\"}],\"name\":"
-      "\"a.yaml\",\"schema_valid\":true,\"schema_warnings\":[],"
+      "\"a.yaml\",\"schema_valid\":false,\"schema_warnings\":[\"failed "
+      "for <root>: Value type not permitted by 'type' constraint.\"],"
       "\"successful\":false,\"warnings\":[]}]}");
   free(s);
   vigil_compiler_free(c);

@@ -53,9 +53,16 @@ Test(reader, nulls_follow_yaml_cpp) {
 Test(reader, multi_document_and_empty_documents) {
   vg_arena a;
   vg_arena_init(&a);
+  /* like yaml-cpp's LoadAll, loading stops at the first null document */
   vg_ydocs d = load(&a, "---\n- list: a\n  items: []\n---\n---\n- macro: m\n");
-  cr_assert_eq(d.n, 3);
+  cr_assert_eq(d.n, 2);
   cr_assert_eq(d.docs[1]->kind, VG_Y_NULL);
+  d = load(&a, "- list: a\n---\n- macro: m\n--- ~\n- [\n");
+  cr_assert_eq(d.n, 3);
+  cr_assert_eq(d.docs[1]->kind, VG_Y_SEQ);
+  /* a "..." before any document is yaml-cpp's empty first document */
+  d = load(&a, "# c\n...\n---\n- list: a\n- [\n");
+  cr_assert_eq(d.n, 0);
   vg_arena_fini(&a);
 }
 
