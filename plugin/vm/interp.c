@@ -697,6 +697,7 @@ static inline void field_values(vigil_vm *vm, uint32_t f, slot *s) {
 #if defined(__GNUC__) && !defined(VG_NO_THREADED)
 #define VG_THREADED 1
 #define CASE(name) L_##name: case VG_I_##name:
+#define CASEX(name) L_##name: case name:
 #define NEXT                                                                   \
   do {                                                                         \
     w = code[pc++];                                                            \
@@ -708,6 +709,7 @@ static inline void field_values(vigil_vm *vm, uint32_t f, slot *s) {
 #pragma GCC diagnostic ignored "-Wpedantic"
 #else
 #define CASE(name) case VG_I_##name:
+#define CASEX(name) case name:
 #define NEXT break
 #endif
 /* A boolean result is nearly always followed by an optional MEMO_PUT and
@@ -740,23 +742,25 @@ static inline void field_values(vigil_vm *vm, uint32_t f, slot *s) {
 
 static bool run(vigil_vm *vm, uint32_t pc) {
   const vigil_program *p = vm->p;
-  const uint32_t *code = p->code;
+  const uint32_t *code = p->xcode;
   slot *sp = vm->stack; /* next free entry */
   vm->scratch_used = 0;
   vm->vscratch_used = 0;
   uint32_t w, arg;
 #ifdef VG_THREADED
-  static const void *const disp[VG_I__COUNT] = {
+  static const void *const disp[VG_X__END] = {
 #define VG_OP(name, a, pop, push) &&L_##name,
 #include "vm/opcodes.def"
 #undef VG_OP
+      &&L_VG_X_FIELD_EQ, &&L_VG_X_FIELD_NE, &&L_VG_X_FIELD_SW,
+      &&L_VG_X_FIELD_K,  &&L_VG_X_FIELD_IN,
   };
   NEXT;
 #endif
   for (;;) {
     w = code[pc++];
     arg = VG_INS_ARG(w);
-    switch ((vg_opcode)VG_INS_OP(w)) {
+    switch (VG_INS_OP(w)) {
     CASE(NOP)
       NEXT;
     CASE(RET)
@@ -947,7 +951,31 @@ static bool run(vigil_vm *vm, uint32_t pc) {
       FUSE_JUMP(); /* (a second MEMO_PUT: nested compounds) */
       NEXT;
     }
-    case VG_I__COUNT:
+    /* FIELD and the check after it, fused at load (pack.h) */
+#define FIELDK(X, C)                                                           \
+  CASEX(X) {                                                                   \
+    field_values(vm, arg, sp++);                                               \
+    uint32_t na = VG_INS_ARG(code[pc]);                                        \
+    pc++;                                                                      \
+    sp[-1].b = check_k(vm, &sp[-1], C, &p->consts[na], na);                    \
+    FUSE_JUMP();                                                               \
+    NEXT;                                                                      \
+  }
+    FIELDK(VG_X_FIELD_EQ, VG_PC_EQ)
+    FIELDK(VG_X_FIELD_NE, VG_PC_NE)
+    FIELDK(VG_X_FIELD_SW, VG_PC_STARTSWITH)
+    FIELDK(VG_X_FIELD_K, (vg_pcmp)(VG_INS_OP(code[pc - 1]) - VG_I_EQ_K))
+#undef FIELDK
+    CASEX(VG_X_FIELD_IN) {
+      field_values(vm, arg, sp++);
+      uint32_t na = VG_INS_ARG(code[pc]);
+      pc++;
+      sp[-1].b = check_in(vm, &sp[-1], &p->sets[na],
+                          (sp[-1].fflags & VIGIL_FIELD_LIST) != 0);
+      FUSE_JUMP();
+      NEXT;
+    }
+    default:
       return false; /* unreachable: the verifier rejects unknown opcodes */
     }
   }
@@ -957,6 +985,7 @@ static bool run(vigil_vm *vm, uint32_t pc) {
 #pragma GCC diagnostic pop
 #endif
 #undef CASE
+#undef CASEX
 #undef NEXT
 #undef FUSE_JUMP
 

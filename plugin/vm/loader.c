@@ -663,6 +663,36 @@ static void find_guards(vigil_program *p) {
   }
 }
 
+/* The interpreter's copy of the verified code, with fused FIELD + check
+ * pairs (pack.h, VG_X_*). A rule never ends on FIELD (RET does), so
+ * pc + 1 is in the same rule. */
+static vigil_status make_xcode(vigil_program *p) {
+  p->xcode = malloc((p->ncode ? p->ncode : 1) * sizeof *p->xcode);
+  if (!p->xcode)
+    return VIGIL_E_NOMEM;
+  if (p->ncode)
+    memcpy(p->xcode, p->code, p->ncode * sizeof *p->xcode);
+  for (uint32_t pc = 0; pc + 1 < p->ncode; pc++) {
+    if (VG_INS_OP(p->code[pc]) != VG_I_FIELD)
+      continue;
+    uint32_t nop = VG_INS_OP(p->code[pc + 1]), x;
+    if (nop == VG_I_EQ_K)
+      x = VG_X_FIELD_EQ;
+    else if (nop == VG_I_NE_K)
+      x = VG_X_FIELD_NE;
+    else if (nop == VG_I_STARTSWITH_K)
+      x = VG_X_FIELD_SW;
+    else if (nop >= VG_I_EQ_K && nop <= VG_I_ENDSWITH_K)
+      x = VG_X_FIELD_K;
+    else if (nop == VG_I_IN_S)
+      x = VG_X_FIELD_IN;
+    else
+      continue;
+    p->xcode[pc] = (p->code[pc] & ~0xffu) | x;
+  }
+  return VIGIL_OK;
+}
+
 static vigil_status parse_header(vigil_program *p, char *err, size_t errsz) {
   const uint8_t *b = p->buf;
   size_t len = p->len;
@@ -774,6 +804,8 @@ vigil_status vigil_program_load(const void *bytes, size_t len,
   if (st == VIGIL_OK)
     find_guards(p);
   if (st == VIGIL_OK)
+    st = make_xcode(p);
+  if (st == VIGIL_OK)
     st = build_dispatch(p);
   if (st != VIGIL_OK) {
     if (st == VIGIL_E_NOMEM && err && errsz && !err[0])
@@ -809,6 +841,7 @@ void vigil_program_free(vigil_program *p) {
   free(p->fields);
   free(p->rules);
   free(p->code);
+  free(p->xcode);
   free(p->debug);
   free(p->buf);
   free(p);

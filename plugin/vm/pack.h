@@ -31,6 +31,21 @@ typedef enum vg_opcode {
 } vg_opcode;
 _Static_assert(VG_I__COUNT <= 256, "opcodes must fit in 8 bits");
 
+/* Internal opcodes, never in a pack: the interpreter runs xcode, a copy of
+ * the verified code in which a FIELD instruction followed by a check has
+ * one of these instead of FIELD (loader.c), so that dispatch itself picks
+ * the check; the check instruction stays in place after it and is
+ * consumed by the handler. */
+enum {
+  VG_X_FIELD_EQ = VG_I__COUNT, /* FIELD; EQ_K */
+  VG_X_FIELD_NE,               /* FIELD; NE_K */
+  VG_X_FIELD_SW,               /* FIELD; STARTSWITH_K */
+  VG_X_FIELD_K,                /* FIELD; another of EQ_K .. ENDSWITH_K */
+  VG_X_FIELD_IN,               /* FIELD; IN_S */
+  VG_X__END
+};
+_Static_assert(VG_X__END <= 256, "internal opcodes must fit in 8 bits");
+
 typedef enum vg_argkind {
   VG_ARG_NONE,
   VG_ARG_FIELD,
@@ -203,6 +218,7 @@ struct vigil_program {
   uint32_t nrules;
   uint32_t *code;
   uint32_t ncode;
+  uint32_t *xcode; /* what the interpreter runs (VG_X_* above) */
   vg_pdebug *debug;
   uint32_t ndebug;
   vg_psource *sources;
