@@ -752,8 +752,9 @@ static bool run(vigil_vm *vm, uint32_t pc) {
 #define VG_OP(name, a, pop, push) &&L_##name,
 #include "vm/opcodes.def"
 #undef VG_OP
-      &&L_VG_X_FIELD_EQ, &&L_VG_X_FIELD_NE, &&L_VG_X_FIELD_SW,
-      &&L_VG_X_FIELD_K,  &&L_VG_X_FIELD_IN,
+      &&L_VG_X_FIELD_EQ,  &&L_VG_X_FIELD_NE,  &&L_VG_X_FIELD_SW,
+      &&L_VG_X_FIELD_K,   &&L_VG_X_FIELD_IN,  &&L_VG_X_FIELD_SEQ,
+      &&L_VG_X_FIELD_SNE, &&L_VG_X_FIELD_SSW, &&L_VG_X_FIELD_BEQ,
   };
   NEXT;
 #endif
@@ -966,6 +967,43 @@ static bool run(vigil_vm *vm, uint32_t pc) {
     FIELDK(VG_X_FIELD_SW, VG_PC_STARTSWITH)
     FIELDK(VG_X_FIELD_K, (vg_pcmp)(VG_INS_OP(code[pc - 1]) - VG_I_EQ_K))
 #undef FIELDK
+    /* the same with constants known at load to be NUL-free text (so
+     * check_k's fast path applies to one text value) or a boolean */
+#define FIELDS(X, C, TEST)                                                     \
+  CASEX(X) {                                                                   \
+    field_values(vm, arg, sp++);                                               \
+    uint32_t na = VG_INS_ARG(code[pc]);                                        \
+    pc++;                                                                      \
+    const vg_value *k = &p->consts[na], *a = sp[-1].vals;                      \
+    if (sp[-1].n == 1 && is_str(a->type)) {                                    \
+      const uint8_t *ap = a->v.s.p, *kp = k->v.s.p;                            \
+      size_t an = a->v.s.n, kn = k->v.s.n;                                     \
+      sp[-1].b = TEST;                                                         \
+    } else {                                                                   \
+      sp[-1].b = check_k(vm, &sp[-1], C, k, na);                               \
+    }                                                                          \
+    FUSE_JUMP();                                                               \
+    NEXT;                                                                      \
+  }
+    FIELDS(VG_X_FIELD_SEQ, VG_PC_EQ,
+           an >= kn && bytes_eq(ap, kp, kn) && (an == kn || ap[kn] == 0))
+    FIELDS(VG_X_FIELD_SNE, VG_PC_NE,
+           !(an >= kn && bytes_eq(ap, kp, kn) && (an == kn || ap[kn] == 0)))
+    FIELDS(VG_X_FIELD_SSW, VG_PC_STARTSWITH,
+           an >= kn && bytes_eq(ap, kp, kn))
+#undef FIELDS
+    CASEX(VG_X_FIELD_BEQ) {
+      field_values(vm, arg, sp++);
+      uint32_t na = VG_INS_ARG(code[pc]);
+      pc++;
+      const vg_value *k = &p->consts[na], *a = sp[-1].vals;
+      if (sp[-1].n == 1 && a->type == VG_FT_BOOL)
+        sp[-1].b = a->v.b == k->v.b;
+      else
+        sp[-1].b = check_k(vm, &sp[-1], VG_PC_EQ, k, na);
+      FUSE_JUMP();
+      NEXT;
+    }
     CASEX(VG_X_FIELD_IN) {
       field_values(vm, arg, sp++);
       uint32_t na = VG_INS_ARG(code[pc]);

@@ -676,12 +676,17 @@ static vigil_status make_xcode(vigil_program *p) {
     if (VG_INS_OP(p->code[pc]) != VG_I_FIELD)
       continue;
     uint32_t nop = VG_INS_OP(p->code[pc + 1]), x;
+    uint32_t k = VG_INS_ARG(p->code[pc + 1]);
+    /* (the verifier checked k against the CONST table for these) */
+    bool text = nop >= VG_I_EQ_K && nop <= VG_I_ENDSWITH_K && p->kclean[k];
     if (nop == VG_I_EQ_K)
-      x = VG_X_FIELD_EQ;
+      x = text ? VG_X_FIELD_SEQ
+               : p->consts[k].type == VG_FT_BOOL ? VG_X_FIELD_BEQ
+                                                 : VG_X_FIELD_EQ;
     else if (nop == VG_I_NE_K)
-      x = VG_X_FIELD_NE;
+      x = text ? VG_X_FIELD_SNE : VG_X_FIELD_NE;
     else if (nop == VG_I_STARTSWITH_K)
-      x = VG_X_FIELD_SW;
+      x = text ? VG_X_FIELD_SSW : VG_X_FIELD_SW;
     else if (nop >= VG_I_EQ_K && nop <= VG_I_ENDSWITH_K)
       x = VG_X_FIELD_K;
     else if (nop == VG_I_IN_S)

@@ -42,6 +42,10 @@ enum {
   VG_X_FIELD_SW,               /* FIELD; STARTSWITH_K */
   VG_X_FIELD_K,                /* FIELD; another of EQ_K .. ENDSWITH_K */
   VG_X_FIELD_IN,               /* FIELD; IN_S */
+  VG_X_FIELD_SEQ,              /* FIELD; EQ_K of a NUL-free text constant */
+  VG_X_FIELD_SNE,              /* FIELD; NE_K of one */
+  VG_X_FIELD_SSW,              /* FIELD; STARTSWITH_K of one */
+  VG_X_FIELD_BEQ,              /* FIELD; EQ_K of a BOOL constant */
   VG_X__END
 };
 _Static_assert(VG_X__END <= 256, "internal opcodes must fit in 8 bits");
