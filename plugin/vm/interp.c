@@ -1043,7 +1043,8 @@ static void next_epoch(vigil_vm *vm, const vigil_event *ev) {
  * when one is known false for this event, ENTRY_TRUE when all are known
  * true and the last is the rule's last conjunct, else the pc after the
  * leading guards already known true. */
-enum { ENTRY_FALSE = UINT32_MAX, ENTRY_TRUE = UINT32_MAX - 1 };
+#define ENTRY_FALSE UINT32_MAX
+#define ENTRY_TRUE (UINT32_MAX - 1)
 static inline uint32_t rule_entry(const vg_prule *ru, const uint32_t *memo,
                                   uint32_t efalse) {
   uint32_t pc = ru->start;
