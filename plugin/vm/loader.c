@@ -663,37 +663,48 @@ static void find_guards(vigil_program *p) {
   }
 }
 
-/* The interpreter's copy of the verified code, with fused FIELD + check
- * pairs (pack.h, VG_X_*). A rule never ends on FIELD (RET does), so
- * pc + 1 is in the same rule. */
+/* The fused opcode (pack.h, VG_X_*) for the FIELD at pc followed by the
+ * check at pc + 1, or 0. */
+static uint32_t fused_op(const vigil_program *p, uint32_t pc) {
+  uint32_t nop = VG_INS_OP(p->code[pc + 1]);
+  uint32_t k = VG_INS_ARG(p->code[pc + 1]);
+  bool cmpk = nop >= VG_I_EQ_K && nop <= VG_I_ENDSWITH_K;
+  if (cmpk && k >= p->nconsts)
+    return 0; /* (verified code never has this) */
+  bool text = cmpk && p->kclean[k];
+  switch (nop) {
+  case VG_I_EQ_K:
+    return text ? VG_X_FIELD_SEQ
+           : p->consts[k].type == VG_FT_BOOL ? VG_X_FIELD_BEQ
+                                              : VG_X_FIELD_EQ;
+  case VG_I_NE_K:
+    return text ? VG_X_FIELD_SNE : VG_X_FIELD_NE;
+  case VG_I_STARTSWITH_K:
+    return text ? VG_X_FIELD_SSW : VG_X_FIELD_SW;
+  case VG_I_IN_S:
+    return VG_X_FIELD_IN;
+  default:
+    return cmpk ? VG_X_FIELD_K : 0;
+  }
+}
+
+/* The interpreter's copy of the code, with fused FIELD + check pairs.
+ * Only the rules' code is verified (CODE may hold other words), so only
+ * that is rewritten; a rule never ends on FIELD (RET does), so pc + 1 is
+ * in the same rule. */
 static vigil_status make_xcode(vigil_program *p) {
   p->xcode = malloc((p->ncode ? p->ncode : 1) * sizeof *p->xcode);
   if (!p->xcode)
     return VIGIL_E_NOMEM;
   if (p->ncode)
     memcpy(p->xcode, p->code, p->ncode * sizeof *p->xcode);
-  for (uint32_t pc = 0; pc + 1 < p->ncode; pc++) {
-    if (VG_INS_OP(p->code[pc]) != VG_I_FIELD)
-      continue;
-    uint32_t nop = VG_INS_OP(p->code[pc + 1]), x;
-    uint32_t k = VG_INS_ARG(p->code[pc + 1]);
-    /* (the verifier checked k against the CONST table for these) */
-    bool text = nop >= VG_I_EQ_K && nop <= VG_I_ENDSWITH_K && p->kclean[k];
-    if (nop == VG_I_EQ_K)
-      x = text ? VG_X_FIELD_SEQ
-               : p->consts[k].type == VG_FT_BOOL ? VG_X_FIELD_BEQ
-                                                 : VG_X_FIELD_EQ;
-    else if (nop == VG_I_NE_K)
-      x = text ? VG_X_FIELD_SNE : VG_X_FIELD_NE;
-    else if (nop == VG_I_STARTSWITH_K)
-      x = text ? VG_X_FIELD_SSW : VG_X_FIELD_SW;
-    else if (nop >= VG_I_EQ_K && nop <= VG_I_ENDSWITH_K)
-      x = VG_X_FIELD_K;
-    else if (nop == VG_I_IN_S)
-      x = VG_X_FIELD_IN;
-    else
-      continue;
-    p->xcode[pc] = (p->code[pc] & ~0xffu) | x;
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    uint32_t end = p->rules[i].start + p->rules[i].len;
+    for (uint32_t pc = p->rules[i].start; pc + 1 < end; pc++) {
+      uint32_t x;
+      if (VG_INS_OP(p->code[pc]) == VG_I_FIELD && (x = fused_op(p, pc)))
+        p->xcode[pc] = (p->code[pc] & ~0xffu) | x;
+    }
   }
   return VIGIL_OK;
 }
