@@ -419,7 +419,9 @@ vigil_status vg_sysf_parse(const char *text, vg_sysf_ref *out,
     /* whether the name prefixes text, stopping at the first difference
      * (startup cost: output templates try many candidates) */
     const char *nm = FIELDS[i].name;
-    size_t l = 0;
+    if (nm[0] != text[0])
+      continue; /* most names differ at once */
+    size_t l = 1;
     while (nm[l] && nm[l] == text[l])
       l++;
     if (nm[l])
