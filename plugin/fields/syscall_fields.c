@@ -968,6 +968,8 @@ static void flags_text(char *out, size_t len, const vg_flag_table *ft,
     first = 0;
     if (!exact && f->value == init)
       break;
+    if (!exact && val == 0)
+      break; /* every bit named: no later entry can match */
   }
   out[o < len ? o : len - 1] = 0;
 }
