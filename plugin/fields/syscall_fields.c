@@ -3830,9 +3830,10 @@ static int fast_str(vg_ftype t, const char *s, size_t cap, vg_value *v) {
 }
 
 /* 1: handled (*n set, maybe 0), 0: use the text path. */
-static int fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
-                        vg_ftype ty, vg_value *out, size_t *n,
-                        uint8_t *scratch, size_t cap, size_t *used) {
+static inline __attribute__((always_inline)) int
+fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f, vg_ftype ty,
+             vg_value *out, size_t *n, uint8_t *scratch, size_t cap,
+             size_t *used) {
   const vg_evt *e;
   vg_thread *t;
   *n = 0;
@@ -4072,7 +4073,14 @@ static int fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
 vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
                               vg_value *out, size_t max, size_t *n,
                               uint8_t *scratch, size_t cap, size_t *used) {
-  vg_ftype t = vg_sysf_type(f);
+  return vg_sysf_extract_as(a, f, vg_sysf_type(f), out, max, n, scratch, cap,
+                            used);
+}
+
+vigil_status vg_sysf_extract_as(const vg_sys_accessor *a,
+                                const vg_sysf_ref *f, vg_ftype t,
+                                vg_value *out, size_t max, size_t *n,
+                                uint8_t *scratch, size_t cap, size_t *used) {
   *n = 0;
   *used = 0;
   if (max == 0 || cap < 2)

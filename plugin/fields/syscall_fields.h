@@ -111,6 +111,13 @@ vigil_status vg_sysf_extract(const vg_sys_accessor *a, const vg_sysf_ref *f,
                               vg_value *out, size_t max, size_t *n,
                               uint8_t *scratch, size_t cap, size_t *used);
 
+/* The same with the field's type given (t == vg_sysf_type(f), which a
+ * caller extracting the same field for every event can compute once). */
+vigil_status vg_sysf_extract_as(const vg_sys_accessor *a,
+                                const vg_sysf_ref *f, vg_ftype t,
+                                vg_value *out, size_t max, size_t *n,
+                                uint8_t *scratch, size_t cap, size_t *used);
+
 /* The same through the text path only (render, then parse the text back):
  * the reference the typed fast path of vg_sysf_extract is tested against. */
 vigil_status vg_sysf_extract_text(const vg_sys_accessor *a,

@@ -20,6 +20,7 @@
 typedef struct bound {
   char name[96];
   vg_sysf_ref ref;
+  vg_ftype type;  /* vg_sysf_type(&ref) */
   uint64_t epoch; /* event epoch of the memoised values */
   size_t n;
   vigil_status st;
@@ -50,8 +51,8 @@ static vigil_status extract(void *ctx, uint32_t id, const vg_value **vals,
   bound *b = &s->b[id];
   if (b->epoch != s->epoch) {
     size_t used;
-    b->st = vg_sysf_extract(&s->acc, &b->ref, b->vals, MAX_VALS, &b->n,
-                             b->scratch, SCRATCH, &used);
+    b->st = vg_sysf_extract_as(&s->acc, &b->ref, b->type, b->vals, MAX_VALS,
+                                &b->n, b->scratch, SCRATCH, &used);
     b->epoch = s->epoch;
   }
   *vals = b->vals;
@@ -130,6 +131,7 @@ vigil_status vg_sys_source_bind(vg_sys_source *s, const char *name,
     return VIGIL_E_NOMEM;
   memcpy(b->name, name, nl + 1);
   b->ref = ref;
+  b->type = vg_sysf_type(&ref);
   b->epoch = 0;
   if (vg_sysf_needs_old_fd_name(&ref))
     vg_sys_track_fd_names(s->st, 1);
