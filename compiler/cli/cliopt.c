@@ -157,7 +157,7 @@ static int shared_opt(vg_cli *cli, int key, const char *arg) {
   case VG_OPT_CONFIG:
     if (!vg_loadargs_config_known(arg))
       return vg_cli_error(cmd, "unknown configuration key in -o '%s'", arg);
-    return 0;
+    return vg_loadargs_config(&cli->la, cmd->name, arg) < 0 ? -1 : 0;
   case VG_OPT_FORMAT:
     j = format_json(arg);
     if (j < 0)
