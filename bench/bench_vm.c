@@ -4,9 +4,12 @@
  * syscall event mix, plus the pack's size. Built as the 'bench_vm' target
  * (bench/CMakeLists.txt); bench/vm_bench.py runs it and prints the table.
  *
- *   bench_vm [-n EVENTS] [-o PACK_OUT] [-t TEMPLATE] RULES.yaml...
+ *   bench_vm [-n EVENTS] [-o PACK_OUT] [-t TEMPLATE] [-m] RULES.yaml...
  *
- * (-t: time that one template alone, e.g. under perf.)
+ * (-t: time that one template alone, e.g. under perf; -m: the mix only,
+ * without the per-template lines, e.g. under callgrind with
+ * --toggle-collect=vigil_vm_eval: instructions / (1.1 * EVENTS + 20) is
+ * the mix's instructions per event.)
  *
  * The rule files are compiled in-process (as `vigil compile` would); the
  * pack is then loaded and every field the rules read is bound to a value
@@ -291,6 +294,7 @@ static void measure(vigil_vm *vm, const bench *b, const uint32_t *seq,
 int main(int argc, char **argv) {
   size_t events = 1000000;
   const char *out = NULL, *only = NULL;
+  bool mix_only = false;
   vigil_compiler_options o = VIGIL_COMPILER_OPTIONS_INIT;
   vigil_compiler *c;
   if (vigil_compiler_new(&o, &c) != VIGIL_OK)
@@ -303,6 +307,10 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(argv[i], "-t") && i + 1 < argc) {
       only = argv[++i];
+      continue;
+    }
+    if (!strcmp(argv[i], "-m")) {
+      mix_only = true;
       continue;
     }
     if (!strcmp(argv[i], "-o") && i + 1 < argc) {
@@ -403,7 +411,7 @@ int main(int argc, char **argv) {
   printf("pack_bytes\t%zu\nrules\t%zu\nevents\t%zu\ntemplates_matching\t%zu"
          "\nmix\t%.1f\t%.1f\t%.1f\n",
          len, nrules, events, matches, med, p90, mean);
-  for (size_t m = 0; m < NMIX; m++) {
+  for (size_t m = 0; m < NMIX && !mix_only; m++) {
     uint32_t one = (uint32_t)m;
     double tm, tp, tmean;
     measure(vm, &b, &one, 1, 20 * BATCH, &tm, &tp, &tmean);

@@ -227,7 +227,12 @@ static bool set_has(vigil_vm *vm, const vg_pset *s, const vg_value *v) {
   if (!same_repr(v->type, s->type))
     return false;
   if (s->has_bloom) {
-    unsigned bit = vg_pack_bloom(v->v.s.p, v->v.s.n);
+    size_t n = v->v.s.n;
+    while (n > 0 && v->v.s.p[n - 1] == 0)
+      n--;
+    if (!((s->lenmask >> (n < 63 ? n : 63)) & 1))
+      return false; /* no element has that length */
+    unsigned bit = vg_pack_bloom(v->v.s.p, n);
     if (!((s->bloom[bit / 64] >> (bit % 64)) & 1))
       return false; /* certainly not an element */
   }
@@ -424,10 +429,26 @@ static bool xf_getopt(vigil_vm *vm, slot *argv, slot *opt, int sel,
 
 /* ---- checks over value entries ---------------------------------------- */
 
-/* Equal bytes; short runs (most constants) without a libc call. */
+/* Equal bytes; short runs (most constants) without a libc call: two
+ * overlapping word loads cover 4..16 bytes. */
+static inline uint64_t ld64(const uint8_t *p) {
+  uint64_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+static inline uint32_t ld32(const uint8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
 static inline bool bytes_eq(const uint8_t *a, const uint8_t *b, size_t n) {
-  if (n > 16)
-    return memcmp(a, b, n) == 0;
+  if (n >= 8) {
+    if (n > 16)
+      return memcmp(a, b, n) == 0;
+    return ld64(a) == ld64(b) && ld64(a + n - 8) == ld64(b + n - 8);
+  }
+  if (n >= 4)
+    return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
   for (size_t i = 0; i < n; i++)
     if (a[i] != b[i])
       return false;
@@ -496,7 +517,17 @@ check_k(vigil_vm *vm, const slot *l, vg_pcmp op,
     return false;
   if (l->n == 1 && kidx != UINT32_MAX && vm->p->kclean[kidx] &&
       is_str(l->vals[0].type)) {
-    bool handled, m = fast_str(op, &l->vals[0], k, &handled);
+    const vg_value *a = &l->vals[0];
+    size_t an = a->v.s.n, kn = k->v.s.n;
+    /* '=', '!=' and startswith inline, the rest in fast_str */
+    if (op == VG_PC_EQ || op == VG_PC_NE) {
+      bool eq = an >= kn && bytes_eq(a->v.s.p, k->v.s.p, kn) &&
+                (an == kn || a->v.s.p[kn] == 0);
+      return op == VG_PC_EQ ? eq : !eq;
+    }
+    if (op == VG_PC_STARTSWITH)
+      return an >= kn && bytes_eq(a->v.s.p, k->v.s.p, kn);
+    bool handled, m = fast_str(op, a, k, &handled);
     if (handled)
       return m;
   }
@@ -629,22 +660,27 @@ static bool check_f(vigil_vm *vm, const slot *l, const slot *r, vg_pcmp op) {
 
 /* ---- the loop ----------------------------------------------------------- */
 
-static void field_values(vigil_vm *vm, uint32_t f, slot *s) {
-  fcache *c = &vm->fc[f];
-  if (c->epoch != vm->epoch) {
-    c->epoch = vm->epoch;
-    c->vals = NULL;
+/* The host's values of field f for this event, into its cache entry. */
+static __attribute__((noinline)) void field_fetch(vigil_vm *vm, uint32_t f,
+                                                  fcache *c) {
+  c->epoch = vm->epoch;
+  c->vals = NULL;
+  c->n = 0;
+  c->st = vm->ev->ops->extract(vm->ev->ctx, vm->p->fields[f].id, &c->vals,
+                               &c->n);
+  if (c->st != VIGIL_OK || !c->vals) {
+    if (c->st != VIGIL_OK && vm->err == VIGIL_OK)
+      vm->err = c->st;
     c->n = 0;
-    c->st = vm->ev->ops->extract(vm->ev->ctx, vm->p->fields[f].id, &c->vals,
-                                 &c->n);
-    if (c->st != VIGIL_OK || !c->vals) {
-      if (c->st != VIGIL_OK && vm->err == VIGIL_OK)
-        vm->err = c->st;
-      c->n = 0;
-    }
-    if (c->n > 0xffffffffu)
-      c->n = 0xffffffffu;
   }
+  if (c->n > 0xffffffffu)
+    c->n = 0xffffffffu;
+}
+
+static inline void field_values(vigil_vm *vm, uint32_t f, slot *s) {
+  fcache *c = &vm->fc[f];
+  if (c->epoch != vm->epoch)
+    field_fetch(vm, f, c);
   s->vals = c->vals;
   s->n = (uint32_t)c->n;
   s->fflags = vm->p->fields[f].flags;
@@ -661,6 +697,7 @@ static void field_values(vigil_vm *vm, uint32_t f, slot *s) {
 #if defined(__GNUC__) && !defined(VG_NO_THREADED)
 #define VG_THREADED 1
 #define CASE(name) L_##name: case VG_I_##name:
+#define CASEX(name) L_##name: case name:
 #define NEXT                                                                   \
   do {                                                                         \
     w = code[pc++];                                                            \
@@ -672,6 +709,7 @@ static void field_values(vigil_vm *vm, uint32_t f, slot *s) {
 #pragma GCC diagnostic ignored "-Wpedantic"
 #else
 #define CASE(name) case VG_I_##name:
+#define CASEX(name) case name:
 #define NEXT break
 #endif
 /* A boolean result is nearly always followed by an optional MEMO_PUT and
@@ -702,26 +740,28 @@ static void field_values(vigil_vm *vm, uint32_t f, slot *s) {
     }                                                                          \
   } while (0)
 
-static bool run(vigil_vm *vm, const vg_prule *ru) {
+static bool run(vigil_vm *vm, uint32_t pc) {
   const vigil_program *p = vm->p;
-  const uint32_t *code = p->code;
+  const uint32_t *code = p->xcode;
   slot *sp = vm->stack; /* next free entry */
-  uint32_t pc = ru->start;
   vm->scratch_used = 0;
   vm->vscratch_used = 0;
   uint32_t w, arg;
 #ifdef VG_THREADED
-  static const void *const disp[VG_I__COUNT] = {
+  static const void *const disp[VG_X__END] = {
 #define VG_OP(name, a, pop, push) &&L_##name,
 #include "vm/opcodes.def"
 #undef VG_OP
+      &&L_VG_X_FIELD_EQ,  &&L_VG_X_FIELD_NE,  &&L_VG_X_FIELD_SW,
+      &&L_VG_X_FIELD_K,   &&L_VG_X_FIELD_IN,  &&L_VG_X_FIELD_SEQ,
+      &&L_VG_X_FIELD_SNE, &&L_VG_X_FIELD_SSW, &&L_VG_X_FIELD_BEQ,
   };
   NEXT;
 #endif
   for (;;) {
     w = code[pc++];
     arg = VG_INS_ARG(w);
-    switch ((vg_opcode)VG_INS_OP(w)) {
+    switch (VG_INS_OP(w)) {
     CASE(NOP)
       NEXT;
     CASE(RET)
@@ -802,8 +842,15 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       pv.v.s.p = (const uint8_t *)src->p;
       pv.v.s.n = src->n;
       vg_pcmp op = VG_INS_OP(w) == VG_I_IGLOB_P ? VG_PC_IGLOB : VG_PC_GLOB;
-      for (uint32_t i = 0; i < l->n && !m; i++)
-        m = is_str(l->vals[i].type) && cmp_one(vm, op, &l->vals[i], &pv);
+      uint32_t lit = op == VG_PC_GLOB ? p->pats[arg].lit : 0;
+      for (uint32_t i = 0; i < l->n && !m; i++) {
+        const vg_value *v = &l->vals[i];
+        /* a match starts with the pattern's literal prefix (loader.c) */
+        m = is_str(v->type) &&
+            (lit == 0 ||
+             (v->v.s.n >= lit && bytes_eq(v->v.s.p, pv.v.s.p, lit))) &&
+            cmp_one(vm, op, v, &pv);
+      }
       sp[-1].b = m;
       NEXT;
     }
@@ -905,7 +952,68 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
       FUSE_JUMP(); /* (a second MEMO_PUT: nested compounds) */
       NEXT;
     }
-    case VG_I__COUNT:
+    /* FIELD and the check after it, fused at load (pack.h) */
+#define FIELDK(X, C)                                                           \
+  CASEX(X) {                                                                   \
+    field_values(vm, arg, sp++);                                               \
+    uint32_t na = VG_INS_ARG(code[pc]);                                        \
+    pc++;                                                                      \
+    sp[-1].b = check_k(vm, &sp[-1], C, &p->consts[na], na);                    \
+    FUSE_JUMP();                                                               \
+    NEXT;                                                                      \
+  }
+    FIELDK(VG_X_FIELD_EQ, VG_PC_EQ)
+    FIELDK(VG_X_FIELD_NE, VG_PC_NE)
+    FIELDK(VG_X_FIELD_SW, VG_PC_STARTSWITH)
+    FIELDK(VG_X_FIELD_K, (vg_pcmp)(VG_INS_OP(code[pc - 1]) - VG_I_EQ_K))
+#undef FIELDK
+    /* the same with constants known at load to be NUL-free text (so
+     * check_k's fast path applies to one text value) or a boolean */
+#define FIELDS(X, C, TEST)                                                     \
+  CASEX(X) {                                                                   \
+    field_values(vm, arg, sp++);                                               \
+    uint32_t na = VG_INS_ARG(code[pc]);                                        \
+    pc++;                                                                      \
+    const vg_value *k = &p->consts[na], *a = sp[-1].vals;                      \
+    if (sp[-1].n == 1 && is_str(a->type)) {                                    \
+      const uint8_t *ap = a->v.s.p, *kp = k->v.s.p;                            \
+      size_t an = a->v.s.n, kn = k->v.s.n;                                     \
+      sp[-1].b = TEST;                                                         \
+    } else {                                                                   \
+      sp[-1].b = check_k(vm, &sp[-1], C, k, na);                               \
+    }                                                                          \
+    FUSE_JUMP();                                                               \
+    NEXT;                                                                      \
+  }
+    FIELDS(VG_X_FIELD_SEQ, VG_PC_EQ,
+           an >= kn && bytes_eq(ap, kp, kn) && (an == kn || ap[kn] == 0))
+    FIELDS(VG_X_FIELD_SNE, VG_PC_NE,
+           !(an >= kn && bytes_eq(ap, kp, kn) && (an == kn || ap[kn] == 0)))
+    FIELDS(VG_X_FIELD_SSW, VG_PC_STARTSWITH,
+           an >= kn && bytes_eq(ap, kp, kn))
+#undef FIELDS
+    CASEX(VG_X_FIELD_BEQ) {
+      field_values(vm, arg, sp++);
+      uint32_t na = VG_INS_ARG(code[pc]);
+      pc++;
+      const vg_value *k = &p->consts[na], *a = sp[-1].vals;
+      if (sp[-1].n == 1 && a->type == VG_FT_BOOL)
+        sp[-1].b = a->v.b == k->v.b;
+      else
+        sp[-1].b = check_k(vm, &sp[-1], VG_PC_EQ, k, na);
+      FUSE_JUMP();
+      NEXT;
+    }
+    CASEX(VG_X_FIELD_IN) {
+      field_values(vm, arg, sp++);
+      uint32_t na = VG_INS_ARG(code[pc]);
+      pc++;
+      sp[-1].b = check_in(vm, &sp[-1], &p->sets[na],
+                          (sp[-1].fflags & VIGIL_FIELD_LIST) != 0);
+      FUSE_JUMP();
+      NEXT;
+    }
+    default:
       return false; /* unreachable: the verifier rejects unknown opcodes */
     }
   }
@@ -915,6 +1023,7 @@ static bool run(vigil_vm *vm, const vg_prule *ru) {
 #pragma GCC diagnostic pop
 #endif
 #undef CASE
+#undef CASEX
 #undef NEXT
 #undef FUSE_JUMP
 
@@ -928,6 +1037,29 @@ static void next_epoch(vigil_vm *vm, const vigil_event *ev) {
     memset(vm->memo, 0, (vm->p->nmemo + 1) * sizeof *vm->memo);
     vm->epoch = 1;
   }
+}
+
+/* Where rule ru's evaluation starts, from its guards (pack.h): ENTRY_FALSE
+ * when one is known false for this event, ENTRY_TRUE when all are known
+ * true and the last is the rule's last conjunct, else the pc after the
+ * leading guards already known true. */
+#define ENTRY_FALSE UINT32_MAX
+#define ENTRY_TRUE (UINT32_MAX - 1)
+static inline uint32_t rule_entry(const vg_prule *ru, const uint32_t *memo,
+                                  uint32_t efalse) {
+  uint32_t pc = ru->start;
+  bool lead = true; /* guards 0..g-1 all known true */
+  for (unsigned g = 0; g < ru->nguards; g++) {
+    uint32_t v = memo[ru->guards[g]];
+    if (v == efalse)
+      return ENTRY_FALSE;
+    lead = lead && v == efalse + 1;
+    if (lead)
+      pc = ru->gafter[g];
+  }
+  if (lead && ru->nguards && pc == ru->start + ru->len - 1)
+    return ENTRY_TRUE; /* (only a last-conjunct guard leads to the RET) */
+  return pc;
 }
 
 vigil_status vigil_vm_eval(vigil_vm *vm, const vigil_event *ev) {
@@ -949,17 +1081,13 @@ vigil_status vigil_vm_eval(vigil_vm *vm, const vigil_event *ev) {
     n = s->nall;
   }
   vigil_status first = VIGIL_OK;
+  const uint32_t *memo = vm->memo, efalse = 2 * vm->epoch;
   for (size_t i = 0; i < n; i++) {
-    const vg_prule *ru = &p->rules[list[i]];
-    bool known_false = false;
-    for (unsigned g = 0; g < ru->nguards && !known_false; g++) {
-      uint32_t sl = ru->guards[g];
-      known_false = vm->memo[sl] == 2 * vm->epoch;
-    }
-    if (known_false)
+    uint32_t pc = rule_entry(&p->rules[list[i]], memo, efalse);
+    if (pc == ENTRY_FALSE)
       continue; /* a leading conjunct is already known false */
     vm->err = VIGIL_OK;
-    bool m = run(vm, ru);
+    bool m = pc == ENTRY_TRUE || run(vm, pc);
     if (vm->err != VIGIL_OK) {
       if (first == VIGIL_OK)
         first = vm->err;
@@ -988,16 +1116,12 @@ vigil_status vigil_vm_eval_rules(vigil_vm *vm, const vigil_event *ev,
         first = VIGIL_E_INVAL;
       continue;
     }
-    const vg_prule *ru = &vm->p->rules[rules[i]];
-    bool known_false = false;
-    for (unsigned g = 0; g < ru->nguards && !known_false; g++) {
-      uint32_t sl = ru->guards[g];
-      known_false = vm->memo[sl] == 2 * vm->epoch;
-    }
-    if (known_false)
+    uint32_t pc = rule_entry(&vm->p->rules[rules[i]], vm->memo,
+                             2 * vm->epoch);
+    if (pc == ENTRY_FALSE)
       continue; /* a leading conjunct is already known false */
     vm->err = VIGIL_OK;
-    bool m = run(vm, ru);
+    bool m = pc == ENTRY_TRUE || run(vm, pc);
     if (vm->err != VIGIL_OK) {
       if (first == VIGIL_OK)
         first = vm->err;
@@ -1018,7 +1142,7 @@ vigil_status vigil_vm_eval_rule(vigil_vm *vm, const vigil_event *ev,
   if (!ev || !ev->ops || !ev->ops->extract || rule >= vm->p->nrules)
     return VIGIL_E_INVAL;
   next_epoch(vm, ev);
-  bool m = run(vm, &vm->p->rules[rule]);
+  bool m = run(vm, vm->p->rules[rule].start);
   *matched = vm->err == VIGIL_OK && m;
   return vm->err;
 }

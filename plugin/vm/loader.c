@@ -291,6 +291,17 @@ static vigil_status load_pats(vigil_program *p, char *err, size_t errsz) {
         !str_ok(p, pt->src, false))
       return fail(err, errsz, VIGIL_E_FORMAT, "PATTERN %u: bad record",
                   (unsigned)i);
+    pt->lit = 0;
+    if (pt->kind == VIGIL_PAT_GLOB) {
+      const vg_pstr *src = &p->strs[pt->src];
+      while (pt->lit < src->n) {
+        unsigned char c = (unsigned char)src->p[pt->lit];
+        if (c == 0 || c >= 0x80 || c == '*' || c == '?' || c == '[' ||
+            c == '\\')
+          break;
+        pt->lit++;
+      }
+    }
     if (pt->kind == VIGIL_PAT_REGEX) {
       char why[256];
       vigil_status st = vg_regex_new(p->strs[pt->src].p, p->strs[pt->src].n,
@@ -350,6 +361,10 @@ static vigil_status load_sets(vigil_program *p, char *err, size_t errsz) {
         const vg_value *e = &p->consts[ids[j]];
         unsigned bit = vg_pack_bloom(e->v.s.p, e->v.s.n);
         s->bloom[bit / 64] |= 1ull << (bit % 64);
+        size_t en = e->v.s.n;
+        while (en > 0 && e->v.s.p[en - 1] == 0)
+          en--;
+        s->lenmask |= 1ull << (en < 63 ? en : 63);
       }
     } else if (s->kind == VG_SET_PATHS) {
       if (s->type != VG_FT_CHARBUF)
@@ -659,16 +674,64 @@ static void find_guards(vigil_program *p) {
       uint32_t next = pc + 1 + (VG_INS_ARG(w) >> VG_MEMO_SLOT_BITS);
       uint16_t slot = (uint16_t)(VG_INS_ARG(w) & (VG_MEMO_MAX_SLOTS - 1));
       if (next == end) { /* the last conjunct (or the whole condition) */
+        ru->gafter[ru->nguards] = end;
         ru->guards[ru->nguards++] = slot;
         break;
       }
       if (next > end || VG_INS_OP(p->code[next]) != VG_I_JF_KEEP ||
           next + 1 + VG_INS_ARG(p->code[next]) != end)
         break;
+      ru->gafter[ru->nguards] = next + 1;
       ru->guards[ru->nguards++] = slot;
       pc = next + 1;
     }
   }
+}
+
+/* The fused opcode (pack.h, VG_X_*) for the FIELD at pc followed by the
+ * check at pc + 1, or 0. */
+static uint32_t fused_op(const vigil_program *p, uint32_t pc) {
+  uint32_t nop = VG_INS_OP(p->code[pc + 1]);
+  uint32_t k = VG_INS_ARG(p->code[pc + 1]);
+  bool cmpk = nop >= VG_I_EQ_K && nop <= VG_I_ENDSWITH_K;
+  if (cmpk && k >= p->nconsts)
+    return 0; /* (verified code never has this) */
+  bool text = cmpk && p->kclean[k];
+  switch (nop) {
+  case VG_I_EQ_K:
+    return text ? VG_X_FIELD_SEQ
+           : p->consts[k].type == VG_FT_BOOL ? VG_X_FIELD_BEQ
+                                              : VG_X_FIELD_EQ;
+  case VG_I_NE_K:
+    return text ? VG_X_FIELD_SNE : VG_X_FIELD_NE;
+  case VG_I_STARTSWITH_K:
+    return text ? VG_X_FIELD_SSW : VG_X_FIELD_SW;
+  case VG_I_IN_S:
+    return VG_X_FIELD_IN;
+  default:
+    return cmpk ? VG_X_FIELD_K : 0;
+  }
+}
+
+/* The interpreter's copy of the code, with fused FIELD + check pairs.
+ * Only the rules' code is verified (CODE may hold other words), so only
+ * that is rewritten; a rule never ends on FIELD (RET does), so pc + 1 is
+ * in the same rule. */
+static vigil_status make_xcode(vigil_program *p) {
+  p->xcode = malloc((p->ncode ? p->ncode : 1) * sizeof *p->xcode);
+  if (!p->xcode)
+    return VIGIL_E_NOMEM;
+  if (p->ncode)
+    memcpy(p->xcode, p->code, p->ncode * sizeof *p->xcode);
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    uint32_t end = p->rules[i].start + p->rules[i].len;
+    for (uint32_t pc = p->rules[i].start; pc + 1 < end; pc++) {
+      uint32_t x;
+      if (VG_INS_OP(p->code[pc]) == VG_I_FIELD && (x = fused_op(p, pc)))
+        p->xcode[pc] = (p->code[pc] & ~0xffu) | x;
+    }
+  }
+  return VIGIL_OK;
 }
 
 static vigil_status parse_header(vigil_program *p, char *err, size_t errsz) {
@@ -784,6 +847,8 @@ vigil_status vigil_program_load(const void *bytes, size_t len,
   if (st == VIGIL_OK)
     find_guards(p);
   if (st == VIGIL_OK)
+    st = make_xcode(p);
+  if (st == VIGIL_OK)
     st = build_dispatch(p);
   if (st != VIGIL_OK) {
     if (st == VIGIL_E_NOMEM && err && errsz && !err[0])
@@ -819,6 +884,7 @@ void vigil_program_free(vigil_program *p) {
   free(p->fields);
   free(p->rules);
   free(p->code);
+  free(p->xcode);
   free(p->debug);
   free(p->buf);
   free(p);

@@ -31,6 +31,25 @@ typedef enum vg_opcode {
 } vg_opcode;
 _Static_assert(VG_I__COUNT <= 256, "opcodes must fit in 8 bits");
 
+/* Internal opcodes, never in a pack: the interpreter runs xcode, a copy of
+ * the verified code in which a FIELD instruction followed by a check has
+ * one of these instead of FIELD (loader.c), so that dispatch itself picks
+ * the check; the check instruction stays in place after it and is
+ * consumed by the handler. */
+enum {
+  VG_X_FIELD_EQ = VG_I__COUNT, /* FIELD; EQ_K */
+  VG_X_FIELD_NE,               /* FIELD; NE_K */
+  VG_X_FIELD_SW,               /* FIELD; STARTSWITH_K */
+  VG_X_FIELD_K,                /* FIELD; another of EQ_K .. ENDSWITH_K */
+  VG_X_FIELD_IN,               /* FIELD; IN_S */
+  VG_X_FIELD_SEQ,              /* FIELD; EQ_K of a NUL-free text constant */
+  VG_X_FIELD_SNE,              /* FIELD; NE_K of one */
+  VG_X_FIELD_SSW,              /* FIELD; STARTSWITH_K of one */
+  VG_X_FIELD_BEQ,              /* FIELD; EQ_K of a BOOL constant */
+  VG_X__END
+};
+_Static_assert(VG_X__END <= 256, "internal opcodes must fit in 8 bits");
+
 typedef enum vg_argkind {
   VG_ARG_NONE,
   VG_ARG_FIELD,
@@ -117,12 +136,18 @@ typedef struct vg_pset {
    * its bytes without trailing NULs), a quick "certainly not in" test */
   bool has_bloom;
   uint64_t bloom[4];
+  /* with has_bloom: bit min(n, 63) set for each element length n (without
+   * trailing NULs), an even cheaper first test */
+  uint64_t lenmask;
   struct vg_pmatch *pm; /* VG_SET_PATHS: path-prefix table */
 } vg_pset;
 
 typedef struct vg_ppat {
   uint8_t kind; /* VIGIL_PAT_* */
   uint32_t src; /* string id */
+  uint32_t lit; /* glob only: length of the pattern's leading ASCII
+                   literal (before any * ? [ \\), which a match must start
+                   with: a cheap test before fnmatch */
   struct vg_regex *re; /* regex only */
 } vg_ppat;
 
@@ -148,9 +173,13 @@ typedef struct vg_prule {
   /* MEMO slots of the rule's leading conjuncts, as far as each is one
    * MEMO_GET block followed by a JF_KEEP to the final RET: if any of them
    * is already known false for the event, the rule is false without
-   * running */
+   * running. gafter[g] is where the code goes on when guards 0..g are
+   * all true (the pc after guard g's JF_KEEP, with an empty stack), or the
+   * final RET's pc when guard g is the last conjunct (the rule is then
+   * true): evaluation starts there when they are already known true */
   uint8_t nguards;
   uint16_t guards[VG_MAX_GUARDS];
+  uint32_t gafter[VG_MAX_GUARDS];
   /* append_output extra fields: XFIELD records [xf_first, +nxf) */
   uint32_t xf_first, nxf;
 } vg_prule;
@@ -195,6 +224,7 @@ struct vigil_program {
   uint32_t nrules;
   uint32_t *code;
   uint32_t ncode;
+  uint32_t *xcode; /* what the interpreter runs (VG_X_* above) */
   vg_pdebug *debug;
   uint32_t ndebug;
   const uint8_t *xf; /* XFIELD records (16 bytes each), in buf */
