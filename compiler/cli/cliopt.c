@@ -20,7 +20,8 @@ static const vg_cliopt LOADING_OPTS[] = {
     {"no-plugins", VG_OPT_NO_PLUGINS, false, NULL,
      "only the plugins named with --plugin count as loaded"},
     {NULL, VG_OPT_CONFIG, true, "KEY=VALUE",
-     "a Falco configuration key (repeatable)"},
+     "a Falco configuration key (repeatable);\n"
+     "append_output[...] changes rule outputs"},
     {NULL, 0, false, NULL, NULL}};
 
 static const vg_cliopt FORMAT_OPTS[] = {

@@ -77,7 +77,11 @@ static const vg_cliopt OPTS[] = {
     {NULL, VG_OPT_CONFIG, true, "KEY=VALUE",
      "Falco configuration: priority, rule_matching,\n"
      "json_output, json_include_*_property,\n"
-     "time_format_iso_8601, append_output"},
+     "time_format_iso_8601, append_output (Falco's\n"
+     "syntax: append_output[]={match: {...},\n"
+     "extra_output: ..., extra_fields: [...]},\n"
+     "append_output[N].KEY=VALUE; vigil also takes\n"
+     "append_output=TEXT, for every rule)"},
     {NULL, 0, false, NULL, NULL}};
 
 static int on_opt(vg_cli *cli, int key, const char *arg);
