@@ -342,6 +342,37 @@ int vg_aout_option(vg_aout *ao, const char *kv, char *err, size_t errsz) {
   return why ? fail(err, errsz, kv, why) : 0;
 }
 
+static int cmp_cstr(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void vg_aout_tag_list(const vigil_append_output *e, char *out, size_t sz) {
+  if (!sz)
+    return;
+  out[0] = 0;
+  if (!e->ntags)
+    return;
+  const char **t = malloc(e->ntags * sizeof *t);
+  if (!t)
+    return;
+  memcpy(t, e->tags, e->ntags * sizeof *t);
+  qsort(t, e->ntags, sizeof *t, cmp_cstr);
+  size_t n = 0;
+  for (size_t i = 0; i < e->ntags; i++) {
+    if (i && !strcmp(t[i], t[i - 1]))
+      continue;
+    int k = snprintf(out + n, sz - n, "%s, ", t[i]);
+    if (k < 0 || (size_t)k >= sz - n) {
+      n = strlen(out);
+      break;
+    }
+    n += (size_t)k;
+  }
+  if (n && out[n - 1] == ' ')
+    out[n - 1] = 0;
+  free(t);
+}
+
 void vg_aout_fill(const vg_aout *ao, vigil_compiler_options *o) {
   o->append_output_set = ao->set;
   o->append_output = ao->v;

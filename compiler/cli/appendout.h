@@ -29,6 +29,10 @@ bool vg_aout_is_key(const char *kv);
  * a message in err. The first one starts from Falco's default list (one
  * entry with suggested_output true). */
 int vg_aout_option(vg_aout *ao, const char *kv, char *err, size_t errsz);
+/* Entry e's tags as Falco lists them in its warning on entries with both
+ * a rule and tags: sorted, unique, each followed by ", " with the last
+ * space dropped ("a, b,"). Truncated to the buffer. */
+void vg_aout_tag_list(const vigil_append_output *e, char *out, size_t sz);
 /* Points the compiler options at the list (borrowed: keep ao alive). */
 void vg_aout_fill(const vg_aout *ao, vigil_compiler_options *o);
 

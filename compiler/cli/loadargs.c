@@ -160,4 +160,19 @@ void vg_loadargs_options(const vg_loadargs *la, vigil_compiler_options *o) {
    * would (compiler.h auto_plugins). */
   o->auto_plugins = !la->no_plugins;
   vg_aout_fill(&la->aout, o);
+  /* Falco's startup warning, word for word (typo and trailing comma of
+   * its tag list included) */
+  for (size_t i = 0; i < la->aout.n; i++) {
+    const vigil_append_output *e = &la->aout.v[i];
+    if (!e->rule || !*e->rule || !e->ntags)
+      continue;
+    char tags[1024];
+    vg_aout_tag_list(e, tags, sizeof tags);
+    fprintf(stderr,
+            "warning: An append_ouptut entry specifies both a rule (%s) "
+            "and a list of tags (%s). This means that output will be "
+            "appended only to the %s rule and only if it has all the "
+            "tags: %s.\n",
+            e->rule, tags, e->rule, tags);
+  }
 }

@@ -118,6 +118,19 @@ Test(appendout, falco_syntax_builds_entries) {
   vg_aout_fini(&ao);
 }
 
+Test(appendout, tag_list_as_falco_warns) {
+  vg_aout ao;
+  vg_aout_init(&ao);
+  cr_assert_eq(opt(&ao, "append_output[]={match: {rule: r, tags: [b, a, b]}}"),
+               0);
+  char t[64];
+  vg_aout_tag_list(&ao.v[1], t, sizeof t);
+  cr_assert_str_eq(t, "a, b,");
+  vg_aout_tag_list(&ao.v[0], t, sizeof t);
+  cr_assert_str_eq(t, "");
+  vg_aout_fini(&ao);
+}
+
 Test(appendout, bad_forms_are_errors) {
   vg_aout ao;
   vg_aout_init(&ao);
