@@ -1041,6 +1041,58 @@ static void factor_or(vg_back *b, ir *r, unsigned depth) {
   }
 }
 
+/* Rough cost of a leaf check: comparisons with one constant, then set
+ * lookups, substring searches, patterns and field-to-field checks or
+ * transformers. */
+static unsigned leaf_cost(const ir *c) {
+  if (c->k == IR_ANYOF)
+    return 2;
+  if (c->k != IR_LEAF)
+    return 0;
+  const vg_node *n = c->leaf;
+  if (n->kind != VG_N_BINARY || n->nkids != 2)
+    return 1;
+  if (n->kids[0]->kind != VG_N_FIELD || n->kids[1]->kind == VG_N_FIELD ||
+      n->kids[1]->kind == VG_N_TRANSFORMER)
+    return 5;
+  if (n->mod != VG_MOD_NONE)
+    return 4;
+  switch (n->op) {
+  case VG_OP_IN:
+  case VG_OP_INTERSECTS:
+  case VG_OP_PMATCH:
+    return 2;
+  case VG_OP_CONTAINS:
+  case VG_OP_ICONTAINS:
+  case VG_OP_BCONTAINS:
+    return 3;
+  case VG_OP_GLOB:
+  case VG_OP_IGLOB:
+  case VG_OP_REGEX:
+    return 5;
+  default:
+    return 1;
+  }
+}
+
+/* Within each run of consecutive leaves of an and/or, cheaper checks
+ * first (stable): and/or have no side effects, so only the cost changes.
+ * Compounds keep their places (leading ones are rule guards). */
+static void order_leaves(ir *r) {
+  for (uint32_t i = 1; i < r->n; i++) {
+    unsigned c = leaf_cost(r->kids[i]);
+    if (!c)
+      continue;
+    ir *x = r->kids[i];
+    uint32_t j = i;
+    while (j > 0 && leaf_cost(r->kids[j - 1]) > c) {
+      r->kids[j] = r->kids[j - 1];
+      j--;
+    }
+    r->kids[j] = x;
+  }
+}
+
 static ir *build(vg_back *b, const vg_node *n, unsigned depth) {
   if (b->st != VIGIL_OK)
     return NULL;
@@ -1076,6 +1128,7 @@ static ir *build(vg_back *b, const vg_node *n, unsigned depth) {
     }
     if (b->st != VIGIL_OK)
       return NULL;
+    order_leaves(r);
     if (r->n == 0)
       return mk(b, is_and ? IR_TRUE : IR_FALSE);
     if (r->n == 1)
