@@ -31,6 +31,8 @@ typedef struct brule {
   uint32_t ntags;
   uint16_t *evt;
   uint32_t nevt;
+  uint32_t *xf; /* append_output extra fields: name, format, raw */
+  uint32_t nxf;
 } brule;
 
 typedef struct bdebug {
@@ -101,6 +103,7 @@ void vg_back_free(vg_back *b) {
   for (uint32_t i = 0; i < b->nrules; i++) {
     vg_free(b->rules[i].tags);
     vg_free(b->rules[i].evt);
+    vg_free(b->rules[i].xf);
   }
   vg_free(b->rules);
   vg_free(b->code);
@@ -1353,6 +1356,17 @@ vigil_status vg_back_add_rule(vg_back *b, const vg_back_rule *r,
     for (size_t i = 0; i < r->ntags && b->st == VIGIL_OK; i++)
       br.tags[br.ntags++] = intern_cstr(b, r->tags[i]);
   }
+  if (r->nxfields && b->st == VIGIL_OK) {
+    br.xf = vg_calloc(r->nxfields * 3, sizeof *br.xf);
+    if (!br.xf)
+      nomem(b);
+    for (size_t i = 0; i < r->nxfields && b->st == VIGIL_OK; i++) {
+      br.xf[3 * i] = intern_cstr(b, r->xfields[i].name);
+      br.xf[3 * i + 1] = intern_cstr(b, r->xfields[i].format);
+      br.xf[3 * i + 2] = r->xfields[i].raw;
+      br.nxf++;
+    }
+  }
   if (r->evts && b->st == VIGIL_OK) {
     size_t n = 0;
     for (uint32_t e = 0; e < VG_EVT_MAX; e++)
@@ -1380,6 +1394,7 @@ vigil_status vg_back_add_rule(vg_back *b, const vg_back_rule *r,
     b->ndbg = dbg0;
     vg_free(br.tags);
     vg_free(br.evt);
+    vg_free(br.xf);
     return b->st;
   }
   b->rules[b->nrules++] = br;
@@ -1519,6 +1534,22 @@ static void sec_rules(vg_back *b, vg_buf *s) {
   }
 }
 
+/* XFIELD (program.h): the rules' append_output extra fields. */
+static void sec_xfields(vg_back *b, vg_buf *s) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < b->nrules; i++)
+    n += b->rules[i].nxf;
+  buf_u32(s, n);
+  for (uint32_t i = 0; i < b->nrules; i++)
+    for (uint32_t k = 0; k < b->rules[i].nxf; k++) {
+      const uint32_t *x = b->rules[i].xf + 3 * k;
+      buf_u32(s, i);
+      buf_u32(s, x[0]);
+      buf_u32(s, x[1]);
+      buf_u32(s, x[2] ? 1u : 0u);
+    }
+}
+
 /* Stores the image in f compressed (program.h, VIGIL_PACK_F_DEFLATE):
  * header bytes [0, 24), the image size, then image [24, end) deflated at
  * zlib's best level (deterministic for a given zlib). Frees f. */
@@ -1560,11 +1591,11 @@ vigil_status vg_back_finish(vg_back *b, uint8_t **out, size_t *len) {
   prune_and_compact(b);
   if (b->st != VIGIL_OK)
     return b->st;
-  enum { NSEC = 8 };
+  enum { NSEC = 9 };
   vg_buf sec[NSEC];
   uint32_t kinds[NSEC] = {VIGIL_SEC_STR,   VIGIL_SEC_CONST, VIGIL_SEC_SET,
                           VIGIL_SEC_PATTERN, VIGIL_SEC_FIELD, VIGIL_SEC_RULE,
-                          VIGIL_SEC_CODE,  VIGIL_SEC_DEBUG};
+                          VIGIL_SEC_CODE,  VIGIL_SEC_DEBUG, VIGIL_SEC_XFIELD};
   for (int i = 0; i < NSEC; i++)
     vg_buf_init(&sec[i]);
   sec_strs(b, &sec[0]);
@@ -1576,7 +1607,16 @@ vigil_status vg_back_finish(vg_back *b, uint8_t **out, size_t *len) {
   buf_u32(&sec[6], b->ncode);
   for (uint32_t i = 0; i < b->ncode; i++)
     buf_u32(&sec[6], b->code[i]);
-  int nsec = b->o.no_debug ? NSEC - 1 : NSEC;
+  /* optional sections written only when used: DEBUG, XFIELD */
+  int nsec = b->o.no_debug ? NSEC - 2 : NSEC - 1;
+  bool any_xf = false;
+  for (uint32_t i = 0; i < b->nrules; i++)
+    any_xf |= b->rules[i].nxf != 0;
+  if (any_xf) {
+    sec_xfields(b, &sec[nsec]);
+    kinds[nsec] = VIGIL_SEC_XFIELD;
+    nsec++;
+  }
   if (!b->o.no_debug) {
     buf_u32(&sec[7], b->ndbg);
     for (uint32_t i = 0; i < b->ndbg; i++) {
@@ -1590,7 +1630,9 @@ vigil_status vg_back_finish(vg_back *b, uint8_t **out, size_t *len) {
   uint8_t hdr[VIGIL_PACK_HEADER_SIZE] = {0};
   memcpy(hdr, VIGIL_PACK_MAGIC, VIGIL_PACK_MAGIC_LEN);
   put_u16(hdr + 8, VIGIL_PACK_MAJOR);
-  put_u16(hdr + 10, VIGIL_PACK_MINOR);
+  /* minor 2 only when its addition (XFIELD) is used: other packs stay
+   * byte-identical to 1.1 */
+  put_u16(hdr + 10, any_xf ? VIGIL_PACK_MINOR : 1);
   put_u32(hdr + 24, (uint32_t)nsec);
   vg_buf_append(&f, hdr, sizeof hdr);
   size_t off = VIGIL_PACK_HEADER_SIZE + (size_t)nsec * 16;
@@ -1599,7 +1641,9 @@ vigil_status vg_back_finish(vg_back *b, uint8_t **out, size_t *len) {
     failed |= vg_buf_failed(&sec[i]);
     uint8_t e[16];
     put_u32(e, kinds[i]);
-    put_u32(e + 4, kinds[i] == VIGIL_SEC_DEBUG ? VIGIL_SECF_OPTIONAL : 0);
+    put_u32(e + 4, kinds[i] == VIGIL_SEC_DEBUG || kinds[i] == VIGIL_SEC_XFIELD
+                       ? VIGIL_SECF_OPTIONAL
+                       : 0);
     put_u32(e + 8, (uint32_t)off);
     put_u32(e + 12, (uint32_t)sec[i].len);
     vg_buf_append(&f, e, 16);

@@ -30,6 +30,7 @@
 #include "front/ast.h"
 #include "sema/sema.h"
 #include "vigil/fieldtypes.h"
+#include "vigil/compiler.h"
 #include "vigil/program.h"
 #include "vigil/status.h"
 
@@ -74,6 +75,9 @@ typedef struct vg_back_rule {
   size_t ntags;
   bool enabled;
   const vg_evtset *evts; /* event types to dispatch on; NULL = all */
+  /* append_output extra fields (XFIELD section); NULL/0: none */
+  const vigil_extra_field *xfields;
+  size_t nxfields;
 } vg_back_rule;
 
 /*

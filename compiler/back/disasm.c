@@ -18,7 +18,7 @@ static const char *const prio_names[8] = {
 static const char *sec_kind(uint32_t k) {
   static const char *const n[] = {"?",       "STR",   "CONST", "SET",
                                   "PATTERN", "FIELD", "RULE",  "CODE",
-                                  "DEBUG"};
+                                  "DEBUG",   "XFIELD"};
   return k < sizeof n / sizeof *n ? n[k] : "?";
 }
 

@@ -54,7 +54,9 @@ vigil_status vg_pack_rules_ex(const vigil_compiler *c, bool share,
         .tags = ri->tags,
         .ntags = ri->ntags,
         .enabled = ri->enabled,
-        .evts = evts};
+        .evts = evts,
+        .xfields = ri->xfields,
+        .nxfields = ri->nxfields};
     char why[512];
     st = vg_back_add_rule(b, &r, ri->ast, why, sizeof why);
     if (st != VIGIL_OK)

@@ -20,7 +20,8 @@ static const vg_cliopt LOADING_OPTS[] = {
     {"no-plugins", VG_OPT_NO_PLUGINS, false, NULL,
      "only the plugins named with --plugin count as loaded"},
     {NULL, VG_OPT_CONFIG, true, "KEY=VALUE",
-     "a Falco configuration key (repeatable)"},
+     "a Falco configuration key (repeatable);\n"
+     "append_output[...] changes rule outputs"},
     {NULL, 0, false, NULL, NULL}};
 
 static const vg_cliopt FORMAT_OPTS[] = {
@@ -157,7 +158,7 @@ static int shared_opt(vg_cli *cli, int key, const char *arg) {
   case VG_OPT_CONFIG:
     if (!vg_loadargs_config_known(arg))
       return vg_cli_error(cmd, "unknown configuration key in -o '%s'", arg);
-    return 0;
+    return vg_loadargs_config(&cli->la, cmd->name, arg) < 0 ? -1 : 0;
   case VG_OPT_FORMAT:
     j = format_json(arg);
     if (j < 0)

@@ -30,13 +30,24 @@ static void print_text(const char *js) {
     json_t *info = json_object_get(r, "info");
     json_t *det = json_object_get(r, "details");
     printf("%s\n  priority: %s  source: %s  enabled: %s\n  condition: %s\n"
-           "  output: %s\n\n",
+           "  output: %s\n",
            json_string_value(json_object_get(info, "name")),
            json_string_value(json_object_get(info, "priority")),
            json_string_value(json_object_get(info, "source")),
            json_is_true(json_object_get(info, "enabled")) ? "true" : "false",
            json_string_value(json_object_get(det, "condition_compiled")),
            json_string_value(json_object_get(det, "output_compiled")));
+    /* append_output extra fields, as Falco's JSON lists the formatted
+     * ones */
+    json_t *xf = json_object_get(det, "extra_output_formatted_fields");
+    const char *k;
+    json_t *v;
+    const char *sep = "  extra fields: ";
+    json_object_foreach(xf, k, v) {
+      printf("%s%s=%s", sep, k, json_string_value(v));
+      sep = ", ";
+    }
+    printf("%s\n", json_object_size(xf) ? "\n" : "");
   }
   json_decref(root);
 }

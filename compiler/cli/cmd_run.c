@@ -42,7 +42,8 @@ typedef struct run_opts {
   bool first_match;
   bool inc_output, inc_tags, inc_message, inc_fields;
   bool iso_time;
-  char *append_output;
+  char *append_output; /* -o append_output=TEXT texts, for --pack */
+  bool aout_structured; /* other -o append_output... forms given */
   const char *force_source;
   char *stdin_spool; /* standard input, spooled early to tell its source */
   bool in_rules;     /* the previous argument was --rules or a rule path */
@@ -76,7 +77,11 @@ static const vg_cliopt OPTS[] = {
     {NULL, VG_OPT_CONFIG, true, "KEY=VALUE",
      "Falco configuration: priority, rule_matching,\n"
      "json_output, json_include_*_property,\n"
-     "time_format_iso_8601, append_output"},
+     "time_format_iso_8601, append_output (Falco's\n"
+     "syntax: append_output[]={match: {...},\n"
+     "extra_output: ..., extra_fields: [...]},\n"
+     "append_output[N].KEY=VALUE; vigil also takes\n"
+     "append_output=TEXT, for every rule)"},
     {NULL, 0, false, NULL, NULL}};
 
 static int on_opt(vg_cli *cli, int key, const char *arg);
@@ -116,6 +121,16 @@ static int config_option(run_opts *o, vg_cli *cli, const char *kv) {
   const char *eq = strchr(kv, '=');
   if (!eq)
     return vg_cli_error(&CMD, "-o needs KEY=VALUE, got '%s'", kv);
+  if (vg_aout_is_key(kv)) {
+    /* applied when the rules are compiled; a pack has its outputs
+     * compiled already: only the plain text form applies to it */
+    if (vg_loadargs_config(o->la, "run", kv) < 0)
+      return -1;
+    if (strncmp(kv, "append_output=", 14) || eq[1] == '{') {
+      o->aout_structured = true;
+      return 0;
+    }
+  }
   size_t kl = (size_t)(eq - kv);
   char key[64];
   if (kl >= sizeof key)
@@ -251,6 +266,10 @@ static int parse_args(run_opts *o, vg_cli *cli, int argc, char **argv) {
                        "directory)");
   else if (!o->nevents)
     vg_cli_error(&CMD, "no EVENTS file given");
+  else if (o->pack && o->aout_structured)
+    vg_cli_error(&CMD, "a pack carries its compiled outputs: give "
+                       "-o append_output[...] to 'vigil compile' (with "
+                       "--pack only -o append_output=TEXT applies)");
   else
     rc = VG_CLI_GO;
   /* --source forces the event source only when it names one source */
@@ -802,7 +821,8 @@ int vg_cmd_run(int argc, char **argv) {
             err[0] ? err : vigil_status_str(st));
     goto out;
   }
-  st = vg_run_host_attach(h, p, o.append_output, err, sizeof err);
+  st = vg_run_host_attach(h, p, o.pack ? o.append_output : NULL, err,
+                          sizeof err);
   if (st != VIGIL_OK) {
     fprintf(stderr, "vigil run: %s\n", err[0] ? err : vigil_status_str(st));
     goto out;

@@ -68,11 +68,24 @@ bool vg_loadargs_config_known(const char *kv) {
   const char *eq = strchr(kv, '=');
   if (!eq)
     return false;
+  if (vg_aout_is_key(kv))
+    return true;
   size_t kl = (size_t)(eq - kv);
   for (size_t k = 0; KNOWN_KEYS[k]; k++)
     if (strlen(KNOWN_KEYS[k]) == kl && !strncmp(KNOWN_KEYS[k], kv, kl))
       return true;
   return false;
+}
+
+int vg_loadargs_config(vg_loadargs *la, const char *prog, const char *kv) {
+  if (!vg_aout_is_key(kv))
+    return 0;
+  char err[512];
+  if (vg_aout_option(&la->aout, kv, err, sizeof err) < 0) {
+    fprintf(stderr, "vigil %s: %s\n", prog, err);
+    return -1;
+  }
+  return 0;
 }
 
 int vg_loadargs_path(vg_loadargs *la, const char *prog,
@@ -133,6 +146,7 @@ void vg_loadargs_free(vg_loadargs *la) {
   for (size_t i = 0; i < la->nplugins; i++)
     free((char *)la->plugins[i].name);
   free(la->plugins);
+  vg_aout_fini(&la->aout);
   memset(la, 0, sizeof *la);
 }
 
@@ -145,4 +159,20 @@ void vg_loadargs_options(const vg_loadargs *la, vigil_compiler_options *o) {
   /* Without --no-plugins, load what a Falco host set up for these rules
    * would (compiler.h auto_plugins). */
   o->auto_plugins = !la->no_plugins;
+  vg_aout_fill(&la->aout, o);
+  /* Falco's startup warning, word for word (typo and trailing comma of
+   * its tag list included) */
+  for (size_t i = 0; i < la->aout.n; i++) {
+    const vigil_append_output *e = &la->aout.v[i];
+    if (!e->rule || !*e->rule || !e->ntags)
+      continue;
+    char tags[1024];
+    vg_aout_tag_list(e, tags, sizeof tags);
+    fprintf(stderr,
+            "warning: An append_ouptut entry specifies both a rule (%s) "
+            "and a list of tags (%s). This means that output will be "
+            "appended only to the %s rule and only if it has all the "
+            "tags: %s.\n",
+            e->rule, tags, e->rule, tags);
+  }
 }

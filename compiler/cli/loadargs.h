@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli/appendout.h"
 #include "vigil/compiler.h"
 
 typedef struct vg_loadargs {
@@ -21,6 +22,7 @@ typedef struct vg_loadargs {
   vigil_plugin_spec *plugins;
   size_t nplugins;
   bool no_plugins;
+  vg_aout aout; /* -o append_output... (zero = none given) */
 } vg_loadargs;
 
 /* --source NAME and --plugin NAME[@VERSION]: 0, or -1 out of memory. The
@@ -30,6 +32,9 @@ int vg_loadargs_plugin(vg_loadargs *la, const char *spec);
 /* -o KEY=VALUE: whether KEY is a configuration key vigil knows (cli.md:
  * unknown keys are an error). */
 bool vg_loadargs_config_known(const char *kv);
+/* -o KEY=VALUE for the keys that change loading (append_output...): 0,
+ * or -1 after a message naming the command prog. Other keys: 0. */
+int vg_loadargs_config(vg_loadargs *la, const char *prog, const char *kv);
 /* Adds a PATH (expanding a directory); -1 when it cannot be read, after a
  * message naming the command prog. */
 int vg_loadargs_path(vg_loadargs *la, const char *prog, const char *path);

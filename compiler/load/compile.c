@@ -1035,6 +1035,71 @@ static void note_macro(vigil_compiler *c, const vg_macro_info *m) {
     vg_add_note(c, vg_fmt(c, "in expansion of macro '%s'", m->name));
 }
 
+/* Whether an append_output entry applies to rule r (Falco: source equal,
+ * the rule carries every listed tag, rule name equal; empty = any). */
+static bool aout_matches(const vigil_append_output *e, const vg_rule_info *r) {
+  if (e->source && *e->source && strcmp(e->source, r->source))
+    return false;
+  if (e->rule && *e->rule && strcmp(e->rule, r->name))
+    return false;
+  for (size_t i = 0; i < e->ntags; i++) {
+    bool has = false;
+    for (size_t k = 0; k < r->ntags && !has; k++)
+      has = !strcmp(r->tags[k], e->tags[i]);
+    if (!has)
+      return false;
+  }
+  return true;
+}
+
+/* The rule's output with the matching append_output texts appended in
+ * order (extra_output, then suggested fields, per entry), and r->xfields
+ * set to the matching extra fields (a later entry replaces a name). */
+static const char *append_output(vigil_compiler *c, vg_rule_info *r) {
+  static const vigil_append_output dflt = {.suggested_output = true};
+  const vigil_append_output *v = &dflt;
+  size_t n = 1;
+  if (c->opts.append_output_set) {
+    v = c->opts.append_output;
+    n = c->opts.nappend_output;
+  }
+  const char *output = r->output;
+  vg_ptrvec xf = {0};
+  r->xfields = NULL;
+  r->nxfields = 0;
+  for (size_t i = 0; i < n; i++) {
+    const vigil_append_output *e = &v[i];
+    if (!aout_matches(e, r))
+      continue;
+    if (e->extra_output && *e->extra_output)
+      output = vg_fmt(c, "%s %s", output, e->extra_output);
+    if (e->suggested_output) {
+      const char *sug = vg_load_suggested_output(c, r->source);
+      if (sug)
+        output = vg_fmt(c, "%s %s", output, sug);
+    }
+    for (size_t k = 0; k < e->nfields; k++) {
+      size_t j = 0;
+      while (j < xf.n &&
+             strcmp(((vigil_extra_field *)xf.v[j])->name, e->fields[k].name))
+        j++;
+      if (j < xf.n)
+        xf.v[j] = (void *)&e->fields[k];
+      else
+        vg_ptrvec_push(&c->a, &xf, (void *)&e->fields[k]);
+    }
+  }
+  if (xf.n) {
+    r->xfields = vg_arena_alloc(&c->a, xf.n * sizeof *r->xfields);
+    if (r->xfields) {
+      for (size_t j = 0; j < xf.n; j++)
+        r->xfields[j] = *(const vigil_extra_field *)xf.v[j];
+      r->nxfields = xf.n;
+    }
+  }
+  return output;
+}
+
 static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
   r->compiled_ok = false;
   const char *source = r->source;
@@ -1065,11 +1130,9 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
     r->nexc_fields = 0;
   }
   r->cond_final = cond;
-  /* output: the host's extra output (plugins' suggested fields) first */
-  const char *output = r->output;
-  const char *extra = vg_load_suggested_output(c, source);
-  if (extra)
-    output = vg_fmt(c, "%s %s", output, extra);
+  /* output: the host's append_output texts (plugins' suggested fields
+   * with Falco's default configuration) first */
+  const char *output = append_output(c, r);
   if (strstr(output, "%container.info")) {
     vg_add_warning(c, VG_LOAD_DEPRECATED_ITEM,
                    "%container.info is deprecated and no more useful, and "
@@ -1141,6 +1204,16 @@ static void compile_rule(vigil_compiler *c, vg_rule_info *r) {
                           "in the rule output",
                           DEPRECATED_FIELDS[i]),
                    &octx, DEPRECATED_FIELDS[i]);
+  }
+  /* the append_output extra fields' formats must be valid too */
+  for (size_t i = 0; i < r->nxfields; i++) {
+    size_t at = 0;
+    const char *xerr =
+        check_output(c, source, r->xfields[i].format, NULL, &at);
+    if (xerr) {
+      vg_add_error(c, VG_LOAD_ERR_COMPILE_OUTPUT, xerr, &r->output_ctx);
+      return;
+    }
   }
   /* substitution and parse */
   int32_t *origin = NULL;

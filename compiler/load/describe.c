@@ -187,8 +187,21 @@ static json_t *rule_json(const vigil_compiler *c, const vg_rule_info *r) {
   walk(&d, r->ast, false);
   json_object_set_new(det, "condition_fields", d.fields);
   json_object_set_new(det, "condition_operators", d.ops);
-  /* output fields */
+  /* output fields: Falco lists the append_output extra fields' formats
+   * first, and the formatted ones (not the raw) by name */
   json_t *of = json_array();
+  json_t *xff = NULL;
+  for (size_t i = 0; i < r->nxfields; i++) {
+    json_array_append_new(of, vg_json_str(r->xfields[i].format));
+    if (r->xfields[i].raw)
+      continue;
+    if (!xff)
+      xff = json_object();
+    json_object_set_new(xff, r->xfields[i].name,
+                        vg_json_str(r->xfields[i].format));
+  }
+  if (xff)
+    json_object_set_new(det, "extra_output_formatted_fields", xff);
   {
     const char *fmt = r->output_final ? r->output_final : "";
     size_t n = strlen(fmt);

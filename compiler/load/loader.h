@@ -160,6 +160,9 @@ typedef struct vg_rule_info {
   vg_node *ast;
   const char *cond_final;   /* after exceptions */
   const char *output_final; /* after %container.info removal */
+  /* append_output extra fields matching the rule (last one per name) */
+  vigil_extra_field *xfields;
+  size_t nxfields;
   const char **exc_fields;
   size_t nexc_fields;
   vg_ptrvec xspans; /* origins of the generated exception text */

@@ -33,6 +33,32 @@ typedef struct vigil_plugin_spec {
   const char *version; /* NULL: the version of vigil's embedded catalog */
 } vigil_plugin_spec;
 
+/* One extra field of an append_output entry: added to the alert's
+ * output_fields as name -> the rendered format (raw false), or as the
+ * field name -> the field's own value (raw true; format is "%name"). */
+typedef struct vigil_extra_field {
+  const char *name;
+  const char *format;
+  bool raw;
+} vigil_extra_field;
+
+/* One entry of Falco's append_output configuration (falco.yaml). It
+ * applies to a rule when each non-empty match key matches: source equal,
+ * every tag listed carried by the rule, rule name equal. extra_output (may
+ * be NULL or "") is appended to the output, then, with suggested_output,
+ * the output fields the loaded plugins suggest (name_with_underscores=
+ * %name), then the extra fields are added; entries apply in order. */
+typedef struct vigil_append_output {
+  const char *source; /* NULL or "": any */
+  const char *const *tags;
+  size_t ntags;
+  const char *rule; /* NULL or "": any */
+  const char *extra_output;
+  bool suggested_output;
+  const vigil_extra_field *fields;
+  size_t nfields;
+} vigil_append_output;
+
 typedef struct vigil_compiler_options {
   size_t size; /* sizeof(vigil_compiler_options): lets the struct grow */
   /* Event sources the engine knows; NULL/0: every source vigil has a
@@ -56,10 +82,17 @@ typedef struct vigil_compiler_options {
    * plugin source is known only when its plugin is loaded, as in Falco.
    * This is what the CLI uses unless --no-plugins is given. */
   bool auto_plugins;
+  /* Falco's append_output list. With append_output_set false, Falco's
+   * default configuration: one entry with suggested_output true. Borrowed:
+   * must outlive the compiler. */
+  bool append_output_set;
+  const vigil_append_output *append_output;
+  size_t nappend_output;
 } vigil_compiler_options;
 
 #define VIGIL_COMPILER_OPTIONS_INIT                                            \
-  { sizeof(vigil_compiler_options), NULL, 0, NULL, 0, false, false, false }
+  { sizeof(vigil_compiler_options), NULL, 0, NULL, 0, false, false, false, \
+    false, NULL, 0 }
 
 VIGIL_API vigil_status vigil_compiler_new(const vigil_compiler_options *o,
                                           vigil_compiler **out);

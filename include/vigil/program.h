@@ -10,7 +10,8 @@
  *             damage and 7-bit transfers)
  *   8  u16    major version (VIGIL_PACK_MAJOR; another major is rejected
  *             with VIGIL_E_VERSION)
- *  10  u16    minor version (additions readers may ignore)
+ *  10  u16    minor version (additions readers may ignore; the writer
+ *             puts 2 only when an XFIELD section is present, else 1)
  *  12  u32    flags: VIGIL_PACK_F_DEFLATE (1.1) or 0; other bits must be 0
  *  16  u32    total size of the file in bytes
  *  20  u32    CRC-32 (zlib's polynomial) of bytes [24, total size)
@@ -62,6 +63,12 @@
  *   DEBUG    optional: count records of 12 bytes {u32 pc, u32 start, u32
  *            end}: the condition byte span an instruction came from (not
  *            written by vg_pack_rules, which builds rules packs).
+ *   XFIELD   optional (minor 2 and later; written only when some rule has
+ *            one): count records of 16 bytes {u32 rule index, u32 name
+ *            string id, u32 format string id, u32 raw (0 or 1)}, rule
+ *            indices non-decreasing: the extra output fields of Falco's
+ *            append_output (vigil_extra_field in compiler.h), added to the
+ *            alert's output_fields. A reader that skips it loses only them.
  *
  * Same input, same bytes: the compiler emits sections in kind order and
  * interns strings and constants in first-use order.
@@ -78,7 +85,7 @@
 #define VIGIL_PACK_MAGIC "\x89VGP\r\n\x1a\n"
 #define VIGIL_PACK_MAGIC_LEN 8
 #define VIGIL_PACK_MAJOR 1
-#define VIGIL_PACK_MINOR 1
+#define VIGIL_PACK_MINOR 2
 #define VIGIL_PACK_HEADER_SIZE 28
 #define VIGIL_PACK_SECTION_SIZE 16
 #define VIGIL_PACK_NONE 0xffffffffu
@@ -93,7 +100,8 @@ typedef enum vigil_section_kind {
   VIGIL_SEC_FIELD = 5,
   VIGIL_SEC_RULE = 6,
   VIGIL_SEC_CODE = 7,
-  VIGIL_SEC_DEBUG = 8
+  VIGIL_SEC_DEBUG = 8,
+  VIGIL_SEC_XFIELD = 9
 } vigil_section_kind;
 
 #define VIGIL_SECF_OPTIONAL 1u
@@ -168,6 +176,15 @@ VIGIL_API const char *vigil_program_rule_tag(const vigil_program *p,
                                              size_t rule, size_t i);
 VIGIL_API unsigned vigil_program_rule_evt(const vigil_program *p, size_t rule,
                                           size_t i);
+/* A rule's append_output extra fields (XFIELD): the count, and field i's
+ * name, with its format in *format and whether it is raw (the field's own
+ * value, format "%name") in *raw. */
+VIGIL_API size_t vigil_program_rule_nxfields(const vigil_program *p,
+                                             size_t rule);
+VIGIL_API const char *vigil_program_rule_xfield(const vigil_program *p,
+                                                size_t rule, size_t i,
+                                                const char **format,
+                                                bool *raw);
 /* Distinct rule sources in first-appearance order; events name theirs by
  * this index (vigil_event.source). Returns -1 for an unknown source. */
 VIGIL_API size_t vigil_program_nsources(const vigil_program *p);

@@ -218,7 +218,17 @@ typedef struct trule {
   uint32_t *keys; /* piece indices with distinct keys, sorted by key */
   size_t nkeys;
   bool json;      /* the rule's source is a JSON source */
+  struct txf *xf; /* append_output extra fields, sorted by name */
+  size_t nxf;
 } trule;
+
+/* An extra output field (program XFIELD): key name -> its format
+ * rendered as text, or (raw) the field's own JSON value. */
+typedef struct txf {
+  const char *name; /* the program's string */
+  trule t;          /* the format */
+  bool raw;
+} txf;
 
 typedef struct dispatch {
   bool syscall;
@@ -510,6 +520,12 @@ void vg_run_host_free(vg_run_host *h) {
     free(h->rules[i].text);
     free(h->rules[i].pieces);
     free(h->rules[i].keys);
+    for (size_t k = 0; k < h->rules[i].nxf; k++) {
+      free(h->rules[i].xf[k].t.text);
+      free(h->rules[i].xf[k].t.pieces);
+      free(h->rules[i].xf[k].t.keys);
+    }
+    free(h->rules[i].xf);
   }
   free(h->rules);
   free(h->sel);
@@ -782,6 +798,39 @@ static vigil_status parse_template(vg_run_host *h, trule *r) {
   return VIGIL_OK;
 }
 
+/* The rule's append_output extra fields, parsed, sorted by name. */
+static vigil_status attach_xfields(vg_run_host *h, const vigil_program *p,
+                                   size_t rule, trule *r) {
+  size_t n = vigil_program_rule_nxfields(p, rule);
+  if (!n)
+    return VIGIL_OK;
+  r->xf = calloc(n, sizeof *r->xf);
+  if (!r->xf)
+    return VIGIL_E_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    const char *fmt = NULL;
+    bool raw = false;
+    const char *name = vigil_program_rule_xfield(p, rule, i, &fmt, &raw);
+    size_t at = r->nxf;
+    while (at > 0 && strcmp(r->xf[at - 1].name, name) > 0)
+      at--;
+    memmove(r->xf + at + 1, r->xf + at, (r->nxf - at) * sizeof *r->xf);
+    txf *x = &r->xf[at];
+    memset(x, 0, sizeof *x);
+    r->nxf++;
+    x->name = name;
+    x->raw = raw;
+    x->t.json = r->json;
+    x->t.text = strdup(fmt ? fmt : "");
+    if (!x->t.text)
+      return VIGIL_E_NOMEM;
+    vigil_status st = parse_template(h, &x->t);
+    if (st != VIGIL_OK)
+      return st;
+  }
+  return VIGIL_OK;
+}
+
 vigil_status vg_run_host_attach(vg_run_host *h, const vigil_program *p,
                                 const char *extra_output, char *err,
                                 size_t errsz) {
@@ -816,6 +865,8 @@ vigil_status vg_run_host_attach(vg_run_host *h, const vigil_program *p,
     }
     r->text[ol] = 0;
     vigil_status st = parse_template(h, r);
+    if (st == VIGIL_OK)
+      st = attach_xfields(h, p, i, r);
     if (st != VIGIL_OK) {
       snprintf(err, errsz, "out of memory");
       return st;
@@ -1355,6 +1406,52 @@ static void field_json(vg_run_host *h, uint32_t fi, vg_run_buf *out,
     vg_run_buf_json_str(out, val->p, val->len);
 }
 
+/* A template's text for the current event appended to out. */
+static void render_text(vg_run_host *h, const trule *r, vg_run_buf *out,
+                        vg_run_buf *val) {
+  vg_run_buf_put(out, "", 0);
+  for (size_t i = 0; i < r->npieces; i++) {
+    const tpiece *pc = &r->pieces[i];
+    vg_run_buf_put(out, r->text + pc->lit_off, pc->lit_len);
+    if (pc->field < 0)
+      continue;
+    bool have = field_text(h, (uint32_t)pc->field, val);
+    const char *s = have ? val->p : "<NA>";
+    size_t n = have ? val->len : 4;
+    if (pc->width) {
+      size_t w = pc->width;
+      size_t k = n < w ? n : w;
+      put_escaped(out, (const uint8_t *)s, k, false);
+      for (; k < w; k++)
+        vg_run_buf_put(out, " ", 1);
+    } else {
+      put_escaped(out, (const uint8_t *)s, n, false);
+    }
+  }
+}
+
+/* Order of two output_fields keys (byte order, shorter first). */
+static int key_cmp(const char *a, size_t al, const char *b, size_t bl) {
+  int c = memcmp(a, b, al < bl ? al : bl);
+  return c ? c : (al > bl) - (al < bl);
+}
+
+/* The JSON value of extra field x for the current event into h->fj. */
+static void xfield_json(vg_run_host *h, const txf *x, vg_run_buf *val) {
+  if (x->raw) {
+    const tpiece *pc = x->t.npieces ? &x->t.pieces[0] : NULL;
+    if (pc && pc->field >= 0)
+      field_json(h, (uint32_t)pc->field, &h->fj, val);
+    else
+      vg_run_buf_puts(&h->fj, "null");
+    return;
+  }
+  vg_run_buf t = {0};
+  render_text(h, &x->t, &t, val);
+  vg_run_buf_json_str(&h->fj, t.p ? t.p : "", t.len);
+  vg_run_buf_fini(&t);
+}
+
 vigil_status vg_run_host_render(vg_run_host *h, size_t rule,
                                 const char **text, const char **fields_json) {
   if (!h || rule >= h->nrules)
@@ -1362,25 +1459,7 @@ vigil_status vg_run_host_render(vg_run_host *h, size_t rule,
   const trule *r = &h->rules[rule];
   vg_run_buf val = h->val;
   h->out.len = 0;
-  vg_run_buf_put(&h->out, "", 0);
-  for (size_t i = 0; i < r->npieces; i++) {
-    const tpiece *pc = &r->pieces[i];
-    vg_run_buf_put(&h->out, r->text + pc->lit_off, pc->lit_len);
-    if (pc->field < 0)
-      continue;
-    bool have = field_text(h, (uint32_t)pc->field, &val);
-    const char *s = have ? val.p : "<NA>";
-    size_t n = have ? val.len : 4;
-    if (pc->width) {
-      size_t w = pc->width;
-      size_t k = n < w ? n : w;
-      put_escaped(&h->out, (const uint8_t *)s, k, false);
-      for (; k < w; k++)
-        vg_run_buf_put(&h->out, " ", 1);
-    } else {
-      put_escaped(&h->out, (const uint8_t *)s, n, false);
-    }
-  }
+  render_text(h, r, &h->out, &val);
   bool ok = h->out.p != NULL;
   if (fields_json) {
     /* Falco merges the fields of its "%evt.time: " prefix (the raw event
@@ -1392,35 +1471,56 @@ vigil_status vg_run_host_render(vg_run_host *h, size_t rule,
     bool have_ts = cur_time(h, &ts);
     h->fj.len = 0;
     vg_run_buf_put(&h->fj, "{", 1);
-    for (size_t k = 0; k <= r->nkeys; k++) {
+    /* merge of three sorted key lists: the template's, the time key, the
+     * extra fields; on equal keys the later one wins (extra over time
+     * over template), as Falco sets them in that order */
+    size_t k = 0, x = 0;
+    for (;;) {
       const tpiece *pc = k < r->nkeys ? &r->pieces[r->keys[k]] : NULL;
-      int c = 1;
+      const txf *xe = x < r->nxf ? &r->xf[x] : NULL;
+      const char *bk = NULL;
+      size_t bl = 0;
+      int which = -1;
       if (pc) {
-        size_t ml = pc->key_len < tkl ? pc->key_len : tkl;
-        c = memcmp(r->text + pc->key_off, tk, ml);
-        if (c == 0)
-          c = pc->key_len < tkl ? -1 : pc->key_len > tkl;
+        bk = r->text + pc->key_off;
+        bl = pc->key_len;
+        which = 0;
       }
-      if (!tdone && c >= 0) {
+      if (!tdone && (which < 0 || key_cmp(tk, tkl, bk, bl) <= 0)) {
+        bk = tk;
+        bl = tkl;
+        which = 1;
+      }
+      if (xe && (which < 0 ||
+                 key_cmp(xe->name, strlen(xe->name), bk, bl) <= 0)) {
+        bk = xe->name;
+        bl = strlen(xe->name);
+        which = 2;
+      }
+      if (which < 0)
+        break;
+      if (pc && which != 0 &&
+          !key_cmp(r->text + pc->key_off, pc->key_len, bk, bl))
+        k++;
+      if (!tdone && which == 2 && !key_cmp(tk, tkl, bk, bl))
         tdone = true;
-        if (h->fj.len > 1)
-          vg_run_buf_put(&h->fj, ",", 1);
-        vg_run_buf_json_str(&h->fj, tk, tkl);
-        vg_run_buf_put(&h->fj, ":", 1);
+      if (h->fj.len > 1)
+        vg_run_buf_put(&h->fj, ",", 1);
+      vg_run_buf_json_str(&h->fj, bk, bl);
+      vg_run_buf_put(&h->fj, ":", 1);
+      if (which == 0) {
+        field_json(h, (uint32_t)pc->field, &h->fj, &val);
+        k++;
+      } else if (which == 1) {
+        tdone = true;
         if (have_ts)
           put_u64(&h->fj, ts);
         else
           vg_run_buf_puts(&h->fj, "null");
-        if (c == 0)
-          continue;
+      } else {
+        xfield_json(h, xe, &val);
+        x++;
       }
-      if (!pc)
-        break;
-      if (h->fj.len > 1)
-        vg_run_buf_put(&h->fj, ",", 1);
-      vg_run_buf_json_str(&h->fj, r->text + pc->key_off, pc->key_len);
-      vg_run_buf_put(&h->fj, ":", 1);
-      field_json(h, (uint32_t)pc->field, &h->fj, &val);
     }
     ok = vg_run_buf_put(&h->fj, "}", 1) && ok;
     *fields_json = h->fj.p;

@@ -142,7 +142,7 @@ static uint32_t rd_u32(rd *r) {
 static const char *sec_name(uint32_t kind) {
   static const char *const names[] = {"?",     "STR",  "CONST", "SET",
                                       "PATTERN", "FIELD", "RULE", "CODE",
-                                      "DEBUG"};
+                                      "DEBUG", "XFIELD"};
   return kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
@@ -520,6 +520,31 @@ static vigil_status load_rules(vigil_program *p, char *err, size_t errsz) {
   return VIGIL_OK;
 }
 
+/* XFIELD: checked like the required sections (string ids, rule order). */
+static vigil_status load_xfields(vigil_program *p, char *err, size_t errsz) {
+  rd r;
+  if (!find_sec(p, VIGIL_SEC_XFIELD, &r))
+    return VIGIL_OK;
+  uint32_t n;
+  if (!rd_count(&r, 16, &n) || r.n - r.at != (size_t)n * 16)
+    return fail(err, errsz, VIGIL_E_FORMAT, "XFIELD section: bad count");
+  p->xf = r.p + r.at;
+  uint32_t prev = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t ru = rd_u32(&r), name = rd_u32(&r), fmt = rd_u32(&r),
+             raw = rd_u32(&r);
+    if (ru >= p->nrules || ru < prev || raw > 1 || !str_ok(p, name, false) ||
+        !str_ok(p, fmt, false))
+      return fail(err, errsz, VIGIL_E_FORMAT, "XFIELD record %u: bad record",
+                  (unsigned)i);
+    if (!p->rules[ru].nxf)
+      p->rules[ru].xf_first = i;
+    p->rules[ru].nxf++;
+    prev = ru;
+  }
+  return VIGIL_OK;
+}
+
 static vigil_status load_debug(vigil_program *p) {
   rd r;
   if (!find_sec(p, VIGIL_SEC_DEBUG, &r))
@@ -765,7 +790,7 @@ static vigil_status parse_header(vigil_program *p, char *err, size_t errsz) {
       return fail(err, errsz, VIGIL_E_FORMAT,
                   "section %u (%s) lies outside the file", (unsigned)i,
                   sec_name(kind));
-    if (kind < VIGIL_SEC_STR || kind > VIGIL_SEC_DEBUG) {
+    if (kind < VIGIL_SEC_STR || kind > VIGIL_SEC_XFIELD) {
       if (flags & VIGIL_SECF_OPTIONAL)
         continue;
       return fail(err, errsz, VIGIL_E_FORMAT,
@@ -824,6 +849,8 @@ vigil_status vigil_program_load(const void *bytes, size_t len,
     st = load_code(p, err, errsz);
   if (st == VIGIL_OK)
     st = load_rules(p, err, errsz);
+  if (st == VIGIL_OK)
+    st = load_xfields(p, err, errsz);
   if (st == VIGIL_OK)
     st = load_debug(p);
   if (st == VIGIL_OK)
@@ -894,6 +921,23 @@ void vigil_program_rule(const vigil_program *p, size_t i,
 const char *vigil_program_rule_tag(const vigil_program *p, size_t rule,
                                    size_t i) {
   return vg_pack_str(p, vg_rd_u32le(p->rules[rule].tags + 4 * i));
+}
+
+size_t vigil_program_rule_nxfields(const vigil_program *p, size_t rule) {
+  return p && rule < p->nrules ? p->rules[rule].nxf : 0;
+}
+
+const char *vigil_program_rule_xfield(const vigil_program *p, size_t rule,
+                                      size_t i, const char **format,
+                                      bool *raw) {
+  if (!p || rule >= p->nrules || i >= p->rules[rule].nxf)
+    return NULL;
+  const uint8_t *x = p->xf + 16 * ((size_t)p->rules[rule].xf_first + i);
+  if (format)
+    *format = vg_pack_str(p, vg_rd_u32le(x + 8));
+  if (raw)
+    *raw = vg_rd_u32le(x + 12) != 0;
+  return vg_pack_str(p, vg_rd_u32le(x + 4));
 }
 
 unsigned vigil_program_rule_evt(const vigil_program *p, size_t rule,

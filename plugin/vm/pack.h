@@ -185,6 +185,8 @@ typedef struct vg_prule {
   uint8_t nguards;
   uint16_t guards[VG_MAX_GUARDS];
   uint32_t gafter[VG_MAX_GUARDS];
+  /* append_output extra fields: XFIELD records [xf_first, +nxf) */
+  uint32_t xf_first, nxf;
 } vg_prule;
 
 typedef struct vg_pdebug {
@@ -230,6 +232,7 @@ struct vigil_program {
   uint32_t *xcode; /* what the interpreter runs (VG_X_* above) */
   vg_pdebug *debug;
   uint32_t ndebug;
+  const uint8_t *xf; /* XFIELD records (16 bytes each), in buf */
   vg_psource *sources;
   uint32_t nsources;
   /* verifier facts for sizing a vigil_vm */

@@ -74,14 +74,29 @@ def engine_flags(exp):
     return fl
 
 
+def append_output_flags(entries):
+    """The engine's append_output list as Falco -o options: the list
+    replaces the default one (index 0 first, then appended). extra_fields
+    given as a map (engine API) become falco.yaml's list of one-key maps."""
+    fl = []
+    for i, e in enumerate(entries):
+        e = dict(e)
+        xf = e.get("extra_fields")
+        if isinstance(xf, dict):
+            e["extra_fields"] = [{k: v} for k, v in xf.items()]
+        fl += ["-o", "append_output[%d]=%s" % (i, json.dumps(e))]
+    return fl
+
+
 def loader_case(vigil, conf, d):
     exp = json.load(open(os.path.join(d, "expect.json")))
-    if "options" in exp or "ruleset_steps" in exp:
+    opts = exp.get("options", {})
+    if set(opts) - {"append_output"} or "ruleset_steps" in exp:
         return None, "engine options"
     files = [os.path.join(conf, "rules", f) for f in exp.get("shared_rules", [])]
     files += sorted(os.path.join(d, f) for f in os.listdir(d)
                     if f.endswith((".yaml", ".yml")))
-    fl = engine_flags(exp)
+    fl = engine_flags(exp) + append_output_flags(opts.get("append_output", []))
     rc, res, err = lint_json(vigil, files, fl)
     if res is None:
         return False, "no JSON result (rc=%d) %s" % (rc, err.strip()[:200])
@@ -137,7 +152,8 @@ def loader_case(vigil, conf, d):
                 why.append("file %s should validate" % f)
     want_c = exp.get("compiled_conditions", {})
     want_o = exp.get("compiled_outputs", {})
-    if (want_c or want_o) and valid:
+    want_x = exp.get("compiled_extra_fields", {})
+    if (want_c or want_o or want_x) and valid:
         rc2, out, err2 = run([vigil, "describe", "--format", "json"] + fl + files)
         try:
             rules = {r["info"]["name"]: r for r in json.loads(out).get("rules", [])}
@@ -153,6 +169,12 @@ def loader_case(vigil, conf, d):
                 got = ((rules.get(name) or {}).get("details") or {}).get("output_compiled")
                 if got != want:
                     why.append("output_compiled of %r: %r, expected %r" % (name, got, want))
+            for name, want in want_x.items():
+                got = ((rules.get(name) or {}).get("details") or {}).get(
+                    "extra_output_formatted_fields", {})
+                if got != want:
+                    why.append("extra_output_formatted_fields of %r: %r, expected %r"
+                               % (name, got, want))
     return not why, "; ".join(why)
 
 

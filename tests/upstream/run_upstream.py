@@ -127,6 +127,20 @@ def entry_matches(want, got):
     return True
 
 
+def append_output_flags(entries):
+    """append_output entries (engine API) as -o options replacing Falco's
+    default list; an extra_fields map becomes falco.yaml's list of one-key
+    maps."""
+    fl = []
+    for i, e in enumerate(entries):
+        e = dict(e)
+        xf = e.get("extra_fields")
+        if isinstance(xf, dict):
+            e["extra_fields"] = [{k: v} for k, v in xf.items()]
+        fl += ["-o", "append_output[%d]=%s" % (i, json.dumps(e))]
+    return fl
+
+
 def engine_flags(exp):
     fl = []
     for s in exp.get("engine_sources", []):
@@ -160,15 +174,12 @@ def loader_case(a, d):
     if exp.get("shared_rules") and not a.shared:
         return None, "needs --shared"
     opts = exp.get("options", {})
-    if opts.get("append_output"):
-        # rule-matched append_output is an engine option the CLI does not
-        # take: the outputs it changes are not checked, the rest is
-        exp = dict(exp)
-        exp.pop("compiled_outputs", None)
     # ruleset_steps (enable/disable in named rulesets) are engine calls the
     # CLI does not offer: only the state after loading is checked
     files = case_files(a, d, exp)
-    fl = engine_flags(exp)
+    # the engine's append_output list, as Falco's -o options
+    fl = engine_flags(exp) + append_output_flags(
+        opts.get("append_output", []))
     rc, out, err = run([a.vigil, "lint", "--format", "json"] + fl + files)
     try:
         res = json.loads(out)["falco_load_results"]
