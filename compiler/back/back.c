@@ -779,12 +779,21 @@ static void emit_leaf(vg_back *b, const vg_node *n) {
 
 /* ---- boolean IR with folding ---------------------------------------------- */
 
-typedef enum irk { IR_TRUE, IR_FALSE, IR_AND, IR_OR, IR_NOT, IR_LEAF } irk;
+typedef enum irk {
+  IR_TRUE,
+  IR_FALSE,
+  IR_AND,
+  IR_OR,
+  IR_NOT,
+  IR_LEAF,
+  IR_ANYOF /* or of startswith/endswith on one operand (merge_or) */
+} irk;
 typedef struct ir {
   irk k;
   uint32_t n;
   struct ir **kids;
-  const vg_node *leaf;
+  const vg_node *leaf;  /* IR_LEAF; IR_ANYOF: the first merged check */
+  const vg_str **lits;  /* IR_ANYOF: n sorted, distinct literals */
 } ir;
 
 static ir *mk(vg_back *b, irk k) {
@@ -835,6 +844,258 @@ static int fold_evt_type(vg_back *b, const vg_node *n) {
   return !any ? 0 : all ? 1 : -1;
 }
 
+/* True when field node f resolves to a field without VIGIL_FIELD_LIST
+ * (IN_S then tests "some value is in the set"). */
+static bool single_valued(vg_back *b, const vg_node *f) {
+  if (f->kind != VG_N_FIELD)
+    return false;
+  vg_back_field bf = {VG_FT_CHARBUF, false, 0};
+  char why[256] = "";
+  vg_back_resolve_fn fn = b->o.resolve ? b->o.resolve : default_resolve;
+  if (fn(b->o.resolve_ud, b->source, f, &bf, why, sizeof why) != VIGIL_OK)
+    return false;
+  /* the flags emit_field gives the field record: IN_S reads LIST */
+  return !bf.is_list &&
+         !((bf.flags | special_flags(f)) & VIGIL_FIELD_LIST);
+}
+
+/* A leaf that merge_or may join with others of the same operator on the
+ * same left operand X: `X startswith "lit"`, `X endswith "lit"`,
+ * `X intersects (...)`, and `X in (...)` when X is a single-valued field
+ * (for a list field, "every value in A or every value in B" is not
+ * "every value in A u B"). */
+static bool mergeable(vg_back *b, const ir *c) {
+  if (c->k != IR_LEAF)
+    return false;
+  const vg_node *n = c->leaf;
+  if (n->kind != VG_N_BINARY || n->nkids != 2 || n->mod != VG_MOD_NONE)
+    return false;
+  const vg_node *r = n->kids[1];
+  switch (n->op) {
+  case VG_OP_STARTSWITH:
+  case VG_OP_ENDSWITH:
+    return r->kind == VG_N_VALUE;
+  case VG_OP_INTERSECTS:
+    return r->kind == VG_N_LIST || r->kind == VG_N_VALUE ||
+           r->kind == VG_N_IDENT;
+  case VG_OP_IN:
+    return (r->kind == VG_N_LIST || r->kind == VG_N_VALUE ||
+            r->kind == VG_N_IDENT) &&
+           single_valued(b, n->kids[0]);
+  default:
+    return false;
+  }
+}
+
+static bool same_operand(const vg_node *a, const vg_node *b) {
+  vg_buf x, y;
+  vg_buf_init(&x);
+  vg_buf_init(&y);
+  leaf_key(&x, a);
+  leaf_key(&y, b);
+  bool same = !vg_buf_failed(&x) && !vg_buf_failed(&y) && x.len == y.len &&
+              memcmp(x.ptr, y.ptr, x.len) == 0;
+  vg_buf_fini(&x);
+  vg_buf_fini(&y);
+  return same;
+}
+
+static bool joins(vg_back *b, const ir *c, const vg_node *first) {
+  return mergeable(b, c) && c->leaf->op == first->op &&
+         same_operand(c->leaf->kids[0], first->kids[0]);
+}
+
+/*
+ * In an `or`, checks `X startswith a`, `X startswith b`, ... on the same
+ * operand X become one IR_ANYOF (emitted as `X startswith anyof (a, b)`,
+ * one ANYOF_S): the same result for every event, since and/or are free of
+ * side effects, X is evaluated the same way each time, and both forms are
+ * false when X has no value and true when some value of X matches some
+ * literal. Likewise for endswith, and `X in A or X in B` becomes
+ * `X in (A u B)` (one IN_S; X single-valued), `X intersects A or X
+ * intersects B` `X intersects (A u B)`. The group takes the place of its
+ * first member.
+ */
+static void merge_or(vg_back *b, ir *r) {
+  for (uint32_t i = 0; i < r->n && b->st == VIGIL_OK; i++) {
+    if (!mergeable(b, r->kids[i]))
+      continue;
+    const vg_node *first = r->kids[i]->leaf;
+    uint32_t cnt = 1, nlits = 0;
+    for (uint32_t j = i + 1; j < r->n; j++)
+      cnt += joins(b, r->kids[j], first);
+    if (cnt < 2)
+      continue;
+    for (uint32_t j = i; j < r->n; j++)
+      if (j == i || joins(b, r->kids[j], first))
+        nlits += r->kids[j]->leaf->kids[1]->kind == VG_N_LIST
+                     ? r->kids[j]->leaf->kids[1]->nkids
+                     : 1;
+    ir *g = mk(b, IR_ANYOF);
+    const vg_str **lits =
+        g ? vg_arena_alloc(b->arena, (nlits + 1) * sizeof *lits) : NULL;
+    if (!lits) {
+      nomem(b);
+      return;
+    }
+    g->leaf = first;
+    uint32_t k = i + 1;
+    for (uint32_t j = i; j < r->n; j++) {
+      ir *c = r->kids[j];
+      if (j == i || joins(b, c, first)) {
+        const vg_str *es;
+        uint32_t ne = rhs_elems(c->leaf->kids[1], &es, b->arena);
+        if (ne == UINT32_MAX) {
+          nomem(b);
+          return;
+        }
+        for (uint32_t e = 0; e < ne && g->n < nlits; e++)
+          lits[g->n++] = ((const vg_str *const *)es)[e];
+      } else {
+        r->kids[k++] = c;
+      }
+    }
+    r->n = k;
+    qsort(lits, g->n, sizeof *lits, cmp_vstr);
+    uint32_t d = 0;
+    for (uint32_t j = 0; j < g->n; j++)
+      if (!d || cmp_vstr(&lits[d - 1], &lits[j]))
+        lits[d++] = lits[j];
+    g->n = d;
+    g->lits = lits;
+    r->kids[i] = g;
+  }
+}
+
+static void ir_key(vg_buf *k, const ir *r);
+
+static bool same_ir(const ir *a, const ir *b) {
+  vg_buf x, y;
+  vg_buf_init(&x);
+  vg_buf_init(&y);
+  ir_key(&x, a);
+  ir_key(&y, b);
+  bool same = !vg_buf_failed(&x) && !vg_buf_failed(&y) && x.len == y.len &&
+              memcmp(x.ptr, y.ptr, x.len) == 0;
+  vg_buf_fini(&x);
+  vg_buf_fini(&y);
+  return same;
+}
+
+/* The conjunction of r's conjuncts after the first (r: IR_AND, n >= 2). */
+static ir *and_rest(vg_back *b, ir *r) {
+  if (r->n == 2)
+    return r->kids[1];
+  ir *t = mk(b, IR_AND);
+  if (!t)
+    return NULL;
+  t->kids = r->kids + 1;
+  t->n = r->n - 1;
+  return t;
+}
+
+/*
+ * In an `or`, disjuncts `A and B1`, `A and B2`, ... with the same first
+ * conjunct A become one `A and (B1 or B2 ...)` in the place of the first:
+ * the same value for every event (and/or have no side effects, and
+ * evaluation order does not change any result), and A is tested once.
+ */
+static void factor_or(vg_back *b, ir *r, unsigned depth) {
+  for (uint32_t i = 0; i < r->n && b->st == VIGIL_OK; i++) {
+    ir *a = r->kids[i];
+    if (a->k != IR_AND || a->n < 2)
+      continue;
+    uint32_t cnt = 1;
+    for (uint32_t j = i + 1; j < r->n; j++)
+      cnt += r->kids[j]->k == IR_AND && r->kids[j]->n >= 2 &&
+             same_ir(r->kids[j]->kids[0], a->kids[0]);
+    if (cnt < 2)
+      continue;
+    ir *in = mk(b, IR_OR), *out = mk(b, IR_AND);
+    if (!in || !out)
+      return;
+    in->kids = vg_arena_alloc(b->arena, cnt * sizeof *in->kids);
+    out->kids = vg_arena_alloc(b->arena, 2 * sizeof *out->kids);
+    if (!in->kids || !out->kids) {
+      nomem(b);
+      return;
+    }
+    in->kids[in->n++] = and_rest(b, a);
+    uint32_t k = i + 1;
+    for (uint32_t j = i + 1; j < r->n; j++) {
+      ir *c = r->kids[j];
+      if (c->k == IR_AND && c->n >= 2 && same_ir(c->kids[0], a->kids[0]))
+        in->kids[in->n++] = and_rest(b, c);
+      else
+        r->kids[k++] = c;
+    }
+    r->n = k;
+    for (uint32_t j = 0; j < in->n; j++)
+      if (!in->kids[j])
+        return; /* out of memory (set) */
+    if (depth < 64)
+      factor_or(b, in, depth + 1);
+    merge_or(b, in);
+    if (b->st != VIGIL_OK)
+      return;
+    out->kids[out->n++] = a->kids[0];
+    out->kids[out->n++] = in->n == 1 ? in->kids[0] : in;
+    r->kids[i] = out;
+  }
+}
+
+/* Rough cost of a leaf check: comparisons with one constant, then set
+ * lookups, substring searches, patterns and field-to-field checks or
+ * transformers. */
+static unsigned leaf_cost(const ir *c) {
+  if (c->k == IR_ANYOF)
+    return 2;
+  if (c->k != IR_LEAF)
+    return 0;
+  const vg_node *n = c->leaf;
+  if (n->kind != VG_N_BINARY || n->nkids != 2)
+    return 1;
+  if (n->kids[0]->kind != VG_N_FIELD || n->kids[1]->kind == VG_N_FIELD ||
+      n->kids[1]->kind == VG_N_TRANSFORMER)
+    return 5;
+  if (n->mod != VG_MOD_NONE)
+    return 4;
+  switch (n->op) {
+  case VG_OP_IN:
+  case VG_OP_INTERSECTS:
+  case VG_OP_PMATCH:
+    return 2;
+  case VG_OP_CONTAINS:
+  case VG_OP_ICONTAINS:
+  case VG_OP_BCONTAINS:
+    return 3;
+  case VG_OP_GLOB:
+  case VG_OP_IGLOB:
+  case VG_OP_REGEX:
+    return 5;
+  default:
+    return 1;
+  }
+}
+
+/* Within each run of consecutive leaves of an and/or, cheaper checks
+ * first (stable): and/or have no side effects, so only the cost changes.
+ * Compounds keep their places (leading ones are rule guards). */
+static void order_leaves(ir *r) {
+  for (uint32_t i = 1; i < r->n; i++) {
+    unsigned c = leaf_cost(r->kids[i]);
+    if (!c)
+      continue;
+    ir *x = r->kids[i];
+    uint32_t j = i;
+    while (j > 0 && leaf_cost(r->kids[j - 1]) > c) {
+      r->kids[j] = r->kids[j - 1];
+      j--;
+    }
+    r->kids[j] = x;
+  }
+}
+
 static ir *build(vg_back *b, const vg_node *n, unsigned depth) {
   if (b->st != VIGIL_OK)
     return NULL;
@@ -864,6 +1125,13 @@ static ir *build(vg_back *b, const vg_node *n, unsigned depth) {
         return c; /* absorbing element: the rest is dead */
       r->kids[r->n++] = c;
     }
+    if (!is_and) {
+      factor_or(b, r, 0);
+      merge_or(b, r);
+    }
+    if (b->st != VIGIL_OK)
+      return NULL;
+    order_leaves(r);
     if (r->n == 0)
       return mk(b, is_and ? IR_TRUE : IR_FALSE);
     if (r->n == 1)
@@ -916,11 +1184,67 @@ static ir *build(vg_back *b, const vg_node *n, unsigned depth) {
   }
 }
 
+/* Structural key of an IR_ANYOF: operator, operand, literals. */
+static void anyof_key(vg_buf *k, const ir *r) {
+  vg_buf_putc(k, (char)r->leaf->op);
+  leaf_key(k, r->leaf->kids[0]);
+  buf_u32(k, r->n);
+  for (uint32_t i = 0; i < r->n; i++) {
+    buf_u32(k, (uint32_t)r->lits[i]->len);
+    vg_buf_append(k, r->lits[i]->ptr, r->lits[i]->len);
+  }
+}
+
+/* An IR_ANYOF as one memoised `X op anyof (lits)` check (`X in (lits)`,
+ * `X intersects (lits)`). */
+static void emit_anyof(vg_back *b, const ir *r) {
+  uint32_t slot = UINT32_MAX, get = 0;
+  if (!b->o.no_memo) {
+    vg_buf k;
+    vg_buf_init(&k);
+    vg_buf_puts(&k, b->source);
+    vg_buf_putc(&k, 0);
+    vg_buf_putc(&k, (char)0xfe); /* never a leaf or compound key's byte */
+    anyof_key(&k, r);
+    slot = memo_open(b, &k, &get);
+    vg_buf_fini(&k);
+    if (b->st != VIGIL_OK)
+      return;
+  }
+  uint32_t first = b->ncode;
+  opnd l = {0};
+  emit_operand(b, r->leaf->kids[0], &l);
+  uint32_t *ids = vg_arena_alloc(b->arena, r->n * sizeof *ids);
+  if (!ids) {
+    nomem(b);
+    return;
+  }
+  for (uint32_t i = 0; i < r->n && b->st == VIGIL_OK; i++)
+    ids[i] = literal(b, l.type, r->leaf->op, r->lits[i]);
+  uint32_t set = intern_set(b, VG_SET_CONST, l.type, ids, r->n);
+  if (b->st != VIGIL_OK)
+    return;
+  if (r->leaf->op == VG_OP_IN || r->leaf->op == VG_OP_INTERSECTS) {
+    emit(b, r->leaf->op == VG_OP_IN ? VG_I_IN_S : VG_I_INTERSECTS_S, set);
+  } else if (set > VG_OPSET_MAX_SET) {
+    set_err(b, VIGIL_E_LIMIT, "too many sets");
+    return;
+  } else {
+    emit(b, VG_I_ANYOF_S, (uint32_t)cmpop_of(r->leaf->op) | (set << 5));
+  }
+  add_debug(b, first, r->leaf);
+  memo_close(b, slot, get);
+}
+
 /* Structural key of a folded IR tree (compound memo slots). */
 static void ir_key(vg_buf *k, const ir *r) {
   vg_buf_putc(k, (char)('0' + r->k));
   if (r->k == IR_LEAF) {
     leaf_key(k, r->leaf);
+    return;
+  }
+  if (r->k == IR_ANYOF) {
+    anyof_key(k, r);
     return;
   }
   if (r->k == IR_TRUE || r->k == IR_FALSE)
@@ -946,6 +1270,9 @@ static void lower(vg_back *b, const ir *r) {
     return;
   case IR_LEAF:
     emit_leaf(b, r->leaf);
+    return;
+  case IR_ANYOF:
+    emit_anyof(b, r);
     return;
   case IR_AND:
   case IR_OR: {

@@ -5,7 +5,13 @@
  * evaluator behind `vigil expr --fields`.
  *
  * Lowering: constant folding and dead-branch removal (empty lists, `not
- * not`, and/or with constant children), short-circuit and/or through
+ * not`, and/or with constant children); in an `or`, startswith/endswith
+ * checks on one operand merged into one `anyof` check, `in`/`intersects`
+ * sets on one operand united (`in` only on single-valued fields), common
+ * first conjuncts factored out (`(A and B) or (A and C)` -> `A and (B or
+ * C)`); within runs of leaf checks of an and/or, cheaper checks first
+ * (all of these keep every result: and/or have no side effects);
+ * short-circuit and/or through
  * forward JF_KEEP/JT_KEEP jumps, in/intersects/modifier lists as hashed
  * sets, pmatch lists as sorted path tables, identical predicates shared
  * between rules through per-event MEMO slots (slots used once are removed

@@ -609,7 +609,7 @@ static bool check_mod(vigil_vm *vm, const slot *l, vg_opcode mod,
       continue;
     }
     uint32_t cnt = 0;
-    for (uint32_t j = 0; j < s->n; j++)
+    for (uint32_t j = 0; j < s->n && !(mod == VG_I_ANYOF_S && cnt); j++)
       cnt += s->kind == VG_SET_PATTERN
                  ? regex_one(vm, &p->pats[s->ids[j]], &l->vals[i])
                  : cmp_one(vm, op, &l->vals[i], &p->consts[s->ids[j]]);
@@ -755,6 +755,7 @@ static bool run(vigil_vm *vm, uint32_t pc) {
       &&L_VG_X_FIELD_EQ,  &&L_VG_X_FIELD_NE,  &&L_VG_X_FIELD_SW,
       &&L_VG_X_FIELD_K,   &&L_VG_X_FIELD_IN,  &&L_VG_X_FIELD_SEQ,
       &&L_VG_X_FIELD_SNE, &&L_VG_X_FIELD_SSW, &&L_VG_X_FIELD_BEQ,
+      &&L_VG_X_FIELD_ANYSW, &&L_VG_X_FIELD_ANYEW,
   };
   NEXT;
 #endif
@@ -1010,6 +1011,37 @@ static bool run(vigil_vm *vm, uint32_t pc) {
       pc++;
       sp[-1].b = check_in(vm, &sp[-1], &p->sets[na],
                           (sp[-1].fflags & VIGIL_FIELD_LIST) != 0);
+      FUSE_JUMP();
+      NEXT;
+    }
+    /* FIELD; ANYOF_S startswith/endswith over NUL-free text constants:
+     * one text value is tested inline against each, as in check_k */
+    CASEX(VG_X_FIELD_ANYSW)
+    CASEX(VG_X_FIELD_ANYEW) {
+      bool ew = VG_INS_OP(w) == VG_X_FIELD_ANYEW;
+      field_values(vm, arg, sp++);
+      uint32_t na = VG_INS_ARG(code[pc]);
+      pc++;
+      const vg_pset *s = &p->sets[na >> 5];
+      const vg_value *a = sp[-1].vals;
+      if (sp[-1].n == 1 && is_str(a->type)) {
+        const uint8_t *ap = a->v.s.p;
+        size_t an = a->v.s.n;
+        if (ew) {
+          const void *z = an ? memchr(ap, 0, an) : NULL;
+          if (z)
+            an = (size_t)((const uint8_t *)z - ap);
+        }
+        bool m = false;
+        for (uint32_t j = 0; j < s->n && !m; j++) {
+          const vg_value *k = &p->consts[s->ids[j]];
+          size_t kn = k->v.s.n;
+          m = an >= kn && bytes_eq(ew ? ap + an - kn : ap, k->v.s.p, kn);
+        }
+        sp[-1].b = m;
+      } else {
+        sp[-1].b = check_mod(vm, &sp[-1], VG_I_ANYOF_S, na);
+      }
       FUSE_JUMP();
       NEXT;
     }

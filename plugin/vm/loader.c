@@ -352,6 +352,9 @@ static vigil_status load_sets(vigil_program *p, char *err, size_t errsz) {
     }
     vigil_status st = VIGIL_OK;
     if (s->kind == VG_SET_CONST) {
+      s->clean = true;
+      for (uint32_t j = 0; j < s->n; j++)
+        s->clean &= p->kclean[ids[j]] != 0;
       st = vg_valset_new(s->type, &s->vs);
       for (uint32_t j = 0; j < s->n && st == VIGIL_OK; j++)
         st = vg_valset_add(s->vs, &p->consts[ids[j]]);
@@ -708,6 +711,14 @@ static uint32_t fused_op(const vigil_program *p, uint32_t pc) {
     return text ? VG_X_FIELD_SSW : VG_X_FIELD_SW;
   case VG_I_IN_S:
     return VG_X_FIELD_IN;
+  case VG_I_ANYOF_S: {
+    uint32_t op = k & 31, set = k >> 5;
+    if (set >= p->nsets || !p->sets[set].clean)
+      return 0;
+    return op == VG_PC_STARTSWITH ? VG_X_FIELD_ANYSW
+           : op == VG_PC_ENDSWITH ? VG_X_FIELD_ANYEW
+                                  : 0;
+  }
   default:
     return cmpk ? VG_X_FIELD_K : 0;
   }

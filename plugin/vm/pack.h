@@ -46,6 +46,8 @@ enum {
   VG_X_FIELD_SNE,              /* FIELD; NE_K of one */
   VG_X_FIELD_SSW,              /* FIELD; STARTSWITH_K of one */
   VG_X_FIELD_BEQ,              /* FIELD; EQ_K of a BOOL constant */
+  VG_X_FIELD_ANYSW,            /* FIELD; ANYOF_S startswith, clean set */
+  VG_X_FIELD_ANYEW,            /* FIELD; ANYOF_S endswith, clean set */
   VG_X__END
 };
 _Static_assert(VG_X__END <= 256, "internal opcodes must fit in 8 bits");
@@ -140,6 +142,9 @@ typedef struct vg_pset {
    * trailing NULs), an even cheaper first test */
   uint64_t lenmask;
   struct vg_pmatch *pm; /* VG_SET_PATHS: path-prefix table */
+  /* VG_SET_CONST whose elements are all NUL-free text (kclean): ANYOF_S
+   * startswith/endswith run inline (VG_X_FIELD_ANYSW/ANYEW) */
+  bool clean;
 } vg_pset;
 
 typedef struct vg_ppat {
