@@ -844,6 +844,17 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
                        uint32_t i, char *plain, size_t plen, char *res,
                        size_t rlen);
 
+/* the directory an *at call's dirfd names, ending in '/', into dir
+ * ("<UNKNOWN>" when the fd is unknown or has no name) */
+static void dirfd_base(char *dir, size_t n, const vg_fdinfo *df) {
+  if (df && df->name[0]) {
+    size_t l = strlen(df->name);
+    snprintf(dir, n, "%s%s", df->name, df->name[l - 1] == '/' ? "" : "/");
+  } else {
+    snprintf(dir, n, "<UNKNOWN>");
+  }
+}
+
 /* fd name taken from the event when the fd is not in the table; RAW:
  * openat's name as given (fd.nameraw) */
 static int fdname_from_event_raw(const vg_sys_accessor *a, const vg_evt *e,
@@ -882,14 +893,7 @@ static int fdname_from_event_raw(const vg_sys_accessor *a, const vg_evt *e,
       vg_thread *m = t ? a->main_thread(a->ctx, t) : NULL;
       put(dir, sizeof dir, m ? m->cwd : "./");
     } else {
-      vg_fdinfo *df = t ? a->get_fd(a->ctx, t, dirfd) : NULL;
-      if (df && df->name[0]) {
-        size_t l = strlen(df->name);
-        snprintf(dir, sizeof dir, "%s%s", df->name,
-                 df->name[l - 1] == '/' ? "" : "/");
-      } else {
-        snprintf(dir, sizeof dir, "<UNKNOWN>");
-      }
+      dirfd_base(dir, sizeof dir, t ? a->get_fd(a->ctx, t, dirfd) : NULL);
     }
     vg_concat_paths(buf, len, dir, strlen(dir), s, strlen(s));
     return 1;
@@ -1232,16 +1236,8 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
         (uint32_t)pi->dirfd < ei->nparams &&
         ei->params[pi->dirfd].type == VG_PT_FD) {
       int64_t dfd = vg_evt_i64(e, (uint32_t)pi->dirfd);
-      if (dfd != -100) {
-        vg_fdinfo *df = a->get_fd(a->ctx, t, dfd);
-        if (df && df->name[0]) {
-          size_t l = strlen(df->name);
-          snprintf(base, sizeof base, "%s%s", df->name,
-                   df->name[l - 1] == '/' ? "" : "/");
-        } else {
-          snprintf(base, sizeof base, "<UNKNOWN>");
-        }
-      }
+      if (dfd != -100)
+        dirfd_base(base, sizeof base, a->get_fd(a->ctx, t, dfd));
     }
     vg_concat_paths(res, rlen, base, strlen(base), path, strlen(path));
     return;
@@ -2845,26 +2841,20 @@ static int render_new(const vg_sys_accessor *a, const vg_sysf_ref *f,
       return 1;
     }
     case F_FD_CPROTO:
-      if (!fd || role_none(fd))
+    case F_FD_SPROTO: {
+      /* the port as fd.cport / fd.sport give it; "" for fd.cproto of a
+       * non-inet fd with a role and for fd.sproto of a server socket */
+      if (!fd || (f->id == F_FD_CPROTO && role_none(fd)))
         return 0;
-      if (fd->type == FDT_IPV4)
-        return put_u64(buf, len, vg_sock_u16(fd, VG_S4_SPORT));
-      if (fd->type == FDT_IPV6)
-        return put_u64(buf, len, vg_sock_u16(fd, VG_S6_SPORT));
-      return put(buf, len, "");
-    case F_FD_SPROTO:
-      if (!fd)
-        return 0;
-      if (fd->type == FDT_IPV4 || fd->type == FDT_IPV6) {
-        if (role_none(fd))
-          return 0;
-        return put_u64(buf, len, vg_sock_u16(fd, fd->type == FDT_IPV4
-                                                     ? VG_S4_DPORT
-                                                     : VG_S6_DPORT));
-      }
-      if (fd->type == FDT_IPV4S || fd->type == FDT_IPV6S)
+      if (f->id == F_FD_SPROTO &&
+          (fd->type == FDT_IPV4S || fd->type == FDT_IPV6S))
         return put(buf, len, "");
-      return 0;
+      vg_sysf_ref r = *f;
+      r.id = f->id == F_FD_CPROTO ? F_FD_CPORT : F_FD_SPORT;
+      if (vg_sysf_render(a, &r, buf, len))
+        return 1;
+      return f->id == F_FD_CPROTO ? put(buf, len, "") : 0;
+    }
     case F_FD_LPROTO:
     case F_FD_RPROTO: {
       vg_sysf_ref r = *f;
@@ -3286,33 +3276,12 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
       /* 0 means unknown; times print as libsinsp prints ABSTIME fields */
       return v ? put_u64(buf, len, v) : 0;
     }
-    case F_PROC_ENV: {
-      vg_thread *m = a->main_thread(a->ctx, t);
-      const vg_thread *et = m ? m : t;
-      size_t o = 0;
-      const char *p = et->env, *end = et->env + et->env_len;
-      if (!f->argname[0]) {
-        for (const char *q = p; q < end && o + 1 < len; q++)
-          buf[o++] = *q ? *q : ' ';
-        buf[o] = 0;
-        return 1;
-      }
-      size_t nl = strlen(f->argname);
-      while (p < end) {
-        size_t el = strnlen(p, (size_t)(end - p));
-        if (el > nl + 1 && p[nl] == '=' && !strncmp(p, f->argname, nl)) {
-          const char *v = p + nl + 1, *ve = p + el;
-          while (v < ve && *v == ' ')
-            v++;
-          while (ve > v && ve[-1] == ' ')
-            ve--;
-          snprintf(buf, len, "%.*s", (int)(ve - v), v);
-          return 1;
-        }
-        p += el + 1;
-      }
-      return put(buf, len, "");
-    }
+    case F_PROC_ENV:
+      if (f->argname[0])
+        env_get(a, t, f->argname, buf, len);
+      else
+        env_all(a, t, buf, len);
+      return 1;
     case F_PROC_TTY:
       return put_u64(buf, len, t->tty);
     case F_PROC_VPID:
@@ -3635,6 +3604,16 @@ void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
 /* ------------------------------------------------------------ typed */
 
 #define MAX_CHAIN 256
+
+/* the ancestors of the event's thread's main thread for the proc.a*
+ * fields without an index, at most max (and MAX_CHAIN) of them */
+static size_t evt_chain(const vg_sys_accessor *a, vg_thread **chain,
+                        size_t max) {
+  vg_thread *th = a->thread(a->ctx);
+  vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
+  return m ? parent_chain(a, m, chain, max < MAX_CHAIN ? max : MAX_CHAIN)
+           : 0;
+}
 
 int vg_sysf_needs_old_fd_name(const vg_sysf_ref *f) {
   return f->id == F_FD_NAME_CHANGED;
@@ -4127,12 +4106,8 @@ vigil_status vg_sysf_extract_text(const vg_sys_accessor *a,
   }
   if ((f->id == F_PROC_ANAME || f->id == F_PROC_AEXE ||
        f->id == F_PROC_AEXEPATH) && f->argn < 0) {
-    vg_thread *th = a->thread(a->ctx);
-    vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
     vg_thread *chain[MAX_CHAIN];
-    size_t nc = m ? parent_chain(a, m, chain, max < MAX_CHAIN ? max
-                                                              : MAX_CHAIN)
-                  : 0;
+    size_t nc = evt_chain(a, chain, max);
     size_t off = 0;
     for (size_t k = 0; k < nc; k++) {
       vg_thread *p = chain[k];
@@ -4152,12 +4127,8 @@ vigil_status vg_sysf_extract_text(const vg_sys_accessor *a,
   }
   if (f->id == F_PROC_ACMDLINE && f->argn < 0) {
     /* each ancestor's command line is one value */
-    vg_thread *th = a->thread(a->ctx);
-    vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
     vg_thread *chain[MAX_CHAIN];
-    size_t nc = m ? parent_chain(a, m, chain, max < MAX_CHAIN ? max
-                                                              : MAX_CHAIN)
-                  : 0;
+    size_t nc = evt_chain(a, chain, max);
     size_t off = 0;
     for (size_t k = 0; k < nc; k++) {
       if (off + 2 > cap)
