@@ -11,31 +11,13 @@ usage: run_detect.py --vigil PATH --shared DIR [--verbose] [--only CASE,...]
 import argparse
 import json
 import os
-import subprocess
 import sys
+
+from vgcase import case_files, run, run_flags
 
 
 def data(conf, sub, name):
     return os.path.join(conf, sub, name)
-
-
-def case_files(conf, d, exp):
-    files = [data(conf, "rules", f) for f in exp.get("shared_rules", [])]
-    files += sorted(os.path.join(d, f) for f in os.listdir(d)
-                    if f.endswith((".yaml", ".yml")))
-    return files
-
-
-def run(argv, env=None, timeout=60):
-    e = dict(os.environ)
-    if env:
-        e.update(env)
-    try:
-        p = subprocess.run(argv, capture_output=True, timeout=timeout, env=e)
-        return (p.returncode, p.stdout.decode("utf-8", "replace"),
-                p.stderr.decode("utf-8", "replace"))
-    except subprocess.TimeoutExpired:
-        return 124, "", "timeout"
 
 
 def detect_case(vigil, conf, d):
@@ -49,19 +31,7 @@ def detect_case(vigil, conf, d):
         return None, "nothing countable"
     ev = exp["events"]
     evpath = data(conf, "captures" if ev.endswith(".scap") else "events", ev)
-    argv = [vigil, "run", "--format", "json"]
-    if opts.get("min_priority"):
-        argv += ["--min-priority", opts["min_priority"]]
-    for t in opts.get("disabled_tags", []):
-        argv += ["--disable-tag", t]
-    for t in opts.get("enabled_tags", []):
-        argv += ["--enable-tag", t]
-    for t in opts.get("disabled_rules", []):
-        argv += ["--disable-rule", t]
-    if opts.get("all_events"):
-        argv.append("--all-events")
-    for o in opts.get("config_overrides", []):
-        argv += ["-o", o]
+    argv = [vigil, "run", "--format", "json"] + run_flags(opts)
     argv += ["--rules"] + case_files(conf, d, exp) + ["--", evpath]
     rc, out, err = run(argv, env=opts.get("env"))
     if rc != 0:
