@@ -10,6 +10,7 @@ conformance folder is missing.
 """
 import argparse, json, os, sys, time
 
+import vgcase
 from vgcase import append_output_flags, engine_flags, entry_matches, run
 
 CORPUS_SETS = [
@@ -126,16 +127,8 @@ def loader_case(vigil, conf, d):
 
 def load_xfail():
     """Known data problems (see loader_xfail.txt): name -> reason."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                        "loader_xfail.txt")
-    out = {}
-    if os.path.exists(path):
-        for line in open(path, encoding="utf-8"):
-            line = line.strip()
-            if line and not line.startswith("#"):
-                parts = line.split(None, 1)
-                out[parts[0]] = parts[1] if len(parts) > 1 else ""
-    return out
+    return vgcase.load_xfail(os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "loader_xfail.txt"))
 
 
 def check_loader(a, conf):

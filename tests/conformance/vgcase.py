@@ -117,3 +117,59 @@ def cond_variants(cond, extra):
         variants += [v, v.replace(" ", "\n"),
                      v.replace(" ", "\n").replace("\n", "\t")]
     return variants
+
+
+def load_xfail(path):
+    """An xfail list (NAME REASON a line, # comments): name -> reason; {}
+    when the file is missing."""
+    out = {}
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            line = line.strip()
+            if line and not line.startswith("#"):
+                parts = line.split(None, 1)
+                out[parts[0]] = parts[1] if len(parts) > 1 else ""
+    return out
+
+
+def json_lines(out):
+    """The JSON documents of out, one a non-blank line: (docs, None), or
+    (None, the first line that is not JSON)."""
+    docs = []
+    for line in out.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            docs.append(json.loads(line))
+        except ValueError:
+            return None, line
+    return docs, None
+
+
+def alert_misses(exp, alerts):
+    """What alerts miss of a detect case's detect, detect_total,
+    detect_counts, detect_level and detect_level_absent: a list of
+    reasons (empty when none)."""
+    why = []
+    counts = {}
+    for a in alerts:
+        counts[a.get("rule")] = counts.get(a.get("rule"), 0) + 1
+    if "detect" in exp and exp["detect"] != bool(alerts):
+        why.append("%d alerts, expected detect=%s" % (len(alerts),
+                                                      exp["detect"]))
+    if "detect_total" in exp and exp["detect_total"] != len(alerts):
+        why.append("%d alerts, expected %d" % (len(alerts),
+                                               exp["detect_total"]))
+    for rule, n in exp.get("detect_counts", {}).items():
+        if counts.get(rule, 0) != n:
+            why.append("%r fired %d, expected %d" % (rule,
+                                                     counts.get(rule, 0), n))
+    pris = [str(a.get("priority", "")).lower() for a in alerts]
+    for lvl in exp.get("detect_level", []):
+        if not any(lvl.lower() in x for x in pris):
+            why.append("no alert at %s" % lvl)
+    for lvl in exp.get("detect_level_absent", []):
+        if any(lvl.lower() in x for x in pris):
+            why.append("alert at %s" % lvl)
+    return why

@@ -40,13 +40,14 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "conformance"))
-from vgcase import (append_output_flags, cond_variants,  # noqa: E402
-                    engine_flags, entry_matches, run, run_flags)
-from vgcase import case_files as conf_case_files  # noqa: E402
+from vgcase import (alert_misses, append_output_flags,  # noqa: E402
+                    cond_variants, engine_flags, entry_matches, json_lines,
+                    run, run_flags)
+import vgcase  # noqa: E402
 
 
 def case_files(a, d, exp):
-    return conf_case_files(os.path.join(a.shared, "conformance"), d, exp)
+    return vgcase.case_files(os.path.join(a.shared, "conformance"), d, exp)
 
 
 def unescape(cell):
@@ -87,15 +88,7 @@ def tsv_rows(name):
 
 
 def load_xfail():
-    out = {}
-    path = os.path.join(HERE, "xfail.txt")
-    if os.path.exists(path):
-        for line in open(path, encoding="utf-8"):
-            line = line.strip()
-            if line and not line.startswith("#"):
-                p = line.split(None, 1)
-                out[p[0]] = p[1] if len(p) > 1 else ""
-    return out
+    return vgcase.load_xfail(os.path.join(HERE, "xfail.txt"))
 
 
 # ------------------------------------------------------------ loader
@@ -216,30 +209,10 @@ def detect_case(a, d):
     why = []
     if rc != exp.get("exit_code", 0):
         return False, "rc=%d %s" % (rc, err.strip()[-200:])
-    alerts = []
-    for line in out.splitlines():
-        if line.strip():
-            try:
-                alerts.append(json.loads(line))
-            except ValueError:
-                return False, "stdout line is not JSON: %r" % line[:80]
-    counts = {}
-    for x in alerts:
-        counts[x.get("rule")] = counts.get(x.get("rule"), 0) + 1
-    if "detect" in exp and exp["detect"] != bool(alerts):
-        why.append("%d alerts, expected detect=%s" % (
-            len(alerts), exp["detect"]))
-    if "detect_total" in exp and exp["detect_total"] != len(alerts):
-        why.append("%d alerts, expected %d" % (len(alerts),
-                                                exp["detect_total"]))
-    for rule, n in exp.get("detect_counts", {}).items():
-        if counts.get(rule, 0) != n:
-            why.append("%r fired %d, expected %d" % (rule,
-                                                     counts.get(rule, 0), n))
-    pris = [str(x.get("priority", "")).lower() for x in alerts]
-    for lvl in exp.get("detect_level", []):
-        if not any(lvl.lower() in p for p in pris):
-            why.append("no alert at %s" % lvl)
+    alerts, bad = json_lines(out)
+    if bad is not None:
+        return False, "stdout line is not JSON: %r" % bad[:80]
+    why += alert_misses(exp, alerts)
     for rx in exp.get("stdout_regex", []):
         if not re.search(rx, out, re.M):
             why.append("stdout does not match %r" % rx)
