@@ -1068,6 +1068,17 @@ static int lazy_grow(vg_scap *r) {
   return 1;
 }
 
+/* Makes lazy record s (already listed in r->lazyv) a view of e's block,
+ * the current one in the input buffer. */
+static inline void rec_view(vg_scap *r, stored_evt *s, const vg_evt *e) {
+  s->type = e->type;
+  s->nparams = e->nparams;
+  s->blk = r->blk;
+  s->blk_len = r->blk_len;
+  s->desc = r->desc;
+  r->any_lazy = 1;
+}
+
 static int rec_fill_block(vg_scap *r, stored_evt *s, const vg_evt *e) {
   if (!s->lazy) {
     if (r->nlazy == r->caplazy && !lazy_grow(r))
@@ -1075,13 +1086,8 @@ static int rec_fill_block(vg_scap *r, stored_evt *s, const vg_evt *e) {
     r->lazyv[r->nlazy++] = s;
   }
   s->tid = e->tid;
-  s->type = e->type;
-  s->nparams = e->nparams;
-  s->blk = r->blk;
-  s->blk_len = r->blk_len;
-  s->desc = r->desc;
   s->lazy = 1;
-  r->any_lazy = 1;
+  rec_view(r, s, e);
   return 1;
 }
 
@@ -1110,12 +1116,7 @@ static vigil_status store_put(vg_scap *r, const vg_evt *e) {
   if (block && prev && prev->lazy) {
     /* the usual case: the thread's previous enter event is still a view
      * into the input buffer, and so is this one */
-    prev->type = e->type;
-    prev->nparams = e->nparams;
-    prev->blk = r->blk;
-    prev->blk_len = r->blk_len;
-    prev->desc = r->desc;
-    r->any_lazy = 1;
+    rec_view(r, prev, e);
     return VIGIL_OK;
   }
   if (r->store[at]) {
