@@ -710,15 +710,26 @@ static void leaf_key(vg_buf *k, const vg_node *n) {
     leaf_key(k, n->kids[i]);
 }
 
-/* Interns a memo key (source-qualified) and opens a MEMO_GET block.
- * Returns the slot (UINT32_MAX: no memo) and the MEMO_GET's pc in *get. */
+/* Starts a memo key in k: the source, a NUL, then (tag >= 0) a byte no
+ * leaf key starts with, telling compound (0xff) and anyof (0xfe) keys
+ * apart. The key's body follows; memo_open frees it. */
+static void memo_key(vg_back *b, vg_buf *k, int tag) {
+  vg_buf_init(k);
+  vg_buf_puts(k, b->source);
+  vg_buf_putc(k, 0);
+  if (tag >= 0)
+    vg_buf_putc(k, (char)tag);
+}
+
+/* Interns a memo key (from memo_key; freed here) and opens a MEMO_GET
+ * block. Returns the slot (UINT32_MAX: no memo) and the MEMO_GET's pc in
+ * *get. */
 static uint32_t memo_open(vg_back *b, vg_buf *k, uint32_t *get) {
   *get = 0;
-  if (vg_buf_failed(k)) {
-    nomem(b);
-    return UINT32_MAX;
-  }
-  uint32_t slot = vg_itab_intern(&b->leaves, k->ptr, k->len, NULL);
+  uint32_t slot = vg_buf_failed(k)
+                      ? UINT32_MAX
+                      : vg_itab_intern(&b->leaves, k->ptr, k->len, NULL);
+  vg_buf_fini(k);
   if (slot == UINT32_MAX) {
     nomem(b);
     return UINT32_MAX;
@@ -762,12 +773,9 @@ static void emit_leaf(vg_back *b, const vg_node *n) {
   uint32_t slot = UINT32_MAX, get = 0;
   if (!b->o.no_memo) {
     vg_buf k;
-    vg_buf_init(&k);
-    vg_buf_puts(&k, b->source);
-    vg_buf_putc(&k, 0);
+    memo_key(b, &k, -1);
     leaf_key(&k, n);
     slot = memo_open(b, &k, &get);
-    vg_buf_fini(&k);
     if (b->st != VIGIL_OK)
       return;
   }
@@ -887,17 +895,22 @@ static bool mergeable(vg_back *b, const ir *c) {
   }
 }
 
+/* Whether two keys are equal and both complete; frees both. */
+static bool same_keys(vg_buf *x, vg_buf *y) {
+  bool same = !vg_buf_failed(x) && !vg_buf_failed(y) && x->len == y->len &&
+              memcmp(x->ptr, y->ptr, x->len) == 0;
+  vg_buf_fini(x);
+  vg_buf_fini(y);
+  return same;
+}
+
 static bool same_operand(const vg_node *a, const vg_node *b) {
   vg_buf x, y;
   vg_buf_init(&x);
   vg_buf_init(&y);
   leaf_key(&x, a);
   leaf_key(&y, b);
-  bool same = !vg_buf_failed(&x) && !vg_buf_failed(&y) && x.len == y.len &&
-              memcmp(x.ptr, y.ptr, x.len) == 0;
-  vg_buf_fini(&x);
-  vg_buf_fini(&y);
-  return same;
+  return same_keys(&x, &y);
 }
 
 static bool joins(vg_back *b, const ir *c, const vg_node *first) {
@@ -975,11 +988,7 @@ static bool same_ir(const ir *a, const ir *b) {
   vg_buf_init(&y);
   ir_key(&x, a);
   ir_key(&y, b);
-  bool same = !vg_buf_failed(&x) && !vg_buf_failed(&y) && x.len == y.len &&
-              memcmp(x.ptr, y.ptr, x.len) == 0;
-  vg_buf_fini(&x);
-  vg_buf_fini(&y);
-  return same;
+  return same_keys(&x, &y);
 }
 
 /* The conjunction of r's conjuncts after the first (r: IR_AND, n >= 2). */
@@ -1201,13 +1210,9 @@ static void emit_anyof(vg_back *b, const ir *r) {
   uint32_t slot = UINT32_MAX, get = 0;
   if (!b->o.no_memo) {
     vg_buf k;
-    vg_buf_init(&k);
-    vg_buf_puts(&k, b->source);
-    vg_buf_putc(&k, 0);
-    vg_buf_putc(&k, (char)0xfe); /* never a leaf or compound key's byte */
+    memo_key(b, &k, 0xfe);
     anyof_key(&k, r);
     slot = memo_open(b, &k, &get);
-    vg_buf_fini(&k);
     if (b->st != VIGIL_OK)
       return;
   }
@@ -1287,13 +1292,9 @@ static void lower(vg_back *b, const ir *r) {
     uint32_t slot = UINT32_MAX, get = 0;
     if (!b->o.no_memo) {
       vg_buf k;
-      vg_buf_init(&k);
-      vg_buf_puts(&k, b->source);
-      vg_buf_putc(&k, 0);
-      vg_buf_putc(&k, (char)0xff); /* never a leaf key's first byte */
+      memo_key(b, &k, 0xff);
       ir_key(&k, r);
       slot = memo_open(b, &k, &get);
-      vg_buf_fini(&k);
       if (b->st != VIGIL_OK)
         return;
     }

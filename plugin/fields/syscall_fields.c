@@ -755,9 +755,105 @@ static int64_t retval(const vg_evt *e) {
   return vg_evt_i64(e, 0);
 }
 
+/* Facts shared by the text renderer (vg_sysf_render) and the typed fast
+ * path (fast_extract): each is written once here, inline so that the fast
+ * path pays nothing for the sharing. */
+
+/* evt.is_open_read / evt.is_open_write: an open exit whose flags have
+ * PPM_O_RDONLY (bit 0) or PPM_O_WRONLY (bit 1) set */
+static inline int is_open_rw(const vg_evt *e, int write) {
+  uint32_t fi;
+  if (e->type == VG_PPME_SYSCALL_OPEN_X ||
+      e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X)
+    fi = 2;
+  else if (e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
+           e->type == VG_PPME_SYSCALL_OPENAT2_X)
+    fi = 3;
+  else
+    return 0;
+  if (fi >= e->nparams || !e->plen[fi])
+    return 0;
+  return (vg_evt_u32(e, fi) & (write ? 2u : 1u)) != 0;
+}
+
+/* a flags parameter type (names rendered from a flag table) */
+static inline int is_flags_type(uint8_t pt) {
+  return pt == VG_PT_FLAGS8 || pt == VG_PT_FLAGS16 || pt == VG_PT_FLAGS32 ||
+         pt == VG_PT_ENUMFLAGS8 || pt == VG_PT_ENUMFLAGS16 ||
+         pt == VG_PT_ENUMFLAGS32;
+}
+
+static inline int is_enumflags_type(uint8_t pt) {
+  return pt >= VG_PT_ENUMFLAGS8 && pt <= VG_PT_ENUMFLAGS32;
+}
+
+/* a flags value cut to the width of its parameter type */
+static inline uint32_t flags_width(uint8_t pt, uint32_t v) {
+  if (pt == VG_PT_FLAGS8 || pt == VG_PT_ENUMFLAGS8)
+    return v & 0xFF;
+  if (pt == VG_PT_FLAGS16 || pt == VG_PT_ENUMFLAGS16)
+    return v & 0xFFFF;
+  return v;
+}
+
+/* the event has an fd (fd.* fields have values only then) */
+static inline int evt_has_fd(const vg_evt *e) {
+  return (vg_event_table[e->type].flags &
+          (VG_EF_CREATES_FD | VG_EF_USES_FD | VG_EF_DESTROYS_FD)) != 0;
+}
+
+/* the fd of the event, else the thread's last event fd (NULL: none) */
+static inline vg_fdinfo *evt_fdinfo(const vg_sys_accessor *a, vg_thread *t) {
+  vg_fdinfo *fd = a->fd(a->ctx);
+  if (!fd && t->lastevent_fd != -1)
+    fd = a->get_fd(a->ctx, t, t->lastevent_fd);
+  return fd;
+}
+
+/* fd.directory of a path in place: a file's path loses its last
+ * component (a trailing '/' keeps the path; no inner '/' gives "/");
+ * returns the new length (l = the old one) */
+static inline size_t path_dir(char *s, size_t l, int file) {
+  if (!file)
+    return l;
+  char *sl = strrchr(s, '/');
+  if (sl && sl != s) {
+    if (sl[1] == 0)
+      return l;
+    *sl = 0;
+    return (size_t)(sl - s);
+  }
+  s[0] = '/';
+  s[1] = 0;
+  return 1;
+}
+
+/* proc.name / proc.exe / proc.exepath of a thread */
+static inline const char *proc_str(int id, const vg_thread *t) {
+  return id == F_PROC_NAME ? t->comm : id == F_PROC_EXE ? t->exe
+                                                        : t->exepath;
+}
+
+/* proc.aname / proc.aexe / proc.aexepath of one ancestor */
+static inline const char *anc_str(int id, const vg_thread *p) {
+  return id == F_PROC_ANAME ? p->comm : id == F_PROC_AEXE ? p->exe
+                                                          : p->exepath;
+}
+
 static void param_text(const vg_sys_accessor *a, const vg_evt *e,
                        uint32_t i, char *plain, size_t plen, char *res,
                        size_t rlen);
+
+/* the directory an *at call's dirfd names, ending in '/', into dir
+ * ("<UNKNOWN>" when the fd is unknown or has no name) */
+static void dirfd_base(char *dir, size_t n, const vg_fdinfo *df) {
+  if (df && df->name[0]) {
+    size_t l = strlen(df->name);
+    snprintf(dir, n, "%s%s", df->name, df->name[l - 1] == '/' ? "" : "/");
+  } else {
+    snprintf(dir, n, "<UNKNOWN>");
+  }
+}
 
 /* fd name taken from the event when the fd is not in the table; RAW:
  * openat's name as given (fd.nameraw) */
@@ -797,14 +893,7 @@ static int fdname_from_event_raw(const vg_sys_accessor *a, const vg_evt *e,
       vg_thread *m = t ? a->main_thread(a->ctx, t) : NULL;
       put(dir, sizeof dir, m ? m->cwd : "./");
     } else {
-      vg_fdinfo *df = t ? a->get_fd(a->ctx, t, dirfd) : NULL;
-      if (df && df->name[0]) {
-        size_t l = strlen(df->name);
-        snprintf(dir, sizeof dir, "%s%s", df->name,
-                 df->name[l - 1] == '/' ? "" : "/");
-      } else {
-        snprintf(dir, sizeof dir, "<UNKNOWN>");
-      }
+      dirfd_base(dir, sizeof dir, t ? a->get_fd(a->ctx, t, dirfd) : NULL);
     }
     vg_concat_paths(buf, len, dir, strlen(dir), s, strlen(s));
     return 1;
@@ -1147,16 +1236,8 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
         (uint32_t)pi->dirfd < ei->nparams &&
         ei->params[pi->dirfd].type == VG_PT_FD) {
       int64_t dfd = vg_evt_i64(e, (uint32_t)pi->dirfd);
-      if (dfd != -100) {
-        vg_fdinfo *df = a->get_fd(a->ctx, t, dfd);
-        if (df && df->name[0]) {
-          size_t l = strlen(df->name);
-          snprintf(base, sizeof base, "%s%s", df->name,
-                   df->name[l - 1] == '/' ? "" : "/");
-        } else {
-          snprintf(base, sizeof base, "<UNKNOWN>");
-        }
-      }
+      if (dfd != -100)
+        dirfd_base(base, sizeof base, a->get_fd(a->ctx, t, dfd));
     }
     vg_concat_paths(res, rlen, base, strlen(base), path, strlen(path));
     return;
@@ -1279,15 +1360,11 @@ static void param_text(const vg_sys_accessor *a, const vg_evt *e,
   case VG_PT_ENUMFLAGS8:
   case VG_PT_ENUMFLAGS16:
   case VG_PT_ENUMFLAGS32: {
-    uint32_t v = (uint32_t)uv;
-    if (type == VG_PT_FLAGS8 || type == VG_PT_ENUMFLAGS8)
-      v &= 0xFF;
-    else if (type == VG_PT_FLAGS16 || type == VG_PT_ENUMFLAGS16)
-      v &= 0xFFFF;
+    uint32_t v = flags_width(type, (uint32_t)uv);
     put_u64(plain, plen, v);
     if (pi->names >= 0)
       flags_text(res, rlen, &vg_flag_tables[pi->names], v,
-                 type >= VG_PT_ENUMFLAGS8 && type <= VG_PT_ENUMFLAGS32);
+                 is_enumflags_type(type));
     return;
   }
   case VG_PT_MODE: {
@@ -1409,6 +1486,28 @@ static int is_container_evt(const vg_evt *e) {
     return n && (!strcmp(n, "container") || !strcmp(n, "container_removed"));
   }
   return 0;
+}
+
+/* the container plugin: the container the event announced, or the one of
+ * the event's thread (*cid: its id, "" = host; *t: the thread asked, or
+ * NULL); 0 when there is no thread to ask (no value) */
+static inline int evt_ctr(const vg_sys_accessor *a, const vg_evt *e,
+                          const vg_container **c, vg_thread **t,
+                          const char **cid) {
+  *c = NULL;
+  *t = NULL;
+  *cid = "";
+  if (is_container_evt(e) && a->evt_container)
+    *c = a->evt_container(a->ctx);
+  if (!*c) {
+    *t = a->thread(a->ctx);
+    if (!*t || !a->container)
+      return 0;
+    if ((*t)->container_id)
+      *cid = (*t)->container_id;
+    *c = a->container(a->ctx, *cid);
+  }
+  return 1;
 }
 
 static const char *ctr_type_name(int t) {
@@ -1854,21 +1953,11 @@ static int render_gen_ctr(const vg_sys_accessor *a, const vg_sysf_ref *f,
   }
   if (f->id < F_CT_ID || f->id > F_CT_LAST)
     return -1;
-  /* the container plugin: the container the event announced, or the one
-   * of the event's thread ("" = host); without a thread, nothing */
-  const vg_container *c = NULL;
-  vg_thread *t = NULL;
-  const char *cid = "";
-  if (is_container_evt(e) && a->evt_container)
-    c = a->evt_container(a->ctx);
-  if (!c) {
-    t = a->thread(a->ctx);
-    if (!t || !a->container)
-      return 0;
-    if (t->container_id)
-      cid = t->container_id;
-    c = a->container(a->ctx, cid);
-  }
+  const vg_container *c;
+  vg_thread *t;
+  const char *cid;
+  if (!evt_ctr(a, e, &c, &t, &cid))
+    return 0;
   if (!c && f->id != F_CT_ID && f->id != F_CT_START_TS &&
       f->id != F_CT_DURATION)
     return 0;
@@ -2427,14 +2516,10 @@ static int fspath_ok(const vg_evt *e) {
  * event has no fd at all (libsinsp's extract_fd fails) */
 static vg_fdinfo *fd_field_fd(const vg_sys_accessor *a, const vg_evt *e,
                               vg_thread *t, int *ok) {
-  uint32_t efl = vg_event_table[e->type].flags;
-  *ok = (efl & (VG_EF_CREATES_FD | VG_EF_USES_FD | VG_EF_DESTROYS_FD)) && t;
+  *ok = evt_has_fd(e) && t;
   if (!*ok)
     return NULL;
-  vg_fdinfo *fd = a->fd(a->ctx);
-  if (!fd && t->lastevent_fd != -1)
-    fd = a->get_fd(a->ctx, t, t->lastevent_fd);
-  return fd;
+  return evt_fdinfo(a, t);
 }
 
 static int render_fs(const vg_sys_accessor *a, const vg_sysf_ref *f,
@@ -2756,26 +2841,20 @@ static int render_new(const vg_sys_accessor *a, const vg_sysf_ref *f,
       return 1;
     }
     case F_FD_CPROTO:
-      if (!fd || role_none(fd))
+    case F_FD_SPROTO: {
+      /* the port as fd.cport / fd.sport give it; "" for fd.cproto of a
+       * non-inet fd with a role and for fd.sproto of a server socket */
+      if (!fd || (f->id == F_FD_CPROTO && role_none(fd)))
         return 0;
-      if (fd->type == FDT_IPV4)
-        return put_u64(buf, len, vg_sock_u16(fd, VG_S4_SPORT));
-      if (fd->type == FDT_IPV6)
-        return put_u64(buf, len, vg_sock_u16(fd, VG_S6_SPORT));
-      return put(buf, len, "");
-    case F_FD_SPROTO:
-      if (!fd)
-        return 0;
-      if (fd->type == FDT_IPV4 || fd->type == FDT_IPV6) {
-        if (role_none(fd))
-          return 0;
-        return put_u64(buf, len, vg_sock_u16(fd, fd->type == FDT_IPV4
-                                                     ? VG_S4_DPORT
-                                                     : VG_S6_DPORT));
-      }
-      if (fd->type == FDT_IPV4S || fd->type == FDT_IPV6S)
+      if (f->id == F_FD_SPROTO &&
+          (fd->type == FDT_IPV4S || fd->type == FDT_IPV6S))
         return put(buf, len, "");
-      return 0;
+      vg_sysf_ref r = *f;
+      r.id = f->id == F_FD_CPROTO ? F_FD_CPORT : F_FD_SPORT;
+      if (vg_sysf_render(a, &r, buf, len))
+        return 1;
+      return f->id == F_FD_CPROTO ? put(buf, len, "") : 0;
+    }
     case F_FD_LPROTO:
     case F_FD_RPROTO: {
       vg_sysf_ref r = *f;
@@ -2981,24 +3060,10 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_EVT_FAILED:
     return put(buf, len, has_retval(e) && retval(e) < 0 ? "true" : "false");
   case F_EVT_IS_OPEN_READ:
-  case F_EVT_IS_OPEN_WRITE: {
-    uint32_t fl = 0;
-    int open = 0;
-    uint32_t fi = 0;
-    if (e->type == VG_PPME_SYSCALL_OPEN_X ||
-        e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X) {
-      fi = 2;
-      open = 1;
-    } else if (e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
-               e->type == VG_PPME_SYSCALL_OPENAT2_X) {
-      fi = 3;
-      open = 1;
-    }
-    if (open && fi < e->nparams && e->plen[fi])
-      fl = vg_evt_u32(e, fi);
-    int v = open && (fl & (f->id == F_EVT_IS_OPEN_READ ? 1u : 2u));
-    return put(buf, len, v ? "true" : "false");
-  }
+  case F_EVT_IS_OPEN_WRITE:
+    return put(buf, len,
+               is_open_rw(e, f->id == F_EVT_IS_OPEN_WRITE) ? "true"
+                                                            : "false");
   case F_EVT_CATEGORY:
     return put(buf, len, category(e, a->fd(a->ctx)));
   case F_THREAD_TID:
@@ -3093,11 +3158,9 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
     case F_PROC_PID:
       return xid_ok(t->pid) ? put_i64(buf, len, t->pid) : 0;
     case F_PROC_NAME:
-      return put(buf, len, t->comm);
     case F_PROC_EXE:
-      return put(buf, len, t->exe);
     case F_PROC_EXEPATH:
-      return put(buf, len, t->exepath);
+      return put(buf, len, proc_str(f->id, t));
     case F_PROC_CMDLINE:
       cmdline(t, buf, len);
       return 1;
@@ -3164,9 +3227,7 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
         vg_thread *p = ancestor(a, t, f->argn);
         if (!p)
           return 0;
-        return put(buf, len, f->id == F_PROC_ANAME ? p->comm
-                             : f->id == F_PROC_AEXE ? p->exe
-                                                    : p->exepath);
+        return put(buf, len, anc_str(f->id, p));
       }
       vg_thread *m = a->main_thread(a->ctx, t);
       if (!m)
@@ -3176,9 +3237,7 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
       size_t nc = parent_chain(a, m, chain, 256);
       for (size_t k = 0; k < nc; k++) {
         vg_thread *p = chain[k];
-        const char *v = f->id == F_PROC_ANAME ? p->comm
-                        : f->id == F_PROC_AEXE ? p->exe
-                                               : p->exepath;
+        const char *v = anc_str(f->id, p);
         o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s",
                               o ? " " : "", v);
       }
@@ -3217,33 +3276,12 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
       /* 0 means unknown; times print as libsinsp prints ABSTIME fields */
       return v ? put_u64(buf, len, v) : 0;
     }
-    case F_PROC_ENV: {
-      vg_thread *m = a->main_thread(a->ctx, t);
-      const vg_thread *et = m ? m : t;
-      size_t o = 0;
-      const char *p = et->env, *end = et->env + et->env_len;
-      if (!f->argname[0]) {
-        for (const char *q = p; q < end && o + 1 < len; q++)
-          buf[o++] = *q ? *q : ' ';
-        buf[o] = 0;
-        return 1;
-      }
-      size_t nl = strlen(f->argname);
-      while (p < end) {
-        size_t el = strnlen(p, (size_t)(end - p));
-        if (el > nl + 1 && p[nl] == '=' && !strncmp(p, f->argname, nl)) {
-          const char *v = p + nl + 1, *ve = p + el;
-          while (v < ve && *v == ' ')
-            v++;
-          while (ve > v && ve[-1] == ' ')
-            ve--;
-          snprintf(buf, len, "%.*s", (int)(ve - v), v);
-          return 1;
-        }
-        p += el + 1;
-      }
-      return put(buf, len, "");
-    }
+    case F_PROC_ENV:
+      if (f->argname[0])
+        env_get(a, t, f->argname, buf, len);
+      else
+        env_all(a, t, buf, len);
+      return 1;
     case F_PROC_TTY:
       return put_u64(buf, len, t->tty);
     case F_PROC_VPID:
@@ -3323,12 +3361,9 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
     }
   }
   /* fd fields */
-  uint32_t efl = vg_event_table[e->type].flags;
-  if (!(efl & (VG_EF_CREATES_FD | VG_EF_USES_FD | VG_EF_DESTROYS_FD)) || !t)
+  if (!evt_has_fd(e) || !t)
     return 0;
-  vg_fdinfo *fd = a->fd(a->ctx);
-  if (!fd && t->lastevent_fd != -1)
-    fd = a->get_fd(a->ctx, t, t->lastevent_fd);
+  vg_fdinfo *fd = evt_fdinfo(a, t);
   switch (f->id) {
   case F_FD_NUM:
     return put_i64(buf, len, t->lastevent_fd);
@@ -3367,15 +3402,7 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
     } else {
       put(tmp, sizeof tmp, fd->name);
     }
-    if (!fd || fd->type == FDT_FILE || fd->type == FDT_FILE_V2) {
-      char *slash = strrchr(tmp, '/');
-      if (slash && slash != tmp) {
-        if (slash[1] != 0)
-          *slash = 0;
-      } else {
-        snprintf(tmp, sizeof tmp, "/");
-      }
-    }
+    path_dir(tmp, 0, !fd || fd->type == FDT_FILE || fd->type == FDT_FILE_V2);
     return put(buf, len, tmp);
   }
   case F_FD_FILENAME: {
@@ -3577,6 +3604,16 @@ void vg_sys_accessor_for_state(vg_sys_accessor *a, vg_sysstate *s) {
 /* ------------------------------------------------------------ typed */
 
 #define MAX_CHAIN 256
+
+/* the ancestors of the event's thread's main thread for the proc.a*
+ * fields without an index, at most max (and MAX_CHAIN) of them */
+static size_t evt_chain(const vg_sys_accessor *a, vg_thread **chain,
+                        size_t max) {
+  vg_thread *th = a->thread(a->ctx);
+  vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
+  return m ? parent_chain(a, m, chain, max < MAX_CHAIN ? max : MAX_CHAIN)
+           : 0;
+}
 
 int vg_sysf_needs_old_fd_name(const vg_sysf_ref *f) {
   return f->id == F_FD_NAME_CHANGED;
@@ -3862,25 +3899,10 @@ fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f, vg_ftype ty,
     *n = (size_t)fast_bool(ty, has_retval(e) && retval(e) < 0, out);
     return (int)*n;
   case F_EVT_IS_OPEN_READ:
-  case F_EVT_IS_OPEN_WRITE: {
-    e = a->event(a->ctx);
-    uint32_t fl = 0, fi = 0;
-    int open = 0;
-    if (e->type == VG_PPME_SYSCALL_OPEN_X ||
-        e->type == VG_PPME_SYSCALL_OPEN_BY_HANDLE_AT_X) {
-      fi = 2;
-      open = 1;
-    } else if (e->type == VG_PPME_SYSCALL_OPENAT_2_X ||
-               e->type == VG_PPME_SYSCALL_OPENAT2_X) {
-      fi = 3;
-      open = 1;
-    }
-    if (open && fi < e->nparams && e->plen[fi])
-      fl = vg_evt_u32(e, fi);
+  case F_EVT_IS_OPEN_WRITE:
     *n = (size_t)fast_bool(
-        ty, open && (fl & (f->id == F_EVT_IS_OPEN_READ ? 1u : 2u)), out);
+        ty, is_open_rw(a->event(a->ctx), f->id == F_EVT_IS_OPEN_WRITE), out);
     return (int)*n;
-  }
   case F_THREAD_TID:
     e = a->event(a->ctx);
     if (!xid_ok(e->tid))
@@ -3911,10 +3933,7 @@ fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f, vg_ftype ty,
       break;
     }
     default:
-      *n = (size_t)fast_str(ty, f->id == F_PROC_NAME ? t->comm
-                                : f->id == F_PROC_EXE ? t->exe
-                                                      : t->exepath,
-                            cap, out);
+      *n = (size_t)fast_str(ty, proc_str(f->id, t), cap, out);
       break;
     }
     return (int)*n;
@@ -3927,17 +3946,13 @@ fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f, vg_ftype ty,
   case F_FD_NAMERAW: {
     e = a->event(a->ctx);
     t = a->thread(a->ctx);
-    uint32_t efl = vg_event_table[e->type].flags;
-    if (!(efl & (VG_EF_CREATES_FD | VG_EF_USES_FD | VG_EF_DESTROYS_FD)) ||
-        !t)
+    if (!evt_has_fd(e) || !t)
       return 1;
     if (f->id == F_FD_NUM) {
       *n = (size_t)fast_num(ty, 1, (uint64_t)t->lastevent_fd, out);
       return (int)*n;
     }
-    vg_fdinfo *fd = a->fd(a->ctx);
-    if (!fd && t->lastevent_fd != -1)
-      fd = a->get_fd(a->ctx, t, t->lastevent_fd);
+    vg_fdinfo *fd = evt_fdinfo(a, t);
     switch (f->id) {
     case F_FD_NAME:
       if (!fd)
@@ -3959,19 +3974,7 @@ fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f, vg_ftype ty,
       if (l + 1 >= cap || l + 1 >= 8192)
         return 0; /* the text path truncates */
       memcpy(scratch, fd->name, l + 1);
-      if (file) {
-        char *sl = strrchr((char *)scratch, '/');
-        if (sl && sl != (char *)scratch) {
-          if (sl[1] != 0) {
-            *sl = 0;
-            l = (size_t)(sl - (char *)scratch);
-          }
-        } else {
-          scratch[0] = '/';
-          scratch[1] = 0;
-          l = 1;
-        }
-      }
+      l = path_dir((char *)scratch, l, file);
       out->type = ty;
       out->v.s.p = scratch;
       out->v.s.n = l;
@@ -4025,20 +4028,12 @@ fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f, vg_ftype ty,
     const vg_param_info *pi = &ei->params[idx];
     uint8_t pt = pi->type;
     uint32_t pl = e->plen[idx];
-    if (pl == 0 || pi->names < 0 ||
-        !(pt == VG_PT_FLAGS8 || pt == VG_PT_FLAGS16 || pt == VG_PT_FLAGS32 ||
-          pt == VG_PT_ENUMFLAGS8 || pt == VG_PT_ENUMFLAGS16 ||
-          pt == VG_PT_ENUMFLAGS32))
+    if (pl == 0 || pi->names < 0 || !is_flags_type(pt))
       return 0;
-    uint32_t v = (uint32_t)rd_le(e->p[idx], pl > 8 ? 8 : pl);
-    if (pt == VG_PT_FLAGS8 || pt == VG_PT_ENUMFLAGS8)
-      v &= 0xFF;
-    else if (pt == VG_PT_FLAGS16 || pt == VG_PT_ENUMFLAGS16)
-      v &= 0xFFFF;
+    uint32_t v = flags_width(pt, (uint32_t)rd_le(e->p[idx], pl > 8 ? 8 : pl));
     /* the text path renders into 4096 bytes, then into cap */
     flags_text((char *)scratch, cap < 4096 ? cap : 4096,
-               &vg_flag_tables[pi->names], v,
-               pt >= VG_PT_ENUMFLAGS8 && pt <= VG_PT_ENUMFLAGS32);
+               &vg_flag_tables[pi->names], v, is_enumflags_type(pt));
     if (!scratch[0])
       return 0;
     out->type = ty;
@@ -4049,19 +4044,10 @@ fast_extract(const vg_sys_accessor *a, const vg_sysf_ref *f, vg_ftype ty,
     return 1;
   }
   case F_CT_ID: {
-    e = a->event(a->ctx);
-    const vg_container *c = NULL;
-    const char *cid = "";
-    if (is_container_evt(e) && a->evt_container)
-      c = a->evt_container(a->ctx);
-    if (!c) {
-      t = a->thread(a->ctx);
-      if (!t || !a->container)
-        return 1;
-      if (t->container_id)
-        cid = t->container_id;
-      c = a->container(a->ctx, cid);
-    }
+    const vg_container *c;
+    const char *cid;
+    if (!evt_ctr(a, a->event(a->ctx), &c, &t, &cid))
+      return 1;
     *n = (size_t)fast_str(ty, c ? c->id : cid, cap, out);
     return (int)*n;
   }
@@ -4120,17 +4106,12 @@ vigil_status vg_sysf_extract_text(const vg_sys_accessor *a,
   }
   if ((f->id == F_PROC_ANAME || f->id == F_PROC_AEXE ||
        f->id == F_PROC_AEXEPATH) && f->argn < 0) {
-    vg_thread *th = a->thread(a->ctx);
-    vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
     vg_thread *chain[MAX_CHAIN];
-    size_t nc = m ? parent_chain(a, m, chain, max < MAX_CHAIN ? max
-                                                              : MAX_CHAIN)
-                  : 0;
+    size_t nc = evt_chain(a, chain, max);
     size_t off = 0;
     for (size_t k = 0; k < nc; k++) {
       vg_thread *p = chain[k];
-      const char *v = f->id == F_PROC_ANAME ? p->comm
-                      : f->id == F_PROC_AEXE ? p->exe : p->exepath;
+      const char *v = anc_str(f->id, p);
       size_t l = strlen(v);
       if (off + l > cap)
         return VIGIL_E_LIMIT;
@@ -4146,12 +4127,8 @@ vigil_status vg_sysf_extract_text(const vg_sys_accessor *a,
   }
   if (f->id == F_PROC_ACMDLINE && f->argn < 0) {
     /* each ancestor's command line is one value */
-    vg_thread *th = a->thread(a->ctx);
-    vg_thread *m = th ? a->main_thread(a->ctx, th) : NULL;
     vg_thread *chain[MAX_CHAIN];
-    size_t nc = m ? parent_chain(a, m, chain, max < MAX_CHAIN ? max
-                                                              : MAX_CHAIN)
-                  : 0;
+    size_t nc = evt_chain(a, chain, max);
     size_t off = 0;
     for (size_t k = 0; k < nc; k++) {
       if (off + 2 > cap)

@@ -436,28 +436,35 @@ static const blk_desc *find_desc(vg_scap *r, uint32_t id) {
 static const blk_desc SHB_DESC = {SHB_TYPE, BK_UNKNOWN, 0, 0, "SHB"};
 static const blk_desc UNK_DESC = {0, BK_UNKNOWN, 0, 0, "unknown"};
 
+/* The common case of the next block: already buffered whole, with the
+ * id (and so the description) of the last one (r->last_desc set). Makes
+ * it r->blk and returns 1; else changes nothing and returns 0. */
+static inline int take_same_block(vg_scap *r) {
+  if (r->in_len - r->in_pos < 8)
+    return 0;
+  const uint8_t *hdr = r->in + r->in_pos;
+  uint32_t type = rd32(hdr), len = rd32(hdr + 4);
+  if (type != r->last_id || len < 12 || len > MAX_BLOCK ||
+      len > r->in_len - r->in_pos)
+    return 0;
+  r->blk_off = r->off;
+  r->desc = r->last_desc;
+  r->blk = hdr;
+  r->in_pos += len;
+  r->off += len;
+  r->blk_len = len;
+  return 1;
+}
+
 /* Makes the next whole block r->blk (a view into the input buffer, valid
  * until the next read). Returns VIGIL_OK and sets *eof at a clean end of
  * file. */
 static vigil_status read_block(vg_scap *r, int *eof) {
   *eof = 0;
+  if (r->last_desc && r->last_id != SHB_TYPE && take_same_block(r))
+    return VIGIL_OK;
   r->desc = NULL;
   r->blk_off = r->off;
-  /* the common case: the whole block is already buffered */
-  if (r->in_len - r->in_pos >= 8) {
-    const uint8_t *hdr = r->in + r->in_pos;
-    uint32_t type = rd32(hdr), len = rd32(hdr + 4);
-    if (type != SHB_TYPE && len >= 12 && len <= MAX_BLOCK &&
-        len <= r->in_len - r->in_pos &&
-        r->last_desc && r->last_id == type) {
-      r->desc = r->last_desc;
-      r->blk = hdr;
-      r->in_pos += len;
-      r->off += len;
-      r->blk_len = len;
-      return VIGIL_OK;
-    }
-  }
   long k = fill(r, 8);
   if (k == -2)
     return fail(r, VIGIL_E_NOMEM, "out of memory");
@@ -1002,6 +1009,22 @@ static void store_del(vg_scap *r, int64_t tid) {
   }
 }
 
+/* Grows record s's buffer to hold at least need bytes (doubling from
+ * 256). Returns 0 when out of memory. */
+static int rec_reserve(stored_evt *s, size_t need) {
+  if (s->cap >= need)
+    return 1;
+  size_t nc = s->cap ? s->cap : 256;
+  while (nc < need)
+    nc *= 2;
+  uint8_t *nd = realloc(s->data, nc);
+  if (!nd)
+    return 0;
+  s->data = nd;
+  s->cap = nc;
+  return 1;
+}
+
 /* Copies e's parameters into record s (growing its buffer). */
 static int rec_fill(stored_evt *s, const vg_evt *e) {
   size_t total = 0;
@@ -1012,16 +1035,8 @@ static int rec_fill(stored_evt *s, const vg_evt *e) {
     s->off[i] = (uint32_t)total;
     total += e->plen[i];
   }
-  if (s->cap < total) {
-    size_t nc = s->cap ? s->cap : 256;
-    while (nc < total)
-      nc *= 2;
-    uint8_t *nd = realloc(s->data, nc);
-    if (!nd)
-      return 0;
-    s->data = nd;
-    s->cap = nc;
-  }
+  if (!rec_reserve(s, total))
+    return 0;
   s->tid = e->tid;
   s->type = e->type;
   s->nparams = e->nparams;
@@ -1053,6 +1068,17 @@ static int lazy_grow(vg_scap *r) {
   return 1;
 }
 
+/* Makes lazy record s (already listed in r->lazyv) a view of e's block,
+ * the current one in the input buffer. */
+static inline void rec_view(vg_scap *r, stored_evt *s, const vg_evt *e) {
+  s->type = e->type;
+  s->nparams = e->nparams;
+  s->blk = r->blk;
+  s->blk_len = r->blk_len;
+  s->desc = r->desc;
+  r->any_lazy = 1;
+}
+
 static int rec_fill_block(vg_scap *r, stored_evt *s, const vg_evt *e) {
   if (!s->lazy) {
     if (r->nlazy == r->caplazy && !lazy_grow(r))
@@ -1060,13 +1086,8 @@ static int rec_fill_block(vg_scap *r, stored_evt *s, const vg_evt *e) {
     r->lazyv[r->nlazy++] = s;
   }
   s->tid = e->tid;
-  s->type = e->type;
-  s->nparams = e->nparams;
-  s->blk = r->blk;
-  s->blk_len = r->blk_len;
-  s->desc = r->desc;
   s->lazy = 1;
-  r->any_lazy = 1;
+  rec_view(r, s, e);
   return 1;
 }
 
@@ -1077,16 +1098,8 @@ static int store_settle(vg_scap *r) {
     stored_evt *s = r->lazyv[i];
     if (!s || !s->lazy)
       continue;
-    if (s->cap < s->blk_len) {
-      size_t nc = s->cap ? s->cap : 256;
-      while (nc < s->blk_len)
-        nc *= 2;
-      uint8_t *nd = realloc(s->data, nc);
-      if (!nd)
-        return 0;
-      s->data = nd;
-      s->cap = nc;
-    }
+    if (!rec_reserve(s, s->blk_len))
+      return 0;
     memcpy(s->data, s->blk, s->blk_len);
     s->blk = s->data;
     s->lazy = 0;
@@ -1103,12 +1116,7 @@ static vigil_status store_put(vg_scap *r, const vg_evt *e) {
   if (block && prev && prev->lazy) {
     /* the usual case: the thread's previous enter event is still a view
      * into the input buffer, and so is this one */
-    prev->type = e->type;
-    prev->nparams = e->nparams;
-    prev->blk = r->blk;
-    prev->blk_len = r->blk_len;
-    prev->desc = r->desc;
-    r->any_lazy = 1;
+    rec_view(r, prev, e);
     return VIGIL_OK;
   }
   if (r->store[at]) {
@@ -1476,23 +1484,11 @@ vigil_status vg_scap_next(vg_scap *r, vg_scap_item *item) {
     return VIGIL_OK;
   }
   for (;;) {
+    /* the usual block: another event block of the same kind, already
+     * buffered (what read_block and the checks below would find) */
     if (r->seen_event && !r->in_meta && r->last_desc &&
-        r->last_desc->kind == BK_EV && r->in_len - r->in_pos >= 8) {
-      /* the usual block: another event block of the same kind, already
-       * buffered (what read_block and the checks below would find) */
-      const uint8_t *hdr = r->in + r->in_pos;
-      uint32_t type = rd32(hdr), len = rd32(hdr + 4);
-      if (type == r->last_id && len >= 12 && len <= MAX_BLOCK &&
-          len <= r->in_len - r->in_pos) {
-        r->blk_off = r->off;
-        r->desc = r->last_desc;
-        r->blk = hdr;
-        r->in_pos += len;
-        r->off += len;
-        r->blk_len = len;
-        goto event_block;
-      }
-    }
+        r->last_desc->kind == BK_EV && take_same_block(r))
+      goto event_block;
     if (r->in_meta) {
       cur c = {r->blk + 8 + r->cur, r->blk_len - 12 - r->cur, 0};
       if (c.n < 4) {

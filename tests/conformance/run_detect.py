@@ -11,31 +11,14 @@ usage: run_detect.py --vigil PATH --shared DIR [--verbose] [--only CASE,...]
 import argparse
 import json
 import os
-import subprocess
 import sys
+
+import vgcase
+from vgcase import alert_misses, case_files, json_lines, run, run_flags
 
 
 def data(conf, sub, name):
     return os.path.join(conf, sub, name)
-
-
-def case_files(conf, d, exp):
-    files = [data(conf, "rules", f) for f in exp.get("shared_rules", [])]
-    files += sorted(os.path.join(d, f) for f in os.listdir(d)
-                    if f.endswith((".yaml", ".yml")))
-    return files
-
-
-def run(argv, env=None, timeout=60):
-    e = dict(os.environ)
-    if env:
-        e.update(env)
-    try:
-        p = subprocess.run(argv, capture_output=True, timeout=timeout, env=e)
-        return (p.returncode, p.stdout.decode("utf-8", "replace"),
-                p.stderr.decode("utf-8", "replace"))
-    except subprocess.TimeoutExpired:
-        return 124, "", "timeout"
 
 
 def detect_case(vigil, conf, d):
@@ -49,53 +32,15 @@ def detect_case(vigil, conf, d):
         return None, "nothing countable"
     ev = exp["events"]
     evpath = data(conf, "captures" if ev.endswith(".scap") else "events", ev)
-    argv = [vigil, "run", "--format", "json"]
-    if opts.get("min_priority"):
-        argv += ["--min-priority", opts["min_priority"]]
-    for t in opts.get("disabled_tags", []):
-        argv += ["--disable-tag", t]
-    for t in opts.get("enabled_tags", []):
-        argv += ["--enable-tag", t]
-    for t in opts.get("disabled_rules", []):
-        argv += ["--disable-rule", t]
-    if opts.get("all_events"):
-        argv.append("--all-events")
-    for o in opts.get("config_overrides", []):
-        argv += ["-o", o]
+    argv = [vigil, "run", "--format", "json"] + run_flags(opts)
     argv += ["--rules"] + case_files(conf, d, exp) + ["--", evpath]
     rc, out, err = run(argv, env=opts.get("env"))
     if rc != 0:
         return False, "rc=%d %s" % (rc, err.strip()[-200:])
-    alerts = []
-    for line in out.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            alerts.append(json.loads(line))
-        except ValueError:
-            return False, "stdout line is not JSON: %r" % line[:80]
-    why = []
-    counts = {}
-    for a in alerts:
-        counts[a.get("rule")] = counts.get(a.get("rule"), 0) + 1
-    if "detect" in exp and exp["detect"] != bool(alerts):
-        why.append("%d alerts, expected detect=%s" % (len(alerts),
-                                                      exp["detect"]))
-    if "detect_total" in exp and exp["detect_total"] != len(alerts):
-        why.append("%d alerts, expected %d" % (len(alerts),
-                                               exp["detect_total"]))
-    for rule, n in exp.get("detect_counts", {}).items():
-        if counts.get(rule, 0) != n:
-            why.append("%r fired %d, expected %d" % (rule,
-                                                     counts.get(rule, 0), n))
-    pris = [str(a.get("priority", "")).lower() for a in alerts]
-    for lvl in exp.get("detect_level", []):
-        if not any(lvl.lower() in x for x in pris):
-            why.append("no alert at %s" % lvl)
-    for lvl in exp.get("detect_level_absent", []):
-        if any(lvl.lower() in x for x in pris):
-            why.append("alert at %s" % lvl)
+    alerts, bad = json_lines(out)
+    if bad is not None:
+        return False, "stdout line is not JSON: %r" % bad[:80]
+    why = alert_misses(exp, alerts)
     return not why, "; ".join(why)
 
 
@@ -103,16 +48,8 @@ def load_xfail():
     """Cases whose expectation contradicts their own inputs (see
     detect_xfail.txt): name -> reason. A listed case that passes fails the
     run (XPASS), so the list cannot go stale."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                        "detect_xfail.txt")
-    out = {}
-    if os.path.exists(path):
-        for line in open(path, encoding="utf-8"):
-            line = line.strip()
-            if line and not line.startswith("#"):
-                parts = line.split(None, 1)
-                out[parts[0]] = parts[1] if len(parts) > 1 else ""
-    return out
+    return vgcase.load_xfail(os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "detect_xfail.txt"))
 
 
 def main():

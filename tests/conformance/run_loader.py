@@ -8,7 +8,10 @@ SHARED/conformance/loader, SHARED/corpus/rules and SHARED/conformance/describe.
 Prints pass/fail counts per group; exit 1 on any failure, 77 when the
 conformance folder is missing.
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, json, os, sys, time
+
+import vgcase
+from vgcase import append_output_flags, engine_flags, entry_matches, run
 
 CORPUS_SETS = [
     ["falco/falco_rules.yaml"],
@@ -23,15 +26,6 @@ DESCRIBE_SETS = ("events", "condition_fields", "macros", "lists",
                  "exception_names", "output_fields")
 
 
-def run(argv, timeout=60):
-    try:
-        p = subprocess.run(argv, capture_output=True, timeout=timeout)
-        return p.returncode, p.stdout.decode("utf-8", "replace"), \
-            p.stderr.decode("utf-8", "replace")
-    except subprocess.TimeoutExpired:
-        return 124, "", "timeout"
-
-
 def lint_json(vigil, files, extra=()):
     rc, out, err = run([vigil, "lint", "--format", "json"] + list(extra) +
                        list(files))
@@ -39,53 +33,6 @@ def lint_json(vigil, files, extra=()):
         return rc, json.loads(out)["falco_load_results"], err
     except (ValueError, KeyError, TypeError):
         return rc, None, err
-
-
-def entry_matches(want, got):
-    if "code" in want and got.get("code") != want["code"]:
-        return False
-    msg = got.get("message", "")
-    if "message" in want and msg.strip() != want["message"].strip():
-        return False
-    if "message_contains" in want and want["message_contains"] not in msg:
-        return False
-    ls = (got.get("context") or {}).get("locations") or []
-    if "item_type" in want and not any(l.get("item_type") == want["item_type"] for l in ls):
-        return False
-    if "item_name" in want and not any(l.get("item_name") == want["item_name"] for l in ls):
-        return False
-    snip = (got.get("context") or {}).get("snippet", "")
-    if "snippet_contains" in want and want["snippet_contains"] not in snip:
-        return False
-    if "snippet_not_contains" in want and want["snippet_not_contains"] in snip:
-        return False
-    return True
-
-
-def engine_flags(exp):
-    fl = []
-    for s in exp.get("engine_sources", []):
-        fl += ["--source", s]
-    if "loaded_plugins" in exp:
-        fl.append("--no-plugins")
-        for p in exp["loaded_plugins"]:
-            v = p.get("version")
-            fl += ["--plugin", p["name"] + ("@" + v if v else "")]
-    return fl
-
-
-def append_output_flags(entries):
-    """The engine's append_output list as Falco -o options: the list
-    replaces the default one (index 0 first, then appended). extra_fields
-    given as a map (engine API) become falco.yaml's list of one-key maps."""
-    fl = []
-    for i, e in enumerate(entries):
-        e = dict(e)
-        xf = e.get("extra_fields")
-        if isinstance(xf, dict):
-            e["extra_fields"] = [{k: v} for k, v in xf.items()]
-        fl += ["-o", "append_output[%d]=%s" % (i, json.dumps(e))]
-    return fl
 
 
 def loader_case(vigil, conf, d):
@@ -180,16 +127,8 @@ def loader_case(vigil, conf, d):
 
 def load_xfail():
     """Known data problems (see loader_xfail.txt): name -> reason."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                        "loader_xfail.txt")
-    out = {}
-    if os.path.exists(path):
-        for line in open(path, encoding="utf-8"):
-            line = line.strip()
-            if line and not line.startswith("#"):
-                parts = line.split(None, 1)
-                out[parts[0]] = parts[1] if len(parts) > 1 else ""
-    return out
+    return vgcase.load_xfail(os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "loader_xfail.txt"))
 
 
 def check_loader(a, conf):

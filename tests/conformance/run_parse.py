@@ -17,6 +17,8 @@ import os
 import subprocess
 import sys
 
+from vgcase import cond_variants
+
 
 def unescape(cell):
     out, i = [], 0
@@ -86,13 +88,8 @@ def check_parse(r, conf):
             continue
         if extra.startswith(("positions", "end=")):
             continue
-        if extra.startswith("repeat="):
-            cond = cond * int(extra.split("=")[1])
-        variants = [cond]
-        if extra == "ws-variants":
-            v = " " + cond + " "
-            variants += [v, v.replace(" ", "\n"),
-                         v.replace(" ", "\n").replace("\n", "\t")]
+        variants = cond_variants(cond, extra)
+        cond = variants[0]  # (repeated) as the messages show it
         flags = ["--parse-only"] if stage == "parse" else []
         ok = True
         err = out = ""

@@ -36,23 +36,18 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "conformance"))
+from vgcase import (alert_misses, append_output_flags,  # noqa: E402
+                    cond_variants, engine_flags, entry_matches, json_lines,
+                    run, run_flags)
+import vgcase  # noqa: E402
 
 
-def run(argv, stdin=None, env=None, timeout=60):
-    e = dict(os.environ)
-    if env:
-        e.update(env)
-    try:
-        p = subprocess.run(argv, input=stdin, capture_output=True,
-                           timeout=timeout, env=e)
-    except subprocess.TimeoutExpired:
-        return 124, "", "timeout"
-    return (p.returncode, p.stdout.decode("utf-8", "replace"),
-            p.stderr.decode("utf-8", "replace"))
+def case_files(a, d, exp):
+    return vgcase.case_files(os.path.join(a.shared, "conformance"), d, exp)
 
 
 def unescape(cell):
@@ -93,72 +88,10 @@ def tsv_rows(name):
 
 
 def load_xfail():
-    out = {}
-    path = os.path.join(HERE, "xfail.txt")
-    if os.path.exists(path):
-        for line in open(path, encoding="utf-8"):
-            line = line.strip()
-            if line and not line.startswith("#"):
-                p = line.split(None, 1)
-                out[p[0]] = p[1] if len(p) > 1 else ""
-    return out
+    return vgcase.load_xfail(os.path.join(HERE, "xfail.txt"))
 
 
 # ------------------------------------------------------------ loader
-
-def entry_matches(want, got):
-    if "code" in want and got.get("code") != want["code"]:
-        return False
-    msg = got.get("message", "")
-    if "message" in want and msg.strip() != want["message"].strip():
-        return False
-    if "message_contains" in want and want["message_contains"] not in msg:
-        return False
-    ls = (got.get("context") or {}).get("locations") or []
-    for k in ("item_type", "item_name"):
-        if k in want and not any(l.get(k) == want[k] for l in ls):
-            return False
-    snip = (got.get("context") or {}).get("snippet", "")
-    if "snippet_contains" in want and want["snippet_contains"] not in snip:
-        return False
-    if "snippet_not_contains" in want and \
-            want["snippet_not_contains"] in snip:
-        return False
-    return True
-
-
-def append_output_flags(entries):
-    """append_output entries (engine API) as -o options replacing Falco's
-    default list; an extra_fields map becomes falco.yaml's list of one-key
-    maps."""
-    fl = []
-    for i, e in enumerate(entries):
-        e = dict(e)
-        xf = e.get("extra_fields")
-        if isinstance(xf, dict):
-            e["extra_fields"] = [{k: v} for k, v in xf.items()]
-        fl += ["-o", "append_output[%d]=%s" % (i, json.dumps(e))]
-    return fl
-
-
-def engine_flags(exp):
-    fl = []
-    for s in exp.get("engine_sources", []):
-        fl += ["--source", s]
-    if "loaded_plugins" in exp:
-        fl.append("--no-plugins")
-        for p in exp["loaded_plugins"]:
-            v = p.get("version")
-            fl += ["--plugin", p["name"] + ("@" + v if v else "")]
-    return fl
-
-
-def case_files(a, d, exp):
-    files = [os.path.join(a.shared, "conformance", "rules", f)
-             for f in exp.get("shared_rules", [])]
-    return files + sorted(os.path.join(d, f) for f in os.listdir(d)
-                          if f.endswith((".yaml", ".yml")))
-
 
 def walk(doc, path):
     for k in path:
@@ -270,48 +203,16 @@ def detect_case(a, d):
     ev = exp["events"]
     sub = "captures" if ev.endswith(".scap") else "events"
     evpath = os.path.join(a.shared, "conformance", sub, ev)
-    argv = [a.vigil, "run", "--format", "json"]
-    if opts.get("min_priority"):
-        argv += ["--min-priority", opts["min_priority"]]
-    for t in opts.get("disabled_tags", []):
-        argv += ["--disable-tag", t]
-    for t in opts.get("enabled_tags", []):
-        argv += ["--enable-tag", t]
-    for t in opts.get("disabled_rules", []):
-        argv += ["--disable-rule", t]
-    if opts.get("all_events"):
-        argv.append("--all-events")
-    for o in opts.get("config_overrides", []):
-        argv += ["-o", o]
+    argv = [a.vigil, "run", "--format", "json"] + run_flags(opts)
     argv += ["--rules"] + case_files(a, d, exp) + ["--", evpath]
     rc, out, err = run(argv, env=opts.get("env"))
     why = []
     if rc != exp.get("exit_code", 0):
         return False, "rc=%d %s" % (rc, err.strip()[-200:])
-    alerts = []
-    for line in out.splitlines():
-        if line.strip():
-            try:
-                alerts.append(json.loads(line))
-            except ValueError:
-                return False, "stdout line is not JSON: %r" % line[:80]
-    counts = {}
-    for x in alerts:
-        counts[x.get("rule")] = counts.get(x.get("rule"), 0) + 1
-    if "detect" in exp and exp["detect"] != bool(alerts):
-        why.append("%d alerts, expected detect=%s" % (
-            len(alerts), exp["detect"]))
-    if "detect_total" in exp and exp["detect_total"] != len(alerts):
-        why.append("%d alerts, expected %d" % (len(alerts),
-                                                exp["detect_total"]))
-    for rule, n in exp.get("detect_counts", {}).items():
-        if counts.get(rule, 0) != n:
-            why.append("%r fired %d, expected %d" % (rule,
-                                                     counts.get(rule, 0), n))
-    pris = [str(x.get("priority", "")).lower() for x in alerts]
-    for lvl in exp.get("detect_level", []):
-        if not any(lvl.lower() in p for p in pris):
-            why.append("no alert at %s" % lvl)
+    alerts, bad = json_lines(out)
+    if bad is not None:
+        return False, "stdout line is not JSON: %r" % bad[:80]
+    why += alert_misses(exp, alerts)
     for rx in exp.get("stdout_regex", []):
         if not re.search(rx, out, re.M):
             why.append("stdout does not match %r" % rx)
@@ -331,13 +232,7 @@ def expr(a, cond, flags=()):
 def parse_row(a, r):
     r += [""] * (6 - len(r))
     cond, result, expected, stage, extra = r[:5]
-    if extra.startswith("repeat="):
-        cond = cond * int(extra.split("=")[1])
-    variants = [cond]
-    if extra == "ws-variants":
-        v = " " + cond + " "
-        variants += [v, v.replace(" ", "\n"),
-                     v.replace(" ", "\n").replace("\n", "\t")]
+    variants = cond_variants(cond, extra)
     flags = ["--parse-only"] if stage == "parse" else []
     for v in variants:
         rc, out, err = expr(a, v, flags)
