@@ -143,8 +143,10 @@ void vg_jx_emit_u64(vg_jx *x, uint64_t u) {
 
 const char *vg_jx_text(vg_jx *x, size_t start, size_t *n) {
   *n = x->sb.len - start;
-  if (!vg_jbuf_ok(&x->sb))
+  if (!vg_jbuf_ok(&x->sb)) {
+    *n = 0; /* callers fall back to "": never pair it with a length */
     return NULL;
+  }
   return x->sb.p ? (const char *)x->sb.p + start : "";
 }
 
