@@ -1639,7 +1639,7 @@ static void env_get(const vg_sys_accessor *a, vg_thread *t, const char *name,
                     char *buf, size_t len) {
   vg_thread *m = a->main_thread(a->ctx, t);
   const vg_thread *et = m ? m : t;
-  const char *p = et->env, *end = et->env + et->env_len;
+  const char *p = et->env, *end = p ? p + et->env_len : NULL;
   size_t nl = strlen(name);
   buf[0] = 0;
   while (p < end) {
@@ -1861,7 +1861,7 @@ static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
   case F_THREAD_CGROUPS:
   case F_THREAD_CGROUP: {
     size_t o = 0;
-    const char *p = t->cgroups, *end = t->cgroups + t->cgroups_len;
+    const char *p = t->cgroups, *end = p ? p + t->cgroups_len : NULL;
     buf[0] = 0;
     while (p && p < end) {
       size_t el = strnlen(p, (size_t)(end - p));
@@ -3167,7 +3167,7 @@ int vg_sysf_render(const vg_sys_accessor *a, const vg_sysf_ref *f,
     case F_PROC_ARGS:
       if (f->argn >= 0) {
         /* the N-th argument after argv[0] */
-        const char *p = t->args, *end = t->args + t->args_len;
+        const char *p = t->args, *end = p ? p + t->args_len : NULL;
         int64_t k = 0;
         buf[0] = 0;
         while (t->nargs && p <= end) {

@@ -1331,7 +1331,7 @@ int vg_cgroup_container_id(const char *cg, size_t n, char *out, size_t len,
 static void cgroups_container(const vg_thread *t, char *id, size_t idlen,
                               int *type) {
   id[0] = 0;
-  const char *p = t->cgroups, *end = t->cgroups + t->cgroups_len;
+  const char *p = t->cgroups, *end = p ? p + t->cgroups_len : NULL;
   while (p && p < end) {
     size_t el = strnlen(p, (size_t)(end - p));
     const char *eq = memchr(p, '=', el);
