@@ -651,6 +651,34 @@ static vg_thread *ancestor(const vg_sys_accessor *a, vg_thread *t,
   return m;
 }
 
+/* proc.acmdline / proc.aargs: with [N] the N-th ancestor's text; without,
+ * the texts of every ancestor of the main thread m, space separated. */
+static int ancestry_text(const vg_sys_accessor *a, vg_thread *t, vg_thread *m,
+                         int64_t argn,
+                         void (*render)(const vg_thread *, char *, size_t),
+                         char *buf, size_t len) {
+  if (argn >= 0) {
+    vg_thread *p = ancestor(a, t, argn);
+    if (!p)
+      return 0;
+    render(p, buf, len);
+    return 1;
+  }
+  if (!m)
+    return 0;
+  vg_thread *chain[256];
+  size_t nc = parent_chain(a, m, chain, 256), o = 0;
+  buf[0] = 0;
+  for (size_t k = 0; k < nc; k++) {
+    if (o && o + 1 < len)
+      buf[o++] = ' ';
+    if (o < len)
+      render(chain[k], buf + o, len - o);
+    o += strlen(buf + o);
+  }
+  return o > 0;
+}
+
 /* Text of an IPv4 or IPv6 address, as libsinsp prints it (inet_ntop:
  * longest zero run compressed, IPv4-mapped addresses dotted). */
 static void fmt_ip(char *out, size_t len, const uint8_t *ip, int v6) {
@@ -1736,28 +1764,8 @@ static int render_more(const vg_sys_accessor *a, const vg_sysf_ref *f,
       n += t->args[i] != 0;
     return put_u64(buf, len, n);
   }
-  case F_PROC_ACMDLINE: {
-    if (f->argn >= 0) {
-      vg_thread *p = ancestor(a, t, f->argn);
-      if (!p)
-        return 0;
-      cmdline(p, buf, len);
-      return 1;
-    }
-    if (!m)
-      return 0;
-    size_t o = 0;
-    vg_thread *chain[256];
-    size_t nc = parent_chain(a, m, chain, 256);
-    for (size_t k = 0; k < nc; k++) {
-      if (o && o + 1 < len)
-        buf[o++] = ' ';
-      if (o < len)
-        cmdline(chain[k], buf + o, len - o);
-      o += strlen(buf + o);
-    }
-    return o > 0;
-  }
+  case F_PROC_ACMDLINE:
+    return ancestry_text(a, t, m, f->argn, cmdline, buf, len);
   case F_PROC_SID_EXE:
   case F_PROC_SID_EXEPATH: {
     vg_thread *l = group_leader(a, t, 1);
@@ -2917,28 +2925,8 @@ static int render_new(const vg_sys_accessor *a, const vg_sysf_ref *f,
     return 0;
   vg_thread *m = a->main_thread(a->ctx, t);
   switch (f->id) {
-  case F_PROC_AARGS: {
-    if (f->argn >= 0) {
-      vg_thread *p = ancestor(a, t, f->argn);
-      if (!p)
-        return 0;
-      join_args(p, buf, len);
-      return 1;
-    }
-    if (!m)
-      return 0;
-    vg_thread *chain[256];
-    size_t nc = parent_chain(a, m, chain, 256), o = 0;
-    buf[0] = 0;
-    for (size_t k = 0; k < nc; k++) {
-      if (o && o + 1 < len)
-        buf[o++] = ' ';
-      if (o < len)
-        join_args(chain[k], buf + o, len - o);
-      o += strlen(buf + o);
-    }
-    return o > 0;
-  }
+  case F_PROC_AARGS:
+    return ancestry_text(a, t, m, f->argn, join_args, buf, len);
   case F_PROC_LOGINSHELLID: {
     if (!m)
       return 0;
